@@ -1,0 +1,46 @@
+"""The SpiffWorkflow 3.2 wrapper: versions, instances, projections, timers, history.
+
+Knows nothing of 综治 cases. The rest of the application uses ``Engine`` and the
+values and errors re-exported here; only this package imports SpiffWorkflow.
+"""
+
+from .api import Engine
+from .clock import Clock, ManualClock, SystemClock
+from .enums import EventType, InstanceStatus, TaskStatus
+from .errors import (
+    ConflictError,
+    DeployRejected,
+    EngineError,
+    FormInvalid,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    StepFailed,
+    UnsafeXml,
+)
+from .views import SCHEDULER, SYSTEM, Actor, DeployResult, InstanceView, TaskView
+
+__all__ = [
+    "SCHEDULER",
+    "SYSTEM",
+    "Actor",
+    "Clock",
+    "ConflictError",
+    "DeployRejected",
+    "DeployResult",
+    "Engine",
+    "EngineError",
+    "EventType",
+    "FormInvalid",
+    "InstanceStatus",
+    "InstanceView",
+    "ManualClock",
+    "NotFound",
+    "PermissionDenied",
+    "Problem",
+    "StepFailed",
+    "SystemClock",
+    "TaskStatus",
+    "TaskView",
+    "UnsafeXml",
+]

@@ -1,0 +1,115 @@
+"""The engine's facade: deploy versions, start and advance instances, fire timers.
+
+Each verb is one unit of work: load (locking the instance row), apply, project, record
+history, commit. Callers see only ``views`` and ``errors``; SpiffWorkflow stays inside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import deploy as deploying
+from . import history, instances, timers
+from .clock import Clock, SystemClock
+from .operators import OperatorRegistry
+from .sandbox import make_script_engine
+from .specs import SpecCache
+from .uow import BeforeCommitHook, UnitOfWork
+from .views import Actor, DeployResult, InstanceView, TaskView
+
+
+class Engine:
+    """One per application (and per scheduler process); safe to share across threads."""
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        *,
+        clock: Clock | None = None,
+        operators: OperatorRegistry | None = None,
+        helpers: Mapping[str, Callable[..., Any]] | None = None,
+    ):
+        self.session_factory = session_factory
+        self.clock: Clock = clock or SystemClock()
+        self.operators = operators or OperatorRegistry()
+        self.helpers = dict(helpers or {})
+        self.specs = SpecCache()
+        self.forms = instances.FormCache()
+        self.before_commit: list[BeforeCommitHook] = []
+
+    # -- plumbing ---------------------------------------------------------------------
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.before_commit)
+
+    def script_engine(self):
+        return make_script_engine(helpers=self.helpers, services=self.operators.call)
+
+    # -- versions ---------------------------------------------------------------------
+    def deploy(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        actor: str,
+        note: str = "",
+        forms_dirs: Sequence[Path | str] = (),
+    ) -> DeployResult:
+        """Validate and store a diagram set as a version; raises ``DeployRejected``."""
+        return deploying.deploy(self, paths, actor=actor, note=note, forms_dirs=forms_dirs)
+
+    # -- instances --------------------------------------------------------------------
+    def start(self, process_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None) -> int:
+        return instances.start(self, process_id, actor=actor, data=dict(data or {}))
+
+    def complete(self, task_id: str, data: Mapping[str, Any], *, actor: Actor) -> None:
+        instances.complete(self, task_id, dict(data), actor=actor)
+
+    def claim(self, task_id: str, *, actor: Actor) -> None:
+        instances.claim(self, task_id, actor=actor)
+
+    def unclaim(self, task_id: str, *, actor: Actor) -> None:
+        instances.unclaim(self, task_id, actor=actor)
+
+    def cancel(self, instance_id: int, *, actor: Actor, reason: str) -> None:
+        instances.cancel(self, instance_id, actor=actor, reason=reason)
+
+    def send_message(
+        self, instance_id: int, name: str, payload: Mapping[str, Any], *, actor: Actor
+    ) -> None:
+        instances.send_message(self, instance_id, name, dict(payload), actor=actor)
+
+    def instance(self, instance_id: int, *, with_data: bool = False) -> InstanceView:
+        return instances.view(self, instance_id, with_data=with_data)
+
+    # -- queries (projection tables only) -----------------------------------------------
+    def task(self, task_id: str) -> TaskView:
+        return instances.task_view(self, task_id)
+
+    def ready_tasks(self, actor: Actor) -> list[TaskView]:
+        """The tasks ``actor`` may act on: assigned to them, or open in a lane of their roles."""
+        return instances.ready_tasks(self, actor)
+
+    def tasks_of(self, instance_id: int) -> list[TaskView]:
+        return instances.tasks_of(self, instance_id)
+
+    def form_schema(self, task_id: str) -> dict[str, Any] | None:
+        return instances.form_schema_of(self, task_id)
+
+    # -- timers and history -------------------------------------------------------------
+    def fire_due_timers(self, *, limit: int = 100) -> int:
+        """Fire timers due by the engine clock; returns how many instances advanced."""
+        return timers.fire_due(self, limit=limit)
+
+    def verify_history(self, *, instance_id: int | None = None) -> history.VerifyResult:
+        with self.session_factory() as session:
+            return history.verify(session, instance_id=instance_id)
+
+    def latest_version_id(self) -> int | None:
+        from .models import ProcessVersion
+
+        with self.session_factory() as session:
+            return session.execute(select(ProcessVersion.id).order_by(ProcessVersion.id.desc())).scalar()

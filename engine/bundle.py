@@ -1,0 +1,67 @@
+"""Collect a diagram set from disk: the .bpmn/.dmn files and the forms they reference."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+
+DIAGRAM_KINDS = {".bpmn": "bpmn", ".dmn": "dmn"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file of a diagram set; ``name`` is how diagrams and people refer to it."""
+
+    name: str
+    kind: str  # bpmn | dmn | form
+    content: bytes
+
+
+def collect_diagrams(paths: Iterable[Path | str]) -> tuple[list[SourceFile], list[Problem]]:
+    """Read every .bpmn/.dmn file named, or found directly inside a named folder."""
+    files: dict[str, SourceFile] = {}
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = sorted(p for p in path.iterdir() if p.suffix in DIAGRAM_KINDS)
+        elif path.is_file():
+            candidates = [path]
+        else:
+            problems.append(Problem(str(path), None, "文件或目录不存在"))
+            continue
+        for candidate in candidates:
+            kind = DIAGRAM_KINDS.get(candidate.suffix)
+            if kind is None:
+                problems.append(Problem(candidate.name, None, "只能部署 .bpmn 或 .dmn 文件"))
+            elif candidate.name in files:
+                problems.append(Problem(candidate.name, None, "同名文件出现了两次"))
+            else:
+                files[candidate.name] = SourceFile(candidate.name, kind, candidate.read_bytes())
+    if not files and not problems:
+        problems.append(Problem("-", None, "没有找到任何 .bpmn 或 .dmn 文件"))
+    return list(files.values()), problems
+
+
+def find_form(key: str, forms_dirs: Sequence[Path | str]) -> SourceFile | None:
+    """The form file ``key`` (a relative path like ``plain_case/intake.schema.json``)."""
+    if Path(key).is_absolute() or ".." in Path(key).parts:
+        return None
+    for folder in forms_dirs:
+        candidate = Path(folder) / key
+        if candidate.is_file():
+            return SourceFile(key, "form", candidate.read_bytes())
+    return None
+
+
+def content_hash(files: Iterable[SourceFile]) -> str:
+    """The version's identity: the same files, byte for byte, give the same hash."""
+    digest = hashlib.sha256()
+    for file in sorted(files, key=lambda f: (f.kind, f.name)):
+        digest.update(f"{file.kind}\0{file.name}\0".encode())
+        digest.update(hashlib.sha256(file.content).digest())
+    return digest.hexdigest()

@@ -1,0 +1,99 @@
+"""Static checks of parsed specs: scripts, conditions, timers, operators, forms."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Container, Iterator
+from pathlib import Path
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+
+from .errors import Problem
+from .forms import form_key_of
+from .sandbox import check_source
+from .specs import ParsedProcess
+
+TIMER_LITERAL_PARSERS: dict[type, Callable[[str], object]] = {
+    DurationTimerEventDefinition: TimerEventDefinition.parse_iso_duration,
+    TimeDateEventDefinition: TimerEventDefinition.parse_time_or_duration,
+    CycleTimerEventDefinition: TimerEventDefinition.parse_iso_recurring_interval,
+}
+
+
+def _expressions(spec) -> Iterator[tuple[str, str, str]]:
+    """(what, source, mode) for every piece of code an element carries."""
+    script = getattr(spec, "script", None)
+    if isinstance(script, str):
+        yield "脚本", script, "exec"
+    for attr, label in (("prescript", "前置脚本"), ("postscript", "后置脚本")):
+        value = getattr(spec, attr, None)
+        if isinstance(value, str) and value.strip():
+            yield label, value, "exec"
+    for condition, _target in getattr(spec, "cond_task_specs", []) or []:
+        if condition is not None and condition.args and isinstance(condition.args[0], str):
+            yield "条件表达式", condition.args[0], "eval"
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition) and isinstance(definition.expression, str):
+        yield "定时器表达式", definition.expression, "eval"
+    for attr, label in (("cardinality", "多实例数量"), ("condition", "多实例条件"),
+                        ("completion_condition", "多实例完成条件")):
+        value = getattr(spec, attr, None)
+        if isinstance(value, str) and value.strip():
+            yield label, value, "eval"
+    for name, param in (getattr(spec, "operation_params", None) or {}).items():
+        if isinstance(param, dict) and isinstance(param.get("value"), str):
+            yield f"服务参数 {name}", param["value"], "eval"
+
+
+def _timer_literal_problem(spec) -> str | None:
+    definition = getattr(spec, "event_definition", None)
+    parse = TIMER_LITERAL_PARSERS.get(type(definition))
+    if parse is None:
+        return None
+    try:
+        value = ast.literal_eval(definition.expression)
+    except (ValueError, SyntaxError):
+        return None  # an expression evaluated at run time; the sandbox check covers it
+    if not isinstance(value, str):
+        return f"定时器表达式应为 ISO 8601 字符串（字面量需加引号），实为 {value!r}"
+    try:
+        parse(value)
+    except Exception as error:  # noqa: BLE001 - SpiffWorkflow raises bare Exception
+        return f"定时器表达式 {value!r} 不是合法的 ISO 8601 时间：{error}"
+    return None
+
+
+def check_process(
+    parsed: ParsedProcess,
+    *,
+    operators: Container[str],
+    form_exists: Callable[[str], str | None],
+) -> list[Problem]:
+    """Every problem found in a parsed process; ``form_exists`` returns a problem or None."""
+    problems = []
+    for process_spec in parsed.all_specs():
+        file = Path(process_spec.file or "?").name
+        for spec in process_spec.task_specs.values():
+            element = getattr(spec, "bpmn_id", None)
+            if element is None:
+                continue
+            problems.extend(
+                Problem(file, element, f"{what}：{error}")
+                for what, source, mode in _expressions(spec)
+                if (error := check_source(source, mode))
+            )
+            if (timer_problem := _timer_literal_problem(spec)) is not None:
+                problems.append(Problem(file, element, timer_problem))
+            operator = getattr(spec, "operation_name", None)
+            if operator is not None and operator not in operators:
+                problems.append(Problem(file, element, f"服务任务操作 {operator!r} 未注册"))
+            if getattr(spec, "manual", False):
+                key = form_key_of(getattr(spec, "extensions", {}) or {})
+                if key and (form_problem := form_exists(key)):
+                    problems.append(Problem(file, element, form_problem))
+    return problems

@@ -1,0 +1,42 @@
+"""Named states of the engine's records."""
+
+from enum import StrEnum
+
+
+class InstanceStatus(StrEnum):
+    """Where a process instance stands."""
+
+    RUNNING = "running"
+    """Waiting for people, timers or messages."""
+    COMPLETED = "completed"
+    """Reached an end event."""
+    CANCELLED = "cancelled"
+    """Stopped by a person, with a reason."""
+
+
+class TaskStatus(StrEnum):
+    """A human task's state in the projection."""
+
+    READY = "ready"
+    """Waiting for someone to complete it."""
+    COMPLETED = "completed"
+    """Completed by ``completed_by``."""
+    CANCELLED = "cancelled"
+    """Withdrawn: a boundary timer interrupted it or the instance was cancelled."""
+
+
+class EventType(StrEnum):
+    """History event names, ``<subject>_<past tense verb>``."""
+
+    VERSION_DEPLOYED = "version_deployed"
+    INSTANCE_STARTED = "instance_started"
+    INSTANCE_COMPLETED = "instance_completed"
+    INSTANCE_CANCELLED = "instance_cancelled"
+    TASK_READY = "task_ready"
+    TASK_CLAIMED = "task_claimed"
+    TASK_UNCLAIMED = "task_unclaimed"
+    TASK_COMPLETED = "task_completed"
+    TASK_CANCELLED = "task_cancelled"
+    TIMER_FIRED = "timer_fired"
+    MESSAGE_RECEIVED = "message_received"
+    USER_CHANGED = "user_changed"

@@ -1,0 +1,153 @@
+"""The append-only history: every state change one row, each row chained by hash.
+
+``hash = sha256(prev_hash + canonical JSON of the row)``. Appends take the single
+``history_head`` row's lock first, so sequence numbers and the chain follow commit
+order even with many writers; ``verify`` walks the chain and names the first row that
+does not match (edited, deleted, inserted, or a truncated tail).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from .models import HistoryEvent, HistoryHead
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+@dataclass
+class PendingEvent:
+    """An event recorded during a step, written to the chain at commit."""
+
+    event_type: str
+    at: datetime
+    actor: str
+    instance_id: int | None = None
+    process_id: str | None = None
+    version_id: int | None = None
+    task_id: str | None = None
+    spec_id: str | None = None
+    spec_name: str | None = None
+    lane: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _canonical_time(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def row_hash(row: HistoryEvent | PendingEvent, *, seq: int, prev_hash: str) -> str:
+    body = {
+        "seq": seq,
+        "event_type": row.event_type,
+        "at": _canonical_time(row.at),
+        "actor": row.actor,
+        "instance_id": row.instance_id,
+        "process_id": row.process_id,
+        "version_id": row.version_id,
+        "task_id": row.task_id,
+        "spec_id": row.spec_id,
+        "spec_name": row.spec_name,
+        "lane": row.lane,
+        "data": row.data,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
+
+
+def _lock_head(session: Session) -> HistoryHead:
+    # An UPDATE takes the write lock on SQLite and the row lock on PostgreSQL alike.
+    result = session.execute(
+        update(HistoryHead).where(HistoryHead.id == HEAD_ID).values(last_seq=HistoryHead.last_seq)
+    )
+    if result.rowcount == 0:
+        session.add(HistoryHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH))
+        session.flush()
+    return session.execute(select(HistoryHead).where(HistoryHead.id == HEAD_ID)).scalar_one()
+
+
+def append(session: Session, events: list[PendingEvent]) -> None:
+    """Chain ``events`` onto the history within the caller's transaction."""
+    if not events:
+        return
+    head = _lock_head(session)
+    seq, prev = head.last_seq, head.last_hash
+    for event in events:
+        seq += 1
+        digest = row_hash(event, seq=seq, prev_hash=prev)
+        session.add(
+            HistoryEvent(
+                seq=seq,
+                prev_hash=prev,
+                hash=digest,
+                **{k: getattr(event, k) for k in PendingEvent.__dataclass_fields__},
+            )
+        )
+        prev = digest
+    head.last_seq, head.last_hash = seq, prev
+    session.flush()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session, *, instance_id: int | None = None) -> VerifyResult:
+    """Walk the chain in order; stop at the first row that does not match.
+
+    With ``instance_id`` only that instance's rows are recomputed (their hashes must
+    still match their stored ``prev_hash``); the full walk also checks links and the head.
+    """
+    if instance_id is not None:
+        return _verify_rows_of(session, instance_id)
+    expected_seq, prev, checked = 1, GENESIS_HASH, 0
+    rows = session.execute(select(HistoryEvent).order_by(HistoryEvent.seq)).scalars()
+    for row in rows.yield_per(2000):
+        problem = None
+        if row.seq != expected_seq:
+            problem = f"序号不连续：应为 {expected_seq}，实为 {row.seq}（有记录被删除或插入）"
+        elif row.prev_hash != prev:
+            problem = "前一条记录的哈希不符（链条断开）"
+        elif row_hash(row, seq=row.seq, prev_hash=row.prev_hash) != row.hash:
+            problem = "记录内容与其哈希不符（记录被修改）"
+        if problem:
+            return VerifyResult(False, checked, min(row.seq, expected_seq), problem)
+        prev, expected_seq, checked = row.hash, row.seq + 1, checked + 1
+    head = session.get(HistoryHead, HEAD_ID)
+    last_seq = expected_seq - 1
+    if head is not None and (head.last_seq != last_seq or head.last_hash != prev):
+        return VerifyResult(
+            False, checked, last_seq + 1, f"链尾缺失：链头记录为第 {head.last_seq} 条，实际只到第 {last_seq} 条"
+        )
+    return VerifyResult(True, checked)
+
+
+def _verify_rows_of(session: Session, instance_id: int) -> VerifyResult:
+    checked = 0
+    rows = session.execute(
+        select(HistoryEvent).where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)
+    ).scalars()
+    for row in rows:
+        if row_hash(row, seq=row.seq, prev_hash=row.prev_hash) != row.hash:
+            return VerifyResult(False, checked, row.seq, "记录内容与其哈希不符（记录被修改）")
+        following = session.execute(
+            select(HistoryEvent.prev_hash).where(HistoryEvent.seq == row.seq + 1)
+        ).scalar()
+        if following is not None and following != row.hash:
+            return VerifyResult(False, checked, row.seq + 1, "前一条记录的哈希不符（链条断开）")
+        checked += 1
+    return VerifyResult(True, checked)

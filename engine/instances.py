@@ -1,0 +1,299 @@
+"""The instance verbs: start, complete, claim, unclaim, cancel, deliver a message."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .enums import EventType, InstanceStatus, TaskStatus
+from .errors import ConflictError, NotFound, PermissionDenied
+from .forms import validate_form
+from .models import Instance, ProcessDefinition, TaskRecord, VersionFile
+from .persist import event_for, json_safe, run_step
+from .specs import SERIALIZER_VERSION, ParsedProcess, load_state, new_workflow
+from .views import Actor, InstanceView, TaskView
+
+if TYPE_CHECKING:
+    from .api import Engine
+
+
+class FormCache:
+    """Form schemas per (version, form key); versions are immutable so entries never go stale."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[int, str], dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, version_id: int, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            if (version_id, key) in self._items:
+                return self._items[(version_id, key)]
+        content = session.execute(
+            select(VersionFile.content).where(
+                VersionFile.version_id == version_id, VersionFile.name == key
+            )
+        ).scalar()
+        schema = json.loads(content) if content is not None else None
+        with self._lock:
+            self._items[(version_id, key)] = schema
+        return schema
+
+
+def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProcess:
+    parsed = engine.specs.get(definition_id)
+    if parsed is None:
+        spec_json = session.execute(
+            select(ProcessDefinition.spec_json).where(ProcessDefinition.id == definition_id)
+        ).scalar_one()
+        parsed = engine.specs.get(definition_id, spec_json)
+    return parsed
+
+
+def _locked_instance(session: Session, instance_id: int) -> Instance:
+    row = session.execute(
+        select(Instance)
+        .where(Instance.id == instance_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar()
+    if row is None:
+        raise NotFound(f"流程实例 {instance_id} 不存在")
+    return row
+
+
+def _load(engine: Engine, session: Session, row: Instance):
+    return load_state(row.state, _parsed(engine, session, row.definition_id), engine.script_engine())
+
+
+def _commit(uow) -> None:
+    try:
+        uow.commit()
+    except StaleDataError:
+        raise ConflictError("该流程实例刚被他人修改，本次操作未保存，请刷新后重试") from None
+
+
+def start(engine: Engine, process_id: str, *, actor: Actor, data: dict[str, Any]) -> int:
+    with engine.unit_of_work() as uow:
+        session = uow.session
+        definition = session.execute(
+            select(ProcessDefinition)
+            .where(ProcessDefinition.process_id == process_id)
+            .order_by(ProcessDefinition.version_id.desc())
+            .limit(1)
+        ).scalar()
+        if definition is None:
+            raise NotFound(f"流程 {process_id} 尚未部署")
+        now = engine.clock.now()
+        workflow = new_workflow(_parsed(engine, session, definition.id), engine.script_engine())
+        workflow.task_tree.data.update(data)
+        row = Instance(
+            definition_id=definition.id, process_id=process_id, version_id=definition.version_id,
+            status=InstanceStatus.RUNNING, state="{}", serializer_version=SERIALIZER_VERSION,
+            started_by=actor.user, started_at=now, updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        uow.record(event_for(row, EventType.INSTANCE_STARTED, actor, at=now, data=json_safe(data)))
+        run_step(engine, uow, row, workflow, lambda wf: None, actor=actor)
+        uow.commit()
+        return row.id
+
+
+def _authorize(record: TaskRecord, actor: Actor) -> None:
+    if record.assignee == actor.user:
+        return
+    if record.candidate_role is None or record.candidate_role not in actor.roles:
+        raise PermissionDenied(
+            f"无权处理任务「{record.name}」：需要角色「{record.candidate_role or '（未设泳道）'}」"
+        )
+    if record.assignee is not None:
+        raise PermissionDenied(f"任务「{record.name}」已由 {record.assignee} 认领")
+
+
+def _ready_record(session: Session, task_id: str) -> TaskRecord:
+    record = session.get(TaskRecord, task_id)
+    if record is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    if record.status != TaskStatus.READY:
+        who = f"（{record.completed_by}）" if record.completed_by else ""
+        raise ConflictError(f"任务「{record.name}」已{_STATUS_WORDS[record.status]}{who}，无需再处理")
+    return record
+
+
+_STATUS_WORDS = {TaskStatus.COMPLETED: "完成", TaskStatus.CANCELLED: "取消", TaskStatus.READY: "就绪"}
+
+
+def complete(engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor) -> None:
+    with engine.unit_of_work() as uow:
+        session = uow.session
+        record = _ready_record(session, task_id)
+        _authorize(record, actor)
+        row = session.get(Instance, record.instance_id)
+        if record.form_key:
+            schema = engine.forms.get(session, row.version_id, record.form_key)
+            validate_form(schema or {}, data)
+        row = _locked_instance(session, record.instance_id)
+        try:
+            workflow = _load(engine, session, row)
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None or task.state != TaskState.READY:
+                raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
+
+            def action(_wf) -> None:
+                task.data.update(data)
+                task.run()
+
+            run_step(engine, uow, row, workflow, action, actor=actor)
+        except StaleDataError:
+            raise ConflictError("该流程实例刚被他人修改，本次操作未保存，请刷新后重试") from None
+        _commit(uow)
+
+
+def _set_assignee(engine: Engine, task_id: str, actor: Actor, *, claim: bool) -> None:
+    with engine.unit_of_work() as uow:
+        session = uow.session
+        record = _ready_record(session, task_id)
+        if claim:
+            if record.assignee == actor.user:
+                return
+            _authorize(record, actor)
+            guard, value, event = TaskRecord.assignee.is_(None), actor.user, EventType.TASK_CLAIMED
+        else:
+            if record.assignee != actor.user:
+                raise PermissionDenied(f"任务「{record.name}」不是由您认领的，不能退回")
+            guard, value, event = TaskRecord.assignee == actor.user, None, EventType.TASK_UNCLAIMED
+        changed = session.execute(
+            update(TaskRecord)
+            .where(TaskRecord.id == task_id, TaskRecord.status == TaskStatus.READY, guard)
+            .values(assignee=value)
+        ).rowcount
+        if changed != 1:
+            raise ConflictError(f"任务「{record.name}」刚被他人认领或处理")
+        row = session.get(Instance, record.instance_id)
+        uow.record(event_for(row, event, actor, at=engine.clock.now(), task_id=task_id,
+                             spec_id=record.spec_id, spec_name=record.name, lane=record.lane))
+        uow.commit()
+
+
+def claim(engine: Engine, task_id: str, *, actor: Actor) -> None:
+    _set_assignee(engine, task_id, actor, claim=True)
+
+
+def unclaim(engine: Engine, task_id: str, *, actor: Actor) -> None:
+    _set_assignee(engine, task_id, actor, claim=False)
+
+
+def _running(session: Session, instance_id: int) -> Instance:
+    row = _locked_instance(session, instance_id)
+    if row.status != InstanceStatus.RUNNING:
+        raise ConflictError(f"流程实例 {instance_id} 已结束（{row.status}）")
+    return row
+
+
+def cancel(engine: Engine, instance_id: int, *, actor: Actor, reason: str) -> None:
+    if not reason.strip():
+        raise ValueError("取消流程必须填写原因")
+    with engine.unit_of_work() as uow:
+        row = _running(uow.session, instance_id)
+        workflow = _load(engine, uow.session, row)
+        row.status = InstanceStatus.CANCELLED
+        run_step(engine, uow, row, workflow, lambda wf: wf.cancel(), actor=actor)
+        now = engine.clock.now()
+        row.ended_at, row.end_reason = now, reason
+        uow.record(event_for(row, EventType.INSTANCE_CANCELLED, actor, at=now, data={"reason": reason}))
+        _commit(uow)
+
+
+def send_message(
+    engine: Engine, instance_id: int, name: str, payload: dict[str, Any], *, actor: Actor
+) -> None:
+    with engine.unit_of_work() as uow:
+        row = _running(uow.session, instance_id)
+        workflow = _load(engine, uow.session, row)
+        waiting = [e for e in workflow.waiting_events() if e.name == name or e.event_type == name]
+        if not any(e.event_type == "MessageEventDefinition" for e in waiting):
+            raise ConflictError(f"流程实例 {instance_id} 当前没有在等待消息「{name}」")
+        now = engine.clock.now()
+        uow.record(event_for(row, EventType.MESSAGE_RECEIVED, actor, at=now,
+                             data={"message": name, "payload": json_safe(payload)}))
+        event = BpmnEvent(MessageEventDefinition(name), payload)
+        run_step(engine, uow, row, workflow, lambda wf: wf.send_event(event), actor=actor)
+        _commit(uow)
+
+
+def _task_view(record: TaskRecord) -> TaskView:
+    return TaskView(**{f: getattr(record, f) for f in TaskView.__dataclass_fields__})
+
+
+def task_view(engine: Engine, task_id: str) -> TaskView:
+    with engine.session_factory() as session:
+        record = session.get(TaskRecord, task_id)
+        if record is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        return _task_view(record)
+
+
+def ready_tasks(engine: Engine, actor: Actor) -> list[TaskView]:
+    with engine.session_factory() as session:
+        rows = session.execute(
+            select(TaskRecord)
+            .where(
+                TaskRecord.status == TaskStatus.READY,
+                or_(
+                    TaskRecord.assignee == actor.user,
+                    TaskRecord.assignee.is_(None) & TaskRecord.candidate_role.in_(actor.roles),
+                ),
+            )
+            .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at)
+        ).scalars()
+        return [_task_view(r) for r in rows]
+
+
+def tasks_of(engine: Engine, instance_id: int) -> list[TaskView]:
+    with engine.session_factory() as session:
+        rows = session.execute(
+            select(TaskRecord)
+            .where(TaskRecord.instance_id == instance_id)
+            .order_by(TaskRecord.created_at, TaskRecord.id)
+        ).scalars()
+        return [_task_view(r) for r in rows]
+
+
+def form_schema_of(engine: Engine, task_id: str) -> dict[str, Any] | None:
+    with engine.session_factory() as session:
+        record = session.get(TaskRecord, task_id)
+        if record is None:
+            raise NotFound(f"任务 {task_id} 不存在")
+        if not record.form_key:
+            return None
+        version_id = session.get(Instance, record.instance_id).version_id
+        return engine.forms.get(session, version_id, record.form_key)
+
+
+def _current_data(workflow) -> dict[str, Any]:
+    # The last task's data is what the flow knows now; workflow.data of a finished
+    # instance merges parallel branches in completion order and can hold stale values.
+    task = workflow.last_task
+    return dict(task.data) if task is not None else dict(workflow.task_tree.data)
+
+
+def view(engine: Engine, instance_id: int, *, with_data: bool) -> InstanceView:
+    with engine.session_factory() as session:
+        row = session.get(Instance, instance_id)
+        if row is None:
+            raise NotFound(f"流程实例 {instance_id} 不存在")
+        data = _current_data(_load(engine, session, row)) if with_data else {}
+        return InstanceView(
+            id=row.id, process_id=row.process_id, version_id=row.version_id, status=row.status,
+            started_by=row.started_by, started_at=row.started_at, ended_at=row.ended_at,
+            end_reason=row.end_reason, data=dict(data),
+        )

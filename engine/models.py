@@ -1,0 +1,173 @@
+"""The engine's tables.
+
+- ``ProcessVersion`` / ``VersionFile`` / ``ProcessDefinition``: an immutable deployed
+  diagram set, its files, and each executable process's serialized spec (stored once
+  per version, not in every instance).
+- ``Instance``: one running process, its serialized state without the spec, and a
+  version counter that makes a stale write fail.
+- ``TaskRecord`` / ``TimerRecord``: projections that work lists and the scheduler read
+  without deserializing anything.
+- ``HistoryEvent`` / ``HistoryHead``: the append-only, hash-chained event log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import db
+from .enums import InstanceStatus, TaskStatus
+from .types import UTCDateTime
+
+
+class ProcessVersion(db.Model):
+    """One deploy: a set of diagram, decision and form files, identified by content hash."""
+
+    __tablename__ = "process_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deployed_by: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    files: Mapped[list[VersionFile]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="VersionFile.name"
+    )
+    definitions: Mapped[list[ProcessDefinition]] = relationship(
+        back_populates="version", cascade="all, delete-orphan"
+    )
+
+
+class VersionFile(db.Model):
+    """A file of a deployed version, byte for byte as deployed."""
+
+    __tablename__ = "version_file"
+    __table_args__ = (UniqueConstraint("version_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))  # bpmn | dmn | form
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    version: Mapped[ProcessVersion] = relationship(back_populates="files")
+
+
+class ProcessDefinition(db.Model):
+    """An executable process of a version with its serialized spec (plus subprocess specs)."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("version_id", "process_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    spec_json: Mapped[str] = mapped_column(Text)
+
+    version: Mapped[ProcessVersion] = relationship(back_populates="definitions")
+
+
+class Instance(db.Model):
+    """A process instance; ``state`` is SpiffWorkflow's JSON without the spec."""
+
+    __tablename__ = "instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(255), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    status: Mapped[InstanceStatus] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    started_by: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    definition: Mapped[ProcessDefinition] = relationship()
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
+
+
+class TaskRecord(db.Model):
+    """Projection of one human task; work lists read only this table."""
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_status_role", "status", "candidate_role"),
+        Index("ix_task_status_assignee", "status", "assignee"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(255))
+    spec_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    lane: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    candidate_role: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    assignee: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    status: Mapped[TaskStatus] = mapped_column(String(16))
+    form_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+
+
+class TimerRecord(db.Model):
+    """A waiting timer's due time; the scheduler claims and fires due rows."""
+
+    __tablename__ = "timer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    spec_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class HistoryEvent(db.Model):
+    """One append-only event; ``hash`` covers the row and ``prev_hash`` chains it."""
+
+    __tablename__ = "history_event"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    event_type: Mapped[str] = mapped_column(String(40), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    process_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    spec_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    spec_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    lane: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HistoryHead(db.Model):
+    """The single row that names the chain's last event; locking it orders appends."""
+
+    __tablename__ = "history_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,120 @@
+"""Write what a step changed: history events, the task projection, timer rows, state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from . import projection
+from .enums import EventType, InstanceStatus, TaskStatus
+from .history import PendingEvent
+from .models import Instance, TaskRecord, TimerRecord
+from .specs import dump_state
+from .step import StepOutcome, advance
+from .uow import UnitOfWork
+from .views import Actor
+
+if TYPE_CHECKING:
+    from .api import Engine
+
+
+def json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def event_for(row: Instance, event_type: str, actor: Actor, **fields: Any) -> PendingEvent:
+    return PendingEvent(
+        event_type=event_type,
+        at=fields.pop("at"),
+        actor=actor.user,
+        instance_id=row.id,
+        process_id=row.process_id,
+        version_id=row.version_id,
+        **fields,
+    )
+
+
+def _event_type(change: projection.Change) -> str | None:
+    human = projection.is_human(change.task)
+    if change.after == TaskState.READY:
+        return EventType.TASK_READY if human else None
+    if change.after == TaskState.CANCELLED:
+        return EventType.TASK_CANCELLED if human else None
+    if change.after == TaskState.COMPLETED:
+        return EventType.TIMER_FIRED if projection.is_timer(change.task) else EventType.TASK_COMPLETED
+    return None
+
+
+def _record_changes(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now) -> None:
+    for change in outcome.changes:
+        event_type = _event_type(change)
+        if event_type is None:
+            continue
+        spec = change.task.task_spec
+        data = projection.data_delta(change.task) if event_type == EventType.TASK_COMPLETED else {}
+        uow.record(
+            event_for(
+                row, event_type, actor, at=now, task_id=str(change.task.id), spec_id=spec.bpmn_id,
+                spec_name=spec.bpmn_name, lane=spec.lane, data=json_safe(data),
+            )
+        )
+
+
+def _project_tasks(session: Session, row: Instance, outcome: StepOutcome, actor: Actor, now) -> None:
+    for change in outcome.changes:
+        task = change.task
+        if not projection.is_human(task):
+            continue
+        record = session.get(TaskRecord, str(task.id))
+        if change.after == TaskState.READY:
+            fields = projection.human_task_fields(task)
+            if record is None:
+                record = TaskRecord(id=str(task.id), instance_id=row.id, process_id=row.process_id)
+                session.add(record)
+            for key, value in fields.items():
+                setattr(record, key, value)
+            record.status, record.created_at = TaskStatus.READY, now
+            record.assignee = record.completed_at = record.completed_by = None
+        elif record is not None and change.after in (TaskState.COMPLETED, TaskState.CANCELLED):
+            done = change.after == TaskState.COMPLETED
+            record.status = TaskStatus.COMPLETED if done else TaskStatus.CANCELLED
+            record.completed_at = now
+            record.completed_by = actor.user if done else None
+
+
+def _replace_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
+    session.execute(delete(TimerRecord).where(TimerRecord.instance_id == row.id))
+    session.add_all(
+        TimerRecord(instance_id=row.id, task_id=task_id, spec_id=spec_id, name=name, due_at=due)
+        for task_id, spec_id, name, due in outcome.timers
+    )
+
+
+def run_step(
+    engine: Engine,
+    uow: UnitOfWork,
+    row: Instance,
+    workflow: BpmnWorkflow,
+    action: Callable[[BpmnWorkflow], None],
+    *,
+    actor: Actor,
+) -> StepOutcome:
+    """Advance ``workflow`` and stage every resulting write in ``uow`` (not committed)."""
+    outcome = advance(workflow, action, clock=engine.clock)
+    now = engine.clock.now()
+    _record_changes(uow, row, outcome, actor, now)
+    _project_tasks(uow.session, row, outcome, actor, now)
+    _replace_timers(uow.session, row, outcome)
+    row.state = dump_state(workflow)
+    row.updated_at = now
+    if outcome.completed and row.status == InstanceStatus.RUNNING:
+        row.status, row.ended_at = InstanceStatus.COMPLETED, now
+        uow.record(event_for(row, EventType.INSTANCE_COMPLETED, actor, at=now,
+                             data=json_safe(workflow.data)))
+    return outcome

@@ -1,0 +1,77 @@
+"""Advance a workflow by one step and turn what changed into rows and events.
+
+A step is: apply an action (complete a task, refresh timers, deliver a message,
+cancel), run the engine until it rests, then read off the new task states. Failures of
+scripts, conditions and timer expressions become ``StepFailed`` naming the element;
+the caller's unit of work then rolls back, so a half-advanced workflow is never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+
+from . import projection
+from .clock import Clock, using_clock
+from .errors import StepFailed
+
+MAX_ROUNDS = 50  # engine passes per step; a diagram that never rests is a diagram bug
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    changes: list[projection.Change]
+    timers: list[tuple[str, str, str, datetime]]  # task id, element id, name, due
+    completed: bool
+
+
+def _element_of(error: WorkflowException) -> str | None:
+    task = getattr(error, "task", None)
+    if task is not None:
+        return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+    spec = getattr(error, "task_spec", None)
+    return getattr(spec, "bpmn_id", None) if spec is not None else None
+
+
+def _run_until_rest(workflow: BpmnWorkflow) -> None:
+    for _ in range(MAX_ROUNDS):
+        workflow.do_engine_steps()
+        workflow.refresh_timers()
+        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+            return
+    raise StepFailed(None, f"流程在 {MAX_ROUNDS} 轮内未能停下（可能存在无等待的循环）")
+
+
+def _armed_timers(workflow: BpmnWorkflow) -> list[tuple[str, str, str, datetime]]:
+    timers = []
+    for task in projection.waiting_timers(workflow):
+        due = projection.timer_due(task)
+        spec = task.task_spec
+        if due is None:
+            raise StepFailed(spec.bpmn_id, "定时器没有得到到期时间（表达式未能求值）")
+        timers.append((str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due))
+    return timers
+
+
+def advance(
+    workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], *, clock: Clock
+) -> StepOutcome:
+    before = projection.snapshot(workflow)
+    with using_clock(clock):
+        try:
+            action(workflow)
+            _run_until_rest(workflow)
+        except WorkflowException as error:
+            raise StepFailed(_element_of(error), str(error)) from error
+        except (RecursionError, MemoryError) as error:
+            raise StepFailed(None, f"流程引擎资源耗尽：{type(error).__name__}") from error
+    return StepOutcome(
+        changes=projection.changes(workflow, before),
+        timers=_armed_timers(workflow),
+        completed=workflow.is_completed(),
+    )

@@ -1,0 +1,105 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL when
+``ZONGZHI_TEST_DATABASE_URL`` is set), an engine on a manual clock, the bundled diagrams.
+
+Each run creates its own database (a temp SQLite file, or a fresh PostgreSQL database
+that is dropped afterwards); each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from engine import Engine, ManualClock
+from engine.db import db
+from webapp import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+BPMN_DIR = ROOT / "bpmn"
+FORMS_DIR = ROOT / "forms"
+CST = timezone(timedelta(hours=8))
+MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
+
+
+def _admin_connection(url):
+    return psycopg.connect(
+        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
+        password=url.password, dbname=url.database, autocommit=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    base = os.environ.get("ZONGZHI_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'zongzhi-test.db'}"
+        return
+    url = make_url(base)
+    name = f"zongzhi_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with _admin_connection(url) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        db.session.remove()
+        with _admin_connection(url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sa_engine(app):
+    with app.app_context():
+        sa_engine = db.engine
+    yield sa_engine
+    with sa_engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(delete(table))
+
+
+@pytest.fixture
+def is_postgres(sa_engine) -> bool:
+    return sa_engine.dialect.name == "postgresql"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_9AM)
+
+
+@pytest.fixture
+def engine(sa_engine, clock) -> Engine:
+    return Engine(sessionmaker(bind=sa_engine, expire_on_commit=False), clock=clock)
+
+
+@pytest.fixture
+def deployed(engine) -> Engine:
+    """The engine with the bundled process library deployed."""
+    engine.deploy([BPMN_DIR], actor="tester", note="fixture", forms_dirs=[FORMS_DIR])
+    return engine

@@ -1,0 +1,72 @@
+"""The Flask application: ``create_app`` is the only way to one; nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+from flask import Flask, render_template_string
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import event
+
+from engine.db import db
+
+from . import accounts, engine_binding, health, home
+from .config import is_sqlite, load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides what the environment says."""
+    app = Flask(__name__)
+    app.config.from_mapping(load_config(app.instance_path, config))
+    app.logger.setLevel(app.config["ZONGZHI_LOG_LEVEL"])
+
+    db.init_app(app)
+    _configure_sqlite(app)
+    Migrate(app, db, directory=migrations_directory())
+    CSRFProtect(app)
+    accounts.init_app(app)
+    engine_binding.init_app(app)
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(home.bp)
+    app.register_error_handler(CSRFError, _csrf_failed)
+    return app
+
+
+def migrations_directory() -> str:
+    """The bundled Alembic directory (the top-level ``migrations`` package)."""
+    return str(files("migrations"))
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Foreign keys on, WAL journal so readers and the one writer do not block each other."""
+    with app.app_context():
+        for sa_engine in db.engines.values():
+            if is_sqlite(str(sa_engine.url)):
+                event.listen(sa_engine, "connect", _sqlite_on_connect)
+
+
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def _csrf_failed(error: CSRFError):
+    logging.getLogger(__name__).info("CSRF check failed: %s", error.description)
+    return render_template_string(_CSRF_PAGE), 400
+
+
+_CSRF_PAGE = """{% extends "base.html" %}
+{% block title %}请求无效{% endblock %}
+{% block content %}
+<h1>请求无效</h1>
+<p>页面已过期或表单校验失败，请返回并刷新页面后重试。</p>
+{% endblock %}"""

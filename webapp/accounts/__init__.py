@@ -1,0 +1,18 @@
+"""Users, roles and login: models, services, the ``auth`` blueprint and the ``users`` CLI."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import LoginManager
+
+from . import views
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login to ``app`` and register the login pages."""
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(views.load_user)
+    app.register_blueprint(views.bp)

@@ -1,0 +1,111 @@
+"""Configuration read from the environment, overridable by a mapping (tests).
+
+| variable | meaning | default |
+| --- | --- | --- |
+| ``ZONGZHI_DATABASE_URL`` | SQLAlchemy URL | SQLite file ``zongzhi.db`` in the instance folder |
+| ``ZONGZHI_SECRET_KEY`` | session signing key | generated once into ``<instance>/secret_key`` |
+| ``ZONGZHI_TIMER_POLL_SECONDS`` | how often the scheduler looks for due timers | 30 |
+| ``ZONGZHI_LOG_LEVEL`` | ``DEBUG`` / ``INFO`` / ``WARNING`` / ``ERROR`` | ``INFO`` |
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 15
+CSRF_TIME_LIMIT_SECONDS = 8 * 3600  # a working day: long forms must not expire mid-way
+
+
+class ConfigError(ValueError):
+    """A setting has a value the application cannot use."""
+
+
+def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) -> dict:
+    """Settings from the environment, then ``overrides``, then derived defaults."""
+    env = os.environ
+    cfg: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": env.get("ZONGZHI_DATABASE_URL") or None,
+        "SECRET_KEY": env.get("ZONGZHI_SECRET_KEY") or None,
+        "ZONGZHI_TIMER_POLL_SECONDS": _poll_seconds(env.get("ZONGZHI_TIMER_POLL_SECONDS", "30")),
+        "ZONGZHI_LOG_LEVEL": _log_level(env.get("ZONGZHI_LOG_LEVEL", "INFO")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": CSRF_TIME_LIMIT_SECONDS,
+    }
+    cfg.update(overrides or {})
+    instance = Path(instance_path)
+    if not cfg["SQLALCHEMY_DATABASE_URI"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        cfg["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'zongzhi.db'}"
+    if not cfg["SECRET_KEY"]:
+        cfg["SECRET_KEY"] = persistent_secret_key(instance)
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
+    return cfg
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def engine_options(url: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """SQLAlchemy engine options; SQLite waits for a busy lock instead of failing at once."""
+    options = dict(given or {})
+    if is_sqlite(url):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
+        options["connect_args"] = connect_args
+    return options
+
+
+def persistent_secret_key(instance: Path) -> str:
+    """The key in ``<instance>/secret_key``, created (mode 0600) if missing.
+
+    Every gunicorn worker builds its own app; the first one to get here writes the key
+    and the others read it. The file appears atomically (hard link of a complete temp
+    file), so nobody ever reads a half-written key.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    target = instance / "secret_key"
+    if not target.exists():
+        tmp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(secrets.token_hex(32))
+            os.link(tmp, target)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            tmp.unlink(missing_ok=True)
+    key = target.read_text(encoding="ascii").strip()
+    if not key:
+        raise ConfigError(f"密钥文件 {target} 为空：请删除后重启，或设置 ZONGZHI_SECRET_KEY")
+    return key
+
+
+def _poll_seconds(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"ZONGZHI_TIMER_POLL_SECONDS 应为正整数（秒），当前为 {raw!r}")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(
+            f"ZONGZHI_LOG_LEVEL 无效：{raw!r}（可用 DEBUG、INFO、WARNING、ERROR、CRITICAL）"
+        )
+    return level
