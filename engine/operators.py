@@ -81,9 +81,7 @@ class OperatorRegistry:
             return self._operators[name]
         except KeyError:
             known = "、".join(self.names()) or "（无）"
-            raise UnknownOperator(
-                f"未注册的服务操作 {name!r}；已注册的操作：{known}"
-            ) from None
+            raise UnknownOperator(f"未注册的服务操作 {name!r}；已注册的操作：{known}") from None
 
     def call(self, name: str, params: Mapping[str, Any], data: Mapping[str, Any]) -> Any:
         """Run operator ``name`` with ``params`` and the task ``data``; returns its result."""

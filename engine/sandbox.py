@@ -197,6 +197,24 @@ def compile_restricted_cached(source: str, mode: Mode) -> types.CodeType:
 # -- deploy-time check --------------------------------------------------------------------
 
 
+def _attribute_problem(attr: str) -> str | None:
+    if attr.startswith("_"):
+        return f"不允许访问以下划线开头的属性 {attr}"
+    if attr in INSPECT_ATTRIBUTES:
+        return f"不允许访问受限属性 {attr}"
+    if attr in FORBIDDEN_ATTRIBUTES:
+        return f"不允许使用 {attr}()，请改用 f-string 或 % 格式化"
+    return None
+
+
+def _name_problem(name: str) -> str | None:
+    if name in FORBIDDEN_NAMES:
+        return f"不允许使用 {name}"
+    if name.startswith("_"):
+        return f"不允许使用以下划线开头的名称 {name}"
+    return None
+
+
 def _node_problem(node: ast.AST) -> str | None:
     """What is wrong with one AST node under the deploy-time policy, if anything."""
     if isinstance(node, ast.Import | ast.ImportFrom):
@@ -204,17 +222,9 @@ def _node_problem(node: ast.AST) -> str | None:
     if isinstance(node, ast.ClassDef):
         return "不允许定义类"
     if isinstance(node, ast.Attribute):
-        if node.attr.startswith("_"):
-            return f"不允许访问以下划线开头的属性 {node.attr}"
-        if node.attr in INSPECT_ATTRIBUTES:
-            return f"不允许访问受限属性 {node.attr}"
-        if node.attr in FORBIDDEN_ATTRIBUTES:
-            return f"不允许使用 {node.attr}()，请改用 f-string 或 % 格式化"
+        return _attribute_problem(node.attr)
     if isinstance(node, ast.Name):
-        if node.id in FORBIDDEN_NAMES:
-            return f"不允许使用 {node.id}"
-        if node.id.startswith("_"):
-            return f"不允许使用以下划线开头的名称 {node.id}"
+        return _name_problem(node.id)
     return None
 
 
@@ -320,7 +330,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
         scope.update(external_context or {})
         scope.update(context)
         scope[DATA_READER] = self._data_reader(context, external_context)
-        return eval(code, scope)  # noqa: S307 - RestrictedPython code, guarded globals
+        return eval(code, scope)  # RestrictedPython code with guarded globals
 
     def execute(
         self, script: str, context: dict[str, Any], external_context: Mapping | None = None

@@ -19,7 +19,7 @@ class Role(StrEnum):
     MEDIATOR = "调解员"
     """Mediator (调解员) assigned to mediate a case, e.g. a court-referred 诉前调解."""
     DEPARTMENT = "部门"
-    """A department's liaison (部门): 法院, 公安, 信访局, 司法所, 人社 … summoned to report (报到)."""
+    """A department's liaison (部门): 法院, 公安, 信访局, 司法所, 人社 …; summoned to 报到."""
     CASE_LEADER = "包案领导"
     """Leader in charge of a case (包案领导): owns high-risk or whistle-blown cases."""
     SUPERVISOR = "督办员"

@@ -51,7 +51,6 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        db.session.remove()
         with _admin_connection(url) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -39,7 +39,7 @@ def current_engine() -> Engine:
 
 
 def _build(app: Flask) -> Engine:
-    from engine import Engine  # noqa: PLC0415 - the engine package loads SpiffWorkflow
+    from engine import Engine  # on first use, so importing webapp stays cheap
 
     return Engine(
         session_factory=sessionmaker(bind=db.engine),

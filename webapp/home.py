@@ -19,9 +19,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    count = ready_task_count(
-        db.session, username=current_user.username, roles=current_user.roles
-    )
+    count = ready_task_count(db.session, username=current_user.username, roles=current_user.roles)
     return render_template("home.html", ready_count=count)
 
 

@@ -1,0 +1,83 @@
+"""Small diagrams written on the fly for engine tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+  id="defs_{pid}" targetNamespace="http://zongzhi.test">
+"""
+
+
+def user_task(task_id: str, name: str, *, form: str | None = None, extra: str = "") -> str:
+    props = ""
+    if form:
+        props = (
+            "<bpmn:extensionElements><spiffworkflow:properties>"
+            f'<spiffworkflow:property name="formJsonSchemaFilename" value="{form}"/>'
+            "</spiffworkflow:properties></bpmn:extensionElements>"
+        )
+    return f'<bpmn:userTask id="{task_id}" name="{name}">{props}{extra}</bpmn:userTask>'
+
+
+def script_task(task_id: str, script: str) -> str:
+    return (
+        f'<bpmn:scriptTask id="{task_id}" name="{task_id}">'
+        f"<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>"
+    )
+
+
+def service_task(task_id: str, operator: str) -> str:
+    return (
+        f'<bpmn:serviceTask id="{task_id}" name="{task_id}"><bpmn:extensionElements>'
+        f'<spiffworkflow:serviceTaskOperator id="{operator}" resultVariable="result">'
+        "<spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>"
+        "</bpmn:extensionElements></bpmn:serviceTask>"
+    )
+
+
+def sequence(pid: str, *nodes: tuple[str, str], lane: str | None = "镇综治中心") -> str:
+    """A process: start → each (id, xml) node in turn → end, all in one lane."""
+    ids = ["start", *[node_id for node_id, _ in nodes], "end"]
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+        for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False))
+    )
+    lanes = ""
+    if lane:
+        refs = "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
+        lanes = f'<bpmn:laneSet id="ls"><bpmn:lane id="lane1" name="{lane}">{refs}</bpmn:lane></bpmn:laneSet>'
+    body = "".join(xml for _, xml in nodes)
+    return (
+        HEAD.format(pid=pid)
+        + f'<bpmn:process id="{pid}" name="{pid}" isExecutable="true">{lanes}'
+        + '<bpmn:startEvent id="start"/>'
+        + body
+        + '<bpmn:endEvent id="end"/>'
+        + flows
+        + "</bpmn:process></bpmn:definitions>"
+    )
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SIMPLE_FORM = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "测试表单",
+    "type": "object",
+    "properties": {"note": {"type": "string", "title": "备注", "minLength": 2}},
+    "required": ["note"],
+    "additionalProperties": False,
+}
+
+
+def write_form(forms_dir: Path, key: str, schema: dict | None = None) -> Path:
+    return write(forms_dir, key, json.dumps(schema or SIMPLE_FORM, ensure_ascii=False))

@@ -1,0 +1,46 @@
+"""The ``zongzhi`` command: set up, deploy, check history, manage users, run the site.
+
+Exit codes: 0 done, 1 failed (message on stderr), 2 wrong usage. ``python -m webapp.cli``
+runs the same command.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask.cli import FlaskGroup
+from flask_migrate.cli import db as migrate_group
+
+from .. import create_app
+from .deploy import deploy_command, init_command, verify_history_command
+from .server import scheduler_command, serve_command
+from .users import users_group
+
+cli = FlaskGroup(
+    name="zongzhi",
+    help="综治中心工作平台管理命令。",
+    create_app=create_app,
+    add_default_commands=False,
+    add_version_option=False,
+)
+for _command in (
+    init_command,
+    deploy_command,
+    verify_history_command,
+    users_group,
+    scheduler_command,
+    serve_command,
+):
+    cli.add_command(_command)
+cli.add_command(migrate_group, "db")
+
+
+def main() -> None:
+    """Console entry point (``zongzhi``)."""
+    level = logging.getLevelName(os.environ.get("ZONGZHI_LOG_LEVEL", "INFO").strip().upper())
+    logging.basicConfig(
+        level=level if isinstance(level, int) else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    cli.main(prog_name="zongzhi")

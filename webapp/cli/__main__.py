@@ -1,0 +1,5 @@
+"""``python -m webapp.cli`` (the scheduler child of ``zongzhi serve`` starts this way)."""
+
+from . import main
+
+main()

@@ -1,0 +1,101 @@
+"""``init``, ``deploy`` and ``verify-history``: the commands that set up and check a site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+import flask_migrate
+from flask import current_app
+from flask.cli import with_appcontext
+
+from engine.db import db
+from engine.errors import DeployRejected, EngineError
+
+from ..accounts.demo import ensure_demo_users
+from ..deployments import deploy_bundled, deploy_paths
+from ..engine_binding import current_engine
+from .common import CliFailure, os_user
+
+if TYPE_CHECKING:
+    from engine import DeployResult
+
+
+@click.command("init")
+@with_appcontext
+@click.option("--demo", is_flag=True, help="同时创建演示账号（每个角色一个，仅供试用）。")
+def init_command(demo: bool) -> None:
+    """升级数据库到最新结构，并部署自带的流程图与表单。"""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo("正在升级数据库结构……")
+    try:
+        flask_migrate.upgrade()
+    except SystemExit as exc:  # flask_migrate logs the cause, then exits
+        if exc.code:
+            raise CliFailure("数据库升级失败，原因见上方日志。") from exc
+    click.echo("数据库结构已是最新。")
+    _report_deploy(lambda: deploy_bundled(app))
+    if demo:
+        _create_demo_users()
+
+
+def _create_demo_users() -> None:
+    logins = ensure_demo_users(db.session)
+    db.session.commit()
+    click.echo("演示账号（仅供试用，正式环境请勿使用）：")
+    for login in logins:
+        state = "新建" if login.created else "已存在"
+        click.echo(f"  {login.username:<18} 密码 {login.password:<10} {login.role}（{state}）")
+
+
+@click.command("deploy")
+@with_appcontext
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--note", default="", help="版本说明。")
+@click.option(
+    "--forms",
+    "forms_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="表单目录（可多次指定）。",
+)
+def deploy_command(paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...]) -> None:
+    """把 PATH（.bpmn / .dmn 文件或目录）作为一个版本部署。"""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    actor = f"cli:{os_user()}"
+    _report_deploy(lambda: deploy_paths(app, paths, actor=actor, note=note, forms_dirs=forms_dirs))
+
+
+def _report_deploy(action: Callable[[], DeployResult]) -> None:
+    try:
+        result = action()
+    except DeployRejected as exc:
+        click.echo(f"部署被拒绝，发现 {len(exc.problems)} 个问题：", err=True)
+        for p in exc.problems:
+            where = f"元素 {p.element}" if p.element else "整个文件"
+            click.echo(f"  - 文件 {p.file}，{where}：{p.message}", err=True)
+        raise click.exceptions.Exit(1) from exc
+    except EngineError as exc:
+        raise CliFailure(f"部署失败：{exc}") from exc
+    if result.created:
+        click.echo(f"已部署新版本 {result.version_id}，内容哈希 {result.content_hash}")
+    else:
+        click.echo(f"相同内容已部署为版本 {result.version_id}，未创建新版本")
+        click.echo(f"内容哈希 {result.content_hash}")
+    if result.process_ids:
+        click.echo("包含流程：" + "、".join(result.process_ids))
+
+
+@click.command("verify-history")
+@with_appcontext
+def verify_history_command() -> None:
+    """校验历史记录的哈希链；发现篡改或删除时以退出码 1 结束。"""
+    report = current_engine().verify_history()
+    if not report.ok:
+        raise CliFailure(
+            f"历史记录校验失败：首个异常事件序号 {report.first_bad_seq}，"
+            f"原因：{report.reason}（共检查 {report.checked} 条）"
+        )
+    click.echo(f"历史记录完整：已校验 {report.checked} 条事件，哈希链无误。")

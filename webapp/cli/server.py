@@ -1,0 +1,137 @@
+"""``serve`` (gunicorn plus one scheduler process) and ``scheduler`` (the timer loop alone).
+
+The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
+it when it exits; web workers never run timers. If the child dies, the arbiter restarts
+it after a pause. Timer rows are claimed in the database, so a second scheduler on
+another machine is safe too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import click
+from flask import Flask, current_app
+from flask.cli import ScriptInfo, with_appcontext
+from gunicorn.app.base import BaseApplication
+
+from .. import create_app
+from ..engine_binding import current_engine
+
+RESTART_DELAY_SECONDS = 5
+STOP_TIMEOUT_SECONDS = 15
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """在前台单独运行定时器调度，直到收到 SIGTERM 或按 Ctrl+C。"""
+    from engine.scheduler import run_forever  # on use: only this process runs timers
+
+    poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
+    signal.signal(signal.SIGTERM, _interrupt)
+    click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(current_engine(), poll_seconds=poll)
+    click.echo("定时器调度已停止。")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """以生产方式运行网站（gunicorn），并在旁运行一个定时器调度进程。"""
+    # Build one app here to fail fast on bad settings and to create the shared secret
+    # key file before the workers race for it; each worker then builds its own.
+    ctx.ensure_object(ScriptInfo).load_app()
+    click.echo(f"网站地址 http://{host}:{port}/ ，{workers} 个工作进程；按 Ctrl+C 停止。")
+    scheduler = SchedulerChild()
+    WebServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "preload_app": False,
+            "proc_name": "zongzhi",
+            "accesslog": "-",
+            "when_ready": scheduler.start,
+            "on_exit": scheduler.stop,
+        }
+    ).run()
+
+
+class WebServer(BaseApplication):
+    """gunicorn with our options; every worker builds its own app (no preloading)."""
+
+    def __init__(self, options: dict):
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return create_app()
+
+
+class SchedulerChild:
+    """The scheduler process beside gunicorn's workers, owned by the arbiter."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    def start(self, server) -> None:
+        """gunicorn ``when_ready`` hook."""
+        with self._lock:
+            self._spawn(server)
+        threading.Thread(target=self._watch, args=(server,), daemon=True).start()
+
+    def stop(self, server) -> None:
+        """gunicorn ``on_exit`` hook."""
+        with self._lock:
+            self._stopping.set()
+            proc = self._proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            server.log.warning("定时器调度进程 %s 未按时退出，强制结束", proc.pid)
+            proc.kill()
+            proc.wait()
+        server.log.info("定时器调度进程已停止")
+
+    def _spawn(self, server) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "webapp.cli", "scheduler"],
+            env=dict(os.environ),
+            start_new_session=True,  # Ctrl+C reaches the arbiter, which stops us in order
+        )
+        server.log.info("定时器调度进程已启动（pid %s）", self._proc.pid)
+
+    def _watch(self, server) -> None:
+        while True:
+            proc = self._proc
+            assert proc is not None
+            code = proc.wait()
+            if self._stopping.wait(RESTART_DELAY_SECONDS):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                server.log.error("定时器调度进程意外退出（退出码 %s），正在重新启动", code)
+                self._spawn(server)
