@@ -58,7 +58,13 @@ def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProce
     return parsed
 
 
-def _locked_instance(session: Session, instance_id: int) -> Instance:
+def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Instance:
+    """Lock the instance row for this step, or fail at once if someone else got there first.
+
+    PostgreSQL: ``FOR UPDATE`` waits for a concurrent step and then reads its result.
+    SQLite: the row is touched and flushed right away, which takes the single write lock
+    and checks the version counter before anything else is written.
+    """
     row = session.execute(
         select(Instance)
         .where(Instance.id == instance_id)
@@ -67,7 +73,15 @@ def _locked_instance(session: Session, instance_id: int) -> Instance:
     ).scalar()
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
+    row.updated_at = engine.clock.now()
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(_CHANGED_MEANWHILE) from None
     return row
+
+
+_CHANGED_MEANWHILE = "该流程实例刚被他人修改，本次操作未保存，请刷新后重试"
 
 
 def _load(engine: Engine, session: Session, row: Instance):
@@ -78,7 +92,7 @@ def _commit(uow) -> None:
     try:
         uow.commit()
     except StaleDataError:
-        raise ConflictError("该流程实例刚被他人修改，本次操作未保存，请刷新后重试") from None
+        raise ConflictError(_CHANGED_MEANWHILE) from None
 
 
 def start(engine: Engine, process_id: str, *, actor: Actor, data: dict[str, Any]) -> int:
@@ -141,20 +155,17 @@ def complete(engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor
         if record.form_key:
             schema = engine.forms.get(session, row.version_id, record.form_key)
             validate_form(schema or {}, data)
-        row = _locked_instance(session, record.instance_id)
-        try:
-            workflow = _load(engine, session, row)
-            task = workflow.get_task_from_id(UUID(task_id))
-            if task is None or task.state != TaskState.READY:
-                raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
+        row = _locked_instance(engine, session, record.instance_id)
+        workflow = _load(engine, session, row)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
 
-            def action(_wf) -> None:
-                task.data.update(data)
-                task.run()
+        def action(_wf) -> None:
+            task.data.update(data)
+            task.run()
 
-            run_step(engine, uow, row, workflow, action, actor=actor)
-        except StaleDataError:
-            raise ConflictError("该流程实例刚被他人修改，本次操作未保存，请刷新后重试") from None
+        run_step(engine, uow, row, workflow, action, actor=actor)
         _commit(uow)
 
 
@@ -192,8 +203,8 @@ def unclaim(engine: Engine, task_id: str, *, actor: Actor) -> None:
     _set_assignee(engine, task_id, actor, claim=False)
 
 
-def _running(session: Session, instance_id: int) -> Instance:
-    row = _locked_instance(session, instance_id)
+def _running(engine: Engine, session: Session, instance_id: int) -> Instance:
+    row = _locked_instance(engine, session, instance_id)
     if row.status != InstanceStatus.RUNNING:
         raise ConflictError(f"流程实例 {instance_id} 已结束（{row.status}）")
     return row
@@ -203,7 +214,7 @@ def cancel(engine: Engine, instance_id: int, *, actor: Actor, reason: str) -> No
     if not reason.strip():
         raise ValueError("取消流程必须填写原因")
     with engine.unit_of_work() as uow:
-        row = _running(uow.session, instance_id)
+        row = _running(engine, uow.session, instance_id)
         workflow = _load(engine, uow.session, row)
         row.status = InstanceStatus.CANCELLED
         run_step(engine, uow, row, workflow, lambda wf: wf.cancel(), actor=actor)
@@ -217,7 +228,7 @@ def send_message(
     engine: Engine, instance_id: int, name: str, payload: dict[str, Any], *, actor: Actor
 ) -> None:
     with engine.unit_of_work() as uow:
-        row = _running(uow.session, instance_id)
+        row = _running(engine, uow.session, instance_id)
         workflow = _load(engine, uow.session, row)
         waiting = [e for e in workflow.waiting_events() if e.name == name or e.event_type == name]
         if not any(e.event_type == "MessageEventDefinition" for e in waiting):

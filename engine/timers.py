@@ -42,7 +42,7 @@ def _fire_one(engine: Engine, skip: set[int]) -> int | None:
         if timer is None:
             return None
         instance_id = timer.instance_id
-        row = _locked_instance(session, instance_id)
+        row = _locked_instance(engine, session, instance_id)
         if row.status != InstanceStatus.RUNNING:
             return instance_id
         try:

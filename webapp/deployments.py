@@ -6,14 +6,12 @@ import os
 from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from .engine_binding import current_engine
+from engine import DeployResult
 
-if TYPE_CHECKING:
-    from engine import DeployResult
+from .engine_binding import current_engine
 
 
 def bundled_bpmn_dir() -> Path:

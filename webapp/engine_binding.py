@@ -7,15 +7,12 @@ engine and connection pool; nothing is shared across a fork.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 from sqlalchemy.orm import sessionmaker
 
+from engine import Engine
 from engine.db import db
-
-if TYPE_CHECKING:
-    from engine import Engine
 
 EXTENSION_KEY = "zongzhi.engine"
 _lock = threading.Lock()
@@ -27,21 +24,22 @@ def init_app(app: Flask) -> None:
 
 
 def current_engine() -> Engine:
-    """The engine of the current application (needs an app context)."""
+    """The engine of the current application (needs an app context).
+
+    ``ZONGZHI_CLOCK`` in the app's config injects a clock (tests use ``ManualClock``).
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    engine = app.extensions.get(EXTENSION_KEY)
-    if engine is None:
+    bound = app.extensions.get(EXTENSION_KEY)
+    if bound is None:
         with _lock:
-            engine = app.extensions.get(EXTENSION_KEY)
-            if engine is None:
-                engine = app.extensions[EXTENSION_KEY] = _build(app)
-    return engine
+            bound = app.extensions.get(EXTENSION_KEY)
+            if bound is None:
+                bound = app.extensions[EXTENSION_KEY] = _build(app)
+    return bound
 
 
 def _build(app: Flask) -> Engine:
-    from engine import Engine  # on first use, so importing webapp stays cheap
-
     return Engine(
-        session_factory=sessionmaker(bind=db.engine),
+        session_factory=sessionmaker(bind=db.engine, expire_on_commit=False),
         clock=app.config.get("ZONGZHI_CLOCK"),
     )

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 import flask_migrate
 from flask import current_app
 from flask.cli import with_appcontext
 
+from engine import DeployRejected, DeployResult, EngineError
 from engine.db import db
-from engine.errors import DeployRejected, EngineError
 
 from ..accounts.demo import ensure_demo_users
 from ..deployments import deploy_bundled, deploy_paths
 from ..engine_binding import current_engine
 from .common import CliFailure, os_user
-
-if TYPE_CHECKING:
-    from engine import DeployResult
 
 
 @click.command("init")

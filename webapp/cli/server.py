@@ -8,9 +8,7 @@ another machine is safe too.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +17,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
+
+from engine.scheduler import run_forever
 
 from .. import create_app
 from ..engine_binding import current_engine
@@ -31,18 +31,10 @@ STOP_TIMEOUT_SECONDS = 15
 @with_appcontext
 def scheduler_command() -> None:
     """在前台单独运行定时器调度，直到收到 SIGTERM 或按 Ctrl+C。"""
-    from engine.scheduler import run_forever  # on use: only this process runs timers
-
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
-    signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
-    with contextlib.suppress(KeyboardInterrupt):
-        run_forever(current_engine(), poll_seconds=poll)
+    run_forever(current_engine(), poll_seconds=poll)  # returns on SIGTERM / SIGINT
     click.echo("定时器调度已停止。")
-
-
-def _interrupt(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 @click.command("serve")

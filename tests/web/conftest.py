@@ -1,0 +1,79 @@
+"""Web fixtures: an app on its own temporary SQLite file, a client, a logged-in helper.
+
+The schema comes from ``db.create_all()`` for now; the suite moves to migrations later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.db import db
+from webapp import create_app
+from webapp.accounts.service import create_user
+
+PASSWORD = "secret-pass-1"
+
+
+def make_app(tmp_path, **overrides) -> Flask:
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.db'}",
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path) -> Iterator[Flask]:
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def user(app):
+    """``zhang`` (张三), a township caseworker who can log in with ``PASSWORD``."""
+    with app.app_context():
+        create_user(
+            db.session,
+            username="zhang",
+            display_name="张三",
+            password=PASSWORD,
+            roles=["镇综治中心"],
+        )
+        db.session.commit()
+    return "zhang"
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def login(self, username: str = "zhang", password: str = PASSWORD, **data):
+        return self._client.post(
+            "/login", data={"username": username, "password": password, **data}
+        )
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
