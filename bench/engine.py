@@ -101,7 +101,7 @@ class Counts:
     @property
     def max_rounds(self) -> int:
         """``max_callback_rounds`` for the old case: at least 60, and enough to keep looping."""
-        return max(60, self.loops + self.old_reps + 1)
+        return max(60, self.loops + self.old_warmup + self.old_reps + 1)
 
 
 QUICK = Counts(happy_warmup=3, happy_db=30, happy_bare=100, loops=50, old_warmup=2, old_reps=10)
@@ -369,7 +369,6 @@ def postgres_database(base: str) -> Iterator[tuple[str, str] | None]:
     try:
         yield url.set(database=name).render_as_string(hide_password=False), version
     finally:
-        db.session.remove()
         with _admin_connection(url) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
