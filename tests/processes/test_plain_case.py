@@ -119,6 +119,7 @@ def test_satisfied_first_time_goes_through_each_lane_and_closes(deployed, clock,
     assert (handle.name, handle.lane) == ("处置", MEDIATOR_ROLE)
 
     assert work_lists(engine, case) == {CENTER_ROLE: ["callback"], MEDIATOR_ROLE: [], SUPERVISOR_ROLE: []}
+    clock.advance(hours=1)
     callback = complete_next(engine, CENTER, case, "callback", {"evaluation": evaluation})
     assert (callback.name, callback.lane) == ("回访", CENTER_ROLE)
 

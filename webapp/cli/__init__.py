@@ -39,8 +39,8 @@ cli.add_command(migrate_group, "db")
 def main() -> None:
     """Console entry point (``zongzhi``)."""
     level = logging.getLevelName(os.environ.get("ZONGZHI_LOG_LEVEL", "INFO").strip().upper())
-    logging.basicConfig(
-        level=level if isinstance(level, int) else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = level if isinstance(level, int) else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every poll at INFO; the engine logs what matters (timers fired).
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
     cli.main(prog_name="zongzhi")

@@ -58,6 +58,7 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
             "accesslog": "-",
             "when_ready": scheduler.start,
             "on_exit": scheduler.stop,
+            "control_socket_disable": True,  # gunicorn >= 27; one per host would clash
         }
     ).run()
 
@@ -71,7 +72,8 @@ class WebServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self._options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # older gunicorn lacks some settings
+                self.cfg.set(key, value)
 
     def load(self) -> Flask:
         return create_app()
