@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,7 +102,7 @@ class Counts:
     @property
     def max_rounds(self) -> int:
         """``max_callback_rounds`` for the old case: at least 60, and enough to keep looping."""
-        return max(60, self.loops + self.old_warmup + self.old_reps + 1)
+        return max(60, self.loops + self.old_reps + 1)
 
 
 QUICK = Counts(happy_warmup=3, happy_db=30, happy_bare=100, loops=50, old_warmup=2, old_reps=10)
@@ -197,6 +198,17 @@ class PersistedDriver:
         return self.engine.instance(handle).status == InstanceStatus.COMPLETED
 
 
+@dataclass(frozen=True)
+class Phases:
+    load: float  # load_state
+    run: float  # set data, task.run(), do_engine_steps()
+    dump: float  # dump_state
+
+    @property
+    def total(self) -> float:
+        return self.load + self.run + self.dump
+
+
 @dataclass
 class BareInstance:
     state: str
@@ -227,19 +239,25 @@ class BareDriver:
         elapsed = time.perf_counter() - t0
         return BareInstance(state, _ready_human(workflow), workflow.is_completed()), elapsed
 
-    def complete(self, handle: BareInstance, spec_id: str, data: Mapping[str, Any]) -> float:
+    def step(self, handle: BareInstance, spec_id: str, data: Mapping[str, Any]) -> Phases:
+        """One step, timed by phase: deserialize, run, serialize."""
         task_id = handle.ready[spec_id]
         t0 = time.perf_counter()
         workflow = load_state(handle.state, self.parsed, make_script_engine())
+        t1 = time.perf_counter()
         task = workflow.get_task_from_id(task_id)
         task.data.update(data)
         task.run()
         workflow.do_engine_steps()
+        t2 = time.perf_counter()
         state = dump_state(workflow)
-        elapsed = time.perf_counter() - t0
+        t3 = time.perf_counter()
         handle.state, handle.ready = state, _ready_human(workflow)
         handle.completed = workflow.is_completed()
-        return elapsed
+        return Phases(load=t1 - t0, run=t2 - t1, dump=t3 - t2)
+
+    def complete(self, handle: BareInstance, spec_id: str, data: Mapping[str, Any]) -> float:
+        return self.step(handle, spec_id, data).total
 
     def state_kb(self, handle: BareInstance) -> float:
         return len(handle.state.encode()) / 1024
@@ -280,24 +298,22 @@ def _loop(driver: Driver, handle: Any) -> tuple[float, float]:
 def run_old_case(
     driver: Driver, counts: Counts, keep: Callable[[Any], Any] | None = None
 ) -> tuple[OldResult, Any]:
-    """Drive one instance ``counts.loops`` loops, warm up, then time ``old_reps`` further
-    loops; the instance waits at ``handle`` after each loop. Returns what ``keep`` made
-    of the instance just before the measured loops."""
+    """Drive one instance ``counts.loops`` loops (the last ``old_warmup`` of them are the
+    warm-up), then time ``old_reps`` further loops; the instance waits at ``handle`` after
+    each loop. Returns what ``keep`` made of the instance at ``counts.loops`` loops."""
     result = OldResult()
     handle, _ = driver.start({"max_callback_rounds": counts.max_rounds})
     driver.complete(handle, "intake", FORM_DATA["intake"])
     result.size_kb[0] = driver.state_kb(handle)
     for _ in range(counts.loops):
-        _loop(driver, handle)
+        _loop(driver, handle)  # the last ``old_warmup`` loops double as the warm-up
     result.size_kb[counts.loops] = driver.state_kb(handle)
-    for _ in range(counts.old_warmup):
-        _loop(driver, handle)
     kept = keep(handle) if keep else None
     for _ in range(counts.old_reps):
         handle_time, callback_time = _loop(driver, handle)
         result.handle.append(handle_time)
         result.callback.append(callback_time)
-    result.size_kb[counts.loops + counts.old_warmup + counts.old_reps] = driver.state_kb(handle)
+    result.size_kb[counts.loops + counts.old_reps] = driver.state_kb(handle)
     return result, kept
 
 
@@ -305,14 +321,21 @@ def _copy(instance: BareInstance) -> BareInstance:
     return BareInstance(instance.state, dict(instance.ready), instance.completed)
 
 
-def rerun_fixed_state(driver: BareDriver, saved: BareInstance, warmup: int, reps: int) -> OldResult:
-    """Bare only: run handle, then callback 不满意, ``reps`` times from one saved state."""
-    result = OldResult()
+FixedResult = dict[str, list[Phases]]  # "handle" / "callback" -> phases of each rep
+
+
+def rerun_fixed_state(
+    driver: BareDriver, saved: BareInstance, warmup: int, reps: int
+) -> FixedResult:
+    """Bare only: from one saved state, ``reps`` times run handle then callback 不满意."""
+    result: FixedResult = {"handle": [], "callback": []}
     for i in range(warmup + reps):
-        handle_time, callback_time = _loop(driver, _copy(saved))
+        instance = _copy(saved)
+        handle = driver.step(instance, "handle", FORM_DATA["handle"])
+        callback = driver.step(instance, "callback", DISSATISFIED)
         if i >= warmup:
-            result.handle.append(handle_time)
-            result.callback.append(callback_time)
+            result["handle"].append(handle)
+            result["callback"].append(callback)
     return result
 
 
@@ -376,12 +399,17 @@ def postgres_database(base: str) -> Iterator[tuple[str, str] | None]:
 # -- report -------------------------------------------------------------------------------
 
 
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
 
     def line(cells: list[str]) -> str:
-        first = cells[0].ljust(widths[0])
-        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        first = cells[0] + " " * (widths[0] - _width(cells[0]))
+        rest = [" " * (w - _width(c)) + c for c, w in zip(cells[1:], widths[1:], strict=True)]
         return "  ".join([first, *rest]).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
@@ -437,21 +465,35 @@ def happy_table(results: Mapping[str, HappyResult | None]) -> str:
     return table(_columns(results), rows)
 
 
-def old_table(results: Mapping[str, OldResult | None], fixed: OldResult) -> str:
+def old_table(results: Mapping[str, OldResult | None]) -> str:
     rows = [
         _latency_row("handle step, ms median / p95", results, lambda r: r.handle),
         _latency_row("callback step (不满意), ms median / p95", results, lambda r: r.callback),
         _latency_row("both steps pooled, ms median / p95", results, lambda r: r.both()),
     ]
-    text = table(_columns(results), rows)
-    extra = table(
-        ["bare, same saved 50-loop state each rep", "ms median / p95"],
+    return table(_columns(results), rows)
+
+
+def fixed_table(fixed: FixedResult, loops: int) -> str:
+    labels = {"handle": "handle step", "callback": "callback step (不满意)"}
+    rows = [
         [
-            ["handle step", _pair(fixed.handle)],
-            ["callback step (不满意)", _pair(fixed.callback)],
-        ],
-    )
-    return f"{text}\n\n{extra}"
+            labels[step],
+            _pair([p.total for p in phases]),
+            _pair([p.load for p in phases]),
+            _pair([p.run for p in phases]),
+            _pair([p.dump for p in phases]),
+        ]
+        for step, phases in fixed.items()
+    ]
+    headers = [
+        f"bare, saved {loops}-loop state, ms median / p95",
+        "total",
+        "load_state",
+        "run+engine steps",
+        "dump_state",
+    ]
+    return table(headers, rows)
 
 
 def sizes_table(results: Mapping[str, OldResult | None]) -> str:
@@ -500,8 +542,9 @@ def _print_config(counts: Counts, quick: bool, pg: tuple[str, str] | None, pg_ba
         f"database; bare: {counts.happy_warmup} warm-up + {counts.happy_bare} measured"
     )
     print(
-        f"Old case: driven {counts.loops} loops (max_callback_rounds={counts.max_rounds}), then "
-        f"{counts.old_warmup} warm-up + {counts.old_reps} measured loops"
+        f"Old case: started with max_callback_rounds={counts.max_rounds}, driven {counts.loops} "
+        f"loops (the last {counts.old_warmup} are the warm-up), then {counts.old_reps} measured "
+        "loops"
     )
     print(f"PostgreSQL server: {make_url(pg_base).render_as_string()}")
     print(
@@ -564,17 +607,20 @@ def main(argv: list[str] | None = None) -> None:
     print("[1+2] Happy path: start -> intake -> handle -> callback(满意) -> close")
     print(happy_table({k: happy[k] for k in order}))
     print()
-    done = counts.loops + counts.old_warmup
+    loops, last = counts.loops, counts.loops + counts.old_reps
     print(
-        f"[3] Old case: {counts.old_reps} measured loops continuing from {done} to "
-        f'{done + counts.old_reps} loops ("at ~{counts.loops} loops");\n'
+        f"[3] Old case at ~{loops} loops: one instance, {counts.old_reps} measured loops "
+        f"continuing from {loops} to {last} loops;\n"
         "    each loop = complete handle, then complete callback 不满意 (which runs "
         "count_round and the gateway back to handle)"
     )
-    print(old_table({k: old[k] for k in order}, fixed))
+    print(old_table({k: old[k] for k in order}))
+    print()
+    print(fixed_table(fixed, loops))
     print(
-        f"    (bare fixed-state rows: the state saved at {done} loops is reloaded for each of "
-        f"{counts.old_reps} reps, so every rep runs on identical state)"
+        f"    (the state saved at {loops} loops, waiting at handle, is reloaded for each of "
+        f"{counts.old_reps} reps after {counts.old_warmup} warm-up reps: identical state "
+        "every time)"
     )
     print()
     print(sizes_table({k: old[k] for k in order}))

@@ -112,4 +112,6 @@ class Engine:
         from .models import ProcessVersion
 
         with self.session_factory() as session:
-            return session.execute(select(ProcessVersion.id).order_by(ProcessVersion.id.desc())).scalar()
+            return session.execute(
+                select(ProcessVersion.id).order_by(ProcessVersion.id.desc())
+            ).scalar()

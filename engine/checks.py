@@ -25,8 +25,7 @@ TIMER_LITERAL_PARSERS: dict[type, Callable[[str], object]] = {
 }
 
 
-def _expressions(spec) -> Iterator[tuple[str, str, str]]:
-    """(what, source, mode) for every piece of code an element carries."""
+def _scripts(spec) -> Iterator[tuple[str, str, str]]:
     script = getattr(spec, "script", None)
     if isinstance(script, str):
         yield "脚本", script, "exec"
@@ -34,20 +33,35 @@ def _expressions(spec) -> Iterator[tuple[str, str, str]]:
         value = getattr(spec, attr, None)
         if isinstance(value, str) and value.strip():
             yield label, value, "exec"
+
+
+_LOOP_EXPRESSIONS = (
+    ("cardinality", "多实例数量"),
+    ("condition", "多实例条件"),
+    ("completion_condition", "多实例完成条件"),
+)
+
+
+def _evaluated(spec) -> Iterator[tuple[str, str, str]]:
     for condition, _target in getattr(spec, "cond_task_specs", []) or []:
         if condition is not None and condition.args and isinstance(condition.args[0], str):
             yield "条件表达式", condition.args[0], "eval"
     definition = getattr(spec, "event_definition", None)
     if isinstance(definition, TimerEventDefinition) and isinstance(definition.expression, str):
         yield "定时器表达式", definition.expression, "eval"
-    for attr, label in (("cardinality", "多实例数量"), ("condition", "多实例条件"),
-                        ("completion_condition", "多实例完成条件")):
+    for attr, label in _LOOP_EXPRESSIONS:
         value = getattr(spec, attr, None)
         if isinstance(value, str) and value.strip():
             yield label, value, "eval"
     for name, param in (getattr(spec, "operation_params", None) or {}).items():
         if isinstance(param, dict) and isinstance(param.get("value"), str):
             yield f"服务参数 {name}", param["value"], "eval"
+
+
+def _expressions(spec) -> Iterator[tuple[str, str, str]]:
+    """(what, source, mode) for every piece of code an element carries."""
+    yield from _scripts(spec)
+    yield from _evaluated(spec)
 
 
 def _timer_literal_problem(spec) -> str | None:
@@ -63,7 +77,7 @@ def _timer_literal_problem(spec) -> str | None:
         return f"定时器表达式应为 ISO 8601 字符串（字面量需加引号），实为 {value!r}"
     try:
         parse(value)
-    except Exception as error:  # noqa: BLE001 - SpiffWorkflow raises bare Exception
+    except Exception as error:
         return f"定时器表达式 {value!r} 不是合法的 ISO 8601 时间：{error}"
     return None
 

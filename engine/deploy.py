@@ -65,7 +65,7 @@ def _parse_processes(parser) -> tuple[dict[str, ParsedProcess], list[Problem]]:
         except (SpiffWorkflowException, ValueError, KeyError) as error:
             problems.append(_problem_of(error, Path(process_parser.filename or "?").name))
     if not parsed and not problems:
-        problems.append(Problem("-", None, "没有可执行的流程（isExecutable=\"true\"）"))
+        problems.append(Problem("-", None, '没有可执行的流程（isExecutable="true"）'))
     return parsed, problems
 
 
@@ -131,8 +131,12 @@ def deploy(
                 at=now,
                 actor=actor,
                 version_id=version.id,
-                data={"hash": digest, "note": note, "processes": sorted(parsed),
-                      "files": sorted(f.name for f in files)},
+                data={
+                    "hash": digest,
+                    "note": note,
+                    "processes": sorted(parsed),
+                    "files": sorted(f.name for f in files),
+                },
             )
         )
         uow.commit()

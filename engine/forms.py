@@ -51,8 +51,14 @@ def _message_of(error, schema: Mapping[str, Any]) -> str:  # noqa: PLR0911
     if kind == "enum":
         return "请从以下选项中选择：" + "、".join(str(v) for v in value)
     if kind == "type":
-        names = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "是/否",
-                 "array": "列表", "object": "对象"}
+        names = {
+            "string": "文本",
+            "integer": "整数",
+            "number": "数字",
+            "boolean": "是/否",
+            "array": "列表",
+            "object": "对象",
+        }
         wanted = value if isinstance(value, list) else [value]
         return "应为" + "或".join(names.get(w, w) for w in wanted)
     if kind == "minLength":

@@ -131,7 +131,10 @@ def verify(session: Session, *, instance_id: int | None = None) -> VerifyResult:
     last_seq = expected_seq - 1
     if head is not None and (head.last_seq != last_seq or head.last_hash != prev):
         return VerifyResult(
-            False, checked, last_seq + 1, f"链尾缺失：链头记录为第 {head.last_seq} 条，实际只到第 {last_seq} 条"
+            False,
+            checked,
+            last_seq + 1,
+            f"链尾缺失：链头记录为第 {head.last_seq} 条，实际只到第 {last_seq} 条",
         )
     return VerifyResult(True, checked)
 
@@ -139,7 +142,9 @@ def verify(session: Session, *, instance_id: int | None = None) -> VerifyResult:
 def _verify_rows_of(session: Session, instance_id: int) -> VerifyResult:
     checked = 0
     rows = session.execute(
-        select(HistoryEvent).where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)
+        select(HistoryEvent)
+        .where(HistoryEvent.instance_id == instance_id)
+        .order_by(HistoryEvent.seq)
     ).scalars()
     for row in rows:
         if row_hash(row, seq=row.seq, prev_hash=row.prev_hash) != row.hash:

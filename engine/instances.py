@@ -85,7 +85,9 @@ _CHANGED_MEANWHILE = "该流程实例刚被他人修改，本次操作未保存�
 
 
 def _load(engine: Engine, session: Session, row: Instance):
-    return load_state(row.state, _parsed(engine, session, row.definition_id), engine.script_engine())
+    return load_state(
+        row.state, _parsed(engine, session, row.definition_id), engine.script_engine()
+    )
 
 
 def _commit(uow) -> None:
@@ -110,9 +112,15 @@ def start(engine: Engine, process_id: str, *, actor: Actor, data: dict[str, Any]
         workflow = new_workflow(_parsed(engine, session, definition.id), engine.script_engine())
         workflow.task_tree.data.update(data)
         row = Instance(
-            definition_id=definition.id, process_id=process_id, version_id=definition.version_id,
-            status=InstanceStatus.RUNNING, state="{}", serializer_version=SERIALIZER_VERSION,
-            started_by=actor.user, started_at=now, updated_at=now,
+            definition_id=definition.id,
+            process_id=process_id,
+            version_id=definition.version_id,
+            status=InstanceStatus.RUNNING,
+            state="{}",
+            serializer_version=SERIALIZER_VERSION,
+            started_by=actor.user,
+            started_at=now,
+            updated_at=now,
         )
         session.add(row)
         session.flush()
@@ -139,11 +147,17 @@ def _ready_record(session: Session, task_id: str) -> TaskRecord:
         raise NotFound(f"任务 {task_id} 不存在")
     if record.status != TaskStatus.READY:
         who = f"（{record.completed_by}）" if record.completed_by else ""
-        raise ConflictError(f"任务「{record.name}」已{_STATUS_WORDS[record.status]}{who}，无需再处理")
+        raise ConflictError(
+            f"任务「{record.name}」已{_STATUS_WORDS[record.status]}{who}，无需再处理"
+        )
     return record
 
 
-_STATUS_WORDS = {TaskStatus.COMPLETED: "完成", TaskStatus.CANCELLED: "取消", TaskStatus.READY: "就绪"}
+_STATUS_WORDS = {
+    TaskStatus.COMPLETED: "完成",
+    TaskStatus.CANCELLED: "取消",
+    TaskStatus.READY: "就绪",
+}
 
 
 def complete(engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor) -> None:
@@ -190,8 +204,18 @@ def _set_assignee(engine: Engine, task_id: str, actor: Actor, *, claim: bool) ->
         if changed != 1:
             raise ConflictError(f"任务「{record.name}」刚被他人认领或处理")
         row = session.get(Instance, record.instance_id)
-        uow.record(event_for(row, event, actor, at=engine.clock.now(), task_id=task_id,
-                             spec_id=record.spec_id, spec_name=record.name, lane=record.lane))
+        uow.record(
+            event_for(
+                row,
+                event,
+                actor,
+                at=engine.clock.now(),
+                task_id=task_id,
+                spec_id=record.spec_id,
+                spec_name=record.name,
+                lane=record.lane,
+            )
+        )
         uow.commit()
 
 
@@ -220,7 +244,9 @@ def cancel(engine: Engine, instance_id: int, *, actor: Actor, reason: str) -> No
         run_step(engine, uow, row, workflow, lambda wf: wf.cancel(), actor=actor)
         now = engine.clock.now()
         row.ended_at, row.end_reason = now, reason
-        uow.record(event_for(row, EventType.INSTANCE_CANCELLED, actor, at=now, data={"reason": reason}))
+        uow.record(
+            event_for(row, EventType.INSTANCE_CANCELLED, actor, at=now, data={"reason": reason})
+        )
         _commit(uow)
 
 
@@ -230,12 +256,19 @@ def send_message(
     with engine.unit_of_work() as uow:
         row = _running(engine, uow.session, instance_id)
         workflow = _load(engine, uow.session, row)
-        waiting = [e for e in workflow.waiting_events() if e.name == name or e.event_type == name]
-        if not any(e.event_type == "MessageEventDefinition" for e in waiting):
+        waiting = workflow.waiting_events()
+        if not any(e.event_type == "MessageEventDefinition" and e.name == name for e in waiting):
             raise ConflictError(f"流程实例 {instance_id} 当前没有在等待消息「{name}」")
         now = engine.clock.now()
-        uow.record(event_for(row, EventType.MESSAGE_RECEIVED, actor, at=now,
-                             data={"message": name, "payload": json_safe(payload)}))
+        uow.record(
+            event_for(
+                row,
+                EventType.MESSAGE_RECEIVED,
+                actor,
+                at=now,
+                data={"message": name, "payload": json_safe(payload)},
+            )
+        )
         event = BpmnEvent(MessageEventDefinition(name), payload)
         run_step(engine, uow, row, workflow, lambda wf: wf.send_event(event), actor=actor)
         _commit(uow)
@@ -304,7 +337,13 @@ def view(engine: Engine, instance_id: int, *, with_data: bool) -> InstanceView:
             raise NotFound(f"流程实例 {instance_id} 不存在")
         data = _current_data(_load(engine, session, row)) if with_data else {}
         return InstanceView(
-            id=row.id, process_id=row.process_id, version_id=row.version_id, status=row.status,
-            started_by=row.started_by, started_at=row.started_at, ended_at=row.ended_at,
-            end_reason=row.end_reason, data=dict(data),
+            id=row.id,
+            process_id=row.process_id,
+            version_id=row.version_id,
+            status=row.status,
+            started_by=row.started_by,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+            end_reason=row.end_reason,
+            data=dict(data),
         )

@@ -47,11 +47,15 @@ def _event_type(change: projection.Change) -> str | None:
     if change.after == TaskState.CANCELLED:
         return EventType.TASK_CANCELLED if human else None
     if change.after == TaskState.COMPLETED:
-        return EventType.TIMER_FIRED if projection.is_timer(change.task) else EventType.TASK_COMPLETED
+        return (
+            EventType.TIMER_FIRED if projection.is_timer(change.task) else EventType.TASK_COMPLETED
+        )
     return None
 
 
-def _record_changes(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now) -> None:
+def _record_changes(
+    uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now
+) -> None:
     for change in outcome.changes:
         event_type = _event_type(change)
         if event_type is None:
@@ -60,13 +64,22 @@ def _record_changes(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor:
         data = projection.data_delta(change.task) if event_type == EventType.TASK_COMPLETED else {}
         uow.record(
             event_for(
-                row, event_type, actor, at=now, task_id=str(change.task.id), spec_id=spec.bpmn_id,
-                spec_name=spec.bpmn_name, lane=spec.lane, data=json_safe(data),
+                row,
+                event_type,
+                actor,
+                at=now,
+                task_id=str(change.task.id),
+                spec_id=spec.bpmn_id,
+                spec_name=spec.bpmn_name,
+                lane=spec.lane,
+                data=json_safe(data),
             )
         )
 
 
-def _project_tasks(session: Session, row: Instance, outcome: StepOutcome, actor: Actor, now) -> None:
+def _project_tasks(
+    session: Session, row: Instance, outcome: StepOutcome, actor: Actor, now
+) -> None:
     for change in outcome.changes:
         task = change.task
         if not projection.is_human(task):
@@ -115,6 +128,9 @@ def run_step(
     row.updated_at = now
     if outcome.completed and row.status == InstanceStatus.RUNNING:
         row.status, row.ended_at = InstanceStatus.COMPLETED, now
-        uow.record(event_for(row, EventType.INSTANCE_COMPLETED, actor, at=now,
-                             data=json_safe(workflow.data)))
+        uow.record(
+            event_for(
+                row, EventType.INSTANCE_COMPLETED, actor, at=now, data=json_safe(workflow.data)
+            )
+        )
     return outcome

@@ -68,7 +68,9 @@ def spec_to_json(parsed: ParsedProcess) -> str:
     return json.dumps(
         {
             "spec": _registry.convert(parsed.spec),
-            "subprocess_specs": {k: _registry.convert(v) for k, v in parsed.subprocess_specs.items()},
+            "subprocess_specs": {
+                k: _registry.convert(v) for k, v in parsed.subprocess_specs.items()
+            },
         },
         ensure_ascii=False,
     )
@@ -87,9 +89,7 @@ def dump_state(workflow: BpmnWorkflow) -> str:
     return json.dumps(_registry.convert(workflow), ensure_ascii=False, separators=(",", ":"))
 
 
-def load_state(
-    text: str, parsed: ParsedProcess, script_engine: PythonScriptEngine
-) -> BpmnWorkflow:
+def load_state(text: str, parsed: ParsedProcess, script_engine: PythonScriptEngine) -> BpmnWorkflow:
     """Rebuild a workflow from ``dump_state`` output on its cached spec.
 
     The script engine is attached here, on every load: SpiffWorkflow does not serialize

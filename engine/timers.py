@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from . import projection
 from .enums import InstanceStatus
 from .errors import ConflictError, StepFailed
 from .instances import _commit, _load, _locked_instance
@@ -25,13 +26,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _fire_one(engine: Engine, skip: set[int]) -> int | None:
-    """Fire the earliest due, unclaimed timer; return its instance id or None if none is due."""
+def _fire_one(engine: Engine, skip: set[int]) -> tuple[int, bool] | None:
+    """Fire the earliest due, unclaimed timer of an instance not in ``skip``.
+
+    Returns the instance id and whether a timer actually fired, or None if none is due.
+    "Due" is strictly before now, as SpiffWorkflow itself decides.
+    """
     with engine.unit_of_work() as uow:
         session = uow.session
         query = (
             select(TimerRecord)
-            .where(TimerRecord.due_at <= engine.clock.now())
+            .where(TimerRecord.due_at < engine.clock.now())
             .order_by(TimerRecord.due_at, TimerRecord.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -44,34 +49,38 @@ def _fire_one(engine: Engine, skip: set[int]) -> int | None:
         instance_id = timer.instance_id
         row = _locked_instance(engine, session, instance_id)
         if row.status != InstanceStatus.RUNNING:
-            return instance_id
+            return instance_id, False
         try:
             workflow = _load(engine, session, row)
-            run_step(engine, uow, row, workflow, lambda wf: wf.refresh_timers(), actor=SCHEDULER)
+            outcome = run_step(
+                engine, uow, row, workflow, lambda wf: wf.refresh_timers(), actor=SCHEDULER
+            )
         except StepFailed as error:
             error.instance_id = instance_id
             raise
         _commit(uow)
-        return instance_id
+        return instance_id, any(projection.is_timer(c.task) for c in outcome.changes)
 
 
 def fire_due(engine: Engine, *, limit: int) -> int:
     """Fire due timers until none is due or ``limit`` instances advanced."""
-    fired, failed = 0, set()
+    fired, seen = 0, set()
     for _attempt in range(limit * 3):
         try:
-            instance_id = _fire_one(engine, failed)
+            found = _fire_one(engine, seen)
         except ConflictError:
             continue  # another scheduler advanced the instance first
         except StepFailed as error:
             # The instance stays as it was and its timer stays due: it is retried on the
             # next poll and logged each time, never dropped in silence.
             log.error("timer of instance %s failed: %s", error.instance_id, error)
-            failed.add(error.instance_id)
+            seen.add(error.instance_id)
             continue
-        if instance_id is None:
+        if found is None:
             break
-        fired += 1
+        instance_id, advanced = found
+        seen.add(instance_id)
+        fired += advanced
         if fired >= limit:
             break
     return fired

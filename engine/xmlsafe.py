@@ -29,7 +29,9 @@ def parse_xml(content: bytes, filename: str) -> etree._Element:
     except etree.XMLSyntaxError as error:
         if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
             raise UnsafeXml(f"{filename}: 含有 DOCTYPE/实体声明，出于安全原因拒绝") from None
-        raise UnsafeXml(f"{filename}: 不是合法的 XML（第 {error.lineno} 行）：{error.msg}") from None
+        raise UnsafeXml(
+            f"{filename}: 不是合法的 XML（第 {error.lineno} 行）：{error.msg}"
+        ) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise UnsafeXml(

@@ -33,8 +33,12 @@ MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
 
 def _admin_connection(url):
     return psycopg.connect(
-        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
-        password=url.password, dbname=url.database, autocommit=True,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
     )
 
 

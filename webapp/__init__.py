@@ -15,7 +15,7 @@ from sqlalchemy import event
 from engine.db import db
 
 from . import accounts, engine_binding, health, home
-from .config import is_sqlite, load_config
+from .config import load_config
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -46,7 +46,7 @@ def _configure_sqlite(app: Flask) -> None:
     """Foreign keys on, WAL journal so readers and the one writer do not block each other."""
     with app.app_context():
         for sa_engine in db.engines.values():
-            if is_sqlite(str(sa_engine.url)):
+            if sa_engine.dialect.name == "sqlite":
                 event.listen(sa_engine, "connect", _sqlite_on_connect)
 
 

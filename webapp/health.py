@@ -19,6 +19,4 @@ def healthz():
         current_app.logger.exception("health check: database unreachable")
         db.session.rollback()
         return jsonify(status="error", database="error"), 503
-    finally:
-        db.session.remove()
     return jsonify(status="ok", database="ok")

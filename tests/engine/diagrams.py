@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -44,12 +45,13 @@ def sequence(pid: str, *nodes: tuple[str, str], lane: str | None = "镇综治中
     ids = ["start", *[node_id for node_id, _ in nodes], "end"]
     flows = "".join(
         f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
-        for i, (a, b) in enumerate(zip(ids, ids[1:], strict=False))
+        for i, (a, b) in enumerate(pairwise(ids))
     )
     lanes = ""
     if lane:
         refs = "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
-        lanes = f'<bpmn:laneSet id="ls"><bpmn:lane id="lane1" name="{lane}">{refs}</bpmn:lane></bpmn:laneSet>'
+        lane_xml = f'<bpmn:lane id="lane1" name="{lane}">{refs}</bpmn:lane>'
+        lanes = f'<bpmn:laneSet id="ls">{lane_xml}</bpmn:laneSet>'
     body = "".join(xml for _, xml in nodes)
     return (
         HEAD.format(pid=pid)
@@ -81,3 +83,18 @@ SIMPLE_FORM = {
 
 def write_form(forms_dir: Path, key: str, schema: dict | None = None) -> Path:
     return write(forms_dir, key, json.dumps(schema or SIMPLE_FORM, ensure_ascii=False))
+
+
+def message_catch(event_id: str, message: str, variable: str) -> str:
+    """An intermediate catch event waiting for ``message``; its payload lands in ``variable``."""
+    return (
+        f'<bpmn:intermediateCatchEvent id="{event_id}" name="{event_id}">'
+        f'<bpmn:messageEventDefinition id="{event_id}_def" messageRef="{message}">'
+        f"<bpmn:extensionElements><spiffworkflow:messageVariable>{variable}"
+        "</spiffworkflow:messageVariable></bpmn:extensionElements>"
+        "</bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>"
+    )
+
+
+def message_definition(message: str) -> str:
+    return f'<bpmn:message id="{message}" name="{message}"/>'

@@ -49,8 +49,12 @@ def test_version_stores_diagram_and_referenced_forms_and_one_spec(engine):
 def test_changed_content_is_a_new_version_and_old_instances_stay(engine, tmp_path):
     forms = tmp_path / "forms"
     write_form(forms, "t/a.json")
-    v1 = write(tmp_path / "v1", "p.bpmn", sequence("p", ("a", user_task("a", "第一步", form="t/a.json"))))
-    v2 = write(tmp_path / "v2", "p.bpmn", sequence("p", ("b", user_task("b", "新第一步", form="t/a.json"))))
+    v1 = write(
+        tmp_path / "v1", "p.bpmn", sequence("p", ("a", user_task("a", "第一步", form="t/a.json")))
+    )
+    v2 = write(
+        tmp_path / "v2", "p.bpmn", sequence("p", ("b", user_task("b", "新第一步", form="t/a.json")))
+    )
     first = engine.deploy([v1], actor="designer", forms_dirs=[forms])
     old = engine.start("p", actor=CENTER)
     second = engine.deploy([v2], actor="designer", forms_dirs=[forms])
@@ -70,7 +74,9 @@ def _assert_nothing_stored(engine, versions_before: int = 0) -> None:
 
 
 def test_missing_form_is_named(engine, tmp_path):
-    path = write(tmp_path, "p.bpmn", sequence("p", ("a", user_task("a", "登记", form="nope/x.json"))))
+    path = write(
+        tmp_path, "p.bpmn", sequence("p", ("a", user_task("a", "登记", form="nope/x.json")))
+    )
     error = _reject(engine, [path], [tmp_path / "forms"])
     [problem] = error.problems
     assert (problem.file, problem.element) == ("p.bpmn", "a")
@@ -81,7 +87,9 @@ def test_missing_form_is_named(engine, tmp_path):
 def test_invalid_form_schema_is_named(engine, tmp_path):
     forms = tmp_path / "forms"
     write_form(forms, "t/bad.json", {"type": "object", "properties": {"x": {"type": "strnig"}}})
-    path = write(tmp_path, "p.bpmn", sequence("p", ("a", user_task("a", "登记", form="t/bad.json"))))
+    path = write(
+        tmp_path, "p.bpmn", sequence("p", ("a", user_task("a", "登记", form="t/bad.json")))
+    )
     [problem] = _reject(engine, [path], [forms]).problems
     assert problem.element == "a" and "JSON Schema" in problem.message
     _assert_nothing_stored(engine)
@@ -102,7 +110,7 @@ def test_registered_operator_deploys(engine, tmp_path):
 def test_bad_timer_literal_is_named(engine, tmp_path):
     timer = (
         '<bpmn:intermediateCatchEvent id="wait" name="等待"><bpmn:timerEventDefinition>'
-        "<bpmn:timeDuration>\"P2X\"</bpmn:timeDuration></bpmn:timerEventDefinition>"
+        '<bpmn:timeDuration>"P2X"</bpmn:timeDuration></bpmn:timerEventDefinition>'
         "</bpmn:intermediateCatchEvent>"
     )
     path = write(tmp_path, "p.bpmn", sequence("p", ("wait", timer)))
@@ -118,7 +126,9 @@ def test_every_problem_of_a_set_is_reported_at_once(engine, tmp_path):
 
 
 def test_schema_invalid_bpmn_names_file_and_line(engine, tmp_path):
-    text = sequence("p", ("a", user_task("a", "登记"))).replace("<bpmn:endEvent", "<bpmn:endEvnt", 1)
+    text = sequence("p", ("a", user_task("a", "登记"))).replace(
+        "<bpmn:endEvent", "<bpmn:endEvnt", 1
+    )
     text = text.replace('<bpmn:endEvnt id="end"/>', '<bpmn:endEvnt id="end"></bpmn:endEvnt>')
     path = write(tmp_path, "broken.bpmn", text)
     [problem] = _reject(engine, [path]).problems
@@ -136,9 +146,9 @@ def test_bad_deploy_leaves_current_version_in_place(deployed, tmp_path):
     broken = tmp_path / "bpmn"
     broken.mkdir()
     (broken / "plain_case.bpmn").write_text(
-        (BPMN_DIR / "plain_case.bpmn").read_text(encoding="utf-8").replace(
-            "callback_round = 0", "import os"
-        ),
+        (BPMN_DIR / "plain_case.bpmn")
+        .read_text(encoding="utf-8")
+        .replace("callback_round = 0", "import os"),
         encoding="utf-8",
     )
     error = _reject(deployed, [broken], [FORMS_DIR])

@@ -38,7 +38,7 @@ def test_edited_row_is_named(history, sa_engine):
 
 
 def test_edited_data_is_named(history, sa_engine):
-    _sql(sa_engine, "UPDATE history_event SET data = '{\"summary\": \"改过\"}' WHERE seq = 7")
+    _sql(sa_engine, 'UPDATE history_event SET data = \'{"summary": "改过"}\' WHERE seq = 7')
     result = history.verify_history()
     assert (result.ok, result.first_bad_seq) == (False, 7)
 
@@ -69,9 +69,13 @@ def test_deleted_tail_is_found(history, sa_engine):
 
 def test_one_instance_can_be_verified_alone(history, sa_engine):
     with sa_engine.connect() as connection:
-        first, second = connection.execute(
-            text("SELECT DISTINCT instance_id FROM history_event WHERE instance_id IS NOT NULL")
-        ).scalars().all()
+        first, second = (
+            connection.execute(
+                text("SELECT DISTINCT instance_id FROM history_event WHERE instance_id IS NOT NULL")
+            )
+            .scalars()
+            .all()
+        )
         seq = connection.execute(
             text(f"SELECT max(seq) FROM history_event WHERE instance_id = {second}")
         ).scalar()

@@ -7,8 +7,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from engine import Actor, ConflictError, FormInvalid, NotFound, PermissionDenied
+from engine import SYSTEM, Actor, ConflictError, FormInvalid, NotFound, PermissionDenied
 from engine.models import HistoryEvent, Instance
+
+from .diagrams import message_catch, message_definition, sequence, user_task, write, write_form
 
 CENTER = Actor.of("li", ["镇综治中心"])
 OTHER_CENTER = Actor.of("zhou", ["镇综治中心"])
@@ -88,7 +90,9 @@ def test_invalid_form_data_reports_each_field_and_stores_nothing(deployed):
     before = _events(deployed, instance)
     with pytest.raises(FormInvalid) as caught:
         deployed.complete(
-            task.id, {"summary": "短", "dispute_type": "吵架", "handle_limit_days": 99}, actor=CENTER
+            task.id,
+            {"summary": "短", "dispute_type": "吵架", "handle_limit_days": 99},
+            actor=CENTER,
         )
     errors = caught.value.errors
     assert errors["summary"] == ["至少 5 个字"]
@@ -145,12 +149,40 @@ def test_history_records_who_did_what_with_which_data(deployed):
     instance = deployed.start("plain_case", actor=CENTER)
     deployed.complete(_only_ready(deployed, CENTER).id, INTAKE, actor=CENTER)
     with deployed.session_factory() as session:
-        rows = session.execute(
-            select(HistoryEvent).where(HistoryEvent.instance_id == instance).order_by(HistoryEvent.seq)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(HistoryEvent)
+                .where(HistoryEvent.instance_id == instance)
+                .order_by(HistoryEvent.seq)
+            )
+            .scalars()
+            .all()
+        )
     intake = next(r for r in rows if r.event_type == "task_completed" and r.spec_id == "intake")
     assert intake.actor == "li" and intake.lane == "镇综治中心" and intake.spec_name == "受理登记"
     assert intake.data == INTAKE
     assert intake.version_id == deployed.latest_version_id()
     assert [r.event_type for r in rows][:2] == ["instance_started", "task_completed"]
     assert rows[-1].event_type == "task_ready" and rows[-1].spec_id == "handle"
+
+
+def test_message_is_delivered_to_a_waiting_instance(engine, tmp_path):
+    forms = tmp_path / "forms"
+    write_form(forms, "t/a.json")
+    text = sequence(
+        "m",
+        ("wait", message_catch("wait", "evidence_received", "evidence")),
+        ("a", user_task("a", "审查证据", form="t/a.json")),
+    ).replace(
+        "</bpmn:definitions>", message_definition("evidence_received") + "</bpmn:definitions>"
+    )
+    engine.deploy([write(tmp_path, "m.bpmn", text)], actor="designer", forms_dirs=[forms])
+    instance = engine.start("m", actor=CENTER)
+    assert engine.ready_tasks(CENTER) == []
+    with pytest.raises(ConflictError, match="没有在等待消息"):
+        engine.send_message(instance, "other_message", {}, actor=SYSTEM)
+    engine.send_message(instance, "evidence_received", {"files": ["鉴定书.pdf"]}, actor=SYSTEM)
+    [task] = engine.ready_tasks(CENTER)
+    assert task.name == "审查证据"
+    assert engine.instance(instance, with_data=True).data["evidence"] == {"files": ["鉴定书.pdf"]}
+    assert "message_received" in _events(engine, instance)

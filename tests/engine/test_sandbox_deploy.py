@@ -53,7 +53,11 @@ def _deploy_runtime_case(engine, tmp_path, script: str) -> str:
     path = write(
         tmp_path,
         "r.bpmn",
-        sequence("r", ("a", user_task("a", "登记", form="t/a.json")), ("evil", script_task("evil", script))),
+        sequence(
+            "r",
+            ("a", user_task("a", "登记", form="t/a.json")),
+            ("evil", script_task("evil", script)),
+        ),
     )
     engine.deploy([path], actor="designer", forms_dirs=[forms])
     engine.start("r", actor=CENTER)
@@ -69,7 +73,9 @@ def _deploy_runtime_case(engine, tmp_path, script: str) -> str:
         'x = {"a": 1}.nope',  # unknown attributes fail instead of yielding None
     ],
 )
-def test_runtime_only_violations_fail_the_step_naming_the_element(engine, sa_engine, tmp_path, script):
+def test_runtime_only_violations_fail_the_step_naming_the_element(
+    engine, sa_engine, tmp_path, script
+):
     task_id = _deploy_runtime_case(engine, tmp_path, script)
     before = dump(sa_engine)
     with pytest.raises(StepFailed) as caught:

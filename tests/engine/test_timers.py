@@ -20,7 +20,11 @@ SUPERVISOR = Actor.of("zhao", ["督办员"])
 def _case_waiting_in_handle(engine, days: int = 2) -> int:
     instance = engine.start("plain_case", actor=CENTER)
     [task] = [t for t in engine.ready_tasks(CENTER) if t.instance_id == instance]
-    intake = {"summary": "邻里之间因漏水产生纠纷", "dispute_type": "邻里", "handle_limit_days": days}
+    intake = {
+        "summary": "邻里之间因漏水产生纠纷",
+        "dispute_type": "邻里",
+        "handle_limit_days": days,
+    }
     engine.complete(task.id, intake, actor=CENTER)
     return instance
 
@@ -99,7 +103,9 @@ def test_completing_the_task_removes_its_timer(deployed, clock):
     instance = _case_waiting_in_handle(deployed, days=2)
     mediator = Actor.of("wang", ["调解员"])
     [handle] = deployed.ready_tasks(mediator)
-    deployed.complete(handle.id, {"result": "调解成功", "handling_notes": "双方达成一致"}, actor=mediator)
+    deployed.complete(
+        handle.id, {"result": "调解成功", "handling_notes": "双方达成一致"}, actor=mediator
+    )
     assert [r for r in _timer_rows(deployed) if r.instance_id == instance] == []
     clock.advance(days=5)
     assert deployed.fire_due_timers() == 0

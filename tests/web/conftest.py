@@ -1,7 +1,5 @@
-"""Web fixtures: an app on its own temporary SQLite file, a client, a logged-in helper.
-
-The schema comes from ``db.create_all()`` for now; the suite moves to migrations later.
-"""
+"""Web fixtures: the suite's migrated app (or a separate one on its own SQLite file for
+tests that need other settings), a client, a logged-in helper."""
 
 from __future__ import annotations
 
@@ -10,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
 from engine.db import db
 from webapp import create_app
@@ -28,17 +27,16 @@ def make_app(tmp_path, **overrides) -> Flask:
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
-        db.create_all()
+        upgrade()
     return app
 
 
 @pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
-    app = make_app(tmp_path)
+def app(app, sa_engine) -> Iterator[Flask]:
+    """The session's migrated app (SQLite or PostgreSQL); tables are emptied after each test."""
     yield app
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
