@@ -11,6 +11,8 @@ from engine.db import db
 from webapp import create_app
 from webapp.config import ConfigError, load_config, persistent_secret_key
 
+from .conftest import make_app
+
 
 def test_healthz_ok_without_login(client):
     response = client.get("/healthz")
@@ -66,6 +68,10 @@ def test_bad_poll_seconds_is_a_clear_error(tmp_path, monkeypatch):
         load_config(str(tmp_path))
 
 
-def test_sqlite_foreign_keys_are_on(app):
+def test_sqlite_foreign_keys_are_on(tmp_path):
+    # The embedded default database: its own SQLite file whatever the suite runs on.
+    app = make_app(tmp_path)
     with app.app_context():
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        db.engine.dispose()
