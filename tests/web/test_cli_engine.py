@@ -1,0 +1,50 @@
+"""``zongzhi init``, ``deploy`` and ``verify-history`` as a person or a script runs them."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tests.conftest import BPMN_DIR, FORMS_DIR
+from webapp.cli import cli
+
+
+def _run(app, *args):
+    return app.test_cli_runner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_init_deploys_the_bundled_library_and_demo_users(app):
+    first = _run(app, "init", "--demo")
+    assert first.exit_code == 0, first.output
+    assert "已部署新版本" in first.output and "plain_case" in first.output
+    assert "demo" in first.output
+    again = _run(app, "init", "--demo")
+    assert again.exit_code == 0 and "未创建新版本" in again.output
+
+
+def test_deploy_reports_each_problem_and_exits_1(app, tmp_path):
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text(
+        (BPMN_DIR / "plain_case.bpmn").read_text(encoding="utf-8").replace(
+            "callback_round = 0", "import os"
+        ),
+        encoding="utf-8",
+    )
+    result = _run(app, "deploy", str(bad), "--forms", str(FORMS_DIR))
+    assert result.exit_code == 1
+    assert "文件 bad.bpmn，元素 init_case" in result.output and "import" in result.output
+    good = _run(app, "deploy", str(BPMN_DIR), "--forms", str(FORMS_DIR), "--note", "首次")
+    assert good.exit_code == 0 and "已部署新版本" in good.output
+
+
+def test_verify_history_exit_code_names_the_first_bad_row(app, sa_engine):
+    assert _run(app, "init").exit_code == 0
+    ok = _run(app, "verify-history")
+    assert ok.exit_code == 0 and "哈希链无误" in ok.output
+    with sa_engine.begin() as connection:
+        connection.execute(text("UPDATE history_event SET actor = 'x' WHERE seq = 1"))
+    edited = _run(app, "verify-history")
+    assert edited.exit_code == 1 and "首个异常事件序号 1" in edited.output
+    with sa_engine.begin() as connection:
+        connection.execute(text("DELETE FROM history_event WHERE seq = 1"))
+    deleted = _run(app, "verify-history")
+    assert deleted.exit_code == 1 and "序号 1" in deleted.output
