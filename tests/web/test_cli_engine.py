@@ -24,9 +24,9 @@ def test_init_deploys_the_bundled_library_and_demo_users(app):
 def test_deploy_reports_each_problem_and_exits_1(app, tmp_path):
     bad = tmp_path / "bad.bpmn"
     bad.write_text(
-        (BPMN_DIR / "plain_case.bpmn").read_text(encoding="utf-8").replace(
-            "callback_round = 0", "import os"
-        ),
+        (BPMN_DIR / "plain_case.bpmn")
+        .read_text(encoding="utf-8")
+        .replace("callback_round = 0", "import os"),
         encoding="utf-8",
     )
     result = _run(app, "deploy", str(bad), "--forms", str(FORMS_DIR))
