@@ -576,6 +576,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     counts = QUICK if args.quick else FULL
     wall = time.perf_counter()
+    load_before = os.getloadavg()[0]
 
     with (
         tempfile.TemporaryDirectory(prefix="zongzhi-bench-") as tmp,
@@ -626,7 +627,11 @@ def main(argv: list[str] | None = None) -> None:
     print(sizes_table({k: old[k] for k in order}))
     print("    (0 loops = after intake, waiting at handle; measured from the stored state text)")
     print()
-    print(f"Total wall time: {time.perf_counter() - wall:.1f} s")
+    print(
+        f"Total wall time: {time.perf_counter() - wall:.1f} s; 1-minute load average "
+        f"{load_before:.2f} at start, {os.getloadavg()[0]:.2f} at end "
+        f"({os.cpu_count()} CPUs; other processes compete for them)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from . import deploy as deploying
 from . import history, instances, timers
 from .clock import Clock, SystemClock
+from .history import PendingEvent
 from .operators import OperatorRegistry
 from .sandbox import make_script_engine
 from .specs import SpecCache
@@ -103,6 +104,15 @@ class Engine:
     def fire_due_timers(self, *, limit: int = 100) -> int:
         """Fire timers due by the engine clock; returns how many instances advanced."""
         return timers.fire_due(self, limit=limit)
+
+    def record_operation(
+        self, session: Session, *, event_type: str, actor: str, data: Mapping[str, Any]
+    ) -> None:
+        """Append an operation-log event (e.g. an account change) in the caller's transaction."""
+        event = PendingEvent(
+            event_type=event_type, at=self.clock.now(), actor=actor, data=dict(data)
+        )
+        history.append(session, [event])
 
     def verify_history(self, *, instance_id: int | None = None) -> history.VerifyResult:
         with self.session_factory() as session:

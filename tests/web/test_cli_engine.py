@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
+from engine.models import HistoryEvent
 from tests.conftest import BPMN_DIR, FORMS_DIR
 from webapp.cli import cli
 
@@ -48,3 +50,19 @@ def test_verify_history_exit_code_names_the_first_bad_row(app, sa_engine):
         connection.execute(text("DELETE FROM history_event WHERE seq = 1"))
     deleted = _run(app, "verify-history")
     assert deleted.exit_code == 1 and "序号 1" in deleted.output
+
+
+def test_account_changes_are_in_the_history(app, sa_engine):
+    create = ["users", "create", "chen", "--name", "陈六", "--password", "pass-1234"]
+    assert _run(app, *create, "--role", "调解员").exit_code == 0
+    assert _run(app, "users", "grant", "chen", "督办员").exit_code == 0
+    with Session(sa_engine) as session:
+        rows = session.scalars(
+            select(HistoryEvent).where(HistoryEvent.event_type == "user_changed")
+        ).all()
+    assert [r.data["action"] for r in rows] == ["create", "grant"]
+    assert all(r.actor.startswith("cli:") for r in rows)
+    assert rows[1].data["roles_before"] == ["调解员"]
+    assert sorted(rows[1].data["roles_after"]) == ["督办员", "调解员"]
+    assert "pass-1234" not in str([r.data for r in rows])
+    assert _run(app, "verify-history").exit_code == 0

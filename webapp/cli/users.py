@@ -7,12 +7,21 @@ import unicodedata
 import click
 from flask.cli import with_appcontext
 
+from engine import EventType
 from engine.db import db
 from processes.roles import Role
 
 from ..accounts.models import User
-from ..accounts.service import AccountError, create_user, grant_roles, list_users, revoke_roles
-from .common import CliFailure
+from ..accounts.service import (
+    AccountError,
+    create_user,
+    find_user,
+    grant_roles,
+    list_users,
+    revoke_roles,
+)
+from ..engine_binding import current_engine
+from .common import CliFailure, os_user
 
 _ROLE_HELP = "角色（可多次指定）：" + "、".join(role.value for role in Role)
 
@@ -35,13 +44,15 @@ def create_command(
     if password is None:
         password = _prompt_password()
     user = _apply(
-        lambda: create_user(
+        action="create",
+        username=username,
+        change=lambda: create_user(
             db.session,
             username=username,
             display_name=display_name,
             password=password,
             roles=roles,
-        )
+        ),
     )
     click.echo(f"已创建用户 {user.username}（{user.display_name}），角色：{_roles_text(user)}")
 
@@ -70,7 +81,11 @@ def list_command() -> None:
 @with_appcontext
 def grant_command(username: str, roles: tuple[str, ...]) -> None:
     """给用户 USERNAME 增加角色 ROLE…。"""
-    user = _apply(lambda: grant_roles(db.session, username=username, roles=roles))
+    user = _apply(
+        lambda: grant_roles(db.session, username=username, roles=roles),
+        action="grant",
+        username=username,
+    )
     click.echo(f"已更新 {user.username} 的角色：{_roles_text(user)}")
 
 
@@ -80,14 +95,32 @@ def grant_command(username: str, roles: tuple[str, ...]) -> None:
 @with_appcontext
 def revoke_command(username: str, roles: tuple[str, ...]) -> None:
     """收回用户 USERNAME 的角色 ROLE…。"""
-    user = _apply(lambda: revoke_roles(db.session, username=username, roles=roles))
+    user = _apply(
+        lambda: revoke_roles(db.session, username=username, roles=roles),
+        action="revoke",
+        username=username,
+    )
     click.echo(f"已更新 {user.username} 的角色：{_roles_text(user)}")
 
 
-def _apply(change) -> User:
-    """Run one account change and commit it, or roll back and fail with its message."""
+def _apply(change, *, action: str, username: str) -> User:
+    """Run one account change, log it with the roles before and after, and commit it;
+    or roll back and fail with its message."""
     try:
+        existing = find_user(db.session, username=username)
+        before = sorted(existing.roles) if existing is not None else []
         user = change()
+        current_engine().record_operation(
+            db.session,
+            event_type=EventType.USER_CHANGED,
+            actor=f"cli:{os_user()}",
+            data={
+                "action": action,
+                "username": username,
+                "roles_before": before,
+                "roles_after": sorted(user.roles),
+            },
+        )
         db.session.commit()
     except AccountError as exc:
         db.session.rollback()
