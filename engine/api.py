@@ -17,6 +17,7 @@ from . import deploy as deploying
 from . import history, instances, timers
 from .clock import Clock, SystemClock
 from .history import PendingEvent
+from .models import ProcessVersion
 from .operators import OperatorRegistry
 from .sandbox import make_script_engine
 from .specs import SpecCache
@@ -119,8 +120,6 @@ class Engine:
             return history.verify(session, instance_id=instance_id)
 
     def latest_version_id(self) -> int | None:
-        from .models import ProcessVersion
-
         with self.session_factory() as session:
             return session.execute(
                 select(ProcessVersion.id).order_by(ProcessVersion.id.desc())
