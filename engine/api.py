@@ -39,7 +39,11 @@ class Engine:
         self.session_factory = session_factory
         self.clock: Clock = clock or SystemClock()
         self.operators = operators or OperatorRegistry()
-        self.helpers = dict(helpers or {})
+        # One sandboxed script engine, shared: it keeps no per-call state. Operators
+        # registered later are still reached, through the registry's ``call``.
+        self._script_engine = make_script_engine(
+            helpers=dict(helpers or {}), services=self.operators.call
+        )
         self.specs = SpecCache()
         self.forms = instances.FormCache()
         self.before_commit: list[BeforeCommitHook] = []
@@ -49,7 +53,7 @@ class Engine:
         return UnitOfWork(self.session_factory, self.before_commit)
 
     def script_engine(self):
-        return make_script_engine(helpers=self.helpers, services=self.operators.call)
+        return self._script_engine
 
     # -- versions ---------------------------------------------------------------------
     def deploy(

@@ -46,7 +46,7 @@ def _load_into_parser(parser, files: list[SourceFile]) -> list[Problem]:
             else:
                 parser.add_dmn_xml(root, file.name)
         except UnsafeXml as error:
-            problems.append(Problem(file.name, None, str(error).split(": ", 1)[-1]))
+            problems.append(Problem(error.file, None, error.message))
         except (SpiffWorkflowException, ValueError, KeyError) as error:
             problems.append(_problem_of(error, file.name))
     return problems

@@ -36,7 +36,13 @@ class DeployRejected(EngineError):
 
 
 class UnsafeXml(EngineError):
-    """An XML file uses DTDs or entities, which diagrams never need and attacks do."""
+    """An XML file uses DTDs or entities (which diagrams never need and attacks do), or is
+    not XML at all."""
+
+    def __init__(self, file: str, message: str):
+        self.file = file
+        self.message = message
+        super().__init__(f"{file}: {message}")
 
 
 class NotFound(EngineError):

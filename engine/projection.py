@@ -53,7 +53,6 @@ class Change:
     """A diagram element whose task moved to a definite new state in this step."""
 
     task: Task
-    before: int | None
     after: int
 
 
@@ -67,7 +66,7 @@ def changes(workflow: BpmnWorkflow, before: StateSnapshot) -> list[Change]:
     for task in all_tasks(workflow):
         old = before.get(str(task.id))
         if old != task.state and task.state & _VISIBLE and is_bpmn_element(task):
-            found.append(Change(task, old, task.state))
+            found.append(Change(task, task.state))
     found.sort(key=lambda c: c.task.last_state_change)
     return found
 

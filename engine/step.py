@@ -39,9 +39,10 @@ def _element_of(error: WorkflowException) -> str | None:
 
 
 def _run_until_rest(workflow: BpmnWorkflow) -> None:
+    # do_engine_steps refreshes timers only at its end: a timer that fell due there is
+    # READY but not yet run, hence the loop.
     for _ in range(MAX_ROUNDS):
         workflow.do_engine_steps()
-        workflow.refresh_timers()
         if not workflow.get_tasks(state=TaskState.READY, manual=False):
             return
     raise StepFailed(None, f"流程在 {MAX_ROUNDS} 轮内未能停下（可能存在无等待的循环）")

@@ -28,15 +28,13 @@ def parse_xml(content: bytes, filename: str) -> etree._Element:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as error:
         if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-            raise UnsafeXml(f"{filename}: 含有 DOCTYPE/实体声明，出于安全原因拒绝") from None
-        raise UnsafeXml(
-            f"{filename}: 不是合法的 XML（第 {error.lineno} 行）：{error.msg}"
-        ) from None
+            raise UnsafeXml(filename, "含有 DOCTYPE/实体声明，出于安全原因拒绝") from None
+        raise UnsafeXml(filename, f"不是合法的 XML（第 {error.lineno} 行）：{error.msg}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise UnsafeXml(
-            f"{filename}: 含有 DOCTYPE/实体声明（可能是实体膨胀或外部实体攻击），出于安全原因拒绝"
+            filename, "含有 DOCTYPE/实体声明（可能是实体膨胀或外部实体攻击），出于安全原因拒绝"
         )
     if any(isinstance(node, etree._Entity) for node in root.iter()):
-        raise UnsafeXml(f"{filename}: 含有未展开的实体引用，出于安全原因拒绝")
+        raise UnsafeXml(filename, "含有未展开的实体引用，出于安全原因拒绝")
     return root

@@ -98,3 +98,34 @@ def message_catch(event_id: str, message: str, variable: str) -> str:
 
 def message_definition(message: str) -> str:
     return f'<bpmn:message id="{message}" name="{message}"/>'
+
+
+def timer_catch(event_id: str, duration_expression: str) -> str:
+    """An intermediate timer event; the expression is written into the XML as given."""
+    return (
+        f'<bpmn:intermediateCatchEvent id="{event_id}" name="等待"><bpmn:timerEventDefinition>'
+        f"<bpmn:timeDuration>{duration_expression}</bpmn:timeDuration>"
+        "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    )
+
+
+def start_form_then_script(engine, tmp_path: Path, script: str, *, actor) -> str:
+    """Deploy and start ``r``: a 登记 form task in lane 镇综治中心, then script task ``evil``.
+
+    Returns the id of the ready form task; completing it runs ``script``.
+    """
+    forms = tmp_path / "forms"
+    write_form(forms, "t/a.json")
+    path = write(
+        tmp_path,
+        "r.bpmn",
+        sequence(
+            "r",
+            ("a", user_task("a", "登记", form="t/a.json")),
+            ("evil", script_task("evil", script)),
+        ),
+    )
+    engine.deploy([path], actor="designer", forms_dirs=[forms])
+    engine.start("r", actor=actor)
+    [task] = engine.ready_tasks(actor)
+    return task.id

@@ -9,7 +9,15 @@ from engine import Actor, DeployRejected
 from engine.models import HistoryEvent, ProcessDefinition, ProcessVersion, VersionFile
 from tests.conftest import BPMN_DIR, FORMS_DIR
 
-from .diagrams import script_task, sequence, service_task, user_task, write, write_form
+from .diagrams import (
+    script_task,
+    sequence,
+    service_task,
+    timer_catch,
+    user_task,
+    write,
+    write_form,
+)
 
 CENTER = Actor.of("li", ["镇综治中心"])
 
@@ -108,12 +116,7 @@ def test_registered_operator_deploys(engine, tmp_path):
 
 
 def test_bad_timer_literal_is_named(engine, tmp_path):
-    timer = (
-        '<bpmn:intermediateCatchEvent id="wait" name="等待"><bpmn:timerEventDefinition>'
-        '<bpmn:timeDuration>"P2X"</bpmn:timeDuration></bpmn:timerEventDefinition>'
-        "</bpmn:intermediateCatchEvent>"
-    )
-    path = write(tmp_path, "p.bpmn", sequence("p", ("wait", timer)))
+    path = write(tmp_path, "p.bpmn", sequence("p", ("wait", timer_catch("wait", '"P2X"'))))
     [problem] = _reject(engine, [path]).problems
     assert problem.element == "wait" and "P2X" in problem.message
 

@@ -9,7 +9,7 @@ import pytest
 from engine import Actor, DeployRejected, StepFailed
 
 from .db_snapshot import dump
-from .diagrams import script_task, sequence, user_task, write, write_form
+from .diagrams import sequence, start_form_then_script, timer_catch, write
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CENTER = Actor.of("li", ["镇综治中心"])
@@ -35,34 +35,12 @@ def test_hostile_script_is_rejected_at_deploy(engine, fixture, words):
 
 
 def test_hostile_condition_and_timer_expressions_are_rejected(engine, tmp_path):
-    timer = (
-        '<bpmn:intermediateCatchEvent id="wait" name="等待"><bpmn:timerEventDefinition>'
-        "<bpmn:timeDuration>__import__('os').getcwd()</bpmn:timeDuration>"
-        "</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
-    )
-    path = write(tmp_path, "t.bpmn", sequence("t", ("wait", timer)))
+    expression = "__import__('os').getcwd()"
+    path = write(tmp_path, "t.bpmn", sequence("t", ("wait", timer_catch("wait", expression))))
     with pytest.raises(DeployRejected) as caught:
         engine.deploy([path], actor="designer")
     [problem] = caught.value.problems
     assert problem.element == "wait" and "定时器表达式" in problem.message
-
-
-def _deploy_runtime_case(engine, tmp_path, script: str) -> str:
-    forms = tmp_path / "forms"
-    write_form(forms, "t/a.json")
-    path = write(
-        tmp_path,
-        "r.bpmn",
-        sequence(
-            "r",
-            ("a", user_task("a", "登记", form="t/a.json")),
-            ("evil", script_task("evil", script)),
-        ),
-    )
-    engine.deploy([path], actor="designer", forms_dirs=[forms])
-    engine.start("r", actor=CENTER)
-    [task] = engine.ready_tasks(CENTER)
-    return task.id
 
 
 @pytest.mark.parametrize(
@@ -76,7 +54,7 @@ def _deploy_runtime_case(engine, tmp_path, script: str) -> str:
 def test_runtime_only_violations_fail_the_step_naming_the_element(
     engine, sa_engine, tmp_path, script
 ):
-    task_id = _deploy_runtime_case(engine, tmp_path, script)
+    task_id = start_form_then_script(engine, tmp_path, script, actor=CENTER)
     before = dump(sa_engine)
     with pytest.raises(StepFailed) as caught:
         engine.complete(task_id, {"note": "继续"}, actor=CENTER)
@@ -86,7 +64,7 @@ def test_runtime_only_violations_fail_the_step_naming_the_element(
 
 def test_helpers_and_builtins_are_restored_after_reload(engine, tmp_path):
     # The script engine is not serialized; each load re-attaches the sandbox and its helpers.
-    task_id = _deploy_runtime_case(engine, tmp_path, "total = sum([1, 2, 3])")
+    task_id = start_form_then_script(engine, tmp_path, "total = sum([1, 2, 3])", actor=CENTER)
     engine.complete(task_id, {"note": "继续"}, actor=CENTER)
     view = engine.instance(engine.task(task_id).instance_id, with_data=True)
     assert view.status == "completed" and view.data["total"] == 6

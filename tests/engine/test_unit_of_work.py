@@ -7,7 +7,7 @@ import pytest
 from engine import Actor, StepFailed
 
 from .db_snapshot import dump
-from .diagrams import script_task, sequence, user_task, write, write_form
+from .diagrams import start_form_then_script
 
 CENTER = Actor.of("li", ["镇综治中心"])
 MEDIATOR = Actor.of("wang", ["调解员"])
@@ -57,24 +57,11 @@ def test_failed_start_timer_and_cancel_steps_store_nothing(deployed, sa_engine, 
 
 
 def test_script_error_fails_the_step_naming_the_element(engine, sa_engine, tmp_path):
-    forms = tmp_path / "forms"
-    write_form(forms, "t/a.json")
-    path = write(
-        tmp_path,
-        "p.bpmn",
-        sequence(
-            "p",
-            ("a", user_task("a", "登记", form="t/a.json")),
-            ("calc", script_task("calc", "total = amount * 2")),
-        ),
-    )
-    engine.deploy([path], actor="designer", forms_dirs=[forms])
-    engine.start("p", actor=CENTER)
-    [task] = engine.ready_tasks(CENTER)
+    task_id = start_form_then_script(engine, tmp_path, "total = amount * 2", actor=CENTER)
     before = dump(sa_engine)
     with pytest.raises(StepFailed) as caught:
-        engine.complete(task.id, {"note": "没有金额"}, actor=CENTER)
-    assert caught.value.element == "calc"
+        engine.complete(task_id, {"note": "没有金额"}, actor=CENTER)
+    assert caught.value.element == "evil"
     assert "amount" in caught.value.message
     assert dump(sa_engine) == before
-    assert engine.task(task.id).status == "ready"
+    assert engine.task(task_id).status == "ready"
