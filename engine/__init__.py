@@ -6,6 +6,7 @@ values and errors re-exported here; only this package imports SpiffWorkflow.
 
 from .api import Engine
 from .clock import Clock, ManualClock, SystemClock
+from .context import NoStepInProgress, StepContext, current_step
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import (
     ConflictError,
@@ -18,6 +19,7 @@ from .errors import (
     StepFailed,
     UnsafeXml,
 )
+from .operators import OperatorRegistry
 from .views import SCHEDULER, SYSTEM, Actor, DeployResult, InstanceView, TaskView
 
 __all__ = [
@@ -35,12 +37,16 @@ __all__ = [
     "InstanceStatus",
     "InstanceView",
     "ManualClock",
+    "NoStepInProgress",
     "NotFound",
+    "OperatorRegistry",
     "PermissionDenied",
     "Problem",
+    "StepContext",
     "StepFailed",
     "SystemClock",
     "TaskStatus",
     "TaskView",
     "UnsafeXml",
+    "current_step",
 ]

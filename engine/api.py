@@ -68,8 +68,23 @@ class Engine:
         return deploying.deploy(self, paths, actor=actor, note=note, forms_dirs=forms_dirs)
 
     # -- instances --------------------------------------------------------------------
-    def start(self, process_id: str, *, actor: Actor, data: Mapping[str, Any] | None = None) -> int:
-        return instances.start(self, process_id, actor=actor, data=dict(data or {}))
+    def start(
+        self,
+        process_id: str,
+        *,
+        actor: Actor,
+        data: Mapping[str, Any] | None = None,
+        before_run: instances.BeforeRun | None = None,
+    ) -> int:
+        """Start the latest version of ``process_id``; returns the instance id.
+
+        ``before_run(session, instance_id)`` runs in the same transaction before the first
+        step and returns extra start data: domain rows created there commit or roll back
+        together with the instance.
+        """
+        return instances.start(
+            self, process_id, actor=actor, data=dict(data or {}), before_run=before_run
+        )
 
     def complete(self, task_id: str, data: Mapping[str, Any], *, actor: Actor) -> None:
         instances.complete(self, task_id, dict(data), actor=actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -24,6 +25,10 @@ from .views import Actor, InstanceView, TaskView
 
 if TYPE_CHECKING:
     from .api import Engine
+
+BeforeRun = Callable[[Session, int], Mapping[str, Any]]
+"""Called in the start transaction with the new instance id, before the first step; returns
+start data to add (e.g. the id of a domain row it created in the same session)."""
 
 
 class FormCache:
@@ -97,7 +102,14 @@ def _commit(uow) -> None:
         raise ConflictError(_CHANGED_MEANWHILE) from None
 
 
-def start(engine: Engine, process_id: str, *, actor: Actor, data: dict[str, Any]) -> int:
+def start(
+    engine: Engine,
+    process_id: str,
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    before_run: BeforeRun | None = None,
+) -> int:
     with engine.unit_of_work() as uow:
         session = uow.session
         definition = session.execute(
@@ -124,6 +136,9 @@ def start(engine: Engine, process_id: str, *, actor: Actor, data: dict[str, Any]
         )
         session.add(row)
         session.flush()
+        if before_run is not None:
+            data = {**data, **before_run(session, row.id)}
+            workflow.task_tree.data.update(data)
         uow.record(event_for(row, EventType.INSTANCE_STARTED, actor, at=now, data=json_safe(data)))
         run_step(engine, uow, row, workflow, lambda wf: None, actor=actor)
         uow.commit()

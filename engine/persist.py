@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from . import projection
+from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus, TaskStatus
 from .history import PendingEvent
 from .models import Instance, TaskRecord, TimerRecord
@@ -118,9 +119,26 @@ def run_step(
     *,
     actor: Actor,
 ) -> StepOutcome:
-    """Advance ``workflow`` and stage every resulting write in ``uow`` (not committed)."""
-    outcome = advance(workflow, action, clock=engine.clock)
+    """Advance ``workflow`` and stage every resulting write in ``uow`` (not committed).
+
+    Operators and helpers the step runs see it through ``engine.context.current_step``.
+    """
     now = engine.clock.now()
+
+    def record_domain_event(event_type: str, data) -> None:
+        uow.record(event_for(row, event_type, actor, at=now, data=json_safe(dict(data))))
+
+    context = StepContext(
+        session=uow.session,
+        instance_id=row.id,
+        process_id=row.process_id,
+        version_id=row.version_id,
+        actor=actor,
+        now=now,
+        _record=record_domain_event,
+    )
+    with in_step(context):
+        outcome = advance(workflow, action, clock=engine.clock)
     _record_changes(uow, row, outcome, actor, now)
     _project_tasks(uow.session, row, outcome, actor, now)
     _replace_timers(uow.session, row, outcome)

@@ -1,0 +1,327 @@
+"""The domain's tables.
+
+- ``Case`` / ``Party``: one case per matter (一案一码) and its parties, whose personal
+  data is stored here once and masked on display. Diagrams carry only ``case_id`` and the
+  few facts gateways and timers need.
+- ``CaseCodeCounter``: the per-prefix sequence behind readable case codes.
+- ``HolidayOverride`` / ``DeadlineRule``: the working-day calendar's admin corrections
+  and the deadline types (amount, unit, pause and extension rules).
+- ``DisputeType`` / ``Region`` / ``Department``: reference data admins edit.
+- ``SupervisionRecord`` / ``Summons`` / ``ProgressReport`` / ``Mediation`` /
+  ``CallbackRecord``: the records the diagrams' service tasks write.
+- ``HandoffSender`` / ``HandoffInbound`` / ``OutboxMessage``: the hand-off API's senders,
+  their idempotent pushes and the results owed to them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db import db
+from engine.types import UTCDateTime
+
+from .enums import CaseStatus, OutboxStatus
+
+
+class Case(db.Model):
+    """A matter from intake to close; every field domain.md asks a case to record."""
+
+    __tablename__ = "dispute_case"
+    __table_args__ = (
+        Index("ix_dispute_case_status_due", "status", "due_at"),
+        Index("ix_dispute_case_received", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    source_ref: Mapped[str | None] = mapped_column(String(120))
+    """The source's own number: 工单号, 法院案号, 警情号, 信访件号."""
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_sender.id"))
+    dispute_type: Mapped[str] = mapped_column(String(40))
+    dispute_subtype: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    request: Mapped[str] = mapped_column(Text, default="")
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+    collective: Mapped[bool] = mapped_column(Boolean, default=False)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    risk_colour: Mapped[str] = mapped_column(String(4))
+
+    route: Mapped[str | None] = mapped_column(String(20))
+    route_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.RECEIVED)
+    level: Mapped[str | None] = mapped_column(String(20))
+    """The level or role that owns the case now (网格员 … 镇党委政府, 部门, 调解员)."""
+    owner_unit: Mapped[str | None] = mapped_column(String(120))
+    case_leader: Mapped[str | None] = mapped_column(String(120))
+    """包案领导 of a red case (一人一案 领导包抓)."""
+    lead_leader: Mapped[str | None] = mapped_column(String(120))
+    responsible_unit: Mapped[str | None] = mapped_column(String(120))
+    responsible_person: Mapped[str | None] = mapped_column(String(120))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """The deadline now running (a level's slice, the 四定 deadline, the mediation limit)."""
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[str | None] = mapped_column(String(40))
+    result_note: Mapped[str | None] = mapped_column(Text)
+    remedy: Mapped[str | None] = mapped_column(String(20))
+    evaluation: Mapped[str | None] = mapped_column(String(10))
+
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_by: Mapped[str] = mapped_column(String(120))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    parties: Mapped[list[Party]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Party.id"
+    )
+
+
+class Party(db.Model):
+    """A 当事人 of a case; name, phone and ID number are personal data."""
+
+    __tablename__ = "party"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # 申请人 | 被申请人 | 第三人
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    id_number: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(200))
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class CaseCodeCounter(db.Model):
+    """The last sequence number issued under a code prefix (region + date)."""
+
+    __tablename__ = "case_code_counter"
+
+    prefix: Mapped[str] = mapped_column(String(30), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HolidayOverride(db.Model):
+    """An admin's correction to the official calendar: this day is (not) a working day."""
+
+    __tablename__ = "holiday_override"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    """Where it comes from, e.g. 国办发明电〔2026〕N号 or a local notice."""
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeadlineRule(db.Model):
+    """A deadline type: how long, counted how, and whether it pauses or extends."""
+
+    __tablename__ = "deadline_rule"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(10))
+    red_amount: Mapped[int | None] = mapped_column(Integer)
+    """The shorter limit for a red (high-risk) case; ``None`` keeps ``amount``."""
+    warn_hours: Mapped[int] = mapped_column(Integer, default=24)
+    """How long before the deadline the near-due warning fires."""
+    pausable: Mapped[bool] = mapped_column(Boolean, default=False)
+    extendable_by: Mapped[str] = mapped_column(String(10))
+    max_extension: Mapped[int | None] = mapped_column(Integer)
+    """In the rule's unit; ``None`` with an extendable rule means without limit."""
+    basis: Mapped[str] = mapped_column(String(200), default="")
+    """The statute or local rule the default comes from."""
+
+
+class DisputeType(db.Model):
+    """纠纷类型, two levels: the 司法行政 statistical class and a working label."""
+
+    __tablename__ = "dispute_type"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("dispute_type.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Region(db.Model):
+    """An area down to the grid: 县 → 镇 → 村 → 网格."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    level: Mapped[str] = mapped_column(String(10))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Department(db.Model):
+    """A department the center can summon (吹哨), and how it is stationed."""
+
+    __tablename__ = "department"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    station: Mapped[str] = mapped_column(String(10))  # 常驻 | 轮驻 | 随叫随驻
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SupervisionRecord(db.Model):
+    """A 工作任务交办单 or 督办提示单, and how it was chased."""
+
+    __tablename__ = "supervision_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(120))
+    """Who must act: a level, a unit or a person."""
+    content: Mapped[str] = mapped_column(Text, default="")
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by: Mapped[str] = mapped_column(String(120))
+    chase_method: Mapped[str | None] = mapped_column(String(10))
+    chased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    chased_by: Mapped[str | None] = mapped_column(String(120))
+    chase_note: Mapped[str | None] = mapped_column(Text)
+
+
+class Summons(db.Model):
+    """A department summoned by 中心吹哨, and its 报到."""
+
+    __tablename__ = "summons"
+    __table_args__ = (UniqueConstraint("case_id", "department"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    department: Mapped[str] = mapped_column(String(60))
+    summoned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+    chased: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProgressReport(db.Model):
+    """A note on a case's way: a level's handover, a 包跟踪 report, a 包反馈."""
+
+    __tablename__ = "progress_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # 交接 | 进展 | 反馈
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Mediation(db.Model):
+    """One mediation of a hand-off: its clock (start, pauses, extensions) and outcome."""
+
+    __tablename__ = "mediation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), unique=True)
+    handoff: Mapped[str] = mapped_column(String(10))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mediator: Mapped[str | None] = mapped_column(String(120))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    extended_days: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    agreement_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """诉调: the last day to apply for 司法确认 (30 days after the agreement)."""
+    petition_notice_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    petition_conclude_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CallbackRecord(db.Model):
+    """A 回访: who called, the evaluation, how the agreement is performed."""
+
+    __tablename__ = "callback_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(String(120))
+    evaluation: Mapped[str] = mapped_column(String(10))
+    performance: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    fed_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HandoffSender(db.Model):
+    """An outside system that pushes matters (court, police, petition office, 12345)."""
+
+    __tablename__ = "handoff_sender"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    """Where its matters are registered (the receiving center's area)."""
+    token_hash: Mapped[str] = mapped_column(String(64))
+    callback_url: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class HandoffInbound(db.Model):
+    """One push, keyed by the sender's own id: the same push twice finds this row."""
+
+    __tablename__ = "handoff_inbound"
+    __table_args__ = (UniqueConstraint("sender_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("handoff_sender.id"))
+    external_id: Mapped[str] = mapped_column(String(120))
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(db.Model):
+    """A result owed to a sender, delivered with retries; also readable by polling."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("handoff_sender.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
