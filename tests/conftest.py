@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
@@ -71,6 +71,7 @@ def app(database_url):
     )
     with app.app_context():
         upgrade()
+        app.config["TEST_SEEDED_ROWS"] = _seeded_rows(db.engine)
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -78,12 +79,30 @@ def app(database_url):
 
 @pytest.fixture
 def sa_engine(app):
+    """The database; after each test every table is emptied and the migration's seed
+    rows (deadline rules, dispute types, departments) are put back as they were."""
     with app.app_context():
         sa_engine = db.engine
     yield sa_engine
     with sa_engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(delete(table))
+        for table in db.metadata.sorted_tables:
+            rows = app.config["TEST_SEEDED_ROWS"].get(table.name)
+            if rows:
+                connection.execute(insert(table), rows)
+
+
+SEEDED_TABLES = ("deadline_rule", "dispute_type", "department")
+
+
+def _seeded_rows(sa_engine) -> dict[str, list[dict]]:
+    with sa_engine.connect() as connection:
+        return {
+            name: [dict(row._mapping) for row in connection.execute(select(table))]
+            for name in SEEDED_TABLES
+            for table in [db.metadata.tables[name]]
+        }
 
 
 @pytest.fixture
