@@ -49,7 +49,8 @@ class Case(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    """Given by the intake diagram's 登记赋码 step, in the same transaction as the row."""
     channel: Mapped[str] = mapped_column(String(20))
     source_ref: Mapped[str | None] = mapped_column(String(120))
     """The source's own number: 工单号, 法院案号, 警情号, 信访件号."""
@@ -285,7 +286,8 @@ class HandoffSender(db.Model):
     __tablename__ = "handoff_sender"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    """Given by the intake diagram's 登记赋码 step, in the same transaction as the row."""
     name: Mapped[str] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(20))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))

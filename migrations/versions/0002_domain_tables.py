@@ -390,7 +390,7 @@ def upgrade():
     op.create_table(
         "dispute_case",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=True),
         sa.Column("channel", sa.String(length=20), nullable=False),
         sa.Column("source_ref", sa.String(length=120), nullable=True),
         sa.Column("sender_id", sa.Integer(), nullable=True),

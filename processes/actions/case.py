@@ -1,0 +1,220 @@
+"""Actions on the case itself: register, route, hand between levels, resolve, close.
+
+Every change a person would ask about later (who moved the case where, by when, why) is
+also a history event of the instance, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import current_step
+
+from ..codes import next_case_code
+from ..enums import CaseStatus, Remedy, RiskColour, Route
+from ..models import ProgressReport
+from .base import ActionSet, case_of, parse_time, required
+
+actions = ActionSet()
+
+
+@actions("case.register", "登记赋码：为案件分配一案一码并登记受理")
+def register(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    step = current_step()
+    case = case_of(data)
+    if case.code is None:
+        case.code = next_case_code(step.session, region_code=case.region_code, at=step.now)
+        step.record("case_registered", {"case_id": case.id, "code": case.code})
+    return {"code": case.code, "risk_colour": case.risk_colour}
+
+
+@actions(
+    "case.set_route",
+    "记录分流结果（来自分流决策表）",
+    route="分流去向",
+    reason="分流理由",
+)
+def set_route(params: dict[str, Any], data: dict[str, Any]) -> str:
+    route = Route(required(params, "route"))
+    case = case_of(data)
+    case.route, case.route_reason = route, params.get("reason") or ""
+    case.status = CaseStatus.HANDLING
+    current_step().record(
+        "case_routed", {"case_id": case.id, "route": route, "reason": case.route_reason}
+    )
+    return route
+
+
+@actions(
+    "case.set_level",
+    "案件交由某一层级或单位办理，并设定该层级的办理时限",
+    level="承办层级或角色",
+    unit="承办单位（可空）",
+    due="办理时限（ISO 时间，可空）",
+    note="交接说明",
+)
+def set_level(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    level, previous = required(params, "level"), case.level
+    case.level, case.due_at = level, parse_time(params.get("due"))
+    if params.get("unit"):
+        case.owner_unit = params["unit"]
+    note = params.get("note") or ""
+    step.session.add(
+        ProgressReport(
+            case_id=case.id, kind="交接", at=step.now, by=step.actor.user, level=level, text=note
+        )
+    )
+    step.record(
+        "case_level_changed",
+        {
+            "case_id": case.id,
+            "from": previous,
+            "to": level,
+            "due": case.due_at.isoformat() if case.due_at else None,
+            "by": step.actor.user,
+            "note": note,
+        },
+    )
+    return level
+
+
+@actions("case.mark_overdue", "标记超期（红色标识，启动督办）", reason="超期说明")
+def mark_overdue(params: dict[str, Any], data: dict[str, Any]) -> bool:
+    case = case_of(data)
+    if not case.overdue:
+        case.overdue = True
+        current_step().record(
+            "case_overdue", {"case_id": case.id, "reason": params.get("reason") or ""}
+        )
+    return True
+
+
+@actions("case.resolve", "案件化解（待回访）", result="化解结果", note="办理情况")
+def resolve(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    case.status, case.resolved_at = CaseStatus.RESOLVED, step.now
+    case.result, case.result_note = required(params, "result"), params.get("note") or ""
+    step.record("case_resolved", {"case_id": case.id, "result": case.result})
+    return case.result
+
+
+@actions(
+    "case.guide",
+    "不宜调解：引导当事人通过其他途径解决，并记录理由",
+    remedy="引导途径：仲裁/行政裁决/行政复议/诉讼/信访",
+    reason="理由",
+)
+def guide(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    remedy, reason = Remedy(required(params, "remedy")), required(params, "reason")
+    case.status, case.remedy, case.result_note = CaseStatus.GUIDED, remedy, reason
+    case.result, case.closed_at = "引导至其他途径", step.now
+    step.record("case_guided", {"case_id": case.id, "remedy": remedy, "reason": reason})
+    return remedy
+
+
+@actions("case.return_to_source", "退回来源单位（进得来、回得去）", reason="退回理由")
+def return_to_source(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    reason = required(params, "reason")
+    case.status, case.result, case.result_note = CaseStatus.RETURNED, "退回", reason
+    case.closed_at = step.now
+    step.record("case_returned", {"case_id": case.id, "reason": reason})
+    return reason
+
+
+@actions("case.close", "结案")
+def close(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    case.status, case.closed_at, case.due_at = CaseStatus.CLOSED, step.now, None
+    step.record("case_closed", {"case_id": case.id, "evaluation": case.evaluation})
+    return case.status
+
+
+@actions("case.set_risk", "调整风险等级（三色预警）", colour="红/黄/绿", reason="调整理由")
+def set_risk(params: dict[str, Any], data: dict[str, Any]) -> str:
+    case = case_of(data)
+    colour = RiskColour(required(params, "colour"))
+    if colour != case.risk_colour:
+        current_step().record(
+            "case_risk_changed",
+            {
+                "case_id": case.id,
+                "from": case.risk_colour,
+                "to": colour,
+                "reason": params.get("reason") or "",
+            },
+        )
+        case.risk_colour = colour
+    return colour
+
+
+@actions("case.set_leader", "指定包案领导（红色案件一人一案）", leader="包案领导")
+def set_leader(params: dict[str, Any], data: dict[str, Any]) -> str:
+    case = case_of(data)
+    case.case_leader = required(params, "leader")
+    current_step().record("case_leader_set", {"case_id": case.id, "leader": case.case_leader})
+    return case.case_leader
+
+
+@actions(
+    "case.fix_four",
+    "四定：牵头领导、责任单位、责任人、办结时限（均为必填）",
+    lead_leader="牵头领导",
+    responsible_unit="责任单位",
+    responsible_person="责任人",
+    due="办结时限（ISO 时间）",
+)
+def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
+    case = case_of(data)
+    missing = [
+        label
+        for name, label in (
+            ("lead_leader", "牵头领导"),
+            ("responsible_unit", "责任单位"),
+            ("responsible_person", "责任人"),
+            ("due", "办结时限"),
+        )
+        if not params.get(name)
+    ]
+    if missing:
+        raise ValueError(f"四定未填全，缺少：{'、'.join(missing)}")
+    case.lead_leader = params["lead_leader"]
+    case.responsible_unit = params["responsible_unit"]
+    case.responsible_person = params["responsible_person"]
+    case.due_at = parse_time(params["due"])
+    case.level, case.owner_unit = "中心吹哨", case.responsible_unit
+    current_step().record(
+        "case_four_fixed",
+        {
+            "case_id": case.id,
+            "lead_leader": case.lead_leader,
+            "responsible_unit": case.responsible_unit,
+            "responsible_person": case.responsible_person,
+            "due": case.due_at.isoformat(),
+        },
+    )
+    return case.due_at.isoformat()
+
+
+@actions("case.report", "记录进展（包跟踪）或反馈（包反馈）", kind="进展/反馈/交接", text="内容")
+def report(params: dict[str, Any], data: dict[str, Any]) -> int:
+    step = current_step()
+    case = case_of(data)
+    row = ProgressReport(
+        case_id=case.id,
+        kind=required(params, "kind"),
+        at=step.now,
+        by=step.actor.user,
+        level=case.level,
+        text=params.get("text") or "",
+    )
+    step.session.add(row)
+    step.session.flush()
+    return row.id

@@ -1,0 +1,23 @@
+"""The engine as the 综治 application uses it: the domain's actions and script helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from engine import Clock, Engine, OperatorRegistry
+
+from .actions import register_actions
+
+
+def build_engine(session_factory: Callable[[], Session], *, clock: Clock | None = None) -> Engine:
+    """An engine whose diagrams may call every registered action and helper."""
+    from .helpers import SCRIPT_HELPERS  # TODO(top-level import once helpers.py lands)
+
+    return Engine(
+        session_factory,
+        clock=clock,
+        operators=register_actions(OperatorRegistry()),
+        helpers=SCRIPT_HELPERS,
+    )
