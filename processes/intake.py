@@ -9,7 +9,7 @@ the code, sets the colour's consequences and routes the case.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -48,8 +48,13 @@ def receive_case(
     *,
     actor: Actor,
     sender_id: int | None = None,
+    on_created: Callable[[Session, Case], None] | None = None,
 ) -> Received:
-    """Register a matter and start its process; raises ``FormInvalid`` naming bad fields."""
+    """Register a matter and start its process; raises ``FormInvalid`` naming bad fields.
+
+    ``on_created(session, case)`` runs in the same transaction once the case row exists
+    (the hand-off API records the sender's push id there, so a push and its case are one).
+    """
     validate_form(intake_schema(), fields)
     created: dict[str, int] = {}
 
@@ -60,6 +65,8 @@ def receive_case(
         session.add(case)
         session.flush()
         created["case_id"] = case.id
+        if on_created is not None:
+            on_created(session, case)
         return start_data(case)
 
     instance_id = engine.start(CASE_PROCESS, actor=actor, before_run=create_case)
