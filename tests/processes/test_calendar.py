@@ -1,0 +1,253 @@
+"""The working-day calendar: the official 2026 schedule, admins' overrides, the Mon–Fri
+fallback for years nobody has entered, and the logged admin functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from engine.context import StepContext, in_step
+from engine.models import HistoryEvent
+from engine.views import SYSTEM
+from processes.calendar import (
+    CACHE_KEY,
+    CALENDAR_CHANGED,
+    CalendarError,
+    WorkCalendar,
+    library_covers,
+    list_overrides,
+    load_calendar,
+    remove_override,
+    set_override,
+    year_coverage_warning,
+)
+from processes.models import HolidayOverride
+
+UNKNOWN_YEAR = 2031
+
+
+# -- the official calendar ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "workday"),
+    [
+        (date(2026, 9, 18), True),  # Friday
+        (date(2026, 9, 19), False),  # Saturday
+        (date(2026, 9, 20), True),  # Sunday, make-up working day for 国庆
+        (date(2026, 9, 25), False),  # 中秋, a Friday
+        (date(2026, 10, 1), False),
+        (date(2026, 10, 5), False),  # Monday inside 国庆
+        (date(2026, 10, 7), False),
+        (date(2026, 10, 8), True),
+        (date(2026, 10, 10), True),  # Saturday, make-up working day
+        (date(2026, 10, 11), False),  # Sunday
+        (date(2026, 2, 14), True),  # Saturday before 春节, make-up
+        (date(2026, 2, 16), False),  # Monday in 春节
+    ],
+)
+def test_official_2026_schedule(day, workday):
+    assert WorkCalendar().is_workday(day) is workday
+
+
+def test_next_workday_skips_the_national_day_week():
+    calendar = WorkCalendar()
+    assert calendar.next_workday(date(2026, 9, 30)) == date(2026, 10, 8)
+    assert calendar.next_workday(date(2026, 9, 18)) == date(2026, 9, 20)
+    assert calendar.workday_on_or_after(date(2026, 10, 3)) == date(2026, 10, 8)
+    assert calendar.workday_on_or_after(date(2026, 10, 8)) == date(2026, 10, 8)
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (date(2026, 9, 18), 1, date(2026, 9, 20)),
+        (date(2026, 9, 18), 2, date(2026, 9, 21)),
+        (date(2026, 9, 30), 1, date(2026, 10, 8)),
+        (date(2026, 9, 30), 2, date(2026, 10, 9)),
+        (date(2026, 9, 30), 3, date(2026, 10, 10)),
+        (date(2026, 9, 30), 4, date(2026, 10, 12)),
+        (date(2026, 10, 3), 1, date(2026, 10, 8)),  # start on a holiday: first day after
+        (date(2026, 3, 2), 0, date(2026, 3, 2)),
+    ],
+)
+def test_add_working_days_does_not_count_the_start_day(start, n, expected):
+    assert WorkCalendar().add_working_days(start, n) == expected
+
+
+def test_add_working_days_rejects_negative_or_non_integer_counts():
+    with pytest.raises(ValueError, match="非负整数"):
+        WorkCalendar().add_working_days(date(2026, 3, 2), -1)
+    with pytest.raises(ValueError, match="非负整数"):
+        WorkCalendar().add_working_days(date(2026, 3, 2), 1.5)  # type: ignore[arg-type]
+
+
+def test_working_days_between_counts_both_ends():
+    calendar = WorkCalendar()
+    # 9/28 Mon .. 10/11 Sun: 9/28, 9/29, 9/30, 10/8, 10/9, 10/10 work.
+    assert calendar.working_days_between(date(2026, 9, 28), date(2026, 10, 11)) == 6
+    assert calendar.working_days_between(date(2026, 10, 2), date(2026, 10, 1)) == 0
+
+
+# -- overrides ----------------------------------------------------------------------------
+
+
+def test_an_override_wins_over_the_official_calendar():
+    calendar = WorkCalendar({date(2026, 10, 8): False, date(2026, 10, 4): True})
+    assert calendar.is_workday(date(2026, 10, 8)) is False
+    assert calendar.is_workday(date(2026, 10, 4)) is True
+    assert calendar.next_workday(date(2026, 9, 30)) == date(2026, 10, 4)
+    assert calendar.add_working_days(date(2026, 10, 4), 1) == date(2026, 10, 9)
+
+
+def test_a_calendar_with_no_working_day_for_a_year_is_reported():
+    every_day_off = {date.fromordinal(date(2026, 3, 1).toordinal() + i): False for i in range(400)}
+    with pytest.raises(CalendarError, match="一年内没有工作日"):
+        WorkCalendar(every_day_off).next_workday(date(2026, 3, 1))
+
+
+# -- a year the library does not know ------------------------------------------------------
+
+
+def test_an_unknown_year_falls_back_to_monday_to_friday_and_says_so():
+    assert not library_covers(UNKNOWN_YEAR)
+    calendar = WorkCalendar()
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 1)) is True  # a Wednesday
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 4)) is False  # a Saturday
+    assert calendar.known(date(UNKNOWN_YEAR, 10, 1)) is False
+    assert calendar.covered(UNKNOWN_YEAR) is False
+    warning = calendar.coverage_warning(UNKNOWN_YEAR)
+    assert warning is not None and f"{UNKNOWN_YEAR} 年" in warning and "周一至周五" in warning
+    assert calendar.known(date(2026, 10, 1)) is True
+    assert calendar.coverage_warning(2026) is None
+
+
+def test_an_entered_schedule_covers_an_unknown_year():
+    calendar = WorkCalendar({date(UNKNOWN_YEAR, 10, 1): False})
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 1)) is False
+    assert calendar.covered(UNKNOWN_YEAR) is True
+    assert calendar.coverage_warning(UNKNOWN_YEAR) is None
+
+
+# -- stored overrides and the operation log -------------------------------------------------
+
+
+def _events(engine) -> list[HistoryEvent]:
+    with engine.session_factory() as session:
+        query = select(HistoryEvent).where(HistoryEvent.event_type == CALENDAR_CHANGED)
+        return list(session.scalars(query.order_by(HistoryEvent.seq)))
+
+
+def _set(engine, clock, day: date, is_workday: bool, note: str = "国办发明电〔2025〕7号"):
+    with engine.session_factory() as session:
+        set_override(
+            session,
+            day=day,
+            is_workday=is_workday,
+            note=note,
+            actor="admin",
+            now=clock.now(),
+            record=engine.record_operation,
+        )
+        session.commit()
+
+
+def test_set_override_is_stored_used_and_logged(engine, clock):
+    _set(engine, clock, date(2026, 10, 8), False, note="  本地加休  ")
+    with engine.session_factory() as session:
+        calendar = load_calendar(session)
+        assert calendar.is_workday(date(2026, 10, 8)) is False
+        assert calendar.next_workday(date(2026, 9, 30)) == date(2026, 10, 9)
+        [view] = list_overrides(session, 2026)
+    assert (view.day, view.is_workday, view.official_workday) == (date(2026, 10, 8), False, True)
+    assert (view.note, view.updated_by) == ("本地加休", "admin")
+    assert view.updated_at == clock.now()
+    [event] = _events(engine)
+    assert event.actor == "admin"
+    assert event.data == {
+        "action": "set",
+        "day": "2026-10-08",
+        "before": None,
+        "after": {"is_workday": False, "note": "本地加休"},
+    }
+
+
+def test_set_override_again_changes_the_row_and_logs_before_and_after(engine, clock):
+    _set(engine, clock, date(2026, 10, 8), False, note="a")
+    _set(engine, clock, date(2026, 10, 8), True, note="b")
+    with engine.session_factory() as session:
+        rows = session.scalars(select(HolidayOverride)).all()
+        assert [(r.day, r.is_workday, r.note) for r in rows] == [(date(2026, 10, 8), True, "b")]
+    assert _events(engine)[-1].data["before"] == {"is_workday": False, "note": "a"}
+
+
+def test_remove_override_restores_the_official_day_and_logs(engine, clock):
+    _set(engine, clock, date(2026, 10, 8), False)
+    with engine.session_factory() as session:
+        remove_override(
+            session, day=date(2026, 10, 8), actor="admin2", record=engine.record_operation
+        )
+        session.commit()
+    with engine.session_factory() as session:
+        assert load_calendar(session).is_workday(date(2026, 10, 8)) is True
+        assert list_overrides(session, 2026) == []
+    removed = _events(engine)[-1]
+    assert removed.actor == "admin2"
+    assert removed.data["action"] == "remove" and removed.data["after"] is None
+
+
+def test_remove_missing_override_is_refused_and_nothing_logged(engine):
+    with engine.session_factory() as session, pytest.raises(CalendarError, match="2026-05-06"):
+        remove_override(session, day=date(2026, 5, 6), actor="a", record=engine.record_operation)
+    assert _events(engine) == []
+
+
+def test_overlong_note_is_refused(engine, clock):
+    with pytest.raises(CalendarError, match="200"):
+        _set(engine, clock, date(2026, 5, 6), False, note="字" * 201)
+    assert _events(engine) == []
+
+
+def test_list_overrides_is_per_year_and_marks_unknown_years(engine, clock):
+    _set(engine, clock, date(2026, 12, 31), False)
+    _set(engine, clock, date(UNKNOWN_YEAR, 1, 2), True)
+    _set(engine, clock, date(UNKNOWN_YEAR, 1, 1), False)
+    with engine.session_factory() as session:
+        assert [v.day for v in list_overrides(session, 2026)] == [date(2026, 12, 31)]
+        views = list_overrides(session, UNKNOWN_YEAR)
+        assert [v.day for v in views] == [date(UNKNOWN_YEAR, 1, 1), date(UNKNOWN_YEAR, 1, 2)]
+        assert {v.official_workday for v in views} == {None}
+        assert year_coverage_warning(session, UNKNOWN_YEAR) is None
+        assert year_coverage_warning(session, UNKNOWN_YEAR + 1) is not None
+
+
+def _step(session, clock) -> StepContext:
+    return StepContext(
+        session=session, instance_id=1, process_id="p", version_id=1, actor=SYSTEM, now=clock.now()
+    )
+
+
+def test_load_calendar_is_read_once_per_step(engine, clock):
+    with engine.session_factory() as session, in_step(_step(session, clock)) as step:
+        first = load_calendar(session)
+        assert step.cache[CACHE_KEY] is first
+        assert load_calendar(session) is first
+        with engine.session_factory() as other:
+            assert load_calendar(other) is not first  # another session is not the step's
+
+
+def test_a_change_inside_a_step_is_seen_by_the_next_load(engine, clock):
+    with engine.session_factory() as session, in_step(_step(session, clock)):
+        assert load_calendar(session).is_workday(date(2026, 10, 8)) is True
+        set_override(
+            session,
+            day=date(2026, 10, 8),
+            is_workday=False,
+            note="",
+            actor="admin",
+            now=clock.now(),
+            record=engine.record_operation,
+        )
+        assert load_calendar(session).is_workday(date(2026, 10, 8)) is False
