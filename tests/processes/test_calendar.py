@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.context import StepContext, in_step
+from engine.db import db
 from engine.models import HistoryEvent
 from engine.views import SYSTEM
 from processes.calendar import (
@@ -24,6 +25,7 @@ from processes.calendar import (
     year_coverage_warning,
 )
 from processes.models import HolidayOverride
+from webapp.cli.calendar import calendar_group
 
 UNKNOWN_YEAR = 2031
 
@@ -251,3 +253,40 @@ def test_a_change_inside_a_step_is_seen_by_the_next_load(engine, clock):
             record=engine.record_operation,
         )
         assert load_calendar(session).is_workday(date(2026, 10, 8)) is False
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def run_calendar(app, sa_engine):
+    runner = app.test_cli_runner()
+    yield lambda *args: runner.invoke(calendar_group, list(args))
+    with app.app_context():
+        db.session.remove()
+
+
+def test_cli_set_list_remove(run_calendar, engine):
+    done = run_calendar("set", "2026-10-08", "--holiday", "--note", "本地加休")
+    assert done.exit_code == 0, done.output
+    assert "已将 2026-10-08 设为休息日" in done.output
+    with engine.session_factory() as session:
+        assert load_calendar(session).is_workday(date(2026, 10, 8)) is False
+    listed = run_calendar("list", "2026")
+    assert listed.exit_code == 0, listed.output
+    assert "2026-10-08  休息日（内置日历：工作日）  本地加休" in listed.output
+    assert "注意" not in listed.output
+    assert [e.data["action"] for e in _events(engine)] == ["set"]
+    assert _events(engine)[0].actor.startswith("cli:")
+
+    removed = run_calendar("remove", "2026-10-08")
+    assert removed.exit_code == 0, removed.output
+    assert "没有管理员设置的调整" in run_calendar("list", "2026").output
+    again = run_calendar("remove", "2026-10-08")
+    assert again.exit_code == 1 and "错误：2026-10-08 没有管理员设置的调整" in again.output
+
+
+def test_cli_list_warns_about_an_uncovered_year(run_calendar):
+    listed = run_calendar("list", str(UNKNOWN_YEAR))
+    assert listed.exit_code == 0
+    assert f"注意：{UNKNOWN_YEAR} 年的法定节假日安排尚未录入" in listed.output
