@@ -9,12 +9,11 @@ from sqlalchemy.orm import Session
 from engine import Clock, Engine, OperatorRegistry
 
 from .actions import register_actions
+from .helpers import SCRIPT_HELPERS
 
 
 def build_engine(session_factory: Callable[[], Session], *, clock: Clock | None = None) -> Engine:
     """An engine whose diagrams may call every registered action and helper."""
-    from .helpers import SCRIPT_HELPERS  # TODO(top-level import once helpers.py lands)
-
     return Engine(
         session_factory,
         clock=clock,

@@ -1,4 +1,5 @@
-"""One ``engine.Engine`` per application, built on first use.
+"""One ``engine.Engine`` per application (with the domain's actions and helpers), built on
+first use.
 
 Each gunicorn worker and the scheduler process build their own app, hence their own
 engine and connection pool; nothing is shared across a fork.
@@ -13,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine import Engine
 from engine.db import db
+from processes.engine_factory import build_engine
 
 EXTENSION_KEY = "zongzhi.engine"
 _lock = threading.Lock()
@@ -39,7 +41,6 @@ def current_engine() -> Engine:
 
 
 def _build(app: Flask) -> Engine:
-    return Engine(
-        session_factory=sessionmaker(bind=db.engine, expire_on_commit=False),
-        clock=app.config.get("ZONGZHI_CLOCK"),
+    return build_engine(
+        sessionmaker(bind=db.engine, expire_on_commit=False), clock=app.config.get("ZONGZHI_CLOCK")
     )
