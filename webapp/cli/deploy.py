@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from engine import DeployRejected, DeployResult, EngineError
 from engine.db import db
+from processes.reference import ensure_demo_regions
 
 from ..accounts.demo import ensure_demo_users
 from ..deployments import deploy_bundled, deploy_paths
@@ -39,7 +40,12 @@ def init_command(demo: bool) -> None:
 
 def _create_demo_users() -> None:
     logins = ensure_demo_users(db.session)
+    regions = ensure_demo_regions(
+        db.session, actor="cli:init", record=current_engine().record_operation
+    )
     db.session.commit()
+    if regions:
+        click.echo(f"已创建 {regions} 个演示区划（甘州区大满镇）。")
     click.echo("演示账号（仅供试用，正式环境请勿使用）：")
     for login in logins:
         state = "新建" if login.created else "已存在"
