@@ -4,6 +4,9 @@ Each scheduler process polls with an in-memory job store. The first poll runs at
 start-up, so timers that fell due while nothing ran fire at once. Several schedulers
 (even on several machines) may run against one PostgreSQL: the row claim decides who
 fires what.
+
+Other periodic work of the same process (the application's outbox delivery, say) joins
+as a ``PollJob``: the engine runs it beside the timer poll without knowing what it does.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +26,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 JOB_ID = "zongzhi-fire-due-timers"
+
+
+@dataclass(frozen=True)
+class PollJob:
+    """Another periodic job for the scheduler process: ``func()`` every ``seconds``."""
+
+    id: str
+    func: Callable[[], object]
+    seconds: float
+
+
+def _guarded(job: PollJob) -> None:
+    """Run one round of ``job``; never raises, so a bad round does not stop the scheduler."""
+    try:
+        job.func()
+    except Exception:
+        log.exception("scheduled job %s failed", job.id)
 
 
 def poll(engine: Engine) -> int:
@@ -35,7 +57,9 @@ def poll(engine: Engine) -> int:
     return fired
 
 
-def start_background(engine: Engine, *, poll_seconds: float) -> BackgroundScheduler:
+def start_background(
+    engine: Engine, *, poll_seconds: float, jobs: Sequence[PollJob] = ()
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         poll,
@@ -47,16 +71,27 @@ def start_background(engine: Engine, *, poll_seconds: float) -> BackgroundSchedu
         max_instances=1,
         coalesce=True,
     )
+    for job in jobs:
+        scheduler.add_job(
+            _guarded,
+            "interval",
+            args=[job],
+            id=job.id,
+            seconds=job.seconds,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.start()
     return scheduler
 
 
-def run_forever(engine: Engine, *, poll_seconds: float) -> None:
-    """Run the scheduler in the foreground until SIGTERM or SIGINT."""
+def run_forever(engine: Engine, *, poll_seconds: float, jobs: Sequence[PollJob] = ()) -> None:
+    """Run the scheduler (and ``jobs`` beside it) in the foreground until SIGTERM or SIGINT."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    scheduler = start_background(engine, poll_seconds=poll_seconds)
+    scheduler = start_background(engine, poll_seconds=poll_seconds, jobs=jobs)
     log.info("scheduler started, polling every %ss", poll_seconds)
     try:
         stop.wait()

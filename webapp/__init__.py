@@ -15,7 +15,7 @@ from sqlalchemy import event
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
 
-from . import accounts, engine_binding, health, home
+from . import accounts, api, engine_binding, health, home
 from .config import load_config
 
 
@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(health.bp)
     app.register_blueprint(home.bp)
+    api.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
     return app
 

@@ -13,7 +13,9 @@ from flask.cli import FlaskGroup
 from flask_migrate.cli import db as migrate_group
 
 from .. import create_app
+from .calendar import calendar_group
 from .deploy import deploy_command, init_command, verify_history_command
+from .senders import senders_group
 from .server import scheduler_command, serve_command
 from .users import users_group
 
@@ -29,6 +31,8 @@ for _command in (
     deploy_command,
     verify_history_command,
     users_group,
+    senders_group,
+    calendar_group,
     scheduler_command,
     serve_command,
 ):

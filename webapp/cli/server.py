@@ -1,5 +1,8 @@
 """``serve`` (gunicorn plus one scheduler process) and ``scheduler`` (the timer loop alone).
 
+The scheduler process also delivers the hand-off outbox (results owed to outside
+systems), polling as often as it polls timers.
+
 The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
 it when it exits; web workers never run timers. If the child dies, the arbiter restarts
 it after a pause. Timer rows are claimed in the database, so a second scheduler on
@@ -18,13 +21,16 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
 
-from engine.scheduler import run_forever
+from engine import Engine
+from engine.scheduler import PollJob, run_forever
+from processes.delivery import RetryPolicy, deliver_due
 
 from .. import create_app
 from ..engine_binding import current_engine
 
 RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
+OUTBOX_JOB_ID = "zongzhi-deliver-outbox"
 
 
 @click.command("scheduler")
@@ -33,8 +39,26 @@ def scheduler_command() -> None:
     """在前台单独运行定时器调度，直到收到 SIGTERM 或按 Ctrl+C。"""
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
-    run_forever(current_engine(), poll_seconds=poll)  # returns on SIGTERM / SIGINT
+    engine = current_engine()
+    jobs = [outbox_job(engine, poll_seconds=poll)]
+    run_forever(engine, poll_seconds=poll, jobs=jobs)  # returns on SIGTERM / SIGINT
     click.echo("定时器调度已停止。")
+
+
+def outbox_job(engine: Engine, *, poll_seconds: float) -> PollJob:
+    """Deliver due outbox messages on the engine's clock, every ``poll_seconds``.
+
+    ``ZONGZHI_OUTBOX_MAX_ATTEMPTS`` (default 10) sets how many tries a result gets.
+    """
+    raw = os.environ.get("ZONGZHI_OUTBOX_MAX_ATTEMPTS", "10")
+    if not raw.isdigit() or int(raw) < 1:
+        raise click.UsageError(f"ZONGZHI_OUTBOX_MAX_ATTEMPTS 应为正整数，当前为 {raw!r}")
+    policy = RetryPolicy(max_attempts=int(raw))
+
+    def deliver() -> int:
+        return deliver_due(engine.session_factory, now=engine.clock.now(), policy=policy)
+
+    return PollJob(OUTBOX_JOB_ID, deliver, seconds=poll_seconds)
 
 
 @click.command("serve")
