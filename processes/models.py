@@ -286,8 +286,7 @@ class HandoffSender(db.Model):
     __tablename__ = "handoff_sender"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str | None] = mapped_column(String(40), unique=True)
-    """Given by the intake diagram's 登记赋码 step, in the same transaction as the row."""
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(20))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
