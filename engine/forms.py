@@ -44,6 +44,27 @@ def _field_of(error) -> str:
     return "/".join(path)
 
 
+_SIMPLE_MESSAGES = {
+    "minLength": "至少 {value} 个字",
+    "maxLength": "最多 {value} 个字",
+    "minimum": "不能小于 {value}",
+    "maximum": "不能大于 {value}",
+    "pattern": "格式不正确",
+    "const": "必须为：{value}",
+    "minItems": "至少选择或填写 {value} 项",
+    "maxItems": "最多 {value} 项",
+    "uniqueItems": "不能有重复项",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
 def _message_of(error, schema: Mapping[str, Any]) -> str:  # noqa: PLR0911
     kind, value = error.validator, error.validator_value
     if kind == "required":
@@ -61,16 +82,8 @@ def _message_of(error, schema: Mapping[str, Any]) -> str:  # noqa: PLR0911
         }
         wanted = value if isinstance(value, list) else [value]
         return "应为" + "或".join(names.get(w, w) for w in wanted)
-    if kind == "minLength":
-        return f"至少 {value} 个字"
-    if kind == "maxLength":
-        return f"最多 {value} 个字"
-    if kind == "minimum":
-        return f"不能小于 {value}"
-    if kind == "maximum":
-        return f"不能大于 {value}"
-    if kind == "pattern":
-        return "格式不正确"
+    if kind in _SIMPLE_MESSAGES:
+        return _SIMPLE_MESSAGES[kind].format(value=_shown(value))
     if kind == "additionalProperties":
         return "包含表单未定义的字段：" + error.message.split("(")[-1].rstrip(")")
     return error.message

@@ -102,6 +102,28 @@ def _project_tasks(
             record.completed_by = actor.user if done else None
 
 
+def _cancel_vanished(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now):
+    """Human tasks SpiffWorkflow dropped from the tree leave the work lists as cancelled."""
+    for task_id in sorted(outcome.vanished):
+        record = uow.session.get(TaskRecord, task_id)
+        if record is None or record.status != TaskStatus.READY:
+            continue
+        record.status, record.completed_at = TaskStatus.CANCELLED, now
+        uow.record(
+            event_for(
+                row,
+                EventType.TASK_CANCELLED,
+                actor,
+                at=now,
+                task_id=task_id,
+                spec_id=record.spec_id,
+                spec_name=record.name,
+                lane=record.lane,
+                data={"reason": "任务随所在分支结束而撤销"},
+            )
+        )
+
+
 def _replace_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
     session.execute(delete(TimerRecord).where(TimerRecord.instance_id == row.id))
     session.add_all(
@@ -141,6 +163,7 @@ def run_step(
         outcome = advance(workflow, action, clock=engine.clock)
     _record_changes(uow, row, outcome, actor, now)
     _project_tasks(uow.session, row, outcome, actor, now)
+    _cancel_vanished(uow, row, outcome, actor, now)
     _replace_timers(uow.session, row, outcome)
     row.state = dump_state(workflow)
     row.updated_at = now

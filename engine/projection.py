@@ -92,17 +92,28 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[Task]:
 
 
 def task_deadline(task: Task) -> datetime | None:
-    """The earliest boundary timer attached to a human task: its due time."""
+    """A human task's due time, read off the timers on its boundary.
+
+    An interrupting timer is the deadline (the earliest, if several). Without one, the
+    latest non-interrupting one-shot timer is (an earlier one is a near-due warning).
+    Cycle timers are reminders (e.g. progress reports), never the deadline.
+    """
     parent = task.parent
     if parent is None:
         return None
-    dues = [
-        timer_due(sibling)
-        for sibling in parent.children
-        if sibling is not task and sibling.state == TaskState.WAITING and is_timer(sibling)
-    ]
-    dues = [d for d in dues if d is not None]
-    return min(dues) if dues else None
+    interrupting, other = [], []
+    for sibling in parent.children:
+        if sibling is task or sibling.state != TaskState.WAITING or not is_timer(sibling):
+            continue
+        if isinstance(sibling.task_spec.event_definition, CycleTimerEventDefinition):
+            continue
+        due = timer_due(sibling)
+        if due is not None:
+            cancels = getattr(sibling.task_spec, "cancel_activity", False)
+            (interrupting if cancels else other).append(due)
+    if interrupting:
+        return min(interrupting)
+    return max(other) if other else None
 
 
 def human_task_fields(task: Task) -> dict[str, Any]:

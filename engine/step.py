@@ -28,6 +28,9 @@ class StepOutcome:
     changes: list[projection.Change]
     timers: list[tuple[str, str, str, datetime]]  # task id, element id, name, due
     completed: bool
+    vanished: frozenset[str] = frozenset()
+    """Ids of tasks the step removed from the tree (e.g. the open children of a cancelled
+    cycle timer): their work-list rows must not stay ready."""
 
 
 def _element_of(error: WorkflowException) -> str | None:
@@ -71,8 +74,10 @@ def advance(
             raise StepFailed(_element_of(error), str(error)) from error
         except (RecursionError, MemoryError) as error:
             raise StepFailed(None, f"流程引擎资源耗尽：{type(error).__name__}") from error
+    after = projection.snapshot(workflow)
     return StepOutcome(
         changes=projection.changes(workflow, before),
         timers=_armed_timers(workflow),
         completed=workflow.is_completed(),
+        vanished=frozenset(before) - frozenset(after),
     )

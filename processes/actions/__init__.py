@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine import OperatorRegistry
 
-from . import callback, case, handoff, supervision
+from . import callback, case, handoff, supervision, whistle
 
-MODULES = (case, supervision, callback, handoff)
+MODULES = (case, supervision, callback, handoff, whistle)
 
 
 def register_actions(registry: OperatorRegistry) -> OperatorRegistry:

@@ -19,6 +19,7 @@ from .diagrams import (
     write_form,
 )
 
+PLAIN_CASE = BPMN_DIR / "plain_case.bpmn"
 CENTER = Actor.of("li", ["镇综治中心"])
 
 
@@ -34,8 +35,8 @@ def _reject(engine, paths, forms_dirs=()) -> DeployRejected:
 
 
 def test_same_content_makes_no_new_version(engine):
-    first = engine.deploy([BPMN_DIR], actor="designer", forms_dirs=[FORMS_DIR])
-    again = engine.deploy([BPMN_DIR], actor="designer", forms_dirs=[FORMS_DIR])
+    first = engine.deploy([PLAIN_CASE], actor="designer", forms_dirs=[FORMS_DIR])
+    again = engine.deploy([PLAIN_CASE], actor="designer", forms_dirs=[FORMS_DIR])
     assert first.created and not again.created
     assert again.version_id == first.version_id and again.content_hash == first.content_hash
     assert _count(engine, ProcessVersion) == 1
@@ -43,7 +44,7 @@ def test_same_content_makes_no_new_version(engine):
 
 
 def test_version_stores_diagram_and_referenced_forms_and_one_spec(engine):
-    result = engine.deploy([BPMN_DIR], actor="designer", forms_dirs=[FORMS_DIR])
+    result = engine.deploy([PLAIN_CASE], actor="designer", forms_dirs=[FORMS_DIR])
     with engine.session_factory() as session:
         names = set(session.execute(select(VersionFile.name)).scalars())
         spec_rows = session.execute(select(ProcessDefinition)).scalars().all()

@@ -296,19 +296,11 @@ def test_progress_reports_fall_due_on_the_cycle_and_stop_at_the_cap(engine, cloc
     assert s.instance().status == InstanceStatus.COMPLETED
 
 
-GHOST = (
-    "engine projection: SpiffWorkflow drops the READY children of a cancelled cycle timer from "
-    "the tree, and the task record stays 'ready' on the work list"
-)
-
-
 @pytest.mark.parametrize(
     "cap",
     [
         pytest.param(1, id="last-of-the-cycle"),
-        pytest.param(
-            10, id="cycle-still-running", marks=pytest.mark.xfail(strict=True, reason=GHOST)
-        ),
+        pytest.param(10, id="cycle-still-running"),
     ],
 )
 def test_an_open_progress_report_is_withdrawn_when_mediation_ends(engine, clock, cap):
