@@ -65,7 +65,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _message_of(error, schema: Mapping[str, Any]) -> str:  # noqa: PLR0911
+def _message_of(error, schema: Mapping[str, Any]) -> str:
     kind, value = error.validator, error.validator_value
     if kind == "required":
         return "必填"
