@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from engine import OperatorRegistry
 
-from . import callback, case, handoff, supervision, whistle
+from . import callback, case, handoff, mediation, supervision, whistle
 
-MODULES = (case, supervision, callback, handoff, whistle)
+MODULES = (case, supervision, callback, handoff, whistle, mediation)
 
 
 def register_actions(registry: OperatorRegistry) -> OperatorRegistry:

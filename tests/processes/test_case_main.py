@@ -1,0 +1,172 @@
+"""受理分流 (``bpmn/case_main.bpmn`` + ``bpmn/triage.dmn``): every route of the triage
+table, the red-case rule, the hand-off bypass and what follows each route."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from engine import InstanceStatus
+from processes.models import SupervisionRecord
+from tests.conftest import CST
+from tests.processes.conftest import Scenario, deploy
+
+CENTER, COUNTY, DEPT, SUPERVISOR = "镇综治中心", "县综治中心", "部门", "督办员"
+
+
+@pytest.fixture
+def library(case_engine, regions):
+    deploy(case_engine)
+    return case_engine
+
+
+def assess(s: Scenario, nature: str, *, cross: bool = False, colour: str = "黄", **extra) -> None:
+    s.complete(
+        CENTER,
+        "assess",
+        {"matter_nature": nature, "cross_department": cross, "risk_colour": colour, **extra},
+    )
+
+
+def lanes(s: Scenario) -> set[str]:
+    return set(s.open_tasks())
+
+
+def test_a_case_is_coded_then_assessed(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assert s.ready_ids(CENTER) == ["assess"]
+    assert s.case().code.endswith("-20260302-0001")
+
+
+@pytest.mark.parametrize(
+    ("case", "nature", "cross", "route", "start_lane"),
+    [
+        ({"channel": "窗口"}, "简单诉求", False, "当场办结", CENTER),
+        ({"channel": "窗口", "collective": True}, "简单诉求", False, "中心吹哨", COUNTY),
+        ({"channel": "窗口"}, "一般纠纷", False, "四级七天", "村调委会"),
+        ({"channel": "网格上报"}, "一般纠纷", False, "四级七天", "网格员"),
+        ({"channel": "12345"}, "一般纠纷", False, "四级七天", "网格员"),
+        ({"channel": "线上"}, "一般纠纷", True, "中心吹哨", COUNTY),
+        ({"channel": "窗口"}, "复杂纠纷", False, "中心吹哨", COUNTY),
+        ({"channel": "窗口", "collective": True}, "一般纠纷", False, "中心吹哨", COUNTY),
+        ({"channel": "窗口"}, "法律问题", False, "法律服务", DEPT),
+        ({"channel": "窗口"}, "不宜调解", False, "不宜调解", CENTER),
+    ],
+)
+def test_the_triage_table_routes_each_kind_of_matter(
+    library, clock, case, nature, cross, route, start_lane
+):
+    s = Scenario(library, clock, "case_main", **case)
+    assess(s, nature, cross=cross)
+
+    stored = s.case()
+    assert (stored.route, stored.status) == (route, "办理中")
+    assert stored.route_reason
+    assert start_lane in lanes(s), s.open_tasks()
+    [routed] = s.events(["case_routed"])
+    assert routed.data["route"] == route
+
+
+def test_on_the_spot_settlement_goes_straight_to_callback(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "简单诉求")
+    s.complete(CENTER, "on_spot", {"on_spot_note": "当场答复并协调解决"})
+
+    stored = s.case()
+    assert (stored.status, stored.result, stored.result_note) == (
+        "已化解",
+        "当场办结",
+        "当场答复并协调解决",
+    )
+    assert s.ready_ids(CENTER) == ["call_back"]
+    s.complete(CENTER, "call_back", {"evaluation": "满意"})
+    assert s.case().status == "已结案"
+
+
+def test_not_for_mediation_is_guided_elsewhere_and_ends(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "不宜调解")
+    s.complete(
+        CENTER, "guide", {"remedy": "仲裁", "guide_reason": "劳动合同争议，依法申请劳动仲裁"}
+    )
+
+    stored = s.case()
+    assert (stored.status, stored.remedy, stored.result_note) == (
+        "已引导",
+        "仲裁",
+        "劳动合同争议，依法申请劳动仲裁",
+    )
+    assert s.instance().status == InstanceStatus.COMPLETED
+
+
+def test_legal_service_resolved_goes_to_callback(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "法律问题")
+    s.complete(DEPT, "legal_service", {"legal_outcome": "已解决", "legal_note": "解答继承份额问题"})
+    assert (s.case().status, s.case().result) == ("已化解", "法律服务解决")
+    assert s.ready_ids(CENTER) == ["call_back"]
+
+
+def test_legal_service_not_solved_is_guided_elsewhere(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "法律问题")
+    s.complete(DEPT, "legal_service", {"legal_outcome": "需其他途径", "legal_note": "需诉讼解决"})
+    assert s.ready_ids(CENTER) == ["guide"]
+
+
+def test_overdue_legal_service_is_supervised(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "法律问题")
+    # legal.handle: 5 working days after Mon 3/2 → Mon 3/9 23:59:59
+    s.advance_to(datetime(2026, 3, 9, 23, 59, 59, tzinfo=CST))
+    assert s.ready_ids(SUPERVISOR) == []
+    s.advance(seconds=2)
+    assert s.ready_ids(SUPERVISOR) == ["chase"]
+    assert s.ready_ids(DEPT) == ["legal_service"]
+    [notice] = s.rows(SupervisionRecord)
+    assert (notice.kind, notice.reason, notice.target) == (
+        "督办提示单",
+        "超期未化解",
+        "法律服务承办单位",
+    )
+
+
+def test_a_red_case_gets_a_case_leader_and_starts_at_the_township(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "一般纠纷", colour="红", risk_reason="当事人扬言报复，有民转刑风险")
+    assert s.ready_ids(CENTER) == ["assign_leader"]
+    s.complete(CENTER, "assign_leader", {"case_leader": "王某某（副镇长）"})
+
+    stored = s.case()
+    assert (stored.risk_colour, stored.case_leader, stored.route) == (
+        "红",
+        "王某某（副镇长）",
+        "四级七天",
+    )
+    [change] = s.events(["case_risk_changed"])
+    assert (change.data["from"], change.data["to"]) == ("黄", "红")
+    assert change.data["reason"] == "当事人扬言报复，有民转刑风险"
+    assert CENTER in lanes(s) and "网格员" not in lanes(s)
+
+
+def test_an_unchanged_colour_is_not_a_change(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "一般纠纷", colour="黄")
+    assert s.events(["case_risk_changed"]) == []
+
+
+@pytest.mark.parametrize("handoff", ["诉调", "警调", "访调"])
+def test_hand_offs_skip_assessment_and_enter_the_hand_off_process(library, clock, handoff):
+    s = Scenario(library, clock, "case_main", channel=handoff)
+    stored = s.case()
+    assert (stored.route, stored.route_reason) == ("三调对接", f"{handoff}移交，按三调对接办理")
+    assert "assess" not in s.ready_ids(CENTER)
+    assert COUNTY in lanes(s)
+
+
+def test_a_red_hand_off_still_gets_a_case_leader_first(library, clock):
+    s = Scenario(library, clock, "case_main", channel="警调", risk_colour="红")
+    assert s.ready_ids(CENTER) == ["assign_leader"]
+    s.complete(CENTER, "assign_leader", {"case_leader": "李某（派出所所长）"})
+    assert s.case().route == "三调对接"

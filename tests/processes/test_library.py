@@ -1,0 +1,97 @@
+"""The shipped process library as a designer opens it: every node drawn, every flow
+routed, every form present, every lane a role, and the whole set deployable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from processes.roles import Role
+from tests.conftest import BPMN_DIR, FORMS_DIR
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+FLOW_NODES = (
+    "startEvent endEvent intermediateCatchEvent intermediateThrowEvent boundaryEvent "
+    "userTask serviceTask scriptTask businessRuleTask manualTask sendTask receiveTask task "
+    "callActivity subProcess exclusiveGateway parallelGateway inclusiveGateway "
+    "eventBasedGateway"
+).split()
+DIAGRAMS = sorted(BPMN_DIR.glob("*.bpmn"))
+
+
+def _tree(path: Path):
+    return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def _ids(tree, xpath: str) -> set[str]:
+    return {e.get("id") for e in tree.iterfind(xpath, NS)}
+
+
+def _drawn(tree, kind: str) -> dict[str, etree._Element]:
+    return {e.get("bpmnElement"): e for e in tree.iterfind(f".//bpmndi:{kind}", NS)}
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_flow_node_lane_and_pool_has_a_shape(path):
+    tree = _tree(path)
+    nodes = set().union(*(_ids(tree, f".//bpmn:{kind}") for kind in FLOW_NODES))
+    nodes |= _ids(tree, ".//bpmn:lane") | _ids(tree, ".//bpmn:participant")
+    shapes = _drawn(tree, "BPMNShape")
+    assert nodes, f"{path.name} has no flow nodes"
+    assert sorted(nodes - set(shapes)) == [], f"{path.name}: elements without a shape"
+    for element, shape in shapes.items():
+        assert shape.find("dc:Bounds", NS) is not None, f"{path.name}: {element} has no bounds"
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_sequence_flow_has_a_routed_edge(path):
+    tree = _tree(path)
+    flows = _ids(tree, ".//bpmn:sequenceFlow")
+    edges = _drawn(tree, "BPMNEdge")
+    assert sorted(flows - set(edges)) == [], f"{path.name}: flows without an edge"
+    for flow in flows:
+        assert len(edges[flow].findall("di:waypoint", NS)) >= 2, f"{path.name}: {flow}"
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_every_user_task_has_an_existing_form(path):
+    tree = _tree(path)
+    for task in tree.iterfind(".//bpmn:userTask", NS):
+        keys = [
+            p.get("value")
+            for p in task.iterfind(".//spiffworkflow:property", NS)
+            if p.get("name") == "formJsonSchemaFilename"
+        ]
+        assert keys, f"{path.name}: user task {task.get('id')} has no form"
+        assert (FORMS_DIR / keys[0]).is_file(), f"{path.name}: {keys[0]} missing"
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.name)
+def test_lanes_are_roles_and_nodes_are_named_in_chinese(path):
+    tree = _tree(path)
+    roles = {role.value for role in Role}
+    for lane in tree.iterfind(".//bpmn:lane", NS):
+        assert lane.get("name") in roles, f"{path.name}: lane {lane.get('name')!r} is no role"
+    for kind in FLOW_NODES:
+        for element in tree.iterfind(f".//bpmn:{kind}", NS):
+            if kind.endswith("Gateway") and len(element.findall("bpmn:outgoing", NS)) < 2:
+                continue  # a merging gateway needs no question
+            name = element.get("name") or ""
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in name), (
+                f"{path.name}: {kind} {element.get('id')} needs a Chinese name"
+            )
+
+
+def test_the_whole_library_deploys_as_one_version(case_engine):
+    result = case_engine.deploy([BPMN_DIR], actor="tester", forms_dirs=[FORMS_DIR])
+    assert {"case_main", "callback", "ladder", "whistle", "handoff", "supervise"} <= set(
+        result.process_ids
+    )
