@@ -170,3 +170,100 @@ def test_a_red_hand_off_still_gets_a_case_leader_first(library, clock):
     assert s.ready_ids(CENTER) == ["assign_leader"]
     s.complete(CENTER, "assign_leader", {"case_leader": "李某（派出所所长）"})
     assert s.case().route == "三调对接"
+
+
+# -- whole cases through the called processes ----------------------------------------------
+
+LEVELS = [
+    ("网格员", "grid"),
+    ("村调委会", "village"),
+    ("镇综治中心", "township"),
+    ("镇党委政府", "leadership"),
+]
+CANNOT = {"level_outcome": "无法化解", "level_notes": "双方分歧较大，本级无法化解"}
+FOUR = {
+    "lead_leader": "王副县长",
+    "responsible_unit": "司法所",
+    "responsible_person": "李调解",
+    "handle_days": 10,
+    "departments": ["司法所"],
+}
+FEEDBACK = {"feedback_text": "已告知当事人结果", "citizen_informed": True, "inform_method": "电话"}
+
+
+def climb_the_whole_ladder(s: Scenario) -> None:
+    for role, task in LEVELS:
+        s.complete(role, task, CANNOT)
+
+
+def whistle_through(s: Scenario, outcome: str) -> None:
+    s.complete(COUNTY, "dispatch", FOUR)
+    s.complete(DEPT, "acknowledge", {"liaison": "联络员甲"})
+    s.complete(DEPT, "mediate", {"mediation_outcome": outcome, "mediation_note": "联合调解"})
+    s.complete(DEPT, "feedback", FEEDBACK)
+
+
+def test_a_ladder_resolution_goes_to_callback(library, clock):
+    s = Scenario(library, clock, "case_main", channel="网格上报")
+    assess(s, "一般纠纷")
+    s.complete(
+        "网格员",
+        "grid",
+        {"level_outcome": "化解", "level_result": "口头调解协议", "level_notes": "当面调解"},
+    )
+    assert (s.case().status, s.case().level) == ("已化解", "网格员")
+    assert s.ready_ids(CENTER) == ["call_back"]
+
+
+def test_unresolved_after_four_levels_the_center_blows_the_whistle(library, clock):
+    s = Scenario(library, clock, "case_main", channel="网格上报")
+    assess(s, "一般纠纷")
+    climb_the_whole_ladder(s)
+    assert s.ready_ids(COUNTY) == ["dispatch"]
+
+    whistle_through(s, "化解")
+    assert s.case().status == "已化解"
+    assert s.ready_ids(CENTER) == ["call_back"]
+    s.complete(CENTER, "call_back", {"evaluation": "满意"})
+    assert s.case().status == "已结案"
+
+
+def test_an_unresolved_whistle_is_guided_to_other_remedies(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "复杂纠纷")
+    whistle_through(s, "未化解")
+    assert s.ready_ids(CENTER) == ["guide"]
+    s.complete(CENTER, "guide", {"remedy": "诉讼", "guide_reason": "涉及土地权属，需诉讼确权"})
+    assert s.case().status == "已引导"
+    assert s.instance().status == InstanceStatus.COMPLETED
+
+
+def test_a_red_ladder_runs_on_the_shorter_limits(library, clock):
+    s = Scenario(library, clock, "case_main", risk_colour="红")
+    assess(s, "一般纠纷", colour="红")
+    s.complete(CENTER, "assign_leader", {"case_leader": "王某某（副镇长）"})
+    # red: the township slice is 1 working day, Mon 3/2 → Tue 3/3 end of day
+    assert s.case().due_at == datetime(2026, 3, 3, 23, 59, 59, tzinfo=CST)
+
+
+def test_a_hand_off_agreement_is_called_back(library, clock):
+    s = Scenario(library, clock, "case_main", channel="警调")
+    s.complete(COUNTY, "receive", {"receipt_decision": "签收"})
+    s.complete(COUNTY, "assign_mediator", {"mediator": "王调解员"})
+    s.complete("调解员", "accept", {"accepted": True})
+    s.complete(
+        "调解员", "mediate", {"mediation_outcome": "达成协议", "mediation_note": "签署调解协议"}
+    )
+    assert s.case().status == "已化解"
+    assert s.ready_ids(CENTER) == ["call_back"]
+
+
+def test_a_returned_hand_off_ends_without_callback(library, clock):
+    s = Scenario(library, clock, "case_main", channel="诉调")
+    s.complete(
+        COUNTY,
+        "receive",
+        {"receipt_decision": "退回", "return_reason": "不属于调解范围", "remedies": ["诉讼"]},
+    )
+    assert s.case().status == "已退回"
+    assert s.instance().status == InstanceStatus.COMPLETED
