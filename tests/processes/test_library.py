@@ -18,12 +18,27 @@ NS = {
     "di": "http://www.omg.org/spec/DD/20100524/DI",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-FLOW_NODES = (
-    "startEvent endEvent intermediateCatchEvent intermediateThrowEvent boundaryEvent "
-    "userTask serviceTask scriptTask businessRuleTask manualTask sendTask receiveTask task "
-    "callActivity subProcess exclusiveGateway parallelGateway inclusiveGateway "
-    "eventBasedGateway"
-).split()
+FLOW_NODES = [
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "userTask",
+    "serviceTask",
+    "scriptTask",
+    "businessRuleTask",
+    "manualTask",
+    "sendTask",
+    "receiveTask",
+    "task",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+]
 DIAGRAMS = sorted(BPMN_DIR.glob("*.bpmn"))
 
 
