@@ -138,7 +138,11 @@ def test_an_entered_schedule_covers_an_unknown_year():
 
 def _events(engine) -> list[HistoryEvent]:
     with engine.session_factory() as session:
-        query = select(HistoryEvent).where(HistoryEvent.event_type == CALENDAR_CHANGED)
+        query = (
+            select(HistoryEvent)
+            .where(HistoryEvent.event_type == CALENDAR_CHANGED)
+            .order_by(HistoryEvent.seq)
+        )
         return list(session.scalars(query.order_by(HistoryEvent.seq)))
 
 

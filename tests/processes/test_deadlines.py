@@ -199,7 +199,11 @@ def test_unknown_rule_and_unknown_colour_are_named(engine):
 
 def _rule_events(engine) -> list[HistoryEvent]:
     with engine.session_factory() as session:
-        query = select(HistoryEvent).where(HistoryEvent.event_type == RULE_CHANGED)
+        query = (
+            select(HistoryEvent)
+            .where(HistoryEvent.event_type == RULE_CHANGED)
+            .order_by(HistoryEvent.seq)
+        )
         return list(session.scalars(query.order_by(HistoryEvent.seq)))
 
 

@@ -25,7 +25,9 @@ def _save(engine, session, kind, code, **values):
 
 def _changes(session) -> list[dict]:
     events = session.execute(
-        select(HistoryEvent).where(HistoryEvent.event_type == "reference_changed")
+        select(HistoryEvent)
+        .where(HistoryEvent.event_type == "reference_changed")
+        .order_by(HistoryEvent.seq)
     ).scalars()
     return [e.data for e in events]
 

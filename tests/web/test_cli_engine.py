@@ -58,7 +58,9 @@ def test_account_changes_are_in_the_history(app, sa_engine):
     assert _run(app, "users", "grant", "chen", "督办员").exit_code == 0
     with Session(sa_engine) as session:
         rows = session.scalars(
-            select(HistoryEvent).where(HistoryEvent.event_type == "user_changed")
+            select(HistoryEvent)
+            .where(HistoryEvent.event_type == "user_changed")
+            .order_by(HistoryEvent.seq)
         ).all()
     assert [r.data["action"] for r in rows] == ["create", "grant"]
     assert all(r.actor.startswith("cli:") for r in rows)

@@ -416,7 +416,11 @@ def test_senders_cli_create_list_disable(app, client, api_engine):
 
     with api_engine.session_factory() as session:
         events = (
-            session.execute(select(HistoryEvent).where(HistoryEvent.event_type == "sender_changed"))
+            session.execute(
+                select(HistoryEvent)
+                .where(HistoryEvent.event_type == "sender_changed")
+                .order_by(HistoryEvent.seq)
+            )
             .scalars()
             .all()
         )
