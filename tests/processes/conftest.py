@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from engine import Actor, Engine, TaskView
+from engine.models import HistoryEvent
 from processes.codes import next_case_code
 from processes.engine_factory import build_engine
 from processes.intake import start_data
@@ -48,6 +50,12 @@ def deploy(engine: Engine, *bpmn_files: str) -> None:
     """Deploy some diagrams of ``bpmn/`` (a caller's callees must be among them)."""
     paths = [BPMN_DIR / name for name in bpmn_files] if bpmn_files else [BPMN_DIR]
     engine.deploy(paths, actor="tester", note="scenario", forms_dirs=[FORMS_DIR])
+
+
+def operation_log(session, event_type: str) -> list[HistoryEvent]:
+    """The history events of one type (e.g. ``reference_changed``), in chain order."""
+    query = select(HistoryEvent).where(HistoryEvent.event_type == event_type)
+    return list(session.scalars(query.order_by(HistoryEvent.seq)))
 
 
 CASE_DEFAULTS: dict[str, Any] = {
@@ -137,8 +145,6 @@ class Scenario:
         return self.engine.instance(self.instance_id, with_data=True)
 
     def events(self, types: Iterable[str] | None = None) -> list:
-        from engine.models import HistoryEvent
-
         with self.engine.session_factory() as session:
             query = session.query(HistoryEvent).filter_by(instance_id=self.instance_id)
             rows = list(query.order_by(HistoryEvent.seq))

@@ -25,6 +25,7 @@ from processes.calendar import (
     year_coverage_warning,
 )
 from processes.models import HolidayOverride
+from tests.processes.conftest import operation_log
 from webapp.cli.calendar import calendar_group
 
 UNKNOWN_YEAR = 2031
@@ -138,12 +139,7 @@ def test_an_entered_schedule_covers_an_unknown_year():
 
 def _events(engine) -> list[HistoryEvent]:
     with engine.session_factory() as session:
-        query = (
-            select(HistoryEvent)
-            .where(HistoryEvent.event_type == CALENDAR_CHANGED)
-            .order_by(HistoryEvent.seq)
-        )
-        return list(session.scalars(query.order_by(HistoryEvent.seq)))
+        return operation_log(session, CALENDAR_CHANGED)
 
 
 def _set(engine, clock, day: date, is_workday: bool, note: str = "国办发明电〔2025〕7号"):

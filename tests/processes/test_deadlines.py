@@ -29,6 +29,7 @@ from processes.deadlines import (
 )
 from processes.enums import DeadlineUnit
 from processes.helpers import SCRIPT_HELPERS
+from tests.processes.conftest import operation_log
 
 from ..engine.diagrams import sequence, write
 
@@ -199,12 +200,7 @@ def test_unknown_rule_and_unknown_colour_are_named(engine):
 
 def _rule_events(engine) -> list[HistoryEvent]:
     with engine.session_factory() as session:
-        query = (
-            select(HistoryEvent)
-            .where(HistoryEvent.event_type == RULE_CHANGED)
-            .order_by(HistoryEvent.seq)
-        )
-        return list(session.scalars(query.order_by(HistoryEvent.seq)))
+        return operation_log(session, RULE_CHANGED)
 
 
 def _update(engine, clock, key: str, **fields):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from engine.models import HistoryEvent
 from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import DisputeType, Region
 from processes.reference import ReferenceInvalid, ensure_demo_regions, list_rows, save_row
+from tests.processes.conftest import operation_log
 
 
 @pytest.fixture
@@ -24,12 +23,7 @@ def _save(engine, session, kind, code, **values):
 
 
 def _changes(session) -> list[dict]:
-    events = session.execute(
-        select(HistoryEvent)
-        .where(HistoryEvent.event_type == "reference_changed")
-        .order_by(HistoryEvent.seq)
-    ).scalars()
-    return [e.data for e in events]
+    return [e.data for e in operation_log(session, "reference_changed")]
 
 
 def test_a_region_tree_is_built_and_every_change_logged(case_engine, session):
