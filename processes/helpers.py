@@ -65,15 +65,20 @@ def _from_now(n: int, unit: DeadlineUnit) -> str:
     return _iso(due_after(_now(), n, unit, load_calendar(session)))
 
 
-def deadline(key: str, risk: str = "") -> str:
-    """Due time of deadline rule ``key`` counted from now; a red (``"红"``) case uses the
-    rule's shorter red limit."""
-    return _iso(rule_due(current_step().session, key, start=_now(), risk_colour=risk))
+def deadline(key: str, risk: str = "", start: Any = "") -> str:
+    """Due time of deadline rule ``key`` counted from ``start`` (an ISO time; empty: now);
+    a red (``"红"``) case uses the rule's shorter red limit."""
+    begin = _parse(start, "起算时间") if start else _now()
+    return _iso(rule_due(current_step().session, key, start=begin, risk_colour=risk))
 
 
-def warn_time(key: str, risk: str = "") -> str:
-    """The near-due warning time of rule ``key``: due − the rule's warn hours, not before now."""
-    return _iso(rule_warn_at(current_step().session, key, start=_now(), risk_colour=risk))
+def warn_time(key: str, risk: str = "", start: Any = "") -> str:
+    """The near-due warning time of rule ``key`` counted from ``start`` (empty: now):
+    due − the rule's warn hours, not before now."""
+    now = _now()
+    begin = _parse(start, "起算时间") if start else now
+    warn = rule_warn_at(current_step().session, key, start=begin, risk_colour=risk)
+    return _iso(max(warn, now))
 
 
 def working_days(n: int) -> str:
