@@ -46,6 +46,7 @@ class Case(db.Model):
     __table_args__ = (
         Index("ix_dispute_case_status_due", "status", "due_at"),
         Index("ix_dispute_case_received", "received_at"),
+        Index("ix_dispute_case_region", "region_code"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -100,6 +101,7 @@ class Party(db.Model):
     """A 当事人 of a case; name, phone and ID number are personal data."""
 
     __tablename__ = "party"
+    __table_args__ = (Index("ix_party_phone", "phone"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)

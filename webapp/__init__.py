@@ -15,7 +15,22 @@ from sqlalchemy import event
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
 
-from . import accounts, api, engine_binding, health, home
+from . import (
+    accounts,
+    admin,
+    api,
+    cases,
+    engine_binding,
+    errors,
+    health,
+    home,
+    intake,
+    limits,
+    lookup,
+    navigation,
+    supervision,
+    tasks,
+)
 from .config import load_config
 
 
@@ -32,8 +47,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     accounts.init_app(app)
     engine_binding.init_app(app)
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(home.bp)
+    limits.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+
+    for area in (health, home, tasks, cases, intake, supervision, lookup, admin):
+        app.register_blueprint(area.bp)
     api.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
     return app

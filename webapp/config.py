@@ -6,6 +6,7 @@
 | ``ZONGZHI_SECRET_KEY`` | session signing key | generated once into ``<instance>/secret_key`` |
 | ``ZONGZHI_TIMER_POLL_SECONDS`` | how often the scheduler looks for due timers | 30 |
 | ``ZONGZHI_LOG_LEVEL`` | ``DEBUG`` / ``INFO`` / ``WARNING`` / ``ERROR`` | ``INFO`` |
+| ``ZONGZHI_RATELIMIT_STORAGE_URL`` | where public-page rate-limit counters live | ``memory://`` |
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SECRET_KEY": env.get("ZONGZHI_SECRET_KEY") or None,
         "ZONGZHI_TIMER_POLL_SECONDS": _poll_seconds(env.get("ZONGZHI_TIMER_POLL_SECONDS", "30")),
         "ZONGZHI_LOG_LEVEL": _log_level(env.get("ZONGZHI_LOG_LEVEL", "INFO")),
+        "ZONGZHI_RATELIMIT_STORAGE_URL": env.get("ZONGZHI_RATELIMIT_STORAGE_URL", "memory://"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": CSRF_TIME_LIMIT_SECONDS,

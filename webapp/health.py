@@ -8,10 +8,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from engine.db import db
 
+from .security import public
+
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

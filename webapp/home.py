@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -13,11 +13,13 @@ from engine.db import db
 from engine.enums import TaskStatus
 from engine.models import TaskRecord
 
+from .security import login_only
+
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@login_required
+@login_only
 def index():
     count = ready_task_count(db.session, username=current_user.username, roles=current_user.roles)
     return render_template("home.html", ready_count=count)

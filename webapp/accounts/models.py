@@ -24,6 +24,12 @@ class User(db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), nullable=True)
+    """The area the user works in; they see cases in it and below. ``None``: every area."""
+    department_code: Mapped[str | None] = mapped_column(
+        ForeignKey("department.code"), nullable=True
+    )
+    """The department a 部门 liaison answers for."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     role_rows: Mapped[list[UserRole]] = relationship(

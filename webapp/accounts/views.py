@@ -5,10 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from engine.db import db
 
+from ..security import login_only, public
 from .models import User
 from .service import authenticate
 
@@ -24,6 +25,7 @@ def load_user(user_id: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
@@ -43,7 +45,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@login_only
 def logout():
     logout_user()
     flash("您已安全退出。", "info")

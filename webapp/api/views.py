@@ -27,6 +27,7 @@ from processes.handoff import (
 from processes.models import HandoffSender
 
 from ..engine_binding import current_engine
+from ..security import TOKEN, public
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -56,6 +57,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         g.sender = sender
         return view(*args, **kwargs)
 
+    wrapped.allowed_roles = TOKEN  # type: ignore[attr-defined]
     return wrapped
 
 
@@ -114,6 +116,7 @@ def poll_results():
 
 
 @bp.get("/openapi.json")
+@public
 def openapi():
     """The API's OpenAPI 3.1 description (no token needed)."""
     return Response(openapi_text(), mimetype="application/json")

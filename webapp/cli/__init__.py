@@ -15,6 +15,7 @@ from flask_migrate.cli import db as migrate_group
 from .. import create_app
 from .calendar import calendar_group
 from .deploy import deploy_command, init_command, verify_history_command
+from .reference import reference_group
 from .senders import senders_group
 from .server import scheduler_command, serve_command
 from .users import users_group
@@ -33,6 +34,7 @@ for _command in (
     users_group,
     senders_group,
     calendar_group,
+    reference_group,
     scheduler_command,
     serve_command,
 ):

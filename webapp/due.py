@@ -1,0 +1,52 @@
+"""How a deadline reads in a list: working days left, near-due and overdue marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from processes.calendar import WorkCalendar
+from processes.deadlines import local
+
+NEAR_HOURS = 24
+
+
+class DueState(StrEnum):
+    """How close a deadline is; the CSS class of its badge is ``due-<state>``."""
+
+    NONE = "none"
+    """No deadline running."""
+    OK = "ok"
+    """More than a working day left."""
+    NEAR = "near"
+    """Due today or on the next working day, or within 24 hours."""
+    OVERDUE = "overdue"
+    """Past the deadline."""
+
+
+@dataclass(frozen=True)
+class DueInfo:
+    state: DueState
+    label: str
+    """e.g. 剩余 3 个工作日, 今日 17:30 到期, 已超期 2 个工作日."""
+    at: datetime | None
+    """The deadline in local (China Standard) time."""
+
+
+def due_info(due_at: datetime | None, now: datetime, calendar: WorkCalendar) -> DueInfo:
+    if due_at is None:
+        return DueInfo(DueState.NONE, "无时限", None)
+    due, today = local(due_at), local(now)
+    if due < today:
+        late = calendar.working_days_between(due.date() + timedelta(days=1), today.date())
+        if late:
+            return DueInfo(DueState.OVERDUE, f"已超期 {late} 个工作日", due)
+        hours = max(1, int((today - due).total_seconds() // 3600))
+        return DueInfo(DueState.OVERDUE, f"已超期 {hours} 小时", due)
+    if due.date() == today.date():
+        return DueInfo(DueState.NEAR, f"今日 {due:%H:%M} 到期", due)
+    left = calendar.working_days_between(today.date() + timedelta(days=1), due.date())
+    near = left <= 1 or due - today <= timedelta(hours=NEAR_HOURS)
+    label = f"剩余 {left} 个工作日（{due:%m-%d %H:%M} 到期）"
+    return DueInfo(DueState.NEAR if near else DueState.OK, label, due)

@@ -1,0 +1,50 @@
+"""Region scope: a user sees the cases of their own area and every area below it.
+
+A township caseworker (region = 镇) sees the township's, its villages' and grids' cases;
+the county sees everything under the county. A user without a region (administrators,
+auditors, designers) is not restricted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import g
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
+
+from processes.models import Region
+
+
+def descendants(session: Session, root: str) -> frozenset[str]:
+    """``root`` and every region below it (the region table is small: read it whole)."""
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for code, parent in session.execute(select(Region.code, Region.parent_code)):
+        children[parent].append(code)
+    found: set[str] = set()
+    stack = [root]
+    while stack:
+        code = stack.pop()
+        if code not in found:
+            found.add(code)
+            stack.extend(children.get(code, ()))
+    return frozenset(found)
+
+
+def region_scope(session: Session, user) -> frozenset[str] | None:
+    """The region codes ``user`` may see, or ``None`` for every region (cached per request)."""
+    if user.region_code is None:
+        return None
+    cache = g.setdefault("region_scope", {})
+    if user.id not in cache:
+        cache[user.id] = descendants(session, user.region_code)
+    return cache[user.id]
+
+
+def in_scope(column, scope: frozenset[str] | None) -> ColumnElement[bool]:
+    """A WHERE clause keeping rows whose region ``column`` lies in ``scope``."""
+    return true() if scope is None else column.in_(sorted(scope))
+
+
+def may_see(scope: frozenset[str] | None, region_code: str) -> bool:
+    return scope is None or region_code in scope

@@ -1,0 +1,112 @@
+"""Who may use which route, stated on the route itself.
+
+Every view is decorated with ``roles_required(...)`` (logged-in users holding one of the
+roles), ``login_only`` (any logged-in user) or ``public`` (no login). The decorators
+record the rule on the view function, so the permission-matrix test reads the same rule
+the request check enforces, and a route without one fails that test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from flask import abort, current_app
+from flask_login import current_user, login_required
+
+from engine import Actor
+from processes.roles import Role
+
+PUBLIC = "public"
+LOGIN = "login"
+TOKEN = "token"
+"""An outside system's Bearer token (the hand-off API), not a login."""
+
+CASEWORKERS = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.VILLAGE_MEDIATION,
+        Role.TOWNSHIP_CENTER,
+        Role.TOWNSHIP_LEADERSHIP,
+        Role.COUNTY_CENTER,
+        Role.MEDIATOR,
+        Role.DEPARTMENT,
+        Role.CASE_LEADER,
+        Role.SUPERVISOR,
+    }
+)
+"""Roles that receive tasks in the diagrams' lanes."""
+INTAKE_ROLES = frozenset({Role.GRID_WORKER, Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER})
+"""Roles that register matters: the window (镇/县综治中心) and grid reports (网格员)."""
+CASE_READERS = CASEWORKERS | {Role.AUDITOR, Role.ADMIN}
+"""Roles that may open a case page (within their region)."""
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER})
+"""Roles that watch deadlines and chase late work (督办)."""
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.GRID_WORKER,
+        Role.VILLAGE_MEDIATION,
+        Role.TOWNSHIP_CENTER,
+        Role.COUNTY_CENTER,
+        Role.MEDIATOR,
+        Role.CASE_LEADER,
+    }
+)
+"""Roles whose work needs a party's full name, phone and ID number (to call, to visit,
+to draw up an agreement); they may reveal them on a case page, and each reveal is logged."""
+ADMIN_ROLES = frozenset({Role.ADMIN})
+
+
+def roles_required(*roles: Role | Iterable[Role]) -> Callable:
+    """Logged-in users holding one of ``roles`` (roles or sets of roles); others get 403."""
+    allowed = frozenset(_flatten(roles))
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not has_any_role(allowed):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded = login_required(checked)
+        guarded.allowed_roles = allowed  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def login_only(view: Callable) -> Callable:
+    """Any logged-in user."""
+    guarded = login_required(view)
+    guarded.allowed_roles = LOGIN  # type: ignore[attr-defined]
+    return guarded
+
+
+def public(view: Callable) -> Callable:
+    """No login needed (the citizen lookup, the login page, health checks)."""
+    view.allowed_roles = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def route_rule(endpoint: str) -> frozenset[str] | str | None:
+    """The rule stated on ``endpoint``'s view, or ``None`` if it states none."""
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "allowed_roles", None)
+
+
+def has_any_role(roles: Iterable[str]) -> bool:
+    return current_user.is_authenticated and bool(set(current_user.roles) & set(roles))
+
+
+def current_actor() -> Actor:
+    """The logged-in user as the engine's ``Actor`` (name and lane roles)."""
+    return Actor.of(current_user.username, current_user.roles)
+
+
+def _flatten(items: Iterable[Role | Iterable[Role]]) -> Iterable[str]:
+    for item in items:
+        if isinstance(item, str):
+            yield str(item)
+        else:
+            yield from (str(role) for role in item)
