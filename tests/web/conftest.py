@@ -9,10 +9,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy.orm import sessionmaker
 
+from engine import Engine
 from engine.db import db
+from processes.engine_factory import build_engine
+from processes.models import Region
+from tests.processes.conftest import REGIONS, deploy
 from webapp import create_app
 from webapp.accounts.service import create_user
+from webapp.engine_binding import EXTENSION_KEY
 
 PASSWORD = "secret-pass-1"
 
@@ -75,3 +81,43 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def web_engine(app, sa_engine, clock) -> Iterator[Engine]:
+    """The app's own engine on the manual clock, the whole ``bpmn/`` library deployed and
+    the county → township → village → grid regions of ``tests.processes.conftest``."""
+    engine = build_engine(sessionmaker(bind=sa_engine, expire_on_commit=False), clock=clock)
+    with engine.session_factory() as session:
+        session.add_all(
+            Region(code=c, name=n, level=lv, parent_code=p, active=True) for c, n, lv, p in REGIONS
+        )
+        session.commit()
+    deploy(engine)
+    previous = app.extensions.get(EXTENSION_KEY)
+    app.extensions[EXTENSION_KEY] = engine
+    yield engine
+    app.extensions[EXTENSION_KEY] = previous
+
+
+@pytest.fixture
+def login_as(app, client):
+    """``login_as("li", "镇综治中心", region="620702101")``: create the user, log the client in."""
+
+    def login(username: str, *roles: str, region: str | None = None, department: str | None = None):
+        with app.app_context():
+            user = create_user(
+                db.session,
+                username=username,
+                display_name=f"测试{username}",
+                password=PASSWORD,
+                roles=list(roles),
+            )
+            user.region_code = region
+            user.department_code = department
+            db.session.commit()
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, "login failed"
+        return client
+
+    return login
