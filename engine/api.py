@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import deploy as deploying
-from . import history, instances, timers
+from . import history, instances, task_detail, timers
 from .clock import Clock, SystemClock
 from .history import PendingEvent
 from .models import ProcessVersion
@@ -119,6 +119,14 @@ class Engine:
 
     def form_schema(self, task_id: str) -> dict[str, Any] | None:
         return instances.form_schema_of(self, task_id)
+
+    def task_instructions(self, task_id: str) -> tuple[str | None, dict[str, Any]]:
+        """The task's ``instructionsForEndUser`` template text (or None) and its data.
+
+        Loads the instance: for the one task a user opens, never for lists. The template
+        is the diagram author's: render it sandboxed.
+        """
+        return task_detail.task_instructions(self, task_id)
 
     # -- timers and history -------------------------------------------------------------
     def fire_due_timers(self, *, limit: int = 100) -> int:
