@@ -101,7 +101,10 @@ class Party(db.Model):
     """A 当事人 of a case; name, phone and ID number are personal data."""
 
     __tablename__ = "party"
-    __table_args__ = (Index("ix_party_phone", "phone"),)
+    __table_args__ = (
+        Index("ix_party_phone", "phone"),
+        Index("ix_party_id_number", "id_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
