@@ -134,11 +134,25 @@ class Engine:
         return timers.fire_due(self, limit=limit)
 
     def record_operation(
-        self, session: Session, *, event_type: str, actor: str, data: Mapping[str, Any]
+        self,
+        session: Session,
+        *,
+        event_type: str,
+        actor: str,
+        data: Mapping[str, Any],
+        instance_id: int | None = None,
     ) -> None:
-        """Append an operation-log event (e.g. an account change) in the caller's transaction."""
+        """Append an operation-log event (e.g. an account change) in the caller's transaction.
+
+        ``instance_id`` files it under an instance (a person's action on a case outside any
+        task, e.g. a chase from the supervision board), so it shows on that case's timeline.
+        """
         event = PendingEvent(
-            event_type=event_type, at=self.clock.now(), actor=actor, data=dict(data)
+            event_type=event_type,
+            at=self.clock.now(),
+            actor=actor,
+            data=dict(data),
+            instance_id=instance_id,
         )
         history.append(session, [event])
 
