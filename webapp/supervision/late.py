@@ -1,0 +1,206 @@
+"""Late work, read from the projection tables: cases and ready tasks overdue or near-due.
+
+One board item per case: its running deadline (``dispute_case.due_at``, the ``overdue``
+flag) and its late tasks (a ready task past or near its ``task.due_at``, or a 督办催办
+waiting in the 督办员 lane). "Near" is ``webapp.due.due_info``'s near state, turned into a
+cut-off time so the database can filter on its indexes:
+``ix_dispute_case_status_due`` (status, due_at) and ``task.due_at`` / ``ix_task_status_role``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from engine.enums import TaskStatus
+from engine.models import TaskRecord
+from processes.calendar import WorkCalendar
+from processes.deadlines import SHANGHAI, local
+from processes.enums import CaseStatus
+from processes.holder import RegionNode, holder_unit, level_of
+from processes.models import Case
+from processes.roles import Role
+
+from ..due import DueState
+from ..scope import in_scope
+
+OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.HANDLING)
+"""A case whose own deadline still runs; a resolved one waits only for its callback task."""
+
+
+def near_cutoff(now: datetime, calendar: WorkCalendar) -> datetime:
+    """Deadlines before this are overdue or near-due by ``due_info``: the start of the second
+    working day after today (a deadline on or before the next working day is near)."""
+    next_day = calendar.next_workday(local(now).date())
+    return datetime.combine(calendar.next_workday(next_day), time.min, tzinfo=SHANGHAI)
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    id: int
+    code: str
+    dispute_type: str
+    status: str
+    level: str | None
+    owner_unit: str | None
+    responsible_person: str | None
+    case_leader: str | None
+    risk_colour: str
+    region_code: str
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    id: str
+    name: str
+    lane: str | None
+    assignee: str | None
+    due_at: datetime | None
+    supervision: bool
+    """A 督办员 task (督办催办) waiting: the case is being supervised for a lapse."""
+
+
+@dataclass
+class LateItem:
+    case: CaseFacts
+    unit: str
+    level: str
+    state: DueState
+    tasks: list[TaskFacts] = field(default_factory=list)
+
+    @property
+    def target(self) -> str:
+        """Who a chase is aimed at: the unit holding the case, and its responsible person."""
+        person = self.case.responsible_person
+        return f"{self.unit}（{person}）" if person else self.unit
+
+    @property
+    def earliest_due(self) -> datetime | None:
+        dues = [t.due_at for t in self.tasks if t.due_at is not None]
+        if self.case_due is not None:
+            dues.append(self.case_due)
+        return min(dues, default=None)
+
+    @property
+    def case_due(self) -> datetime | None:
+        return self.case.due_at if self.case.status in OPEN_STATUSES else None
+
+
+_CASE_COLUMNS = (
+    Case.id,
+    Case.code,
+    Case.dispute_type,
+    Case.status,
+    Case.level,
+    Case.owner_unit,
+    Case.responsible_person,
+    Case.case_leader,
+    Case.risk_colour,
+    Case.region_code,
+    Case.due_at,
+    Case.overdue,
+)
+
+
+def late_items(
+    session: Session,
+    *,
+    scope: frozenset[str] | None,
+    now: datetime,
+    cutoff: datetime,
+    regions: Mapping[str, RegionNode],
+    case_id: int | None = None,
+) -> list[LateItem]:
+    """Every case in ``scope`` with late work (or only ``case_id``'s, if given)."""
+    cases = {c.id: c for c in _late_cases(session, scope, cutoff, case_id)}
+    tasks = _late_tasks(session, scope, cutoff, case_id)
+    missing = tasks.keys() - cases.keys()
+    cases.update((c.id, c) for c in _cases_by_id(session, missing))
+    items = [_item(case, tasks.get(case.id, []), (now, cutoff), regions) for case in cases.values()]
+    return [item for item in items if item.state in (DueState.OVERDUE, DueState.NEAR)]
+
+
+def _late_cases(session, scope, cutoff, case_id) -> list[CaseFacts]:
+    query = select(*_CASE_COLUMNS).where(
+        Case.status.in_([str(s) for s in OPEN_STATUSES]),
+        Case.due_at < cutoff,
+        in_scope(Case.region_code, scope),
+    )
+    return _facts(session, _only(query, case_id))
+
+
+def _cases_by_id(session: Session, ids: Iterable[int]) -> list[CaseFacts]:
+    ids = sorted(ids)
+    if not ids:
+        return []
+    return _facts(session, select(*_CASE_COLUMNS).where(Case.id.in_(ids)))
+
+
+def _facts(session: Session, query: Select) -> list[CaseFacts]:
+    return [CaseFacts(*row) for row in session.execute(query)]
+
+
+def _late_tasks(session, scope, cutoff, case_id) -> dict[int, list[TaskFacts]]:
+    """Ready tasks past or near their due time, and 督办 tasks waiting, by case."""
+    base = (
+        select(
+            Case.id,
+            TaskRecord.id,
+            TaskRecord.name,
+            TaskRecord.lane,
+            TaskRecord.assignee,
+            TaskRecord.due_at,
+            TaskRecord.candidate_role,
+        )
+        .join(Case, Case.instance_id == TaskRecord.instance_id)
+        .where(TaskRecord.status == TaskStatus.READY, in_scope(Case.region_code, scope))
+    )
+    due = _only(base.where(TaskRecord.due_at < cutoff), case_id)
+    chasing = _only(base.where(TaskRecord.candidate_role == Role.SUPERVISOR), case_id)
+    found: dict[int, dict[str, TaskFacts]] = {}
+    for query in (due, chasing):
+        for owner, task_id, name, lane, assignee, due_at, role in session.execute(query):
+            supervision = role == Role.SUPERVISOR
+            task = TaskFacts(task_id, name, lane, assignee, due_at, supervision)
+            found.setdefault(owner, {})[task_id] = task
+    return {
+        owner: sorted(tasks.values(), key=lambda t: (t.due_at is None, t.due_at or cutoff, t.id))
+        for owner, tasks in found.items()
+    }
+
+
+def _only(query: Select, case_id: int | None) -> Select:
+    return query if case_id is None else query.where(Case.id == case_id)
+
+
+def _item(
+    case: CaseFacts,
+    tasks: list[TaskFacts],
+    moments: tuple[datetime, datetime],
+    regions: Mapping[str, RegionNode],
+) -> LateItem:
+    now, cutoff = moments
+    unit = holder_unit(
+        level=case.level, owner_unit=case.owner_unit, region_code=case.region_code, regions=regions
+    )
+    item = LateItem(case, unit, level_of(case.level), DueState.NONE, tasks)
+    item.state = _state(item, now, cutoff)
+    return item
+
+
+def _state(item: LateItem, now: datetime, cutoff: datetime) -> DueState:
+    """Overdue if anything of the case is past due (or 督办 waits); else near if anything is."""
+    if (item.case.status in OPEN_STATUSES and item.case.overdue) or any(
+        t.supervision for t in item.tasks
+    ):
+        return DueState.OVERDUE
+    earliest = item.earliest_due
+    if earliest is None or earliest >= cutoff:
+        return DueState.NONE
+    return DueState.OVERDUE if earliest < now else DueState.NEAR
