@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
 
 from engine.db import db
-from engine.enums import TaskStatus
-from engine.models import TaskRecord
 
-from .security import login_only
+from .security import CASEWORKERS, has_any_role, login_only
+from .tasks.context import current_viewer
+from .tasks.service import COUNT_CAP, count_offered
 
 bp = Blueprint("home", __name__)
 
@@ -21,17 +17,5 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_only
 def index():
-    count = ready_task_count(db.session, username=current_user.username, roles=current_user.roles)
-    return render_template("home.html", ready_count=count)
-
-
-def ready_task_count(session: Session, *, username: str, roles: Iterable[str]) -> int:
-    """Ready tasks assigned to ``username``, or offered to one of ``roles`` and unclaimed."""
-    offered = and_(TaskRecord.candidate_role.in_(list(roles)), TaskRecord.assignee.is_(None))
-    query = (
-        select(func.count())
-        .select_from(TaskRecord)
-        .where(TaskRecord.status == TaskStatus.READY)
-        .where(or_(TaskRecord.assignee == username, offered))
-    )
-    return session.scalar(query) or 0
+    count = count_offered(db.session, current_viewer()) if has_any_role(CASEWORKERS) else None
+    return render_template("home.html", ready_count=count, count_cap=COUNT_CAP, user=current_user)

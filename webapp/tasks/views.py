@@ -2,6 +2,172 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from engine import ConflictError, FormInvalid, PermissionDenied, TaskStatus, TaskView
+from engine.db import db
+from processes.models import Case
+
+from .. import schema_form
+from ..engine_binding import current_engine
+from ..security import CASEWORKERS, current_actor, roles_required
+from . import detail, service
+from .context import (
+    current_clock,
+    current_viewer,
+    due_of,
+    filter_args,
+    local_time,
+    parse_filters,
+)
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+@bp.get("/")
+@roles_required(CASEWORKERS)
+def index():
+    filters = parse_filters(request.args)
+    number = request.args.get("page", "1")
+    page = service.work_list(
+        db.session,
+        viewer=current_viewer(),
+        filters=filters,
+        clock=current_clock(),
+        page=int(number) if number.isdigit() else 1,
+    )
+    return render_template(
+        "tasks/index.html",
+        page=page,
+        filters=filters,
+        args=filter_args(filters),
+        due_of=due_of,
+        case_links="cases.show" in current_app.view_functions,
+    )
+
+
+@bp.post("/<task_id>/claim")
+@roles_required(CASEWORKERS)
+def claim(task_id: str):
+    task, _case = _visible(task_id)
+    try:
+        current_engine().claim(task_id, actor=current_actor())
+        flash(f"已认领：{task.name}。其他人将不能再办理此任务。", "info")
+    except (ConflictError, PermissionDenied) as error:
+        flash(f"认领未成功：{error}", "error")
+    return redirect(_back())
+
+
+@bp.post("/<task_id>/unclaim")
+@roles_required(CASEWORKERS)
+def unclaim(task_id: str):
+    task, _case = _visible(task_id)
+    try:
+        current_engine().unclaim(task_id, actor=current_actor())
+        flash(f"已退回：{task.name}。任务重新对同角色的人员开放。", "info")
+    except (ConflictError, PermissionDenied) as error:
+        flash(f"退回未成功：{error}", "error")
+    return redirect(_back())
+
+
+@bp.route("/<task_id>", methods=["GET", "POST"])
+@roles_required(CASEWORKERS)
+def show(task_id: str):
+    task, case = _visible(task_id)
+    viewer = current_viewer()
+    if task.status != TaskStatus.READY:
+        return _finished(task, viewer)
+    if not detail.may_act(db.session, viewer, task, case):
+        _refuse(task)
+    schema = current_engine().form_schema(task_id) or {}
+    if request.method == "POST":
+        return _submit(task, schema)
+    return _page(task, schema, schema_form.form_values(schema), {})
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _visible(task_id: str) -> tuple[TaskView, Case | None]:
+    """The task and its case; 404 when either does not exist for the user's regions."""
+    task = current_engine().task(task_id)
+    case = detail.case_of(db.session, task.instance_id)
+    if not detail.in_scope(current_viewer(), case):
+        abort(404)
+    return task, case
+
+
+def _refuse(task: TaskView):
+    if task.assignee is not None and task.candidate_role in current_viewer().roles:
+        who = detail.display_name(db.session, task.assignee)
+        raise PermissionDenied(f"任务「{task.name}」已由 {who} 认领，您不能办理。")
+    abort(403)
+
+
+def _finished(task: TaskView, viewer: service.Viewer):
+    if not detail.may_see_outcome(viewer, task):
+        abort(403)
+    message = _finished_message(task)
+    if request.method == "POST":
+        flash(f"{message}本次提交未保存。", "error")
+        return redirect(url_for("tasks.index"))
+    return render_template("tasks/finished.html", task=task, message=message)
+
+
+def _finished_message(task: TaskView) -> str:
+    if task.status == TaskStatus.COMPLETED:
+        who = detail.display_name(db.session, task.completed_by)
+        return f"任务「{task.name}」已由 {who} 于 {local_time(task.completed_at)} 完成。"
+    return f"任务「{task.name}」已取消（流程已转向或案件已撤销），无需再办理。"
+
+
+def _submit(task: TaskView, schema: dict):
+    parsed = schema_form.parse(schema, request.form)
+    if parsed.errors:
+        return _page(task, schema, request.form, _with_schema_errors(schema, parsed)), 422
+    try:
+        current_engine().complete(task.id, parsed.data, actor=current_actor())
+    except FormInvalid as invalid:
+        return _page(task, schema, request.form, invalid.errors), 422
+    except ConflictError as conflict:
+        flash(f"提交未保存：{conflict}", "error")
+        return redirect(url_for("tasks.index"))
+    flash(f"已提交：{task.name}", "info")
+    following = service.next_task(db.session, viewer=current_viewer(), instance_id=task.instance_id)
+    if following is not None:
+        return redirect(url_for("tasks.show", task_id=following))
+    return redirect(url_for("tasks.index"))
+
+
+def _with_schema_errors(schema: dict, parsed: schema_form.Parsed) -> dict[str, list[str]]:
+    """The conversion errors plus what the schema says of the other fields, all at once."""
+    others = schema_form.schema_errors(schema, parsed.data)
+    merged = {k: v for k, v in others.items() if schema_form.field_name(k) not in parsed.errors}
+    return {**merged, **parsed.errors}
+
+
+def _page(task: TaskView, schema: dict, form: MultiDict, errors: dict[str, list[str]]):
+    case = detail.case_of(db.session, task.instance_id)
+    template, data = current_engine().task_instructions(task.id)
+    return render_template(
+        "tasks/show.html",
+        task=task,
+        schema=schema,
+        fields=schema_form.build_fields(schema, form, errors),
+        form_errors=errors.get("", []),
+        error_count=sum(len(v) for v in errors.values()),
+        case=detail.summary_of(db.session, case) if case is not None else None,
+        instructions=detail.render_instructions(template, data),
+        claimer=detail.display_name(db.session, task.assignee),
+        due_of=due_of,
+        case_links="cases.show" in current_app.view_functions,
+    )
+
+
+def _back() -> str:
+    """Where a claim or unclaim returns: the work list page it came from."""
+    target = request.form.get("next", "")
+    if target.startswith("/tasks") and not target.startswith("//"):
+        return target
+    return url_for("tasks.index")

@@ -1,0 +1,90 @@
+"""Request-level pieces of the tasks pages: who is looking, the time, the calendar, the
+filters in the query string."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from flask import g
+from flask_login import current_user
+
+from engine.db import db
+from processes.calendar import WorkCalendar, load_calendar
+from processes.deadlines import local
+
+from ..due import DueInfo, due_info
+from ..engine_binding import current_engine
+from ..scope import region_scope
+from .service import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
+
+RISK_CHOICES = ("红", "橙", "黄", "绿")
+Q_MAX = 60
+
+
+def current_viewer() -> Viewer:
+    if "task_viewer" not in g:
+        g.task_viewer = Viewer(
+            username=current_user.username,
+            roles=frozenset(current_user.roles),
+            scope=region_scope(db.session, current_user),
+            department=department_name(db.session, current_user),
+        )
+    return g.task_viewer
+
+
+def _calendar() -> WorkCalendar:
+    if "work_calendar" not in g:
+        g.work_calendar = load_calendar(db.session)
+    return g.work_calendar
+
+
+def _now() -> datetime:
+    if "task_now" not in g:
+        g.task_now = current_engine().clock.now()
+    return g.task_now
+
+
+def current_clock() -> Clock:
+    now = _now()
+    return Clock(now=now, near_until=near_until(now, _calendar()))
+
+
+def due_of(due_at: datetime | None) -> DueInfo:
+    """The deadline badge's state and label, counted in working days."""
+    return due_info(due_at, _now(), _calendar())
+
+
+def local_time(moment: datetime | None) -> str:
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """The work list's filters from the query string; unknown values are ignored."""
+    risk = args.get("risk", "")
+    return Filters(
+        q=(args.get("q") or "").strip()[:Q_MAX],
+        risk=risk if risk in RISK_CHOICES else "",
+        due=_choice(DueFilter, args.get("due"), DueFilter.ALL),
+        mine=args.get("mine") == "1",
+        sort=_choice(SortKey, args.get("sort"), SortKey.DUE),
+    )
+
+
+def filter_args(filters: Filters) -> dict[str, str]:
+    """The non-default filters as query-string arguments (for page and sort links)."""
+    args = {
+        "q": filters.q,
+        "risk": filters.risk,
+        "due": str(filters.due),
+        "mine": "1" if filters.mine else "",
+        "sort": "" if filters.sort == SortKey.DUE else str(filters.sort),
+    }
+    return {key: value for key, value in args.items() if value}
+
+
+def _choice(kind, value: str | None, default):
+    try:
+        return kind(value or default)
+    except ValueError:
+        return default

@@ -1,0 +1,147 @@
+"""The task page: who may open a task, the case summary beside the form, the diagram
+author's instructions rendered in a sandbox."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from engine import TaskView
+from processes.deadlines import local
+from processes.masking import mask_name, mask_phone
+from processes.models import Case, DisputeType, Summons
+from processes.roles import Role
+
+from ..accounts.models import User
+from .service import Viewer
+
+log = logging.getLogger(__name__)
+
+INSTRUCTIONS_UNAVAILABLE = "（本任务的办理说明暂时无法显示，请按表单要求填写。）"
+INSTRUCTIONS_MAX = 5000
+_sandbox = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+@dataclass(frozen=True)
+class PartyLine:
+    role: str
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: int
+    code: str
+    dispute_type: str
+    summary: str
+    parties: list[PartyLine]
+    level: str
+    risk_colour: str
+    due_at: datetime | None
+    status: str
+    received_at: datetime
+
+
+def case_of(session: Session, instance_id: int) -> Case | None:
+    return session.scalar(select(Case).where(Case.instance_id == instance_id))
+
+
+def in_scope(viewer: Viewer, case: Case | None) -> bool:
+    """A task outside the viewer's regions is treated as not existing (404)."""
+    if viewer.scope is None:
+        return True
+    return case is not None and case.region_code in viewer.scope
+
+
+def may_act(session: Session, viewer: Viewer, task: TaskView, case: Case | None) -> bool:
+    """Whether ``task`` is offered to ``viewer`` (the work list's rule, for one task)."""
+    if task.assignee == viewer.username:
+        return True
+    if task.assignee is not None or task.candidate_role not in viewer.roles:
+        return False
+    if viewer.department and task.candidate_role == Role.DEPARTMENT and case is not None:
+        return department_involved(session, case, viewer.department)
+    return True
+
+
+def may_see_outcome(viewer: Viewer, task: TaskView) -> bool:
+    """Who may read who finished a task: its lane's roles, its claimer, its completer."""
+    people = {task.assignee, task.completed_by}
+    return viewer.username in people or task.candidate_role in viewer.roles
+
+
+def department_involved(session: Session, case: Case, department: str) -> bool:
+    summoned = select(Summons.department).where(Summons.case_id == case.id)
+    names = set(session.scalars(summoned))
+    return not names or department in names or case.responsible_unit == department
+
+
+def summary_of(session: Session, case: Case) -> CaseSummary:
+    kind = session.get(DisputeType, case.dispute_type)
+    return CaseSummary(
+        id=case.id,
+        code=case.code or "（未赋码）",
+        dispute_type=kind.name if kind else case.dispute_type,
+        summary=case.summary,
+        parties=[PartyLine(p.role, mask_name(p.name), mask_phone(p.phone)) for p in case.parties],
+        level=case.level or "",
+        risk_colour=case.risk_colour or "",
+        due_at=case.due_at,
+        status=case.status,
+        received_at=case.received_at,
+    )
+
+
+def display_name(session: Session, username: str | None) -> str:
+    if not username:
+        return ""
+    name = session.scalar(select(User.display_name).where(User.username == username))
+    return f"{name}（{username}）" if name else username
+
+
+def has_case(session: Session, instance_id: int) -> bool:
+    return bool(session.scalar(select(exists().where(Case.instance_id == instance_id))))
+
+
+# -- instructions ----------------------------------------------------------------------------
+
+
+def render_instructions(template: str | None, data: dict[str, Any]) -> str | None:
+    """The instruction text with the task's data filled in, rendered in Jinja's sandbox.
+
+    A template that fails (a missing variable, an unsafe attribute, a syntax error) gives
+    a neutral sentence, never an error page; the reason goes to the log.
+    """
+    if not template or not template.strip():
+        return None
+    try:
+        text = _sandbox.from_string(template).render(**_readable(data))
+    except (TemplateError, ArithmeticError, TypeError, ValueError) as error:
+        log.warning("instructions not rendered: %s", error)
+        return INSTRUCTIONS_UNAVAILABLE
+    return text.strip()[:INSTRUCTIONS_MAX] or None
+
+
+def _readable(data: dict[str, Any]) -> dict[str, Any]:
+    """ISO date-times in the data shown as local ``YYYY-MM-DD HH:MM``."""
+    return {key: _local_time(value) for key, value in data.items() if key.isidentifier()}
+
+
+def _local_time(value: Any) -> Any:
+    if not isinstance(value, str) or len(value) < 16 or value[10:11] != "T":
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return value
+    return f"{local(moment):%Y-%m-%d %H:%M}"
