@@ -59,7 +59,10 @@ def library_covers(year: int) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)
 def _official_workday(day: date) -> bool:
+    """The official schedule (cached: ``chinese_calendar`` costs ~30 µs a day, and lists
+    count working days for every overdue row)."""
     if library_covers(day.year):
         return chinese_calendar.is_workday(day)
     _warn_fallback(day.year)

@@ -9,7 +9,7 @@ cut-off time so the database can filter on its indexes:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -71,21 +71,22 @@ class LateItem:
     case: CaseFacts
     unit: str
     level: str
-    state: DueState
     tasks: list[TaskFacts] = field(default_factory=list)
+    state: DueState = DueState.NONE
+    earliest_due: datetime | None = None
+    """The earliest of the case's running deadline and its late tasks' due times."""
+
+    def __post_init__(self) -> None:
+        dues = [t.due_at for t in self.tasks if t.due_at is not None]
+        if self.case_due is not None:
+            dues.append(self.case_due)
+        self.earliest_due = min(dues, default=None)
 
     @property
     def target(self) -> str:
         """Who a chase is aimed at: the unit holding the case, and its responsible person."""
         person = self.case.responsible_person
         return f"{self.unit}（{person}）" if person else self.unit
-
-    @property
-    def earliest_due(self) -> datetime | None:
-        dues = [t.due_at for t in self.tasks if t.due_at is not None]
-        if self.case_due is not None:
-            dues.append(self.case_due)
-        return min(dues, default=None)
 
     @property
     def case_due(self) -> datetime | None:
@@ -119,10 +120,12 @@ def late_items(
 ) -> list[LateItem]:
     """Every case in ``scope`` with late work (or only ``case_id``'s, if given)."""
     cases = {c.id: c for c in _late_cases(session, scope, cutoff, case_id)}
-    tasks = _late_tasks(session, scope, cutoff, case_id)
-    missing = tasks.keys() - cases.keys()
-    cases.update((c.id, c) for c in _cases_by_id(session, missing))
-    items = [_item(case, tasks.get(case.id, []), (now, cutoff), regions) for case in cases.values()]
+    tasks: dict[int, dict[str, TaskFacts]] = {}
+    for case, task in _late_tasks(session, scope, cutoff, case_id):
+        cases.setdefault(case.id, case)
+        tasks.setdefault(case.id, {})[task.id] = task
+    classify = _Classifier(regions, now=now, cutoff=cutoff)
+    items = [classify(case, _by_due(tasks.get(case.id, {}).values())) for case in cases.values()]
     return [item for item in items if item.state in (DueState.OVERDUE, DueState.NEAR)]
 
 
@@ -132,75 +135,76 @@ def _late_cases(session, scope, cutoff, case_id) -> list[CaseFacts]:
         Case.due_at < cutoff,
         in_scope(Case.region_code, scope),
     )
-    return _facts(session, _only(query, case_id))
+    return [CaseFacts(*row) for row in session.execute(_only(query, case_id))]
 
 
-def _cases_by_id(session: Session, ids: Iterable[int]) -> list[CaseFacts]:
-    ids = sorted(ids)
-    if not ids:
-        return []
-    return _facts(session, select(*_CASE_COLUMNS).where(Case.id.in_(ids)))
+_TASK_COLUMNS = (
+    TaskRecord.id,
+    TaskRecord.name,
+    TaskRecord.lane,
+    TaskRecord.assignee,
+    TaskRecord.due_at,
+    TaskRecord.candidate_role,
+)
 
 
-def _facts(session: Session, query: Select) -> list[CaseFacts]:
-    return [CaseFacts(*row) for row in session.execute(query)]
-
-
-def _late_tasks(session, scope, cutoff, case_id) -> dict[int, list[TaskFacts]]:
-    """Ready tasks past or near their due time, and 督办 tasks waiting, by case."""
+def _late_tasks(session, scope, cutoff, case_id) -> Iterator[tuple[CaseFacts, TaskFacts]]:
+    """Ready tasks past or near their due time, and 督办 tasks waiting, with their cases."""
     base = (
-        select(
-            Case.id,
-            TaskRecord.id,
-            TaskRecord.name,
-            TaskRecord.lane,
-            TaskRecord.assignee,
-            TaskRecord.due_at,
-            TaskRecord.candidate_role,
-        )
+        select(*_CASE_COLUMNS, *_TASK_COLUMNS)
         .join(Case, Case.instance_id == TaskRecord.instance_id)
         .where(TaskRecord.status == TaskStatus.READY, in_scope(Case.region_code, scope))
     )
     due = _only(base.where(TaskRecord.due_at < cutoff), case_id)
     chasing = _only(base.where(TaskRecord.candidate_role == Role.SUPERVISOR), case_id)
-    found: dict[int, dict[str, TaskFacts]] = {}
+    width = len(_CASE_COLUMNS)
     for query in (due, chasing):
-        for owner, task_id, name, lane, assignee, due_at, role in session.execute(query):
+        for row in session.execute(query):
+            task_id, name, lane, assignee, due_at, role = row[width:]
             supervision = role == Role.SUPERVISOR
             task = TaskFacts(task_id, name, lane, assignee, due_at, supervision)
-            found.setdefault(owner, {})[task_id] = task
-    return {
-        owner: sorted(tasks.values(), key=lambda t: (t.due_at is None, t.due_at or cutoff, t.id))
-        for owner, tasks in found.items()
-    }
+            yield CaseFacts(*row[:width]), task
+
+
+def _by_due(tasks: Iterable[TaskFacts]) -> list[TaskFacts]:
+    """Earliest due first; 督办 tasks (no due time) last."""
+    return sorted(tasks, key=lambda t: (t.due_at is None, t.due_at.timestamp() if t.due_at else 0))
 
 
 def _only(query: Select, case_id: int | None) -> Select:
     return query if case_id is None else query.where(Case.id == case_id)
 
 
-def _item(
-    case: CaseFacts,
-    tasks: list[TaskFacts],
-    moments: tuple[datetime, datetime],
-    regions: Mapping[str, RegionNode],
-) -> LateItem:
-    now, cutoff = moments
-    unit = holder_unit(
-        level=case.level, owner_unit=case.owner_unit, region_code=case.region_code, regions=regions
-    )
-    item = LateItem(case, unit, level_of(case.level), DueState.NONE, tasks)
-    item.state = _state(item, now, cutoff)
-    return item
+class _Classifier:
+    """Names each case's unit (cached per level, owner and area) and its late state."""
 
+    def __init__(self, regions: Mapping[str, RegionNode], *, now: datetime, cutoff: datetime):
+        self.regions, self.now, self.cutoff = regions, now, cutoff
+        self._units: dict[tuple[str | None, str | None, str], str] = {}
 
-def _state(item: LateItem, now: datetime, cutoff: datetime) -> DueState:
-    """Overdue if anything of the case is past due (or 督办 waits); else near if anything is."""
-    if (item.case.status in OPEN_STATUSES and item.case.overdue) or any(
-        t.supervision for t in item.tasks
-    ):
-        return DueState.OVERDUE
-    earliest = item.earliest_due
-    if earliest is None or earliest >= cutoff:
-        return DueState.NONE
-    return DueState.OVERDUE if earliest < now else DueState.NEAR
+    def __call__(self, case: CaseFacts, tasks: list[TaskFacts]) -> LateItem:
+        item = LateItem(case, self._unit(case), level_of(case.level), tasks)
+        item.state = self._state(item)
+        return item
+
+    def _unit(self, case: CaseFacts) -> str:
+        key = (case.level, case.owner_unit, case.region_code)
+        if key not in self._units:
+            self._units[key] = holder_unit(
+                level=case.level,
+                owner_unit=case.owner_unit,
+                region_code=case.region_code,
+                regions=self.regions,
+            )
+        return self._units[key]
+
+    def _state(self, item: LateItem) -> DueState:
+        """Overdue if anything of the case is past due (or 督办 waits); else near if any is."""
+        if (item.case.status in OPEN_STATUSES and item.case.overdue) or any(
+            t.supervision for t in item.tasks
+        ):
+            return DueState.OVERDUE
+        earliest = item.earliest_due
+        if earliest is None or earliest >= self.cutoff:
+            return DueState.NONE
+        return DueState.OVERDUE if earliest < self.now else DueState.NEAR
