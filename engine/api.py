@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import deploy as deploying
-from . import history, instances, task_detail, timers
+from . import history, instances, task_detail, timers, trail
 from .clock import Clock, SystemClock
 from .history import PendingEvent
 from .models import ProcessVersion
@@ -127,6 +127,14 @@ class Engine:
         is the diagram author's: render it sandboxed.
         """
         return task_detail.task_instructions(self, task_id)
+
+    def instance_trail(self, instance_id: int) -> list[trail.ProcessTrail]:
+        """Per process that ran in the instance: its deployed XML and the elements completed,
+        current and waiting, and the sequence flows taken (for the case page's diagram).
+
+        Loads the instance: for showing one case's diagram, never for lists.
+        """
+        return trail.instance_trail(self, instance_id)
 
     # -- timers and history -------------------------------------------------------------
     def fire_due_timers(self, *, limit: int = 100) -> int:

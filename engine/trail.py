@@ -1,0 +1,256 @@
+"""An instance's trail through its diagrams: what ran, what waits, which flows were taken.
+
+For the case page's diagram: per process that ran in the instance (the top process and
+every called process; an embedded subprocess counts as part of the process drawing it),
+the deployed BPMN XML of the instance's version and the element ids to mark.
+
+A sequence flow counts as taken when its source element completed and its target was
+reached: in SpiffWorkflow's task tree the target's nearest element ancestor is the source.
+Task specs of SpiffWorkflow 3.2 do not keep the ids of their flows, so the ids come from
+the XML (source, target) pairs. Reading the trail deserializes the instance (allowed for
+showing its diagram); nothing of SpiffWorkflow leaves this module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.task import Task
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import NotFound
+from .instances import _load
+from .models import Instance, ProcessVersion, VersionFile
+from .xmlsafe import parse_xml
+
+if TYPE_CHECKING:
+    from .api import Engine
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_EMBEDDED = ("subProcess", "transaction", "adHocSubProcess")
+_CURRENT = TaskState.READY | TaskState.STARTED | TaskState.ERROR
+_REACHED = TaskState.COMPLETED | _CURRENT | TaskState.WAITING
+
+
+@dataclass(frozen=True)
+class ProcessTrail:
+    """One process's diagram and the marks of what the instance did in it."""
+
+    process_id: str
+    name: str
+    file_name: str
+    xml: str
+    """The BPMN file as deployed in the instance's version."""
+    runs: int
+    """How many times the process ran in the instance (a called process may run often)."""
+    completed: tuple[str, ...]
+    """Element ids completed at least once, in the order they first completed."""
+    current: tuple[str, ...]
+    """Elements ready for someone or in progress (a call activity running) now."""
+    waiting: tuple[str, ...]
+    """Elements waiting now: timers (also those on a task's boundary), messages, joins."""
+    flows: tuple[str, ...]
+    """Sequence flow ids taken at least once."""
+    names: Mapping[str, str] = field(default_factory=dict)
+    """Element id → name of the marked activities and events that have one (gateways,
+    whose names are questions, are left out): the steps a text list shows."""
+
+
+@dataclass(frozen=True)
+class _ProcessXml:
+    process_id: str
+    name: str
+    file_name: str
+    xml: str
+    flows: dict[tuple[str, str], tuple[str, ...]]
+    """(source id, target id) → ids of the sequence flows between them."""
+
+
+@dataclass(frozen=True)
+class _VersionXml:
+    processes: dict[str, _ProcessXml]
+    owner: dict[str, str]
+    """Process or embedded-subprocess id → the id of the process whose diagram draws it."""
+
+
+class _Marks:
+    """What the instance's workflows did in one process, gathered across its runs."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.started_at: float | None = None
+        self.completed: dict[str, float] = {}
+        self.current: set[str] = set()
+        self.waiting: set[str] = set()
+        self.flows: set[str] = set()
+        self.names: dict[str, str] = {}
+
+
+def _tag(local: str) -> str:
+    return f"{{{BPMN_NS}}}{local}"
+
+
+def _index_file(name: str, content: bytes) -> Iterator[tuple[_ProcessXml, list[str]]]:
+    root = parse_xml(content, name)
+    text = content.decode("utf-8")
+    for process in root.iter(_tag("process")):
+        flows: dict[tuple[str, str], tuple[str, ...]] = {}
+        for flow in process.iter(_tag("sequenceFlow")):
+            key = (flow.get("sourceRef", ""), flow.get("targetRef", ""))
+            flows[key] = (*flows.get(key, ()), flow.get("id", ""))
+        embedded = [node.get("id", "") for local in _EMBEDDED for node in process.iter(_tag(local))]
+        pid = process.get("id", "")
+        yield _ProcessXml(pid, process.get("name") or pid, name, text, flows), embedded
+
+
+class _XmlCache:
+    """Indexed XML per version content hash (versions are immutable)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._items: OrderedDict[str, _VersionXml] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, version_id: int) -> _VersionXml:
+        content_hash = session.execute(
+            select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id)
+        ).scalar_one()
+        with self._lock:
+            if content_hash in self._items:
+                self._items.move_to_end(content_hash)
+                return self._items[content_hash]
+        found = _read_version(session, version_id)
+        with self._lock:
+            self._items[content_hash] = found
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return found
+
+
+def _read_version(session: Session, version_id: int) -> _VersionXml:
+    files = session.execute(
+        select(VersionFile.name, VersionFile.content).where(
+            VersionFile.version_id == version_id, VersionFile.kind == "bpmn"
+        )
+    )
+    processes: dict[str, _ProcessXml] = {}
+    owner: dict[str, str] = {}
+    for name, content in files:
+        for process, embedded in _index_file(name, content):
+            processes[process.process_id] = process
+            owner[process.process_id] = process.process_id
+            owner.update(dict.fromkeys(embedded, process.process_id))
+    return _VersionXml(processes, owner)
+
+
+_xml_cache = _XmlCache()
+
+
+def _element_ancestor(task: Task) -> Task | None:
+    """The nearest ancestor standing for a diagram element (skipping splits and joins)."""
+    parent = task.parent
+    while parent is not None and getattr(parent.task_spec, "bpmn_id", None) is None:
+        parent = parent.parent
+    return parent
+
+
+def _named_step(spec) -> bool:
+    """An activity or event with a name (gateways are questions, not steps)."""
+    return bool(spec.bpmn_name) and "Gateway" not in type(spec).__name__
+
+
+def _reached(task: Task) -> bool:
+    if task.state & _REACHED:
+        return True
+    # A cancelled activity or gateway had been reached (interrupted, or a join's spare
+    # branch); a cancelled catch event only waited beside the one that fired.
+    return task.state == TaskState.CANCELLED and not isinstance(task.task_spec, CatchingEvent)
+
+
+def _mark_task(task: Task, marks: _Marks, flows: Mapping[tuple[str, str], tuple[str, ...]]):
+    spec = task.task_spec
+    element = spec.bpmn_id
+    if task.state == TaskState.COMPLETED:
+        marks.completed.setdefault(element, task.last_state_change)
+        marks.completed[element] = min(marks.completed[element], task.last_state_change)
+    elif task.state & _CURRENT:
+        marks.current.add(element)
+    elif task.state == TaskState.WAITING:
+        marks.waiting.add(element)
+    if task.state & (TaskState.COMPLETED | _CURRENT | TaskState.WAITING) and _named_step(spec):
+        marks.names[element] = spec.bpmn_name
+    if not _reached(task):
+        return
+    source = _element_ancestor(task)
+    if source is not None and source.state == TaskState.COMPLETED:
+        marks.flows.update(flows.get((source.task_spec.bpmn_id, element), ()))
+
+
+def _mark_workflow(workflow, marks: _Marks, process: _ProcessXml) -> None:
+    for task in workflow.tasks.values():
+        if getattr(task.task_spec, "bpmn_id", None) is not None:
+            _mark_task(task, marks, process.flows)
+
+
+def _started_at(workflow) -> float:
+    return min((t.last_state_change for t in workflow.tasks.values()), default=0.0)
+
+
+def _workflows(workflow) -> Iterable:
+    yield workflow
+    yield from workflow.subprocesses.values()
+
+
+def _gather(workflow, index: _VersionXml) -> dict[str, _Marks]:
+    gathered: dict[str, _Marks] = {}
+    for wf in _workflows(workflow):
+        process_id = index.owner.get(wf.spec.name)
+        if process_id is None:
+            continue
+        marks = gathered.setdefault(process_id, _Marks())
+        if wf.spec.name == process_id:
+            marks.runs += 1
+            start = _started_at(wf)
+            marks.started_at = start if marks.started_at is None else min(marks.started_at, start)
+        _mark_workflow(wf, marks, index.processes[process_id])
+    return gathered
+
+
+def _trail(process: _ProcessXml, marks: _Marks) -> ProcessTrail:
+    completed = tuple(sorted(marks.completed, key=marks.completed.__getitem__))
+    return ProcessTrail(
+        process_id=process.process_id,
+        name=process.name,
+        file_name=process.file_name,
+        xml=process.xml,
+        runs=marks.runs,
+        completed=completed,
+        current=tuple(sorted(marks.current)),
+        waiting=tuple(sorted(marks.waiting)),
+        flows=tuple(sorted(marks.flows)),
+        names=dict(marks.names),
+    )
+
+
+def instance_trail(engine: Engine, instance_id: int) -> list[ProcessTrail]:
+    """The processes that ran in the instance, the top process first, then as they started."""
+    with engine.session_factory() as session:
+        row = session.get(Instance, instance_id)
+        if row is None:
+            raise NotFound(f"流程实例 {instance_id} 不存在")
+        workflow = _load(engine, session, row)
+        index = _xml_cache.get(session, row.version_id)
+    gathered = _gather(workflow, index)
+    top = workflow.spec.name
+    order = sorted(
+        gathered,
+        key=lambda pid: (pid != top, gathered[pid].started_at or 0.0, pid),
+    )
+    return [_trail(index.processes[pid], gathered[pid]) for pid in order]
