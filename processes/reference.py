@@ -73,6 +73,7 @@ def save_row(
         for field, value in values.items():
             setattr(row, field, value)
         _check(session, kind, row)
+        _check_children(session, kind, row)
     session.flush()
     after = _state(row, spec)
     if after != before:
@@ -116,6 +117,25 @@ def _check(session: Session, kind: str, row: Any) -> None:
         raise ReferenceInvalid(
             f"{row.level}级区划的上级必须是{REGION_LEVELS[REGION_LEVELS.index(row.level) - 1]}级"
         )
+
+
+def _check_children(session: Session, kind: str, row: Any) -> None:
+    """A row with children keeps them consistent: a dispute type with subtypes stays
+    first-level; a region's children stay one level below it."""
+    if kind not in ("region", "dispute_type"):
+        return
+    model = type(row)
+    children = session.execute(select(model).where(model.parent_code == row.code)).scalars()
+    for child in children:
+        if kind == "dispute_type" and row.parent_code is not None:
+            raise ReferenceInvalid(f"{row.name}下有二级分类（如 {child.name}），不能再设上级")
+        if (
+            kind == "region"
+            and REGION_LEVELS.index(child.level) != REGION_LEVELS.index(row.level) + 1
+        ):
+            raise ReferenceInvalid(
+                f"{row.name}下有{child.level}级区划（如 {child.name}），层级不能改为{row.level}"
+            )
 
 
 DEMO_REGIONS = [

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from engine.db import db
+from processes.reference import DEMO_REGIONS
+from tests.processes.conftest import COUNTY, TOWNSHIP
 from webapp.accounts.service import authenticate, find_user
 from webapp.cli import cli
+
+from .admin_helpers import log_entries, seed_regions
+
+DEMO_COUNTY, DEMO_TOWNSHIP, DEMO_VILLAGE, DEMO_GRID = (code for code, *_ in DEMO_REGIONS[:4])
 
 
 @pytest.fixture
@@ -106,3 +112,91 @@ def test_usage_errors_exit_2(run):
     assert run("users", "create", "wang").exit_code == 2  # --name missing
     assert run("users", "grant", "wang").exit_code == 2  # no role given
     assert run("serve", "--port", "0").exit_code == 2
+
+
+def _scope_of(app, username: str) -> tuple[str | None, str | None, bool]:
+    with app.app_context():
+        user = find_user(db.session, username=username)
+        assert user is not None
+        scope = (user.region_code, user.department_code, user.active)
+        db.session.remove()
+        return scope
+
+
+@pytest.fixture
+def regions(app):
+    seed_regions(app)
+
+
+def test_create_with_region_and_department_then_set(app, run, regions, sa_engine):
+    created = run(
+        "users", "create", "wang", "--name", "王五", "--password", "long-enough",
+        "--role", "部门", "--region", COUNTY, "--department", "court",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert f"区划：{COUNTY}，部门：court" in created.output
+    assert _scope_of(app, "wang") == (COUNTY, "court", True)
+    listed = run("users", "list").output
+    assert COUNTY in listed and "court" in listed and "区划" in listed
+
+    moved = run("users", "set", "wang", "--region", TOWNSHIP, "--no-department", "--inactive")
+    assert moved.exit_code == 0, moved.output
+    assert _scope_of(app, "wang") == (TOWNSHIP, None, False)
+    assert run("users", "set", "wang", "--no-region", "--active").exit_code == 0
+    assert _scope_of(app, "wang") == (None, None, True)
+
+    entries = log_entries(sa_engine, "user_changed")
+    assert [e["action"] for e in entries] == ["create", "update", "update"]
+    assert entries[1]["before"]["region_code"] == COUNTY
+    assert entries[1]["after"] == {
+        "display_name": "王五",
+        "roles": ["部门"],
+        "region_code": TOWNSHIP,
+        "department_code": None,
+        "active": False,
+    }
+
+
+def test_unknown_region_or_department_is_refused(app, run, regions):
+    bad = run(
+        "users", "create", "wang", "--name", "王五", "--password", "long-enough",
+        "--region", "999", "--department", "nowhere",
+    )  # fmt: skip
+    assert bad.exit_code == 1
+    assert "区划代码不存在：999" in bad.output and "部门代码不存在：nowhere" in bad.output
+    with app.app_context():
+        assert find_user(db.session, username="wang") is None
+    run("users", "create", "wang", "--name", "王五", "--password", "long-enough")
+    assert run("users", "set", "wang", "--region", "999").exit_code == 1
+    assert run("users", "set", "nobody", "--region", COUNTY).exit_code == 1
+    assert run("users", "set", "wang").exit_code == 2  # nothing to change
+    assert run("users", "set", "wang", "--region", COUNTY, "--no-region").exit_code == 2
+
+
+def test_password_reset(app, run, sa_engine):
+    run("users", "create", "wang", "--name", "王五", "--password", "long-enough")
+    assert run("users", "password", "wang", "--password", "short").exit_code == 1
+    done = run("users", "password", "wang", "--password", "another-pass")
+    assert done.exit_code == 0, done.output
+    with app.app_context():
+        assert authenticate(db.session, username="wang", password="another-pass") is not None
+    entry = log_entries(sa_engine, "user_changed")[-1]
+    assert entry["action"] == "reset_password" and "another-pass" not in str(entry)
+
+
+def test_demo_users_get_the_region_of_their_role(app, run):
+    result = run("init", "--demo")
+    assert result.exit_code == 0, result.output
+    expected = {
+        "demo_wangge": (DEMO_GRID, None),
+        "demo_cuntiao": (DEMO_VILLAGE, None),
+        "demo_zhenzongzhi": (DEMO_TOWNSHIP, None),
+        "demo_zhendangwei": (DEMO_TOWNSHIP, None),
+        "demo_xianzongzhi": (DEMO_COUNTY, None),
+        "demo_duban": (DEMO_COUNTY, None),
+        "demo_baoan": (DEMO_COUNTY, None),
+        "demo_bumen": (DEMO_COUNTY, "justice"),
+        "demo_shenji": (None, None),
+        "admin": (None, None),
+    }
+    assert {name: _scope_of(app, name)[:2] for name in expected} == expected

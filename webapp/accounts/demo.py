@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from processes.models import Department, Region
+from processes.reference import DEMO_REGIONS
 from processes.roles import Role
 
 from .service import create_user, find_user, grant_roles
@@ -29,6 +31,23 @@ _DEMO_NAMES: dict[Role, str] = {
 }
 
 
+_COUNTY, _TOWNSHIP, _VILLAGE, _GRID = (code for code, *_ in DEMO_REGIONS[:4])
+_SCOPES: dict[Role, tuple[str | None, str | None]] = {
+    Role.GRID_WORKER: (_GRID, None),
+    Role.VILLAGE_MEDIATION: (_VILLAGE, None),
+    Role.TOWNSHIP_CENTER: (_TOWNSHIP, None),
+    Role.TOWNSHIP_LEADERSHIP: (_TOWNSHIP, None),
+    Role.MEDIATOR: (_TOWNSHIP, None),
+    Role.COUNTY_CENTER: (_COUNTY, None),
+    Role.SUPERVISOR: (_COUNTY, None),
+    Role.CASE_LEADER: (_COUNTY, None),
+    Role.DEPARTMENT: (_COUNTY, "justice"),
+}
+"""Each demo user's (region, department); designers, auditors and admins see every area.
+The regions are ``processes.reference.DEMO_REGIONS``; ``justice`` (司法所) is seeded by
+migration 0002."""
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -38,18 +57,28 @@ class DemoLogin:
 
 
 def ensure_demo_users(session: Session) -> list[DemoLogin]:
-    """Create missing demo users; existing ones keep their password and get their role."""
+    """Create missing demo users; existing ones keep their password and get their role.
+
+    Each gets the region (and department) of its role where that row exists and the user
+    has none yet, so run ``ensure_demo_regions`` first."""
     wanted = [(name, DEMO_PASSWORD, role) for role, name in _DEMO_NAMES.items()]
     wanted.append(("admin", ADMIN_PASSWORD, Role.ADMIN))
     return [_ensure(session, username, pw, role) for username, pw, role in wanted]
 
 
 def _ensure(session: Session, username: str, password: str, role: Role) -> DemoLogin:
-    if find_user(session, username=username) is None:
+    created = find_user(session, username=username) is None
+    if created:
         display = "管理员" if username == "admin" else f"演示{role.value}"
-        create_user(
+        user = create_user(
             session, username=username, display_name=display, password=password, roles=[role]
         )
-        return DemoLogin(username, password, role, created=True)
-    grant_roles(session, username=username, roles=[role])
-    return DemoLogin(username, password, role, created=False)
+    else:
+        user = grant_roles(session, username=username, roles=[role])
+    region, department = _SCOPES.get(role, (None, None))
+    if user.region_code is None and region and session.get(Region, region) is not None:
+        user.region_code = region
+    if user.department_code is None and department and session.get(Department, department):
+        user.department_code = department
+    session.flush()
+    return DemoLogin(username, password, role, created=created)

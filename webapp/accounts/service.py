@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from engine import EventType
+from processes.calendar import OperationRecorder
+from processes.models import Department, Region
 from processes.roles import Role
 
 from .models import User, UserRole
 
 MIN_PASSWORD_LENGTH = 8
+USERNAME_MAX = 80
+DISPLAY_NAME_MAX = 120
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message is for people."""
+    """A request about accounts that cannot be carried out; the messages are for people.
+
+    ``errors`` maps a form field (``username``, ``password``, ``display_name``, ``roles``,
+    ``region_code``, ``department_code``, ``active``; ``""`` for none) to its message.
+    """
+
+    def __init__(self, message: str | None = None, *, errors: Mapping[str, str] | None = None):
+        self.errors: dict[str, str] = dict(errors) if errors else {"": message or ""}
+        super().__init__("；".join(self.errors.values()))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an admin edits on a user: everything but the username and the password."""
+
+    display_name: str
+    roles: tuple[str, ...] = ()
+    region_code: str | None = None
+    """``None``: every region (administrators, auditors, designers)."""
+    department_code: str | None = None
+    active: bool = True
 
 
 def parse_role(text: str) -> Role:
@@ -48,26 +76,73 @@ def create_user(
     display_name: str,
     password: str,
     roles: Iterable[str] = (),
+    region_code: str | None = None,
+    department_code: str | None = None,
 ) -> User:
-    """A new active user with the given roles."""
+    """A new active user with the given roles and scope; every bad field is reported."""
     username = username.strip()
-    if not username:
-        raise AccountError("用户名不能为空")
-    if not display_name.strip():
-        raise AccountError("姓名不能为空")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
-    checked = parse_roles(roles)
-    if find_user(session, username=username) is not None:
-        raise AccountError(f"用户名已存在：{username}")
-    user = User(
-        username=username,
-        display_name=display_name.strip(),
-        password_hash=generate_password_hash(password),
-        active=True,
-    )
-    user.role_rows = [UserRole(role=role.value) for role in checked]
+    profile = Profile(display_name, tuple(roles), region_code, department_code)
+    errors: dict[str, str] = {}
+    _check_username(session, username, errors)
+    _check_password(password, errors)
+    checked_roles = _check_profile(session, profile, errors, current=None)
+    if errors:
+        raise AccountError(errors=errors)
+    user = User(username=username, password_hash=generate_password_hash(password))
+    _apply_profile(user, profile, checked_roles)
     session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(
+    session: Session, *, username: str, profile: Profile, acting_username: str | None = None
+) -> User:
+    """Replace the user's profile. ``acting_username`` (the admin doing it) may not lock
+    themselves out: deactivate their own account or drop their own 管理员 role."""
+    user = _get_user(session, username)
+    errors: dict[str, str] = {}
+    checked_roles = _check_profile(session, profile, errors, current=user)
+    if acting_username == user.username:
+        _check_not_locking_out(user, profile, checked_roles, errors)
+    if errors:
+        raise AccountError(errors=errors)
+    _apply_profile(user, profile, checked_roles)
+    session.flush()
+    return user
+
+
+def change_profile(
+    session: Session,
+    *,
+    username: str,
+    changes: Mapping[str, Any],
+    acting_username: str | None = None,
+) -> User:
+    """Change some ``Profile`` fields of the user, keeping the others (see ``update_user``)."""
+    profile = dataclasses.replace(profile_of(_get_user(session, username)), **changes)
+    return update_user(session, username=username, profile=profile, acting_username=acting_username)
+
+
+def profile_of(user: User) -> Profile:
+    """The user's current profile (to change a few fields with ``dataclasses.replace``)."""
+    return Profile(
+        display_name=user.display_name,
+        roles=tuple(sorted(user.roles)),
+        region_code=user.region_code,
+        department_code=user.department_code,
+        active=user.active,
+    )
+
+
+def reset_password(session: Session, *, username: str, password: str) -> User:
+    """Give the user a new password (an admin's reset)."""
+    user = _get_user(session, username)
+    errors: dict[str, str] = {}
+    _check_password(password, errors)
+    if errors:
+        raise AccountError(errors=errors)
+    user.password_hash = generate_password_hash(password)
     session.flush()
     return user
 
@@ -109,6 +184,123 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
+
+
+# -- the operation log ------------------------------------------------------------------
+
+
+def user_state(user: User) -> dict[str, Any]:
+    """What the operation log keeps of a user (never the password hash)."""
+    return {
+        "display_name": user.display_name,
+        "roles": sorted(user.roles),
+        "region_code": user.region_code,
+        "department_code": user.department_code,
+        "active": user.active,
+    }
+
+
+def record_user_change(
+    session: Session,
+    record: OperationRecorder,
+    *,
+    actor: str,
+    action: str,
+    user: User,
+    before: Mapping[str, Any] | None,
+) -> None:
+    """Log ``action`` on ``user`` (``user_changed``) with the state before and after."""
+    after = user_state(user)
+    record(
+        session,
+        event_type=EventType.USER_CHANGED,
+        actor=actor,
+        data={
+            "action": action,
+            "username": user.username,
+            "before": dict(before) if before is not None else None,
+            "after": after,
+            "roles_before": list(before["roles"]) if before is not None else [],
+            "roles_after": after["roles"],
+        },
+    )
+
+
+# -- checks ---------------------------------------------------------------------------
+
+
+def _check_username(session: Session, username: str, errors: dict[str, str]) -> None:
+    if not username:
+        errors["username"] = "用户名不能为空"
+    elif len(username) > USERNAME_MAX or any(ch.isspace() for ch in username):
+        errors["username"] = f"用户名不能含空格，且不超过 {USERNAME_MAX} 个字符"
+    elif find_user(session, username=username) is not None:
+        errors["username"] = f"用户名已存在：{username}"
+
+
+def _check_password(password: str, errors: dict[str, str]) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
+
+
+def _check_profile(
+    session: Session, profile: Profile, errors: dict[str, str], *, current: User | None
+) -> list[Role]:
+    name = profile.display_name.strip()
+    if not name:
+        errors["display_name"] = "姓名不能为空"
+    elif len(name) > DISPLAY_NAME_MAX:
+        errors["display_name"] = f"姓名不超过 {DISPLAY_NAME_MAX} 个字符"
+    roles: list[Role] = []
+    try:
+        roles = parse_roles(profile.roles)
+    except AccountError as exc:
+        errors["roles"] = str(exc)
+    kept_region = current.region_code if current else None
+    kept_department = current.department_code if current else None
+    problem = _reference_problem(session, Region, "区划", profile.region_code, kept_region)
+    if problem:
+        errors["region_code"] = problem
+    problem = _reference_problem(
+        session, Department, "部门", profile.department_code, kept_department
+    )
+    if problem:
+        errors["department_code"] = problem
+    return roles
+
+
+def _reference_problem(
+    session: Session, model: type, label: str, code: str | None, kept: str | None
+) -> str | None:
+    """Why ``code`` cannot be assigned: unknown, or deactivated (unless already held)."""
+    if code is None:
+        return None
+    row = session.get(model, code)
+    if row is None:
+        return f"{label}代码不存在：{code}"
+    if not row.active and code != kept:
+        return f"{label}已停用：{row.name}（{code}）"
+    return None
+
+
+def _check_not_locking_out(
+    user: User, profile: Profile, roles: list[Role], errors: dict[str, str]
+) -> None:
+    if not profile.active and user.active:
+        errors["active"] = "不能停用自己的账号（请由另一位管理员操作）"
+    if Role.ADMIN.value in user.roles and Role.ADMIN not in roles:
+        errors.setdefault("roles", "不能收回自己的管理员角色（请由另一位管理员操作）")
+
+
+def _apply_profile(user: User, profile: Profile, roles: list[Role]) -> None:
+    user.display_name = profile.display_name.strip()
+    user.region_code = profile.region_code
+    user.department_code = profile.department_code
+    user.active = profile.active
+    wanted = [role.value for role in roles]
+    kept = [row for row in user.role_rows if row.role in wanted]
+    held = {row.role for row in kept}
+    user.role_rows = kept + [UserRole(role=r) for r in wanted if r not in held]
 
 
 def _get_user(session: Session, username: str) -> User:

@@ -39,10 +39,10 @@ def init_command(demo: bool) -> None:
 
 
 def _create_demo_users() -> None:
-    logins = ensure_demo_users(db.session)
     regions = ensure_demo_regions(
         db.session, actor="cli:init", record=current_engine().record_operation
     )
+    logins = ensure_demo_users(db.session)  # after the regions: users get one each
     db.session.commit()
     if regions:
         click.echo(f"已创建 {regions} 个演示区划（甘州区大满镇）。")

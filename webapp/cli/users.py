@@ -1,29 +1,36 @@
-"""``zongzhi users``: create logins, list them, grant and revoke roles."""
+"""``zongzhi users``: create logins, list them, grant and revoke roles, set a user's region,
+department, name or status, reset a password."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import click
 from flask.cli import with_appcontext
 
-from engine import EventType
 from engine.db import db
 from processes.roles import Role
 
 from ..accounts.models import User
 from ..accounts.service import (
     AccountError,
+    change_profile,
     create_user,
     find_user,
     grant_roles,
     list_users,
+    record_user_change,
+    reset_password,
     revoke_roles,
+    user_state,
 )
 from ..engine_binding import current_engine
 from .common import CliFailure, os_user
 
 _ROLE_HELP = "角色（可多次指定）：" + "、".join(role.value for role in Role)
+_REGION_HELP = "所属区划代码（只看本区划及下级的案件）；不指定则不限区划。"
+_DEPARTMENT_HELP = "所属部门代码（部门联络人），如 court、police。"
 
 
 @click.group("users")
@@ -36,9 +43,16 @@ def users_group() -> None:
 @click.option("--name", "display_name", required=True, help="姓名（显示名）。")
 @click.option("--password", help="密码；不指定时在终端中输入。")
 @click.option("--role", "roles", multiple=True, help=_ROLE_HELP)
+@click.option("--region", "region_code", help=_REGION_HELP)
+@click.option("--department", "department_code", help=_DEPARTMENT_HELP)
 @with_appcontext
 def create_command(
-    username: str, display_name: str, password: str | None, roles: tuple[str, ...]
+    username: str,
+    display_name: str,
+    password: str | None,
+    roles: tuple[str, ...],
+    region_code: str | None,
+    department_code: str | None,
 ) -> None:
     """新建用户 USERNAME。"""
     if password is None:
@@ -52,9 +66,13 @@ def create_command(
             display_name=display_name,
             password=password,
             roles=roles,
+            region_code=region_code,
+            department_code=department_code,
         ),
     )
     click.echo(f"已创建用户 {user.username}（{user.display_name}），角色：{_roles_text(user)}")
+    if user.region_code or user.department_code:
+        click.echo(f"区划：{user.region_code or '不限'}，部门：{user.department_code or '无'}")
 
 
 @users_group.command("list")
@@ -65,14 +83,22 @@ def list_command() -> None:
     if not users:
         click.echo("还没有用户。可用 zongzhi users create 新建。")
         return
-    rows = [("用户名", "姓名", "状态", "角色")]
+    rows = [("用户名", "姓名", "状态", "区划", "部门", "角色")]
     rows += [
-        (u.username, u.display_name, "启用" if u.active else "停用", _roles_text(u)) for u in users
+        (
+            u.username,
+            u.display_name,
+            "启用" if u.active else "停用",
+            u.region_code or "不限",
+            u.department_code or "-",
+            _roles_text(u),
+        )
+        for u in users
     ]
-    widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
-        click.echo("  ".join([*cells, row[3]]))
+        click.echo("  ".join([*cells, row[-1]]))
 
 
 @users_group.command("grant")
@@ -103,23 +129,82 @@ def revoke_command(username: str, roles: tuple[str, ...]) -> None:
     click.echo(f"已更新 {user.username} 的角色：{_roles_text(user)}")
 
 
-def _apply(change, *, action: str, username: str) -> User:
-    """Run one account change, log it with the roles before and after, and commit it;
+@users_group.command("set")
+@click.argument("username")
+@click.option("--name", "display_name", help="新的姓名（显示名）。")
+@click.option("--region", "region_code", help="所属区划代码。")
+@click.option("--no-region", is_flag=True, help="取消区划限制（可看所有区划）。")
+@click.option("--department", "department_code", help=_DEPARTMENT_HELP)
+@click.option("--no-department", is_flag=True, help="取消所属部门。")
+@click.option("--active/--inactive", default=None, help="启用或停用账号（停用后不能登录）。")
+@with_appcontext
+def set_command(username: str, **options) -> None:
+    """修改用户 USERNAME 的姓名、区划、部门或状态（只改给出的项）。"""
+    changes = _profile_changes(**options)
+    if not changes:
+        raise click.UsageError("请至少指定一项修改：--name、--region、--department、--active …")
+
+    user = _apply(
+        lambda: change_profile(db.session, username=username, changes=changes),
+        action="update",
+        username=username,
+    )
+    click.echo(
+        f"已更新 {user.username}（{user.display_name}）：区划 {user.region_code or '不限'}，"
+        f"部门 {user.department_code or '无'}，{'启用' if user.active else '停用'}"
+    )
+
+
+@users_group.command("password")
+@click.argument("username")
+@click.option("--password", help="新密码；不指定时在终端中输入。")
+@with_appcontext
+def password_command(username: str, password: str | None) -> None:
+    """重设用户 USERNAME 的密码。"""
+    if password is None:
+        password = _prompt_password()
+    _apply(
+        lambda: reset_password(db.session, username=username, password=password),
+        action="reset_password",
+        username=username,
+    )
+    click.echo(f"已重设 {username} 的密码")
+
+
+def _profile_changes(
+    *,
+    display_name: str | None,
+    region_code: str | None,
+    no_region: bool,
+    department_code: str | None,
+    no_department: bool,
+    active: bool | None,
+) -> dict:
+    if (region_code and no_region) or (department_code and no_department):
+        raise click.UsageError("--region 与 --no-region、--department 与 --no-department 不能同用")
+    changes: dict = {"display_name": display_name, "active": active}
+    changes["region_code"] = None if no_region else region_code
+    changes["department_code"] = None if no_department else department_code
+    cleared = {"region_code": no_region, "department_code": no_department}
+    return {k: v for k, v in changes.items() if v is not None or cleared.get(k)}
+
+
+def _apply(change: Callable[[], User], *, action: str, username: str) -> User:
+    """Run one account change, log it with the user before and after, and commit it;
     or roll back and fail with its message."""
     try:
         existing = find_user(db.session, username=username)
-        before = sorted(existing.roles) if existing is not None else []
+        if existing is None and action != "create":
+            raise AccountError(f"用户不存在：{username}")
+        before = user_state(existing) if existing is not None else None
         user = change()
-        current_engine().record_operation(
+        record_user_change(
             db.session,
-            event_type=EventType.USER_CHANGED,
+            current_engine().record_operation,
             actor=f"cli:{os_user()}",
-            data={
-                "action": action,
-                "username": username,
-                "roles_before": before,
-                "roles_after": sorted(user.roles),
-            },
+            action=action,
+            user=user,
+            before=before,
         )
         db.session.commit()
     except AccountError as exc:
