@@ -106,6 +106,26 @@ def test_a_missing_summary_and_a_bad_phone_are_shown_at_their_fields_with_input_
     assert 'href="#party-0-phone"' in page  # the error summary links to the field
 
 
+def test_an_error_after_a_blank_row_is_shown_at_its_own_row(clerk, web_engine):
+    response = clerk.post(
+        "/intake/new",
+        data=_form(
+            **{
+                "party-1-name": "",
+                "party-2-role": "第三人",
+                "party-2-name": "王五",
+                "party-2-phone": "x",
+            }
+        ),
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and _count(web_engine) == 0
+    assert 'id="err-parties/2/phone">格式不正确' in page
+    assert 'name="party-1-name"' in page  # the blank row stays where it was
+    assert re.search(r'id="party-2-phone"[^>]*value="x"[^>]*aria-invalid="true"', page, re.S)
+
+
 def test_bad_numbers_and_a_missing_applicant_are_named(clerk, web_engine):
     response = clerk.post(
         "/intake/new",

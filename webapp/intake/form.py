@@ -2,7 +2,8 @@
 
 ``parse`` keeps two things: ``fields`` (what ``processes.intake.receive_case`` takes) and
 ``values`` / ``parties`` (the raw text as typed, shown again when something is wrong).
-Party rows left blank are dropped, so ``parties/<i>`` in an error names the i-th row shown.
+Party rows left blank are not sent on; ``shown_errors`` turns an error's ``parties/<i>``
+(the i-th row sent) back into the row on the screen.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ class IntakeInput:
     values: dict[str, str]
     """Every scalar field as typed."""
     parties: list[dict[str, str]]
-    """The party rows as typed, blank rows dropped."""
+    """The party rows as typed, blank ones too."""
+    filled: list[int] = field(default_factory=list)
+    """Which rows of ``parties`` were filled in (and sent on), in order."""
     fields: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
 
@@ -50,10 +53,10 @@ def parse(form: Mapping[str, str]) -> IntakeInput:
     fields["collective"] = values["collective"] == "1"
     _number(parsed, fields, "people_count", integer=True)
     _number(parsed, fields, "amount", integer=False)
-    fields["parties"] = [
-        {key: value for key, value in row.items() if value} for row in parsed.parties
-    ]
-    if not any(row["role"] == "申请人" and row["name"] for row in parsed.parties):
+    parsed.filled = [i for i, row in enumerate(parsed.parties) if _is_filled(row)]
+    sent = [parsed.parties[i] for i in parsed.filled]
+    fields["parties"] = [{key: value for key, value in row.items() if value} for row in sent]
+    if not any(row["role"] == "申请人" and row["name"] for row in sent):
         parsed.errors.setdefault("parties", []).append("请至少填写一名申请人（姓名必填）")
     parsed.fields = fields
     return parsed
@@ -65,6 +68,19 @@ def with_extra_row(parsed: IntakeInput) -> IntakeInput:
         parsed.parties.append(_row("第三人" if len(parsed.parties) >= 2 else "被申请人"))
     parsed.errors = {}
     return parsed
+
+
+def shown_errors(parsed: IntakeInput, errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """``errors`` with ``parties/<i>/…`` pointing at the row on the screen."""
+    shown: dict[str, list[str]] = {}
+    for key, messages in errors.items():
+        parts = key.split("/")
+        if len(parts) >= 2 and parts[0] == "parties" and parts[1].isdigit():
+            sent = int(parts[1])
+            if sent < len(parsed.filled):
+                parts[1] = str(parsed.filled[sent])
+        shown.setdefault("/".join(parts), []).extend(messages)
+    return shown
 
 
 def ensure_rows(parsed: IntakeInput) -> IntakeInput:
@@ -87,8 +103,11 @@ def _party_rows(form: Mapping[str, str]) -> list[dict[str, str]]:
             if name in _NO_SPACES:  # 138 1234 5678 as typed from a card
                 value = re.sub(r"\s", "", value)
             rows.setdefault(int(match.group(1)), _row("申请人"))[name] = value
-    kept = [rows[i] for i in sorted(rows) if any(rows[i][k] for k in PARTY_FIELDS if k != "role")]
-    return kept[:MAX_PARTY_ROWS]
+    return [rows[i] for i in sorted(rows)][:MAX_PARTY_ROWS]
+
+
+def _is_filled(row: Mapping[str, str]) -> bool:
+    return any(row[key] for key in PARTY_FIELDS if key != "role")
 
 
 def _number(parsed: IntakeInput, fields: dict[str, Any], name: str, *, integer: bool) -> None:

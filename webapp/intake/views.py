@@ -39,7 +39,7 @@ def new():
     if outcome.received is not None:
         flash(f"已受理，案件编号 {outcome.received.code}", "info")
         return redirect(case_url(outcome.received.case_id))
-    entry.errors = outcome.errors
+    entry.errors = form.shown_errors(entry, outcome.errors)
     status = 422 if outcome.errors else 200
     return _page(form.ensure_rows(entry), duplicates=outcome.duplicates), status
 
