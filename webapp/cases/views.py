@@ -1,7 +1,129 @@
-"""Routes of the cases blueprint; every route states its roles (``webapp.security``)."""
+"""Routes of the cases blueprint; every route states its roles (``webapp.security``).
+
+A case outside the user's region scope answers 404, as one that does not exist.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
+
+from engine.db import db
+from processes.calendar import load_calendar
+from processes.deadlines import local
+from processes.enums import CaseStatus, Channel, RiskColour
+from processes.models import Case
+
+from ..engine_binding import current_engine
+from ..scope import region_scope
+from ..security import CASE_READERS, PERSONAL_DATA_ROLES, has_any_role, roles_required
+from .detail import find_case, record_reveal
+from .diagram import diagram_payload
+from .documents import case_document
+from .page import case_page
+from .qr import qr_svg
+from .service import CaseFilters, search_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"local_time": _local_time, "task_url": _task_url}
+
+
+def _local_time(moment, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    return local(moment).strftime(pattern) if moment is not None else ""
+
+
+def _task_url(task_id: str) -> str | None:
+    """The task page, once the tasks area provides one."""
+    if "tasks.show" not in current_app.view_functions:
+        return None
+    return url_for("tasks.show", task_id=task_id)
+
+
+def _case_or_404(case_id: int) -> Case:
+    case = find_case(db.session, case_id, region_scope(db.session, current_user))
+    if case is None:
+        abort(404)
+    return case
+
+
+def _lookup_target(code: str) -> str:
+    """What the QR code holds: the citizen lookup page for the code, else the bare code."""
+    if "lookup.index" in current_app.view_functions:
+        return url_for("lookup.index", code=code, _external=True)
+    return code
+
+
+@bp.get("")
+@roles_required(CASE_READERS)
+def index():
+    filters = CaseFilters.from_args(request.args)
+    page = search_cases(
+        db.session,
+        filters,
+        scope=region_scope(db.session, current_user),
+        now=current_engine().clock.now(),
+        calendar=load_calendar(db.session),
+    )
+    return render_template(
+        "cases/index.html",
+        page=page,
+        filters=filters,
+        statuses=list(CaseStatus),
+        colours=list(RiskColour),
+        channels=list(Channel),
+    )
+
+
+def _render_case(case: Case, *, revealed: bool):
+    all_steps = request.args.get("steps") == "all"
+    page = case_page(db.session, current_engine(), case, revealed=revealed, all_steps=all_steps)
+    code = case.code or ""
+    return render_template(
+        "cases/show.html",
+        case=case,
+        page=page,
+        detail=page.detail,
+        qr=qr_svg(_lookup_target(code), title=f"案件编号 {code}") if code else None,
+        all_steps=all_steps,
+        may_reveal=has_any_role(PERSONAL_DATA_ROLES),
+    )
+
+
+@bp.get("/<int:case_id>")
+@roles_required(CASE_READERS)
+def show(case_id: int):
+    return _render_case(_case_or_404(case_id), revealed=False)
+
+
+@bp.post("/<int:case_id>/parties")
+@roles_required(PERSONAL_DATA_ROLES)
+def reveal(case_id: int):
+    """Show the parties in full; the reveal is an operation-log entry."""
+    case = _case_or_404(case_id)
+    record_reveal(db.session, current_engine(), case, user=current_user.username)
+    db.session.commit()
+    return _render_case(case, revealed=True)
+
+
+@bp.get("/<int:case_id>/diagram.json")
+@roles_required(CASE_READERS)
+def diagram(case_id: int):
+    case = _case_or_404(case_id)
+    trails = current_engine().instance_trail(case.instance_id) if case.instance_id else []
+    response = jsonify(diagram_payload(trails))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<int:case_id>/documents/<int:record_id>")
+@roles_required(CASE_READERS)
+def document(case_id: int, record_id: int):
+    case = _case_or_404(case_id)
+    found = case_document(db.session, case, record_id)
+    if found is None:
+        abort(404)
+    return render_template("cases/document.html", doc=found, case=case)

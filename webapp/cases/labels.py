@@ -1,0 +1,113 @@
+"""Chinese words for what the history records: event types and the keys of their data."""
+
+from __future__ import annotations
+
+PERSONAL_DATA_VIEWED = "personal_data_viewed"
+"""Operation-log event: a user revealed a case's parties in full (data: case_id, user)."""
+
+CASE_OPERATIONS = frozenset({PERSONAL_DATA_VIEWED, "case_chased", "intake_duplicate_overridden"})
+"""Operation-log events about one case (``case_id`` in their data); some are written
+without an instance, so the timeline also looks them up by ``case_id``."""
+
+EVENT_LABELS: dict[str, str] = {
+    # engine
+    "instance_started": "流程启动",
+    "instance_completed": "流程结束",
+    "instance_cancelled": "流程取消",
+    "task_ready": "生成待办",
+    "task_claimed": "认领任务",
+    "task_unclaimed": "退回认领",
+    "task_completed": "完成任务",
+    "task_cancelled": "任务撤销",
+    "timer_fired": "时限到达",
+    "message_received": "收到消息",
+    # the case
+    "case_registered": "登记赋码",
+    "case_routed": "确定分流去向",
+    "case_level_changed": "交由层级办理",
+    "case_overdue": "标记超期",
+    "case_resolved": "案件化解",
+    "case_guided": "引导至其他途径",
+    "case_returned": "退回来源单位",
+    "case_closed": "结案",
+    "case_risk_changed": "调整风险等级",
+    "case_leader_set": "指定包案领导",
+    "case_four_fixed": "四定",
+    "case_called_back": "回访",
+    # 督办, 吹哨, 调解, 三调
+    "supervision_issued": "开具督办记录",
+    "supervision_chased": "督办催办",
+    "case_chased": "督办催办（督办台）",
+    "departments_summoned": "吹哨召集部门",
+    "department_acknowledged": "部门报到",
+    "department_chased": "催促部门报到",
+    "mediation_received": "签收调解",
+    "mediation_assigned": "指派调解员",
+    "mediation_accepted": "调解员签收",
+    "mediation_extended": "延长调解期限",
+    "mediation_paused": "暂停调解期限（鉴定/评估）",
+    "mediation_resumed": "恢复调解期限",
+    "mediation_concluded": "调解结束",
+    "confirmation_due_set": "司法确认提醒",
+    "petition_clocks_set": "设定信访时限",
+    "handoff_feedback_queued": "反馈来源单位",
+    # operation log
+    PERSONAL_DATA_VIEWED: "查看当事人完整信息",
+    "intake_duplicate_overridden": "重复提示后仍予登记",
+}
+
+TASK_EVENTS = frozenset(
+    {"task_ready", "task_claimed", "task_unclaimed", "task_completed", "task_cancelled"}
+)
+
+DATA_LABELS: dict[str, str] = {
+    "code": "案件编号",
+    "channel": "来源渠道",
+    "handoff": "三调类别",
+    "dispute_type": "纠纷类型",
+    "risk_colour": "风险等级",
+    "collective": "群体性",
+    "people_count": "涉及人数",
+    "route": "分流去向",
+    "reason": "原因",
+    "from": "原",
+    "to": "现",
+    "due": "时限",
+    "note": "说明",
+    "result": "结果",
+    "remedy": "引导途径",
+    "evaluation": "评价",
+    "leader": "包案领导",
+    "lead_leader": "牵头领导",
+    "responsible_unit": "责任单位",
+    "responsible_person": "责任人",
+    "kind": "类别",
+    "target": "督办对象",
+    "method": "方式",
+    "departments": "部门",
+    "department": "部门",
+    "times": "催促次数",
+    "mediator": "调解员",
+    "rule": "时限规则",
+    "days": "延长天数",
+    "extended_days": "累计延长天数",
+    "paused_seconds": "暂停时长（秒）",
+    "outcome": "结果",
+    "notice_due": "告知期限",
+    "conclude_due": "办结期限",
+    "message": "消息",
+    "open_cases": "在办案件",
+}
+
+HIDDEN_KEYS = frozenset(
+    {"case_id", "by", "user", "supervision_id", "mediation_id", "outbox_id", "payload"}
+)
+"""Data keys the timeline does not show (ids, and who acted: shown as the actor)."""
+
+PERSONAL_KEYS = frozenset({"name", "phone", "id_number", "address", "parties"})
+"""Data keys holding a party's personal data: always masked on the timeline."""
+
+SYSTEM_ACTORS: dict[str, str] = {
+    "system": "系统",
+    "system:scheduler": "系统（时限到达自动处理）",
+}

@@ -1,0 +1,230 @@
+"""The case list (案件查询): cases in the user's region scope, searched and filtered.
+
+Reads ``dispute_case`` with its indexes (region, status + due, received time) and, for the
+rows of one page only, their first party. Nothing here deserializes a workflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from processes.calendar import WorkCalendar
+from processes.deadlines import local
+from processes.enums import CaseStatus, Channel, RiskColour
+from processes.masking import mask_id_number, mask_name, mask_phone
+from processes.models import Case, DisputeType, Party, Region
+
+from ..due import DueInfo, due_info
+from ..scope import in_scope
+
+PER_PAGE = 20
+OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.HANDLING)
+"""Statuses in which a deadline is still running for the case."""
+ENDED_STATUSES = frozenset(
+    {CaseStatus.CLOSED, CaseStatus.GUIDED, CaseStatus.RETURNED, CaseStatus.CANCELLED}
+)
+SEARCH_MAX = 60
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the list is asked for; unknown values are ignored, never an error."""
+
+    q: str = ""
+    status: str = ""
+    risk: str = ""
+    channel: str = ""
+    overdue: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> CaseFilters:
+        page = args.get("page", "1")
+        return cls(
+            q=args.get("q", "").strip()[:SEARCH_MAX],
+            status=_choice(args.get("status", ""), CaseStatus),
+            risk=_choice(args.get("risk", ""), RiskColour),
+            channel=_choice(args.get("channel", ""), Channel),
+            overdue=args.get("overdue") in ("1", "on", "true"),
+            page=max(1, int(page)) if page.isdigit() else 1,
+        )
+
+    def active(self) -> bool:
+        return bool(self.q or self.status or self.risk or self.channel or self.overdue)
+
+    def query_args(self, **changes: object) -> dict[str, object]:
+        """The filters as URL arguments (for page links), with ``changes`` applied."""
+        values: dict[str, object] = {
+            "q": self.q,
+            "status": self.status,
+            "risk": self.risk,
+            "channel": self.channel,
+            "overdue": "1" if self.overdue else "",
+            "page": self.page,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None, 1)}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    code: str
+    received_at: datetime
+    channel: str
+    dispute_type: str
+    summary: str
+    region: str
+    level: str
+    risk_colour: str
+    status: str
+    due: DueInfo
+    party: str
+    """The first party, masked: 张** 138****5678."""
+    more_parties: int
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _choice(value: str, enum: type) -> str:
+    return value if value in {member.value for member in enum} else ""
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    parties = select(Party.case_id).where(
+        or_(
+            Party.name.startswith(q, autoescape=True),
+            Party.phone == q,
+            Party.phone.endswith(q, autoescape=True) if q.isdigit() and len(q) >= 4 else False,
+        )
+    )
+    return or_(Case.code.contains(q, autoescape=True), Case.id.in_(parties))
+
+
+def _conditions(
+    filters: CaseFilters, scope: frozenset[str] | None, now: datetime
+) -> list[ColumnElement[bool]]:
+    conditions = [in_scope(Case.region_code, scope)]
+    if filters.status:
+        conditions.append(Case.status == filters.status)
+    if filters.risk:
+        conditions.append(Case.risk_colour == filters.risk)
+    if filters.channel:
+        conditions.append(Case.channel == filters.channel)
+    if filters.overdue:
+        late = and_(Case.due_at < now, Case.status.in_(OPEN_STATUSES))
+        conditions.append(or_(Case.overdue.is_(True), late))
+    if filters.q:
+        conditions.append(_search(filters.q))
+    return conditions
+
+
+def search_cases(
+    session: Session,
+    filters: CaseFilters,
+    *,
+    scope: frozenset[str] | None,
+    now: datetime,
+    calendar: WorkCalendar,
+) -> CasePage:
+    """One page of the cases matching ``filters`` in ``scope``, newest first."""
+    conditions = _conditions(filters, scope, now)
+    total = session.execute(select(func.count(Case.id)).where(*conditions)).scalar_one()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(filters.page, pages)
+    cases = list(
+        session.scalars(
+            select(Case)
+            .where(*conditions)
+            .order_by(Case.received_at.desc(), Case.id.desc())
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+        )
+    )
+    rows = _rows(session, cases, now=now, calendar=calendar)
+    return CasePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def _parties_of(session: Session, case_ids: list[int]) -> dict[int, list[Party]]:
+    found: dict[int, list[Party]] = {}
+    if case_ids:
+        parties = session.scalars(
+            select(Party).where(Party.case_id.in_(case_ids)).order_by(Party.case_id, Party.id)
+        )
+        for party in parties:
+            found.setdefault(party.case_id, []).append(party)
+    return found
+
+
+def scrub(text: str, parties: list[Party]) -> str:
+    """``text`` with the parties' names, phones and ID numbers masked (free text such as
+    the summary often repeats them)."""
+    for party in parties:
+        for value, masked in (
+            (party.id_number, mask_id_number(party.id_number)),
+            (party.phone, mask_phone(party.phone)),
+            (party.name, mask_name(party.name)),
+        ):
+            if value and len(value) >= 2:
+                text = text.replace(value, masked)
+    return text
+
+
+def masked_party(party: Party | None) -> str:
+    if party is None:
+        return ""
+    return " ".join(filter(None, (mask_name(party.name), mask_phone(party.phone))))
+
+
+def region_names(session: Session) -> dict[str, str]:
+    return {code: name for code, name in session.execute(select(Region.code, Region.name))}
+
+
+def dispute_type_names(session: Session) -> dict[str, str]:
+    rows = session.execute(select(DisputeType.code, DisputeType.name))
+    return {code: name for code, name in rows}
+
+
+def case_due(case: Case, now: datetime, calendar: WorkCalendar) -> DueInfo:
+    """The running deadline's badge; an ended case shows none."""
+    running = case.due_at if case.status not in ENDED_STATUSES else None
+    return due_info(running, now, calendar)
+
+
+def _rows(
+    session: Session, cases: list[Case], *, now: datetime, calendar: WorkCalendar
+) -> list[CaseRow]:
+    parties = _parties_of(session, [case.id for case in cases])
+    regions, types = region_names(session), dispute_type_names(session)
+    rows = []
+    for case in cases:
+        own = parties.get(case.id, [])
+        rows.append(
+            CaseRow(
+                id=case.id,
+                code=case.code or "（待赋码）",
+                received_at=local(case.received_at),
+                channel=case.channel,
+                dispute_type=types.get(case.dispute_type, case.dispute_type),
+                summary=scrub(case.summary, own),
+                region=regions.get(case.region_code, case.region_code),
+                level=case.level or case.owner_unit or "",
+                risk_colour=case.risk_colour,
+                status=case.status,
+                due=case_due(case, now, calendar),
+                party=masked_party(own[0] if own else None),
+                more_parties=max(0, len(own) - 1),
+            )
+        )
+    return rows

@@ -1,0 +1,134 @@
+/* Case page: the diagrams of the processes a case went through, drawn by the vendored
+ * bpmn-js NavigatedViewer, with completed elements, current tasks, waiting events and
+ * taken flows marked. Document page: the print button. No network beyond this site. */
+(function () {
+  "use strict";
+
+  var MARKERS = [
+    ["flows", "trail-flow"],
+    ["completed", "trail-completed"],
+    ["waiting", "trail-waiting"],
+    ["current", "trail-current"]
+  ];
+
+  function setStatus(app, text) {
+    var status = app.parentNode.querySelector(".diagram-status");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function mark(viewer, process) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    MARKERS.forEach(function (pair) {
+      (process[pair[0]] || []).forEach(function (id) {
+        if (registry.get(id)) {
+          canvas.addMarker(id, pair[1]);
+        }
+      });
+    });
+  }
+
+  function show(app, viewer, process) {
+    return viewer.importXML(process.xml).then(function () {
+      mark(viewer, process);
+      viewer.get("canvas").zoom("fit-viewport", "auto");
+      setStatus(app, "正在显示：" + process.name);
+    }).catch(function () {
+      setStatus(app, "流程图「" + process.name + "」无法显示，请参看下方的办理步骤。");
+    });
+  }
+
+  function selectTab(tabs, chosen) {
+    tabs.forEach(function (tab) {
+      var on = tab === chosen;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+    });
+  }
+
+  function onTabKey(event, tabs) {
+    var index = tabs.indexOf(event.target);
+    var next = null;
+    if (event.key === "ArrowRight") {
+      next = tabs[(index + 1) % tabs.length];
+    } else if (event.key === "ArrowLeft") {
+      next = tabs[(index - 1 + tabs.length) % tabs.length];
+    }
+    if (next) {
+      event.preventDefault();
+      next.focus();
+      next.click();
+    }
+  }
+
+  function buildTabs(app, viewer, processes) {
+    var list = app.querySelector(".diagram-tabs");
+    var tabs = processes.map(function (process, index) {
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "diagram-tab";
+      tab.setAttribute("role", "tab");
+      tab.id = "diagram-tab-" + process.id;
+      tab.textContent = process.name + (process.runs > 1 ? "（" + process.runs + " 次）" : "");
+      tab.addEventListener("click", function () {
+        selectTab(tabs, tab);
+        app.querySelector(".diagram-canvas").setAttribute("aria-labelledby", tab.id);
+        show(app, viewer, processes[index]);
+      });
+      list.appendChild(tab);
+      return tab;
+    });
+    list.addEventListener("keydown", function (event) { onTabKey(event, tabs); });
+    return tabs;
+  }
+
+  function bindZoom(app, viewer) {
+    app.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var canvas = viewer.get("canvas");
+        var how = button.getAttribute("data-zoom");
+        if (how === "fit") {
+          canvas.zoom("fit-viewport", "auto");
+        } else {
+          canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
+        }
+      });
+    });
+  }
+
+  function start(app) {
+    if (typeof window.BpmnJS !== "function" || !window.fetch) {
+      return;
+    }
+    fetch(app.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (payload) {
+        var processes = payload.processes || [];
+        if (!processes.length) {
+          setStatus(app, "本案尚无流程图。");
+          return;
+        }
+        app.hidden = false;
+        var viewer = new window.BpmnJS({ container: app.querySelector(".diagram-canvas") });
+        var tabs = buildTabs(app, viewer, processes);
+        bindZoom(app, viewer);
+        tabs[0].click();
+      })
+      .catch(function () {
+        setStatus(app, "流程图加载失败，请参看下方的办理步骤。");
+      });
+  }
+
+  document.querySelectorAll(".diagram-app[data-url]").forEach(start);
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
