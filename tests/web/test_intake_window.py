@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from engine import Actor
 from processes.intake import receive_case
-from processes.models import Case, Region
+from processes.models import Case, DisputeType, Region
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP, operation_log
 from webapp.intake.service import DUPLICATE_OVERRIDDEN
 
@@ -145,6 +145,17 @@ def test_a_region_outside_the_clerks_scope_is_refused(clerk, web_engine, other_t
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and _count(web_engine) == 0
     assert 'id="err-region_code">发生地不在您的辖区内' in page
+
+
+def test_a_deactivated_dispute_type_is_refused(clerk, web_engine):
+    with web_engine.session_factory() as session:
+        session.get(DisputeType, "02").active = False
+        session.commit()
+
+    response = clerk.post("/intake/new", data=_form())
+
+    assert response.status_code == 422 and _count(web_engine) == 0
+    assert 'id="err-dispute_type">已停用' in response.get_data(as_text=True)
 
 
 def test_the_no_script_add_party_button_adds_a_row_and_keeps_the_input(clerk, web_engine):

@@ -9,9 +9,10 @@ starts its process in one transaction (and commits it: the engine's unit of work
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -110,10 +111,10 @@ def register(
     acknowledged: Collection[int] = (),
 ) -> Outcome:
     """Check and store the matter; or say why not (field errors, unacknowledged duplicates)."""
-    errors = _check(entry, scope)
-    if errors:
-        return Outcome(errors=errors)
     with engine.session_factory() as session:
+        errors = _check(entry, scope) or _retired(session, entry.fields)
+        if errors:
+            return Outcome(errors=errors)
         duplicates = open_cases_sharing_parties(session, entry.fields["parties"])
     unseen = {case.case_id for case in duplicates} - set(acknowledged)
     if unseen:
@@ -147,6 +148,20 @@ def _check(entry: IntakeInput, scope: frozenset[str] | None) -> dict[str, list[s
     region = entry.fields.get("region_code")
     if region and "region_code" not in errors and not may_see(scope, region):
         errors["region_code"] = ["发生地不在您的辖区内，请选择本辖区的区划"]
+    return errors
+
+
+def _retired(session: Session, fields: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Types and regions an admin has deactivated are not offered, nor taken."""
+    errors: dict[str, list[str]] = {}
+    for name, model in (
+        ("dispute_type", DisputeType),
+        ("dispute_subtype", DisputeType),
+        ("region_code", Region),
+    ):
+        code = fields.get(name)
+        if code and session.scalar(select(model.active).where(model.code == code)) is False:
+            errors[name] = ["已停用，请重新选择"]
     return errors
 
 
