@@ -130,3 +130,15 @@ def test_dispute_type_parents_are_first_level_only(admin):
 def test_unknown_kind_or_code_is_404(admin):
     assert admin.get("/admin/reference/planet").status_code == 404
     assert admin.get("/admin/reference/region/nowhere/edit").status_code == 404
+
+
+def test_rows_on_a_loop_of_parents_are_still_listed(app, admin):
+    with app.app_context():
+        db.session.add(DisputeType(code="98", name="甲", parent_code=None, active=True))
+        db.session.add(DisputeType(code="99", name="乙", parent_code="98", active=True))
+        db.session.flush()
+        db.session.get(DisputeType, "98").parent_code = "99"  # bypassing the checks
+        db.session.commit()
+    html = admin.get("/admin/reference/dispute_type").get_data(as_text=True)
+    assert "/admin/reference/dispute_type/98/edit" in html
+    assert "/admin/reference/dispute_type/99/edit" in html

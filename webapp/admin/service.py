@@ -87,6 +87,11 @@ def tree(session: Session, kind: str) -> list[TreeRow]:
         parent = by_code.get(row.parent_code)
         ordered.append(TreeRow(row, depth, parent.name if parent else ""))
         stack.extend((child, depth + 1) for child in reversed(children[row.code]))
+    shown = {item.row.code for item in ordered}
+    # rows on a loop of parents (not reachable from a root) are still listed, to be fixed
+    ordered += [
+        TreeRow(row, 0, by_code[row.parent_code].name) for row in rows if row.code not in shown
+    ]
     return ordered
 
 
