@@ -18,13 +18,19 @@
     }
   }
 
+  function isContainer(element) {
+    // An expanded subprocess is drawn around its steps: outline it, never fill it.
+    return /SubProcess|Transaction/.test(element.type) && element.collapsed === false;
+  }
+
   function mark(viewer, process) {
     var canvas = viewer.get("canvas");
     var registry = viewer.get("elementRegistry");
     MARKERS.forEach(function (pair) {
       (process[pair[0]] || []).forEach(function (id) {
-        if (registry.get(id)) {
-          canvas.addMarker(id, pair[1]);
+        var element = registry.get(id);
+        if (element) {
+          canvas.addMarker(id, isContainer(element) ? pair[1] + "-outline" : pair[1]);
         }
       });
     });
