@@ -26,7 +26,7 @@ from tests.web.conftest import web_engine as web_engine  # the fixture, re-expor
 from webapp.accounts.service import create_user
 from webapp.limits import limiter
 
-from .helpers import DESKTOP, PHONE
+from .helpers import DESKTOP, PHONE, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
@@ -180,12 +180,26 @@ class Pages:
             context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def pages(browser, site) -> Iterator[Pages]:
+def pages(request, browser, site) -> Iterator[Pages]:
     """``pages.open()`` a desktop page, ``pages.open(PHONE, is_mobile=True)`` a phone;
-    the test fails if any of them requested an outside host or logged an error."""
+    the test fails if any of them requested an outside host or logged an error. A failed
+    test leaves a screenshot of each page it had open: ``FAILED-<test>-<n>.png``."""
     opened = Pages(browser=browser, base_url=site.url)
     yield opened
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        for number, context in enumerate(opened.contexts):
+            for page in context.pages:
+                shot(page, f"FAILED-{request.node.name}-{number}")
     opened.close()
     problems = opened.guard.problems()
     if problems:

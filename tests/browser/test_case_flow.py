@@ -1,0 +1,117 @@
+"""A case from the window to its next step, as the township caseworker does it: register a
+walk-in at 受理登记, land on the case page, find its task in 我的待办, submit the form once
+with a required field left empty (the message stands at that field, the rest is kept),
+then complete it, and see the step on the case's timeline and diagram."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.processes.conftest import GRID
+
+from .helpers import login, shot
+
+pytestmark = pytest.mark.browser
+
+SUMMARY = "两户因院墙渗水发生争执，要求对方修缮"
+RISK_NOTE = "双方情绪尚稳定，暂无激化迹象"
+
+
+def register_walk_in(page) -> str:
+    """Fill 受理登记 as the window clerk does; returns the new case's code."""
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="受理登记").click()
+    page.get_by_label("纠纷类型", exact=False).first.select_option("02")
+    page.get_by_label("纠纷简要情况").fill(SUMMARY)
+    page.get_by_label("发生地（区划）").select_option(GRID)
+    page.get_by_label("黄色").check()
+    page.locator("#party-0-name").fill("王五")
+    page.locator("#party-0-phone").fill("13912345678")
+    shot(page, "04-intake-filled")
+    with page.expect_navigation():
+        page.locator("#submit-intake").click()
+    flash = page.locator(".flash").first.inner_text()
+    match = re.search(r"案件编号\s*(\S+)", flash)
+    assert match, f"no case code in the confirmation: {flash!r}"
+    return match.group(1)
+
+
+def open_task_from_work_list(page, code: str) -> None:
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的待办").click()
+    row = page.locator("tbody tr", has_text=code)
+    assert row.count() == 1, f"the work list should show one task of {code}"
+    assert "王*" in row.inner_text(), "the party's name is masked in the list"
+    shot(page, "06-work-list")
+    row.get_by_role("link", name=re.compile("^办理")).click()
+    assert page.get_by_role("heading", name="分流研判").is_visible()
+
+
+def choices(page, legend: str):
+    """A radio-button group of the task form, by its legend."""
+    return page.get_by_role("group", name=re.compile(f"^{legend}"))
+
+
+def submit_without_the_nature(page, guard) -> None:
+    choices(page, "是否涉及多个部门").get_by_label("否").check()
+    choices(page, "风险等级").get_by_label("黄").check()
+    page.get_by_label("风险研判说明").fill(RISK_NOTE)
+    guard.expect_status(422)
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.wait_for_load_state()
+
+
+def assert_error_at_the_nature_field(page) -> None:
+    summary = page.get_by_role("alert").inner_text().strip()
+    assert summary == "表单有 1 处需要修改，请查看标红的字段。"
+    nature = choices(page, "事项性质")
+    described_by = (nature.get_attribute("aria-describedby") or "").split()
+    error_ids = [part for part in described_by if part.startswith("err-")]
+    assert len(error_ids) == 1, "the field names its error message"
+    error = nature.locator(f"#{error_ids[0]}")
+    assert error.is_visible(), "the message sits inside the field's own box"
+    assert error.inner_text().strip() == "必填"
+    assert nature.get_by_label("简单诉求").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("风险研判说明").input_value() == RISK_NOTE, "other input is kept"
+    assert choices(page, "是否涉及多个部门").get_by_label("否").is_checked()
+    assert choices(page, "风险等级").get_by_label("黄").is_checked()
+
+
+def assert_step_on_case_page(page, code: str) -> None:
+    page.get_by_role("link", name=code).first.click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    timeline = page.locator("ol.timeline")
+    assert timeline.locator("li", has_text="分流研判").count() >= 1, "the step is on the timeline"
+    assert timeline.locator("li", has_text="测试chuang").count() >= 1, "with who did it"
+    page.locator(".diagram-status", has_text="正在显示").wait_for()
+    done = page.locator('svg g.djs-element[data-element-id="assess"]')
+    done.wait_for()
+    assert "trail-completed" in done.get_attribute("class"), "分流研判 is marked completed"
+    shot(page, "08-case-after-assess")
+
+
+def test_register_a_walk_in_then_complete_its_task_from_the_work_list(page, guard, add_user):
+    add_user("chuang", "镇综治中心")
+    login(page, "chuang")
+
+    code = register_walk_in(page)
+    assert re.search(r"/cases/\d+$", page.url), f"registering lands on the case page: {page.url}"
+    assert page.get_by_role("heading", name=re.compile(code)).count() >= 1
+    shot(page, "05-case-registered")
+
+    open_task_from_work_list(page, code)
+    submit_without_the_nature(page, guard)
+    assert_error_at_the_nature_field(page)
+    shot(page, "07-task-form-error")
+
+    choices(page, "事项性质").get_by_label("一般纠纷").check()
+    page.get_by_role("button", name="提交", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("已提交：分流研判").is_visible()
+
+    page.goto("/tasks/")
+    page.get_by_label("搜索").fill(code)
+    page.get_by_role("button", name="筛选").click()
+    assert page.locator("tbody tr", has_text="分流研判").count() == 0, "the task left the list"
+    page.goto(f"/cases?q={code}")
+    assert_step_on_case_page(page, code)

@@ -1,0 +1,51 @@
+"""Pages refuse the roles they are not for with a Chinese 403 page, and the menu offers
+each role only its own pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import login, receive, shot
+
+pytestmark = pytest.mark.browser
+
+
+def menu(page) -> list[str]:
+    return page.get_by_role("navigation", name="主导航").get_by_role("link").all_inner_texts()
+
+
+def test_a_grid_worker_is_refused_the_admin_and_supervision_pages(page, guard, add_user):
+    add_user("wangge", "网格员")
+    login(page, "wangge")
+    assert menu(page) == ["首页", "我的待办", "受理登记", "案件查询"]
+
+    guard.expect_status(403)
+    for path in ("/admin/", "/supervision"):
+        page.goto(path)
+        assert page.get_by_role("heading", name="无权访问").is_visible(), path
+        assert page.get_by_text("您的角色或辖区不能查看或办理此项内容").is_visible()
+        assert page.get_by_text("错误代码 403").is_visible()
+    shot(page, "09-refused-403")
+    page.get_by_role("link", name="返回首页").click()
+    assert page.get_by_role("heading", name="首页").is_visible()
+
+
+def test_the_admin_reaches_the_admin_page_and_an_auditor_the_case_list(pages, add_user, web_engine):
+    add_user("guanli", "管理员")
+    add_user("shenji", "审计")
+    received = receive(web_engine)
+
+    admin = pages.open()
+    login(admin, "guanli")
+    assert "系统管理" in menu(admin) and "我的待办" not in menu(admin)
+    admin.get_by_role("navigation", name="主导航").get_by_role("link", name="系统管理").click()
+    assert admin.get_by_role("heading", level=1).inner_text().strip() != "无权访问"
+    shot(admin, "10-admin")
+
+    auditor = pages.open()
+    login(auditor, "shenji")
+    assert menu(auditor) == ["首页", "案件查询"]
+    auditor.get_by_role("navigation", name="主导航").get_by_role("link", name="案件查询").click()
+    assert auditor.locator("tbody tr", has_text=received.code).count() == 1
+    assert "张三" not in auditor.content(), "party names are masked in the list"
+    shot(auditor, "11-case-list")

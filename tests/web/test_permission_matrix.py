@@ -1,0 +1,300 @@
+"""Every route × every role (and anonymous) answers as the route's stated rule says, and the
+main pages state the rules written down here by hand (so a wrong declaration is caught,
+not only a wrong enforcement).
+
+Routes are read from ``app.url_map``: a new route is checked without editing this file,
+unless its URL has parameters, which ``URL_PARAMS`` must fill with seeded objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import MapAdapter, RequestRedirect, Rule
+from werkzeug.security import generate_password_hash
+from werkzeug.test import TestResponse
+
+from engine import Actor
+from engine.db import db
+from engine.enums import TaskStatus
+from engine.models import TaskRecord
+from processes.intake import receive_case
+from processes.models import SupervisionRecord
+from processes.roles import Role
+from tests.processes.conftest import COUNTY, GRID
+from webapp.accounts.models import User, UserRole
+from webapp.limits import limiter
+from webapp.security import LOGIN, PUBLIC, TOKEN, route_rule
+
+Principal = Role | None
+"""A user holding exactly this role, or ``None`` for an anonymous visitor."""
+PRINCIPALS: list[Principal] = [None, *Role]
+
+EVERYONE = "everyone (public)"
+ANY_LOGIN = "any logged-in user"
+CASEWORKER_ROLES = {
+    Role.GRID_WORKER,
+    Role.VILLAGE_MEDIATION,
+    Role.TOWNSHIP_CENTER,
+    Role.TOWNSHIP_LEADERSHIP,
+    Role.COUNTY_CENTER,
+    Role.MEDIATOR,
+    Role.DEPARTMENT,
+    Role.CASE_LEADER,
+    Role.SUPERVISOR,
+}
+MAIN_PAGES: dict[str, set[Role] | str] = {
+    "/": ANY_LOGIN,
+    "/login": EVERYONE,
+    "/healthz": EVERYONE,
+    "/chaxun": EVERYONE,
+    "/tasks": CASEWORKER_ROLES,
+    "/cases": CASEWORKER_ROLES | {Role.AUDITOR, Role.ADMIN},
+    "/intake/new": {Role.GRID_WORKER, Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER},
+    "/supervision": {Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER},
+    "/admin": {Role.ADMIN},
+}
+"""Who may open each main page, written by hand from the issue and domain.md."""
+
+MATTER = {
+    "channel": "窗口",
+    "dispute_type": "02",
+    "summary": "两户因院墙漏水发生争执",
+    "region_code": GRID,
+    "risk_colour": "黄",
+    "parties": [{"role": "申请人", "name": "张三", "phone": "13812345678"}],
+}
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """Real objects in every user's scope, to put in URLs."""
+
+    case_id: int
+    case_code: str
+    instance_id: int
+    task_id: str
+    supervision_id: int
+    user_id: int
+
+
+URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
+    "tasks.show": lambda s: {"task_id": s.task_id},
+    "tasks.claim": lambda s: {"task_id": s.task_id},
+    "tasks.unclaim": lambda s: {"task_id": s.task_id},
+    "cases.show": lambda s: {"case_id": s.case_id},
+    "cases.reveal": lambda s: {"case_id": s.case_id},
+    "cases.diagram": lambda s: {"case_id": s.case_id},
+    "cases.document": lambda s: {"case_id": s.case_id, "record_id": s.supervision_id},
+    "supervision.chase": lambda s: {"case_id": s.case_id},
+    "admin.remove_day": lambda s: {"day": "2026-05-06"},
+    "admin.reference": lambda s: {"kind": "region"},
+    "admin.new_reference": lambda s: {"kind": "region"},
+    "admin.edit_reference": lambda s: {"kind": "region", "code": COUNTY},
+    "admin.edit_rule": lambda s: {"key": "ladder.grid"},
+    "admin.edit_user": lambda s: {"user_id": s.user_id},
+    "admin.user_password": lambda s: {"user_id": s.user_id},
+    "api.matter_status": lambda s: {"external_id": "no-such-push"},
+}
+"""URL parameters for each route that has some, by endpoint."""
+
+TASK_LANE = {Role.TOWNSHIP_CENTER}
+OBJECT_ROLES: dict[str, set[Role]] = {
+    "tasks.show": TASK_LANE,
+}
+"""Routes that also ask whether the seeded object is the user's: the seeded task (分流研判)
+is offered to its lane only, so the other roles the route admits are refused it (403)."""
+
+
+@pytest.fixture
+def seeded(app, web_engine, clock) -> Seeded:
+    clerk = Actor.of("window.clerk", [Role.TOWNSHIP_CENTER])
+    received = receive_case(web_engine, MATTER, actor=clerk)
+    with web_engine.session_factory() as session:
+        task_id = session.scalar(
+            select(TaskRecord.id).where(
+                TaskRecord.instance_id == received.instance_id,
+                TaskRecord.status == TaskStatus.READY,
+            )
+        )
+        record = SupervisionRecord(
+            case_id=received.case_id,
+            kind="督办提示单",
+            reason="逾期",
+            target="镇综治中心",
+            issued_at=clock.now(),
+            issued_by="system",
+        )
+        session.add(record)
+        session.commit()
+        supervision_id = record.id
+    assert task_id is not None, "the new case should wait at a ready task"
+    with app.app_context():
+        user_id = _add_user("someone.else", None)
+        db.session.commit()
+    return Seeded(
+        received.case_id, received.code, received.instance_id, task_id, supervision_id, user_id
+    )
+
+
+@pytest.fixture
+def principals(app) -> dict[Principal, int | None]:
+    """One user per role, region = the county (so scope hides nothing), by role."""
+    with app.app_context():
+        ids = {role: _add_user(f"only.{role.name.lower()}", role) for role in Role}
+        db.session.commit()
+    return {None: None, **ids}
+
+
+_HASH = generate_password_hash("unused-password")
+
+
+def _add_user(username: str, role: Role | None) -> int:
+    user = User(username=username, display_name=username, password_hash=_HASH, active=True)
+    user.role_rows = [UserRole(role=role.value)] if role else []
+    user.region_code = COUNTY
+    db.session.add(user)
+    db.session.flush()
+    return user.id
+
+
+def test_the_main_pages_admit_the_roles_written_here(app):
+    adapter = app.url_map.bind("localhost")
+    wrong = []
+    with app.test_request_context():
+        for path, expected in MAIN_PAGES.items():
+            route = _route(adapter, path)
+            if route is None:
+                wrong.append(f"{path}: no GET route")
+                continue
+            endpoint = route[0]
+            stated = _readable(route_rule(endpoint))
+            if stated != expected:
+                wrong.append(f"{path} ({endpoint}): states {stated}, expected {expected}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_every_route_answers_every_role_as_its_rule_states(app, seeded, principals):
+    rules = _rules(app)
+    unfilled = [
+        f"{rule.rule} ({rule.endpoint})"
+        for rule in rules
+        if rule.arguments and rule.endpoint not in URL_PARAMS
+    ]
+    assert unfilled == [], "add these routes' URL parameters to URL_PARAMS: " + ", ".join(unfilled)
+    stale = sorted(set(URL_PARAMS) - {rule.endpoint for rule in rules})
+    assert stale == [], f"URL_PARAMS names routes that no longer exist: {stale}"
+
+    wrong = [
+        problem
+        for method, rule in _requests(rules)
+        for principal, user_id in principals.items()
+        for problem in _check(app, method, rule, seeded, principal, user_id)
+    ]
+    assert wrong == [], f"{len(wrong)} answers differ from the stated rules:\n" + "\n".join(wrong)
+
+
+def test_the_main_pages_open_for_their_roles_and_refuse_the_others(app, seeded, principals):
+    adapter = app.url_map.bind("localhost")
+    wrong = []
+    for path, expected in MAIN_PAGES.items():
+        route = _route(adapter, path)
+        assert route is not None, f"{path}: no GET route"
+        for principal, user_id in principals.items():
+            if principal is None or expected in (EVERYONE, ANY_LOGIN):
+                continue
+            try:
+                status = _request(app, "GET", route[1], user_id).status_code
+            except Exception as error:  # the test app propagates a view's exception
+                status = repr(error)
+            want = 200 if principal in expected else 403
+            if status != want:
+                wrong.append(f"GET {path} as {principal}: {status}, expected {want}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def _route(adapter: MapAdapter, path: str) -> tuple[str, str] | None:
+    """The endpoint serving ``path`` and its own path (``/tasks`` is ``/tasks/``), or ``None``."""
+    try:
+        return adapter.match(path, method="GET")[0], path
+    except RequestRedirect as redirect:
+        return _route(adapter, urlsplit(redirect.new_url).path)
+    except HTTPException:
+        return None
+
+
+def _rules(app: Flask) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def _requests(rules: list[Rule]) -> list[tuple[str, Rule]]:
+    """Each route's GET and POST (with empty data); every GET first, so no POST can change
+    what a GET sees."""
+    pairs = [
+        (method, rule) for rule in rules for method in ("GET", "POST") if method in rule.methods
+    ]
+    return sorted(pairs, key=lambda pair: (pair[0] != "GET", pair[1].rule))
+
+
+def _check(
+    app: Flask, method: str, rule: Rule, seeded: Seeded, principal: Principal, user_id: int | None
+) -> Iterator[str]:
+    with app.test_request_context():
+        url = url_for(rule.endpoint, **URL_PARAMS.get(rule.endpoint, lambda _: {})(seeded))
+        stated = route_rule(rule.endpoint)
+    who = principal or "anonymous"
+    try:
+        response = _request(app, method, url, user_id)
+    except Exception as error:  # the test app propagates a view's exception: report it
+        yield f"{method} {url} ({rule.endpoint}) as {who}: raised {error!r}"
+        return
+    object_roles = OBJECT_ROLES.get(rule.endpoint, set(Role))
+    problem = _verdict(stated, principal, response, object_roles)
+    if problem:
+        yield f"{method} {url} ({rule.endpoint}) as {who}: {response.status_code}, {problem}"
+
+
+def _verdict(
+    stated: Any, principal: Principal, response: TestResponse, object_roles: set[Role] | Any
+) -> str | None:
+    status = response.status_code
+    if status >= 500:
+        return "server error"
+    if stated == TOKEN:
+        return None if status == 401 else "expected 401 (a token route, no token sent)"
+    to_login = status in (301, 302, 303) and urlsplit(response.location).path == "/login"
+    if stated == PUBLIC:
+        return "a public route refused" if status in (401, 403) or to_login else None
+    if principal is None:
+        return None if to_login else "expected a redirect to the login page"
+    if stated == LOGIN or (principal in stated and principal in object_roles):
+        return "refused a role the route admits" if status == 403 else None
+    return None if status == 403 else "expected 403 for a role the route does not admit"
+
+
+def _request(app: Flask, method: str, url: str, user_id: int | None) -> TestResponse:
+    client = app.test_client()
+    if user_id is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+    with app.app_context():
+        limiter.reset()
+    return client.open(url, method=method, data={})
+
+
+def _readable(stated: Any) -> set[Role] | str:
+    if stated == PUBLIC:
+        return EVERYONE
+    if stated == LOGIN:
+        return ANY_LOGIN
+    if isinstance(stated, frozenset):
+        return {Role(role) for role in stated}
+    return repr(stated)
