@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +105,10 @@ class Instance(db.Model):
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
 
 
+_READY = "status = 'ready'"
+_READY_OPEN = "status = 'ready' AND assignee IS NULL"
+
+
 class TaskRecord(db.Model):
     """Projection of one human task; work lists read only this table."""
 
@@ -111,6 +116,24 @@ class TaskRecord(db.Model):
     __table_args__ = (
         Index("ix_task_status_role", "status", "candidate_role"),
         Index("ix_task_status_assignee", "status", "assignee"),
+        # Work lists: ready tasks open to a role, and ready tasks claimed by a user, each in
+        # deadline order; partial, so they hold only the ready rows (migration 0005).
+        Index(
+            "ix_task_ready_open",
+            "candidate_role",
+            "due_at",
+            "instance_id",
+            postgresql_where=text(_READY_OPEN),
+            sqlite_where=text(_READY_OPEN),
+        ),
+        Index(
+            "ix_task_ready_assignee",
+            "assignee",
+            "due_at",
+            "instance_id",
+            postgresql_where=text(_READY),
+            sqlite_where=text(_READY),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID

@@ -47,6 +47,7 @@ class Case(db.Model):
         Index("ix_dispute_case_status_due", "status", "due_at"),
         Index("ix_dispute_case_received", "received_at"),
         Index("ix_dispute_case_region", "region_code"),
+        Index("ix_dispute_case_region_instance", "region_code", "instance_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -104,6 +105,7 @@ class Party(db.Model):
     __table_args__ = (
         Index("ix_party_phone", "phone"),
         Index("ix_party_id_number", "id_number"),
+        Index("ix_party_name", "name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
