@@ -16,7 +16,7 @@ from processes.deadlines import local
 from ..due import DueInfo, due_info
 from ..engine_binding import current_engine
 from ..scope import region_scope
-from .service import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
+from .filters import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
 
 RISK_CHOICES = ("红", "橙", "黄", "绿")
 Q_MAX = 60

@@ -20,7 +20,7 @@ from processes.models import Case, DisputeType, Summons
 from processes.roles import Role
 
 from ..accounts.models import User
-from .service import Viewer
+from .filters import Viewer
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,10 @@ from .context import (
     local_time,
     parse_filters,
 )
+from .filters import Viewer
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+MAX_PAGE = 100_000
 
 
 @bp.get("/")
@@ -35,7 +37,8 @@ def index():
         viewer=current_viewer(),
         filters=filters,
         clock=current_clock(),
-        page=int(number) if number.isdigit() else 1,
+        page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
+        per_page=service.PER_PAGE,
     )
     return render_template(
         "tasks/index.html",
@@ -105,17 +108,19 @@ def _refuse(task: TaskView):
     abort(403)
 
 
-def _finished(task: TaskView, viewer: service.Viewer):
+def _finished(task: TaskView, viewer: Viewer):
     if not detail.may_see_outcome(viewer, task):
         abort(403)
-    message = _finished_message(task)
+    message = _finished_message(task, viewer)
     if request.method == "POST":
         flash(f"{message}本次提交未保存。", "error")
         return redirect(url_for("tasks.index"))
     return render_template("tasks/finished.html", task=task, message=message)
 
 
-def _finished_message(task: TaskView) -> str:
+def _finished_message(task: TaskView, viewer: Viewer) -> str:
+    if task.status == TaskStatus.COMPLETED and task.completed_by == viewer.username:
+        return f"您已于 {local_time(task.completed_at)} 提交过任务「{task.name}」。"
     if task.status == TaskStatus.COMPLETED:
         who = detail.display_name(db.session, task.completed_by)
         return f"任务「{task.name}」已由 {who} 于 {local_time(task.completed_at)} 完成。"

@@ -1,0 +1,493 @@
+"""Benchmark 我的待办 (the work list) on a large seeded database.
+
+Run from the project root::
+
+    python bench/worklist.py [--cases 100000] [--runs 20] [--database-url URL] [--explain]
+
+Seeds ``--cases`` cases (default 100,000) straight into the projection tables, in bulk and
+without the engine: regions (a county, 20 townships, 200 villages, 400 grids), one fake
+deployed version and definition, one instance per case, two parties per case, three
+completed tasks and one ready task per case spread over the diagrams' lanes (some claimed,
+most with a deadline from ten days ago to twenty days ahead). Then times
+``webapp.tasks.service.work_list`` (the query, the capped count and the page's parties,
+type names and claimers) for a township user, a county user and a county user holding
+every lane (the worst case), and the whole ``GET /tasks/`` page for the first two.
+
+Without ``--database-url`` it runs on a temporary SQLite file. With a PostgreSQL URL it
+creates its own database ``zongzhi_bench_<random>`` on that server and drops it at exit.
+Figures are milliseconds, median / p95 over ``--runs`` runs after one warm-up run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import math
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Run as a script, this file's folder would come first on sys.path; use the project root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy.engine import URL, Connection, make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from engine import ManualClock  # noqa: E402
+from engine.db import db  # noqa: E402
+from engine.models import Instance, ProcessDefinition, ProcessVersion, TaskRecord  # noqa: E402
+from processes.calendar import load_calendar  # noqa: E402
+from processes.models import Case, Party, Region  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.accounts.service import create_user  # noqa: E402
+from webapp.engine_binding import EXTENSION_KEY  # noqa: E402
+from webapp.scope import descendants  # noqa: E402
+from webapp.tasks import query, service  # noqa: E402
+from webapp.tasks.service import Clock, DueFilter, Filters, SortKey, Viewer  # noqa: E402
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
+COUNTY = "990000"
+TOWNSHIPS, VILLAGES_PER_TOWNSHIP, GRIDS_PER_VILLAGE = 20, 10, 2
+BATCH = 10_000
+COMPLETED_PER_CASE = 3
+PASSWORD = "bench-pass-1"
+LANES = [  # lane, share of ready tasks, task name
+    ("网格员", 30, "网格员化解"),
+    ("村调委会", 20, "村调委会调解"),
+    ("镇综治中心", 25, "分流研判"),
+    ("县综治中心", 10, "吹哨派单（四定）"),
+    ("部门", 8, "部门报到"),
+    ("调解员", 5, "调解"),
+    ("督办员", 2, "督办催办"),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红娥玲芬燕鹏辉"
+
+
+def townships() -> list[str]:
+    return [f"{COUNTY}{t:03d}" for t in range(1, TOWNSHIPS + 1)]
+
+
+def grids() -> list[str]:
+    return [
+        f"{town}{v:03d}{g:02d}"
+        for town in townships()
+        for v in range(1, VILLAGES_PER_TOWNSHIP + 1)
+        for g in range(1, GRIDS_PER_VILLAGE + 1)
+    ]
+
+
+# -- seeding --------------------------------------------------------------------------------
+
+
+def seed_regions(connection: Connection) -> None:
+    rows = [dict(code=COUNTY, name="基准县", level="县", parent_code=None, active=True)]
+    for t, town in enumerate(townships(), 1):
+        rows.append(dict(code=town, name=f"第{t}镇", level="镇", parent_code=COUNTY, active=True))
+        for v in range(1, VILLAGES_PER_TOWNSHIP + 1):
+            village = f"{town}{v:03d}"
+            rows.append(dict(code=village, name=f"第{v}村", level="村", parent_code=town))
+            rows.extend(
+                dict(code=f"{village}{g:02d}", name=f"第{g}网格", level="网格", parent_code=village)
+                for g in range(1, GRIDS_PER_VILLAGE + 1)
+            )
+    connection.execute(insert(Region), [{"active": True, **row} for row in rows])
+
+
+def seed_version(connection: Connection) -> None:
+    connection.execute(
+        insert(ProcessVersion),
+        [dict(id=1, content_hash="bench", deployed_at=NOW, deployed_by="bench", note="")],
+    )
+    connection.execute(
+        insert(ProcessDefinition),
+        [dict(id=1, version_id=1, process_id="case_main", name="受理分流", spec_json="{}")],
+    )
+
+
+@dataclass
+class Seeder:
+    """Rows for case ``i`` (1-based): its instance, case, parties and tasks."""
+
+    rng: random.Random
+    grid_codes: list[str]
+    users: list[str]
+
+    def instance(self, i: int, at: datetime) -> dict:
+        return dict(
+            id=i,
+            definition_id=1,
+            process_id="case_main",
+            version_id=1,
+            status="running",
+            state="{}",
+            serializer_version="bench",
+            started_by="bench",
+            started_at=at,
+            updated_at=at,
+            row_version=1,
+        )
+
+    def case(self, i: int, at: datetime, due: datetime | None) -> dict:
+        rng = self.rng
+        grid = self.grid_codes[i % len(self.grid_codes)]
+        colour = rng.choices(["红", "黄", "绿"], weights=[5, 35, 60])[0]
+        return dict(
+            id=i,
+            code=f"{grid}-{at:%Y%m%d}-{i:06d}",
+            channel=rng.choice(["窗口", "12345", "网格上报", "线上"]),
+            dispute_type=f"{rng.randint(1, 15):02d}",
+            summary="两户因宅基地边界发生争执",
+            request="",
+            region_code=grid,
+            place="",
+            people_count=1,
+            collective=False,
+            risk_colour=colour,
+            status="办理中",
+            level=rng.choice(["网格员", "村调委会", "镇综治中心", "镇党委政府"]),
+            due_at=due,
+            overdue=due is not None and due < NOW,
+            instance_id=i,
+            received_at=at,
+            received_by="bench",
+        )
+
+    def parties(self, i: int) -> list[dict]:
+        return [
+            dict(case_id=i, role=role, name=self.name(), phone=phone(i, n), id_number=None)
+            for n, role in enumerate(("申请人", "被申请人"))
+        ]
+
+    def name(self) -> str:
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.randint(1, 2)))
+        return self.rng.choice(SURNAMES) + given
+
+    def tasks(self, i: int, at: datetime, due: datetime | None) -> list[dict]:
+        steps = range(COMPLETED_PER_CASE)
+        rows = [self.task(i, at + timedelta(hours=k), "completed") for k in steps]
+        ready = self.task(i, at + timedelta(hours=COMPLETED_PER_CASE), "ready")
+        ready["due_at"] = due
+        if self.rng.random() < 0.1:
+            ready["assignee"] = self.rng.choice(self.users)
+        return [*rows, ready]
+
+    def task(self, i: int, at: datetime, status: str) -> dict:
+        done = status == "completed"
+        lane, name = self.lane()
+        return dict(
+            id=str(uuid.UUID(int=self.rng.getrandbits(128), version=4)),
+            instance_id=i,
+            process_id="case_main",
+            spec_id="step",
+            name=name,
+            lane=lane,
+            candidate_role=lane,
+            assignee="bench" if done else None,
+            status=status,
+            form_key=None,
+            created_at=at,
+            due_at=None,
+            completed_at=at + timedelta(minutes=30) if done else None,
+            completed_by="bench" if done else None,
+        )
+
+    def lane(self) -> tuple[str, str]:
+        lane, _share, name = self.rng.choices(LANES, weights=[s for _l, s, _n in LANES])[0]
+        return lane, name
+
+    def due(self) -> datetime | None:
+        if self.rng.random() < 0.15:
+            return None
+        return NOW + timedelta(hours=self.rng.uniform(-240, 480))
+
+    def received(self) -> datetime:
+        return NOW - timedelta(minutes=self.rng.uniform(60, 180 * 24 * 60))
+
+
+def phone(i: int, n: int) -> str:
+    return f"1{3 + n}{i:09d}"
+
+
+def seed_cases(connection: Connection, count: int, users: list[str]) -> None:
+    seeder = Seeder(random.Random(20260302), grids(), users)
+    for start in range(1, count + 1, BATCH):
+        ids = range(start, min(start + BATCH, count + 1))
+        instances, cases, parties, tasks = [], [], [], []
+        for i in ids:
+            at, due = seeder.received(), seeder.due()
+            instances.append(seeder.instance(i, at))
+            cases.append(seeder.case(i, at, due))
+            parties.extend(seeder.parties(i))
+            tasks.extend(seeder.tasks(i, at, due))
+        for model, rows in ((Instance, instances), (Case, cases), (Party, parties)):
+            bulk_insert(connection, model, rows)
+        bulk_insert(connection, TaskRecord, tasks)
+
+
+def bulk_insert(connection: Connection, model, rows: list[dict]) -> None:
+    """``COPY`` on PostgreSQL (ten times faster than INSERT), executemany elsewhere."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(model), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {model.__tablename__} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def seed(app: Flask, count: int) -> float:
+    """Fill the database; returns the seconds it took."""
+    began = time.perf_counter()
+    users = ["bench.township", "bench.county", *(f"user{n}" for n in range(50))]
+    with app.app_context():
+        with db.engine.begin() as connection:
+            seed_regions(connection)
+            seed_version(connection)
+            seed_cases(connection, count, users)
+        for username, roles, region in USERS:
+            user = create_user(
+                db.session,
+                username=username,
+                display_name=username,
+                password=PASSWORD,
+                roles=sorted(roles),
+            )
+            user.region_code = region
+        db.session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    return time.perf_counter() - began
+
+
+FIRST_TOWNSHIP = f"{COUNTY}001"
+USERS = [
+    ("bench.township", {"镇综治中心"}, FIRST_TOWNSHIP),
+    ("bench.county", {"县综治中心"}, COUNTY),
+    ("bench.all", {lane for lane, _s, _n in LANES}, COUNTY),
+]
+USER_LABELS = {
+    "bench.township": "镇综治中心 @ 1 township",
+    "bench.county": "县综治中心 @ county",
+    "bench.all": "all lanes @ county (worst case)",
+}
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+
+def timed(run: Callable[[], object], runs: int) -> list[float]:
+    run()  # warm-up: caches, plans
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
+    high = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return f"{statistics.median(values):.1f} / {high:.1f}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    label: str
+    filters: Filters
+    page: int = 1
+
+
+def scenarios(session: Session, viewer: Viewer, clock: Clock) -> list[Scenario]:
+    """The list's typical requests for ``viewer``: a phone and a page that exist for them."""
+    first = service.work_list(session, viewer=viewer, filters=Filters(), clock=clock)
+    code = first.items[-1].case_code if first.items else "none"
+    case_id = first.items[-1].case_id if first.items else 0
+    deep = max(1, min(40, (first.total // service.PER_PAGE)))
+    return [
+        Scenario("first page (by due)", Filters()),
+        Scenario("red + overdue", Filters(risk="红", due=DueFilter.OVERDUE)),
+        Scenario("near-due, by risk", Filters(due=DueFilter.NEAR, sort=SortKey.RISK)),
+        Scenario("search party phone", Filters(q=phone(case_id, 0))),
+        Scenario("search case code part", Filters(q=code[-15:])),
+        Scenario("sort by received", Filters(sort=SortKey.RECEIVED)),
+        Scenario("deep page", Filters(), deep),
+    ]
+
+
+def measure_service(app: Flask, runs: int) -> tuple[list[str], dict[str, dict[str, str]]]:
+    results: dict[str, dict[str, str]] = {}
+    labels: list[str] = []
+    with app.app_context():
+        session = db.session
+        clock = Clock(NOW, service.near_until(NOW, load_calendar(session)))
+        for username, roles, region in USERS:
+            viewer = Viewer(username, frozenset(roles), descendants(session, region))
+            column = results.setdefault(USER_LABELS[username], {})
+            for scenario in scenarios(session, viewer, clock):
+                if scenario.label not in labels:
+                    labels.append(scenario.label)
+
+                def run(s=scenario, v=viewer):
+                    return service.work_list(
+                        session, viewer=v, filters=s.filters, clock=clock, page=s.page
+                    )
+
+                page = run()
+                shown = f"{page.total}{'+' if page.capped else ''}"
+                if scenario.page > 1:
+                    shown += f", page {scenario.page}"
+                column[scenario.label] = f"{summary(timed(run, runs))}  ({shown})"
+            count = timed(lambda v=viewer: service.count_offered(session, v), runs)
+            column["home count"] = summary(count)
+    return [*labels, "home count"], results
+
+
+def measure_pages(app: Flask, runs: int) -> dict[str, str]:
+    """The whole ``GET /tasks/`` (login, query, template) for the first two users."""
+    app.extensions[EXTENSION_KEY] = None
+    app.config["ZONGZHI_CLOCK"] = ManualClock(NOW)
+    found = {}
+    for username, _roles, _region in USERS[:2]:
+        client = app.test_client()
+        client.post("/login", data={"username": username, "password": PASSWORD})
+
+        def get(c=client):
+            response = c.get("/tasks/")
+            assert response.status_code == 200, response.status_code
+
+        found[USER_LABELS[username]] = summary(timed(get, runs))
+    return found
+
+
+def explain(app: Flask) -> str:
+    """PostgreSQL's plan of the county user's first page."""
+    with app.app_context():
+        session = db.session
+        if session.get_bind().dialect.name != "postgresql":
+            return "(EXPLAIN shown on PostgreSQL only)"
+        viewer = Viewer("bench.county", frozenset({"县综治中心"}), descendants(session, COUNTY))
+        clauses = query.where(viewer, Filters())
+        statement = query.rows(clauses).order_by(*query.order(SortKey.DUE)).limit(51)
+        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        rows = session.execute(text(f"EXPLAIN ANALYZE {compiled}")).scalars()
+        return "\n".join(rows)
+
+
+# -- databases and report --------------------------------------------------------------------
+
+
+def _admin(url: URL) -> psycopg.Connection:
+    return psycopg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
+        connect_timeout=5,
+    )
+
+
+@contextlib.contextmanager
+def database(base: str | None) -> Iterator[tuple[str, str]]:
+    """(URL, description) of a fresh database: a temporary SQLite file, or a new PostgreSQL
+    database on ``base``'s server, dropped at exit."""
+    if not base or base.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'worklist.db'}", "SQLite"
+        return
+    url = make_url(base)
+    name = f"zongzhi_bench_{secrets.token_hex(4)}"
+    with _admin(url) as admin:
+        version = admin.execute("SHOW server_version").fetchone()[0]
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL {version}"
+    finally:
+        with _admin(url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrated_app(url: str) -> Flask:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        logging.disable(logging.INFO)
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+    return app
+
+
+def _width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--database-url", default=None, help="SQLite (default) or PostgreSQL")
+    parser.add_argument("--explain", action="store_true", help="print the plan (PostgreSQL)")
+    args = parser.parse_args(argv)
+    with database(args.database_url) as (url, kind):
+        app = migrated_app(url)
+        seconds = seed(app, args.cases)
+        print(
+            f"{kind}: seeded {args.cases:,} cases ({args.cases * 4:,} task rows, "
+            f"{args.cases * 2:,} parties) in {seconds:.1f} s; {args.runs} runs each, "
+            "ms median / p95 (matching tasks)\n"
+        )
+        labels, results = measure_service(app, args.runs)
+        headers = ["work_list()", *results]
+        print(
+            table(headers, [[lb, *(col.get(lb, "-") for col in results.values())] for lb in labels])
+        )
+        pages = measure_pages(app, args.runs)
+        print("\nGET /tasks/ (whole page, first page):")
+        print(table(["user", "ms median / p95"], [[k, v] for k, v in pages.items()]))
+        if args.explain:
+            print("\n" + explain(app))
+        with app.app_context():
+            db.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The work list's SQL: ready tasks (engine ``task``) joined to their case
+(``dispute_case``, same instance), filtered, ordered, counted up to a cap.
+
+Tuned on PostgreSQL with 100,000 cases (``bench/worklist.py``): the partial indexes of
+migration 0005 serve "open to my roles" and "claimed by me"; the count adds the two up as
+a UNION ALL so each half reads its index alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from engine.enums import TaskStatus
+from engine.models import TaskRecord
+from processes.models import Case, Party, Summons
+from processes.roles import Role
+
+from ..scope import in_scope
+from .filters import Clock, DueFilter, Filters, SortKey, Viewer
+
+RISK_ORDER = {"红": 0, "橙": 1, "黄": 2, "绿": 3}
+READY = literal(TaskStatus.READY.value, literal_execute=True)
+"""Written into the SQL (not a parameter) so PostgreSQL matches the partial indexes."""
+
+
+def prefer_custom_plans(session: Session) -> None:
+    """psycopg prepares a statement run five times and PostgreSQL may then keep one generic
+    plan for it, blind to which roles and regions are asked: 10x slower here. Plan each
+    run for its own values, for the rest of this transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
+def joined() -> ColumnElement[bool]:
+    return Case.instance_id == TaskRecord.instance_id
+
+
+# -- WHERE -----------------------------------------------------------------------------------
+
+
+def offered_branches(viewer: Viewer, mine: bool) -> list[ColumnElement[bool]]:
+    """The disjoint ways a task is offered: claimed by the viewer, or open to their roles."""
+    claimed = TaskRecord.assignee == viewer.username
+    if mine:
+        return [claimed]
+    open_to_roles = and_(
+        TaskRecord.assignee.is_(None), TaskRecord.candidate_role.in_(sorted(viewer.roles))
+    )
+    return [claimed, open_to_roles]
+
+
+def department_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """A 部门 liaison sees the 部门 tasks of cases their department is part of: summoned
+    by a whistle, or named as the responsible unit; cases summoning no department at all
+    (e.g. 法律服务) stay open to every department."""
+    summons = select(Summons.id).where(Summons.case_id == Case.id)
+    ours = summons.where(Summons.department == viewer.department)
+    return or_(
+        TaskRecord.candidate_role != Role.DEPARTMENT,
+        TaskRecord.assignee == viewer.username,
+        ~exists(summons),
+        exists(ours),
+        Case.responsible_unit == viewer.department,
+    )
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """A part of the case code, or a party's full name or phone number (matched on the
+    stored value; lists show it masked)."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    by_code = select(Case.id).where(Case.code.like(f"%{escaped}%", escape="\\"))
+    by_phone = select(Party.case_id).where(Party.phone == q)
+    by_name = select(Party.case_id).where(Party.name == q)
+    return Case.id.in_(union(by_code, by_phone, by_name))
+
+
+def due_clause(due: DueFilter, clock: Clock | None) -> ColumnElement[bool]:
+    if clock is None:
+        raise ValueError("filtering by deadline needs a clock")
+    if due == DueFilter.OVERDUE:
+        return TaskRecord.due_at < clock.now
+    return and_(TaskRecord.due_at >= clock.now, TaskRecord.due_at < clock.near_until)
+
+
+def common_clauses(viewer: Viewer, filters: Filters, clock: Clock | None = None) -> list:
+    """Everything but how the task is offered: ready, in scope, the filters."""
+    clauses = [TaskRecord.status == READY, in_scope(Case.region_code, viewer.scope)]
+    if viewer.department:
+        clauses.append(department_clause(viewer))
+    if filters.q:
+        clauses.append(search_clause(filters.q))
+    if filters.risk:
+        clauses.append(Case.risk_colour == filters.risk)
+    if filters.due != DueFilter.ALL:
+        clauses.append(due_clause(filters.due, clock))
+    return clauses
+
+
+def where(viewer: Viewer, filters: Filters, clock: Clock | None = None) -> list:
+    branches = offered_branches(viewer, filters.mine)
+    return [*common_clauses(viewer, filters, clock), or_(*branches)]
+
+
+# -- SELECT ----------------------------------------------------------------------------------
+
+
+def _risk_rank():
+    return case(RISK_ORDER, value=Case.risk_colour, else_=len(RISK_ORDER))
+
+
+def order(sort: SortKey) -> list:
+    by_due = [TaskRecord.due_at.asc().nulls_last(), TaskRecord.created_at, TaskRecord.id]
+    if sort == SortKey.RECEIVED:
+        return [Case.received_at.desc().nulls_last(), TaskRecord.id]
+    if sort == SortKey.RISK:
+        return [_risk_rank(), *by_due]
+    return by_due
+
+
+def rows(clauses: Sequence) -> Select:
+    return (
+        select(
+            TaskRecord.id,
+            TaskRecord.name,
+            TaskRecord.due_at,
+            TaskRecord.assignee,
+            Case.id.label("case_id"),
+            Case.code,
+            Case.dispute_type,
+            Case.level,
+            Case.risk_colour,
+            Case.received_at,
+        )
+        .select_from(TaskRecord)
+        .outerjoin(Case, joined())
+        .where(*clauses)
+    )
+
+
+def capped_count(
+    session: Session, viewer: Viewer, filters: Filters, clock: Clock | None, cap: int
+) -> int:
+    """Matching tasks, counting no further than ``cap + 1``."""
+    common = common_clauses(viewer, filters, clock)
+    halves = [
+        select(literal(1).label("one"))
+        .select_from(TaskRecord)
+        .outerjoin(Case, joined())
+        .where(*common, branch)
+        for branch in offered_branches(viewer, filters.mine)
+    ]
+    matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
+    limited = select(matching.c.one).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(limited)) or 0
