@@ -14,7 +14,7 @@ from tests.processes.conftest import GRID
 from tests.web.conftest import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -43,13 +43,24 @@ def assert_fits_width(page: Page, name: str = "") -> None:
     assert width <= viewport, f"{name or page.url} is {width}px wide in a {viewport}px window"
 
 
+def follow(target: Locator) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded (checks
+    made right after a bare ``click()`` could still see the old page)."""
+    with target.page.expect_navigation():
+        target.click()
+
+
+def nav(page: Page, label: str) -> None:
+    """Open a section from the main menu."""
+    follow(page.get_by_role("navigation", name="主导航").get_by_role("link", name=label))
+
+
 def login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the real login form and wait for the page it leads to."""
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="登录", exact=True).click()
+    follow(page.get_by_role("button", name="登录", exact=True))
     assert "/login" not in page.url, f"login as {username} failed: still on {page.url}"
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.web.conftest import PASSWORD
 
-from .helpers import shot
+from .helpers import follow, shot
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_a_wrong_password_is_named_then_the_right_one_lets_in(page, add_user):
 
     page.get_by_label("用户名").fill("wang")
     page.get_by_label("密码").fill("not-the-password")
-    page.get_by_role("button", name="登录", exact=True).click()
+    follow(page.get_by_role("button", name="登录", exact=True))
 
     error = page.get_by_role("alert")
     assert error.inner_text() == "用户名或密码错误。"
@@ -33,8 +33,8 @@ def test_a_wrong_password_is_named_then_the_right_one_lets_in(page, add_user):
     shot(page, "02-login-wrong-password")
 
     page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    follow(page.get_by_role("button", name="登录", exact=True))
+    assert "/login" not in page.url
     assert page.get_by_role("heading", name="首页").is_visible()
     assert page.get_by_role("button", name="退出登录").is_visible()
 

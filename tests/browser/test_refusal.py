@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import login, receive, shot
+from .helpers import follow, login, nav, receive, shot
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_a_grid_worker_is_refused_the_admin_and_supervision_pages(page, guard, a
         assert page.get_by_text("您的角色或辖区不能查看或办理此项内容").is_visible()
         assert page.get_by_text("错误代码 403").is_visible()
     shot(page, "09-refused-403")
-    page.get_by_role("link", name="返回首页").click()
+    follow(page.get_by_role("link", name="返回首页"))
     assert page.get_by_role("heading", name="首页").is_visible()
 
 
@@ -38,14 +38,14 @@ def test_the_admin_reaches_the_admin_page_and_an_auditor_the_case_list(pages, ad
     admin = pages.open()
     login(admin, "guanli")
     assert "系统管理" in menu(admin) and "我的待办" not in menu(admin)
-    admin.get_by_role("navigation", name="主导航").get_by_role("link", name="系统管理").click()
+    nav(admin, "系统管理")
     assert admin.get_by_role("heading", level=1).inner_text().strip() != "无权访问"
     shot(admin, "10-admin")
 
     auditor = pages.open()
     login(auditor, "shenji")
     assert menu(auditor) == ["首页", "案件查询"]
-    auditor.get_by_role("navigation", name="主导航").get_by_role("link", name="案件查询").click()
+    nav(auditor, "案件查询")
     assert auditor.locator("tbody tr", has_text=received.code).count() == 1
     assert "张三" not in auditor.content(), "party names are masked in the list"
     shot(auditor, "11-case-list")

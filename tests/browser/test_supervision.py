@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import CST
 
-from .helpers import let_time_pass, login, receive_to_ladder, shot
+from .helpers import follow, let_time_pass, login, nav, receive_to_ladder, shot
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_an_overdue_case_shows_on_the_board_and_is_chased_by_phone(
     received = receive_to_ladder(web_engine)
     add_user("duban", "督办员")
     login(page, "duban")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="督办").click()
+    nav(page, "督办")
     assert page.locator("tr", has_text=received.code).count() == 0, "not late yet"
 
     let_time_pass(web_engine, clock, THU_12_9AM)
@@ -33,8 +33,7 @@ def test_an_overdue_case_shows_on_the_board_and_is_chased_by_phone(
     assert "未催办" in row.inner_text()
     shot(page, "17-supervision-overdue")
 
-    row.get_by_role("button", name=f"电话催办 {received.code}").click()
-    page.wait_for_load_state()
+    follow(row.get_by_role("button", name=f"电话催办 {received.code}"))
     row = page.locator("tbody tr", has_text=received.code)
     assert "未催办" not in row.inner_text()
     assert "共 1 次" in row.inner_text()
