@@ -91,29 +91,54 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[Task]:
     return [t for t in all_tasks(workflow) if t.state == TaskState.WAITING and is_timer(t)]
 
 
-def task_deadline(task: Task) -> datetime | None:
-    """A human task's due time, read off the timers on its boundary.
+WARNING_SUFFIXES = ("_warn", "_warning")
+"""A boundary timer whose id ends so is a near-due warning (e.g. ``grid_warn``), never a
+deadline; every other one-shot timer on a task's boundary is one."""
 
-    An interrupting timer is the deadline (the earliest, if several). Without one, the
-    latest non-interrupting one-shot timer is (an earlier one is a near-due warning).
-    Cycle timers are reminders (e.g. progress reports), never the deadline.
+
+def task_deadline(task: Task) -> datetime | None:
+    """A human task's due time: the earliest one-shot timer, interrupting or not, on its
+    boundary or on the boundary of any subprocess or call activity enclosing it.
+
+    A limit on the enclosing activity binds the task inside it (the ladder's seven days
+    bind its last level's task). Near-due warnings (ids ending ``_warn``/``_warning``)
+    and cycle timers (reminders such as progress reports) are never the deadline.
     """
+    found: list[datetime] = []
+    current: Task | None = task
+    while current is not None:
+        found += _boundary_deadlines(current)
+        current = _enclosing_task(current)
+    return min(found) if found else None
+
+
+def _boundary_deadlines(task: Task) -> list[datetime]:
+    """Due times of the one-shot, non-warning timers waiting on ``task``'s boundary."""
     parent = task.parent
     if parent is None:
-        return None
-    interrupting, other = [], []
+        return []
+    found = []
     for sibling in parent.children:
         if sibling is task or sibling.state != TaskState.WAITING or not is_timer(sibling):
             continue
-        if isinstance(sibling.task_spec.event_definition, CycleTimerEventDefinition):
+        spec = sibling.task_spec
+        if isinstance(spec.event_definition, CycleTimerEventDefinition):
+            continue
+        if spec.bpmn_id and spec.bpmn_id.endswith(WARNING_SUFFIXES):
             continue
         due = timer_due(sibling)
         if due is not None:
-            cancels = getattr(sibling.task_spec, "cancel_activity", False)
-            (interrupting if cancels else other).append(due)
-    if interrupting:
-        return min(interrupting)
-    return max(other) if other else None
+            found.append(due)
+    return found
+
+
+def _enclosing_task(task: Task) -> Task | None:
+    """The subprocess or call-activity task whose subworkflow ``task`` runs in."""
+    workflow = task.workflow
+    parent_id = getattr(workflow, "parent_task_id", None)
+    if parent_id is None:
+        return None
+    return workflow.top_workflow.get_task_from_id(parent_id)
 
 
 def human_task_fields(task: Task) -> dict[str, Any]:

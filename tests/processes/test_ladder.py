@@ -172,6 +172,7 @@ def test_lapsed_slices_hand_the_case_up_by_themselves_on_back_to_back_working_da
     assert s.case().due_at == end_of(3, 3)
     assert s.instance().data["ladder_due"] == iso(end_of(3, 11))
     grid_task = s.task(GRID, "grid")
+    assert grid_task.due_at == end_of(3, 3)  # the slice, not its warning 4 hours before
 
     lapse(s, at(3, 3, 19, 59, 59))  # 4 hours before the grid's due: warning only
     assert s.open_tasks() == {GRID: ["grid"]}
@@ -535,3 +536,11 @@ def test_an_incomplete_report_is_refused_and_the_level_keeps_the_case(ladder, cl
     assert s.task(GRID, "grid").id == task.id
     assert s.case().level == GRID
     assert s.events(["case_resolved"]) == []
+
+
+def test_the_last_level_task_is_due_when_the_seven_days_end_not_at_its_warning(ladder, clock):
+    s = start(ladder, clock)
+    lapse_to_leadership(s)
+    # 镇党委政府's own boundary has only its near-due warning; the seven-day limit sits on
+    # the enclosing 四级 subprocess and is what its work list must show.
+    assert s.task(LEADERSHIP, "leadership").due_at == s.case().due_at == end_of(3, 11)
