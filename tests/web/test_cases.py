@@ -15,6 +15,7 @@ from processes.intake import receive_case
 from processes.models import Region, SupervisionRecord
 from tests.conftest import CST
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
+from webapp.cases.qr import qr_svg
 
 CLERK = Actor.of("window.clerk", ["镇综治中心"])
 OTHER_TOWNSHIP = "620702102"
@@ -79,7 +80,8 @@ def test_case_page_shows_code_qr_and_masked_parties(web_engine, login_as):
     html = page_text(client.get(f"/cases/{case.case_id}"))
 
     assert case.code in html
-    assert re.search(r'<svg[^>]*class="case-qr"', html)
+    lookup = f"http://localhost/chaxun?code={case.code}"  # the citizen lookup, code filled in
+    assert str(qr_svg(lookup, title=f"案件编号 {case.code}")) in html
     assert "张**" in html and "138****5678" in html and "6207**********1234" in html
     assert "张**称邻居家院墙漏水，电话138****5678" in html  # the summary too
     assert "张三丰" not in html and "13812345678" not in html
@@ -159,6 +161,8 @@ def test_current_tasks_are_listed_with_lane(web_engine, login_as):
     html = page_text(client.get(f"/cases/{case.case_id}"))
     tasks = html[html.index('id="tasks-title"') : html.index('id="diagram-title"')]
     assert "村调委会化解" in tasks and "村调委会" in tasks and "待认领" in tasks
+    village = ready_task(web_engine, case.instance_id, "village")
+    assert f'href="/tasks/{village.id}"' in tasks
 
 
 def test_a_case_outside_the_region_is_not_found(web_engine, login_as, other_township):
@@ -242,3 +246,27 @@ def test_a_document_of_another_case_is_not_found(web_engine, login_as, clock):
 
     assert client.get(f"/cases/{case.case_id}/documents/{notice_id}").status_code == 200
     assert client.get(f"/cases/{other.case_id}/documents/{notice_id}").status_code == 404
+
+
+def test_an_assignment_sheet_from_a_dissatisfied_callback_is_printable(web_engine, login_as):
+    case = receive(web_engine)
+    assess(web_engine, case.instance_id, "简单诉求")
+    center = Actor.of("li", ["镇综治中心"])
+    on_spot = ready_task(web_engine, case.instance_id, "on_spot")
+    web_engine.complete(on_spot.id, {"on_spot_note": "当场协调疏通排水沟"}, actor=center)
+    call = ready_task(web_engine, case.instance_id, "call_back")
+    web_engine.complete(
+        call.id, {"evaluation": "不满意", "callback_note": "排水沟仍未疏通"}, actor=center
+    )
+    with web_engine.session_factory() as session:
+        [sheet] = session.scalars(
+            select(SupervisionRecord).where(SupervisionRecord.kind == "工作任务交办单")
+        ).all()
+    client = login_as("li", "镇综治中心", region=TOWNSHIP)
+
+    html = page_text(client.get(f"/cases/{case.case_id}/documents/{sheet.id}"))
+
+    assert "工作任务交办单" in html and f"综治交〔2026〕{sheet.id:04d}号" in html
+    assert "交办内容" in html and "回访不满意" in html and "测试li" in html
+    page = page_text(client.get(f"/cases/{case.case_id}"))
+    assert "第 1 次回访" in page and "不满意" in page  # the callback record, briefly
