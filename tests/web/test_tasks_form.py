@@ -68,12 +68,25 @@ def test_the_form_shows_its_fields_help_and_required_marks(assess, login_as):
     nature = field_block(page, "matter_nature")
     assert "事项性质" in nature and 'class="sf-required"' in nature and "（必填）" in nature
     assert nature.count('type="radio" name="matter_nature"') == 5
+    assert 'role="radiogroup" aria-required="true"' in nature
     assert "简单诉求可当场办结" in nature and 'aria-describedby="help-f-matter_nature"' in nature
     cross = field_block(page, "cross_department")
     assert 'value="true"' in cross and "<span>是</span>" in cross and "<span>否</span>" in cross
     reason = field_block(page, "risk_reason")
     assert "<textarea" in reason and 'maxlength="1000"' in reason and "sf-required" not in reason
     assert "novalidate" in page and 'name="csrf_token"' in page
+
+
+def test_the_task_page_claims_and_unclaims(assess, login_as, library):
+    _received, task = assess
+    client = login_as("li", CENTER, region=TOWNSHIP)
+    assert ">认领</button>" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+
+    response = client.post(f"/tasks/{task.id}/claim", data={"next": f"/tasks/{task.id}"})
+    assert response.headers["Location"] == f"/tasks/{task.id}"
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "已认领：分流研判" in page and "退回（取消认领）" in page
+    assert library.task(task.id).assignee == "li"
 
 
 def test_the_case_summary_and_instructions_stand_beside_the_form(assess, login_as):
