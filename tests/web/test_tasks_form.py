@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine import SYSTEM, Actor
+from engine import SYSTEM, Actor, StepFailed
 from engine.db import db
 from engine.models import HistoryEvent
 from processes.models import Case
@@ -199,6 +199,24 @@ def test_a_task_someone_else_completed_says_who_and_when(assess, login_as, app):
     assert "已由 测试wang（wang）" in late.get_data(as_text=True)
     assert "本次提交未保存" in late.get_data(as_text=True)
     assert completions(app, task.id) == 1
+
+
+def test_a_failing_step_keeps_the_input_and_says_nothing_was_saved(
+    assess, login_as, library, monkeypatch, app
+):
+    _received, task = assess
+
+    def fail(*_args, **_kwargs):
+        raise StepFailed("confirm_risk", "服务调用失败")
+
+    monkeypatch.setattr(library, "complete", fail)
+    client = login_as("li", CENTER, region=TOWNSHIP)
+    response = client.post(f"/tasks/{task.id}", data={**assess_data(), "risk_reason": "说明"})
+
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "提交未保存：流程执行出错（服务调用失败）" in page and ">说明</textarea>" in page
+    assert completions(app, task.id) == 0
 
 
 def test_a_role_the_task_is_not_offered_to_is_refused(assess, login_as, app):

@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from engine import ConflictError, FormInvalid, PermissionDenied, TaskStatus, TaskView
+from engine import (
+    ConflictError,
+    FormInvalid,
+    PermissionDenied,
+    StepFailed,
+    TaskStatus,
+    TaskView,
+)
 from engine.db import db
 from processes.models import Case
 
@@ -135,6 +142,9 @@ def _submit(task: TaskView, schema: dict):
         current_engine().complete(task.id, parsed.data, actor=current_actor())
     except FormInvalid as invalid:
         return _page(task, schema, request.form, invalid.errors), 422
+    except StepFailed as failed:
+        message = f"提交未保存：流程执行出错（{failed.message}），请稍后重试或联系流程管理员。"
+        return _page(task, schema, request.form, {"": [message]}), 500
     except ConflictError as conflict:
         flash(f"提交未保存：{conflict}", "error")
         return redirect(url_for("tasks.index"))
