@@ -105,20 +105,26 @@ def _choice(value: str, enum: type) -> str:
     return value if value in {member.value for member in enum} else ""
 
 
-def _matching_ids(session: Session, q: str) -> list[int]:
-    """Cases whose code contains ``q``, or with a party named ``q…`` or phoned at ``q`` (a
-    whole number, or its last four or more digits). Resolved first, so the count and the
-    page then read the case rows by key instead of scanning the search twice."""
+def _matching_ids(session: Session, q: str, scope: frozenset[str] | None) -> list[int]:
+    """Cases in ``scope`` whose code contains ``q``, or with a party named ``q…`` or phoned
+    at ``q`` (a whole number, or its last four or more digits). Resolved first, so the count
+    and the page then read the case rows by key instead of scanning the search twice."""
     ids: set[int] = set()
     if re.fullmatch(r"[0-9-]+", q):
-        by_code = select(Case.id).where(Case.code.contains(q, autoescape=True))
+        by_code = select(Case.id).where(
+            Case.code.contains(q, autoescape=True), in_scope(Case.region_code, scope)
+        )
         ids.update(session.scalars(by_code.limit(SEARCH_CAP)))
         whole = len(q) >= PHONE_DIGITS or not q.isdigit() or len(q) < 4
-        phone = Party.phone == q if whole else Party.phone.endswith(q, autoescape=True)
-        party = select(Party.case_id).where(phone)
+        match = Party.phone == q if whole else Party.phone.endswith(q, autoescape=True)
     else:
-        party = select(Party.case_id).where(Party.name.startswith(q, autoescape=True))
-    ids.update(session.scalars(party.limit(SEARCH_CAP)))
+        match = Party.name.startswith(q, autoescape=True)
+    by_party = (
+        select(Party.case_id)
+        .join(Case, Case.id == Party.case_id)
+        .where(match, in_scope(Case.region_code, scope))
+    )
+    ids.update(session.scalars(by_party.limit(SEARCH_CAP)))
     return sorted(ids)
 
 
@@ -136,7 +142,7 @@ def _conditions(
         late = and_(Case.due_at < now, Case.status.in_(OPEN_STATUSES))
         conditions.append(or_(Case.overdue.is_(True), late))
     if filters.q:
-        conditions.append(Case.id.in_(_matching_ids(session, filters.q)))
+        conditions.append(Case.id.in_(_matching_ids(session, filters.q, scope)))
     return conditions
 
 
