@@ -51,6 +51,13 @@ def joined() -> ColumnElement[bool]:
     return Case.instance_id == TaskRecord.instance_id
 
 
+def from_tasks(statement: Select) -> Select:
+    """``task`` joined to its case; an outer join, so an unrestricted user also sees tasks of
+    processes without a case (any region scope filters those out). PostgreSQL still starts
+    from either side; SQLite starts from ``task``, which suits broad (county) scopes."""
+    return statement.select_from(TaskRecord).outerjoin(Case, joined())
+
+
 # -- WHERE -----------------------------------------------------------------------------------
 
 
@@ -134,23 +141,19 @@ def order(sort: SortKey) -> list:
 
 
 def rows(clauses: Sequence) -> Select:
-    return (
-        select(
-            TaskRecord.id,
-            TaskRecord.name,
-            TaskRecord.due_at,
-            TaskRecord.assignee,
-            Case.id.label("case_id"),
-            Case.code,
-            Case.dispute_type,
-            Case.level,
-            Case.risk_colour,
-            Case.received_at,
-        )
-        .select_from(TaskRecord)
-        .outerjoin(Case, joined())
-        .where(*clauses)
+    columns = select(
+        TaskRecord.id,
+        TaskRecord.name,
+        TaskRecord.due_at,
+        TaskRecord.assignee,
+        Case.id.label("case_id"),
+        Case.code,
+        Case.dispute_type,
+        Case.level,
+        Case.risk_colour,
+        Case.received_at,
     )
+    return from_tasks(columns).where(*clauses)
 
 
 def capped_count(
@@ -158,12 +161,9 @@ def capped_count(
 ) -> int:
     """Matching tasks, counting no further than ``cap + 1``."""
     common = common_clauses(viewer, filters, clock)
+    one = select(literal(1).label("one"))
     halves = [
-        select(literal(1).label("one"))
-        .select_from(TaskRecord)
-        .outerjoin(Case, joined())
-        .where(*common, branch)
-        for branch in offered_branches(viewer, filters.mine)
+        from_tasks(one).where(*common, branch) for branch in offered_branches(viewer, filters.mine)
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
     limited = select(matching.c.one).limit(cap + 1).subquery()

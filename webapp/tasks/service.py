@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import TaskRecord
 from processes.masking import mask_name
-from processes.models import Case, DisputeType, Party
+from processes.models import DisputeType, Party
 
 from ..accounts.models import User
 from . import query
@@ -114,13 +114,8 @@ def work_list(
 def next_task(session: Session, *, viewer: Viewer, instance_id: int) -> str | None:
     """The id of a ready task of the same case the viewer may act on next, if any."""
     clauses = [*query.where(viewer, Filters()), TaskRecord.instance_id == instance_id]
-    statement = (
-        select(TaskRecord.id)
-        .select_from(TaskRecord)
-        .outerjoin(Case, query.joined())
-        .where(*clauses)
-        .order_by(*query.order(SortKey.DUE))
-    )
+    statement = query.from_tasks(select(TaskRecord.id)).where(*clauses)
+    statement = statement.order_by(*query.order(SortKey.DUE))
     return session.scalar(statement.limit(1))
 
 
