@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
@@ -54,28 +56,30 @@ def _event_type(change: projection.Change) -> str | None:
     return None
 
 
-def _record_changes(
-    uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now
-) -> None:
+def _change_events(
+    row: Instance, outcome: StepOutcome, actor: Actor, now
+) -> list[tuple[float, PendingEvent]]:
+    """The step's task events, each with the moment its task changed state."""
+    found = []
     for change in outcome.changes:
         event_type = _event_type(change)
         if event_type is None:
             continue
         spec = change.task.task_spec
         data = projection.data_delta(change.task) if event_type == EventType.TASK_COMPLETED else {}
-        uow.record(
-            event_for(
-                row,
-                event_type,
-                actor,
-                at=now,
-                task_id=str(change.task.id),
-                spec_id=spec.bpmn_id,
-                spec_name=spec.bpmn_name,
-                lane=spec.lane,
-                data=json_safe(data),
-            )
+        event = event_for(
+            row,
+            event_type,
+            actor,
+            at=now,
+            task_id=str(change.task.id),
+            spec_id=spec.bpmn_id,
+            spec_name=spec.bpmn_name,
+            lane=spec.lane,
+            data=json_safe(data),
         )
+        found.append((change.task.last_state_change, event))
+    return found
 
 
 def _project_tasks(
@@ -146,9 +150,11 @@ def run_step(
     Operators and helpers the step runs see it through ``engine.context.current_step``.
     """
     now = engine.clock.now()
+    domain_events: list[tuple[float, PendingEvent]] = []
 
     def record_domain_event(event_type: str, data) -> None:
-        uow.record(event_for(row, event_type, actor, at=now, data=json_safe(dict(data))))
+        event = event_for(row, event_type, actor, at=now, data=json_safe(dict(data)))
+        domain_events.append((time.time(), event))
 
     context = StepContext(
         session=uow.session,
@@ -161,7 +167,12 @@ def run_step(
     )
     with in_step(context):
         outcome = advance(workflow, action, clock=engine.clock)
-    _record_changes(uow, row, outcome, actor, now)
+    # History tells the step in the order it happened: the completed task first, then
+    # what the service tasks after it recorded, then the next task becoming ready.
+    # SpiffWorkflow stamps each state change with time.time(); so are domain events.
+    merged = sorted(_change_events(row, outcome, actor, now) + domain_events, key=itemgetter(0))
+    for _, event in merged:
+        uow.record(event)
     _project_tasks(uow.session, row, outcome, actor, now)
     _cancel_vanished(uow, row, outcome, actor, now)
     _replace_timers(uow.session, row, outcome)

@@ -267,3 +267,16 @@ def test_a_returned_hand_off_ends_without_callback(library, clock):
     )
     assert s.case().status == "已退回"
     assert s.instance().status == InstanceStatus.COMPLETED
+
+
+def test_history_tells_a_step_in_the_order_it_happened(library, clock):
+    s = Scenario(library, clock, "case_main")
+    assess(s, "一般纠纷", colour="红", risk_reason="当事人扬言报复")
+    s.complete(CENTER, "assign_leader", {"case_leader": "王某某（副镇长）"})
+    # One step: the person's task completes, then the service task after it records the
+    # leader, then the next people's task becomes ready.
+    events = [(e.event_type, e.spec_id) for e in s.events()]
+    done = events.index(("task_completed", "assign_leader"))
+    after = [e for e in events[done + 1 :] if e[0] != "task_completed"]
+    assert after[0] == ("case_leader_set", None)
+    assert after[1][0] == "task_ready"
