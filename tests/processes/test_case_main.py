@@ -273,10 +273,10 @@ def test_history_tells_a_step_in_the_order_it_happened(library, clock):
     s = Scenario(library, clock, "case_main")
     assess(s, "一般纠纷", colour="红", risk_reason="当事人扬言报复")
     s.complete(CENTER, "assign_leader", {"case_leader": "王某某（副镇长）"})
-    # One step: the person's task completes, then the service task after it records the
-    # leader, then the next people's task becomes ready.
+    # One step: the person's task completes, then the service tasks after it record the
+    # leader and the route, then the next people's task becomes ready.
     events = [(e.event_type, e.spec_id) for e in s.events()]
     done = events.index(("task_completed", "assign_leader"))
-    after = [e for e in events[done + 1 :] if e[0] != "task_completed"]
-    assert after[0] == ("case_leader_set", None)
-    assert after[1][0] == "task_ready"
+    after = [kind for kind, _ in events[done + 1 :] if kind != "task_completed"]
+    assert after[:2] == ["case_leader_set", "case_routed"]
+    assert after[-1] == "task_ready"
