@@ -7,6 +7,8 @@
 | ``ZONGZHI_TIMER_POLL_SECONDS`` | how often the scheduler looks for due timers | 30 |
 | ``ZONGZHI_LOG_LEVEL`` | ``DEBUG`` / ``INFO`` / ``WARNING`` / ``ERROR`` | ``INFO`` |
 | ``ZONGZHI_RATELIMIT_STORAGE_URL`` | where public-page rate-limit counters live | ``memory://`` |
+| ``ZONGZHI_LOOKUP_RATE_LIMIT`` | citizen lookups per address | ``10 per minute;100 per day`` |
+| ``ZONGZHI_LOOKUP_CODE_LIMIT`` | failed citizen lookups per case code | ``20 per day`` |
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": CSRF_TIME_LIMIT_SECONDS,
     }
+    for key in ("ZONGZHI_LOOKUP_RATE_LIMIT", "ZONGZHI_LOOKUP_CODE_LIMIT"):
+        if env.get(key):
+            cfg[key] = env[key]
     cfg.update(overrides or {})
     instance = Path(instance_path)
     if not cfg["SQLALCHEMY_DATABASE_URI"]:
