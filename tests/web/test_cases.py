@@ -137,8 +137,8 @@ def test_timeline_lists_events_in_order_with_who_and_form_titles(web_engine, log
         "流程启动",
         "登记赋码",
         "生成待办「分流研判」",
-        "确定分流去向",
         "完成任务「分流研判」",
+        "确定分流去向",
         "生成待办「村调委会化解」",
     ]
     positions = [timeline.index(step) for step in steps]

@@ -58,7 +58,8 @@ def test_environment_settings(tmp_path, monkeypatch):
     assert cfg["SECRET_KEY"] == "from-env"
     assert cfg["ZONGZHI_TIMER_POLL_SECONDS"] == 5
     assert cfg["ZONGZHI_LOG_LEVEL"] == "DEBUG"
-    assert "connect_args" not in cfg["SQLALCHEMY_ENGINE_OPTIONS"]
+    # every query planned for its own parameters (no generic plan for a user's region)
+    assert cfg["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"prepare_threshold": None}
     assert not (tmp_path / "inst").exists()
 
 
