@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .enums import CaseStatus
-from .masking import mask_id_number, mask_name, mask_phone
+from .masking import MaskedParty, mask_id_number, mask_phone, masked_party
 from .models import Case, DisputeType, Party
 
 TERMINAL_STATUSES = frozenset(
@@ -26,13 +26,6 @@ TERMINAL_STATUSES = frozenset(
 )
 """A case in one of these states is finished: a new matter of the same party is new."""
 MAX_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class MaskedParty:
-    role: str
-    name: str
-    phone: str
 
 
 @dataclass(frozen=True)
@@ -114,8 +107,6 @@ def _open_case(
         dispute_type=names.get(case.dispute_type, case.dispute_type),
         status=case.status,
         received_at=case.received_at,
-        parties=tuple(
-            MaskedParty(p.role, mask_name(p.name), mask_phone(p.phone)) for p in case.parties
-        ),
+        parties=tuple(masked_party(p) for p in case.parties),
         matched_on=tuple(dict.fromkeys(matched)),
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Protocol
+
 
 def mask_name(name: str | None) -> str:
     """张三丰 → 张**; a single character stays as it is."""
@@ -26,3 +29,22 @@ def mask_id_number(id_number: str | None) -> str:
     if len(id_number) <= 8:
         return "*" * len(id_number)
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+class _PartyLike(Protocol):
+    role: str
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class MaskedParty:
+    """A party as lists show it: role, masked name, masked phone."""
+
+    role: str
+    name: str
+    phone: str
+
+
+def masked_party(party: _PartyLike) -> MaskedParty:
+    return MaskedParty(party.role, mask_name(party.name), mask_phone(party.phone))

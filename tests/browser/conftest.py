@@ -21,9 +21,8 @@ from werkzeug.serving import make_server
 
 from engine.db import db
 from tests.processes.conftest import COUNTY
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import add_test_user
 from tests.web.conftest import web_engine as web_engine  # the fixture, re-exported
-from webapp.accounts.service import create_user
 from webapp.limits import limiter
 
 from .helpers import DESKTOP, PHONE, shot
@@ -100,18 +99,7 @@ def add_user(app) -> Callable[..., str]:
     """``add_user("li", "镇综治中心", region=COUNTY)``: a user who can log in with ``PASSWORD``."""
 
     def add(username: str, *roles: str, region: str | None = COUNTY, department=None) -> str:
-        with app.app_context():
-            user = create_user(
-                db.session,
-                username=username,
-                display_name=f"测试{username}",
-                password=PASSWORD,
-                roles=list(roles),
-            )
-            user.region_code = region
-            user.department_code = department
-            db.session.commit()
-        return username
+        return add_test_user(app, username, *roles, region=region, department=department)
 
     return add
 

@@ -105,19 +105,26 @@ def login_as(app, client):
     """``login_as("li", "镇综治中心", region="620702101")``: create the user, log the client in."""
 
     def login(username: str, *roles: str, region: str | None = None, department: str | None = None):
-        with app.app_context():
-            user = create_user(
-                db.session,
-                username=username,
-                display_name=f"测试{username}",
-                password=PASSWORD,
-                roles=list(roles),
-            )
-            user.region_code = region
-            user.department_code = department
-            db.session.commit()
+        add_test_user(app, username, *roles, region=region, department=department)
         response = client.post("/login", data={"username": username, "password": PASSWORD})
         assert response.status_code == 302, "login failed"
         return client
 
     return login
+
+
+def add_test_user(
+    app: Flask, username: str, *roles: str, region: str | None, department: str | None = None
+) -> str:
+    """A user ``测试<username>`` with ``roles`` and a scope who can log in with ``PASSWORD``."""
+    with app.app_context():
+        user = create_user(
+            db.session,
+            username=username,
+            display_name=f"测试{username}",
+            password=PASSWORD,
+            roles=list(roles),
+        )
+        user.region_code, user.department_code = region, department
+        db.session.commit()
+    return username

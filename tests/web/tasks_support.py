@@ -11,13 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from engine import Actor, Engine, TaskStatus, TaskView
-from engine.db import db
 from engine.models import TaskRecord
 from processes.intake import Received, receive_case
 from processes.models import Case, Region
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
-from tests.web.conftest import PASSWORD
-from webapp.accounts.service import create_user
+from tests.web.conftest import PASSWORD, add_test_user
 
 CENTER = "镇综治中心"
 COUNTY_CENTER = "县综治中心"
@@ -99,16 +97,7 @@ def client_for(
     app: Flask, username: str, *roles: str, region: str | None = None, department: str | None = None
 ) -> FlaskClient:
     """A second browser: its own client, logged in as a new user."""
-    with app.app_context():
-        user = create_user(
-            db.session,
-            username=username,
-            display_name=f"测试{username}",
-            password=PASSWORD,
-            roles=list(roles),
-        )
-        user.region_code, user.department_code = region, department
-        db.session.commit()
+    add_test_user(app, username, *roles, region=region, department=department)
     client = app.test_client()
     response = client.post("/login", data={"username": username, "password": PASSWORD})
     assert response.status_code == 302, "login failed"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import TaskView
 from processes.deadlines import local
-from processes.masking import mask_name, mask_phone
+from processes.masking import MaskedParty, masked_party
 from processes.models import Case, DisputeType, Summons
 from processes.roles import Role
 
@@ -30,19 +30,12 @@ _sandbox = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
 @dataclass(frozen=True)
-class PartyLine:
-    role: str
-    name: str
-    phone: str
-
-
-@dataclass(frozen=True)
 class CaseSummary:
     id: int
     code: str
     dispute_type: str
     summary: str
-    parties: list[PartyLine]
+    parties: list[MaskedParty]
     level: str
     risk_colour: str
     due_at: datetime | None
@@ -91,7 +84,7 @@ def summary_of(session: Session, case: Case) -> CaseSummary:
         code=case.code or "（未赋码）",
         dispute_type=kind.name if kind else case.dispute_type,
         summary=case.summary,
-        parties=[PartyLine(p.role, mask_name(p.name), mask_phone(p.phone)) for p in case.parties],
+        parties=[masked_party(p) for p in case.parties],
         level=case.level or "",
         risk_colour=case.risk_colour or "",
         due_at=case.due_at,
