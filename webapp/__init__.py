@@ -19,7 +19,9 @@ from . import (
     accounts,
     admin,
     api,
+    audit,
     cases,
+    designer,
     engine_binding,
     errors,
     health,
@@ -51,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
 
-    for area in (health, home, tasks, cases, intake, supervision, lookup, admin):
+    for area in (health, home, tasks, cases, intake, supervision, lookup, designer, audit, admin):
         app.register_blueprint(area.bp)
     api.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)

@@ -56,6 +56,11 @@ PERSONAL_DATA_ROLES = frozenset(
 """Roles whose work needs a party's full name, phone and ID number (to call, to visit,
 to draw up an agreement); they may reveal them on a case page, and each reveal is logged."""
 ADMIN_ROLES = frozenset({Role.ADMIN})
+DESIGN_ROLES = frozenset({Role.PROCESS_DESIGNER})
+"""Roles that edit, validate, try, deploy and migrate diagrams, decision tables and forms."""
+AUDIT_ROLES = frozenset({Role.AUDITOR})
+"""Roles that search and replay the execution history, verify its hash chain and export it;
+they read, never change (every write route refuses them)."""
 
 
 def roles_required(*roles: Role | Iterable[Role]) -> Callable:

@@ -83,6 +83,8 @@ class Seeded:
     task_id: str
     supervision_id: int
     user_id: int
+    version_id: int
+    """The deployed library's version (every process of the shipped library is in it)."""
 
 
 URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
@@ -140,7 +142,13 @@ def seeded(app, web_engine, clock) -> Seeded:
         user_id = _add_user("someone.else", None)
         db.session.commit()
     return Seeded(
-        received.case_id, received.code, received.instance_id, task_id, supervision_id, user_id
+        received.case_id,
+        received.code,
+        received.instance_id,
+        task_id,
+        supervision_id,
+        user_id,
+        web_engine.latest_version_id(),
     )
 
 

@@ -1,0 +1,9 @@
+"""审计: execution history search, per-case replay, hash-chain verification, exports.
+
+Auditors read, never change. Each page lives in its own module, registering its routes on
+``bp``; import it below.
+"""
+
+from .blueprint import bp
+
+__all__ = ["bp"]

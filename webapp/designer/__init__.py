@@ -1,0 +1,8 @@
+"""流程设计: the process library, the modeler, validation, deploy, diff, trial runs, migration.
+
+Each page lives in its own module, registering its routes on ``bp``; import it below.
+"""
+
+from .blueprint import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,5 @@
+"""The designer's blueprint; its routes are in the sibling modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("designer", __name__, url_prefix="/designer")
