@@ -5,6 +5,7 @@ values and errors re-exported here; only this package imports SpiffWorkflow.
 """
 
 from .api import Engine
+from .bundle import SourceFile
 from .clock import Clock, ManualClock, SystemClock
 from .context import NoStepInProgress, StepContext, current_step
 from .enums import EventType, InstanceStatus, TaskStatus
@@ -42,6 +43,7 @@ __all__ = [
     "OperatorRegistry",
     "PermissionDenied",
     "Problem",
+    "SourceFile",
     "StepContext",
     "StepFailed",
     "SystemClock",

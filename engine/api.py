@@ -6,7 +6,7 @@ history, commit. Callers see only ``views`` and ``errors``; SpiffWorkflow stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import deploy as deploying
-from . import history, instances, task_detail, timers, trail
+from . import history, instances, task_detail, timers, trail, validation
+from .bundle import SourceFile
 from .clock import Clock, SystemClock
+from .errors import Problem
 from .history import PendingEvent
 from .models import ProcessVersion
 from .operators import OperatorRegistry
@@ -35,8 +37,12 @@ class Engine:
         clock: Clock | None = None,
         operators: OperatorRegistry | None = None,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
+        lane_names: Container[str] | None = None,
     ):
         self.session_factory = session_factory
+        # The lane names a user task may sit in (the application's login roles); None
+        # accepts any lane. Checked when validating a diagram set.
+        self.lane_names = lane_names
         self.clock: Clock = clock or SystemClock()
         self.operators = operators or OperatorRegistry()
         # One sandboxed script engine, shared: it keeps no per-call state. Operators
@@ -64,8 +70,27 @@ class Engine:
         note: str = "",
         forms_dirs: Sequence[Path | str] = (),
     ) -> DeployResult:
-        """Validate and store a diagram set as a version; raises ``DeployRejected``."""
-        return deploying.deploy(self, paths, actor=actor, note=note, forms_dirs=forms_dirs)
+        """Validate and store the diagrams at ``paths`` (files or folders) and the forms
+        they reference (found in ``forms_dirs``) as a version; raises ``DeployRejected``.
+
+        The same path as ``deploy_set``: the files are collected, then deployed as a set.
+        """
+        return deploying.deploy_paths(self, paths, actor=actor, note=note, forms_dirs=forms_dirs)
+
+    def validate_set(self, files: Sequence[SourceFile]) -> list[Problem]:
+        """Every problem of an in-memory diagram set (diagrams plus the forms they use):
+        the full deploy checks and the lint rules. Never raises for bad content; only
+        problems of severity "error" would block a deploy."""
+        return validation.analyse(self, files).problems
+
+    def deploy_set(self, files: Sequence[SourceFile], *, actor: str, note: str) -> DeployResult:
+        """Validate ``files`` and store them as a version (or find it already deployed);
+        raises ``DeployRejected``. Forms no diagram uses are not stored."""
+        return deploying.deploy_set(self, files, actor=actor, note=note)
+
+    def version_files(self, version_id: int) -> list[SourceFile]:
+        """All files of a deployed version, forms included; raises ``NotFound``."""
+        return deploying.version_files(self, version_id)
 
     # -- instances --------------------------------------------------------------------
     def start(

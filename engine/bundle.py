@@ -1,4 +1,8 @@
-"""Collect a diagram set from disk: the .bpmn/.dmn files and the forms they reference."""
+"""Diagram sets: in-memory files, collected from disk or handed over by a browser.
+
+A set is its diagrams (.bpmn/.dmn) plus the forms their user tasks reference. The same
+files, byte for byte, give the same content hash, whichever way they arrived.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, UnsafeXml
+from .forms import FORM_PROPERTY
+from .xmlsafe import parse_xml
 
 DIAGRAM_KINDS = {".bpmn": "bpmn", ".dmn": "dmn"}
+FILE_KINDS = ("bpmn", "dmn", "form")
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of a diagram set; ``name`` is how diagrams and people refer to it."""
+    """One file of a diagram set; ``name`` is how diagrams and people refer to it
+    (a form's name is its key, e.g. ``plain_case/intake.schema.json``)."""
 
     name: str
     kind: str  # bpmn | dmn | form
@@ -47,6 +56,22 @@ def collect_diagrams(paths: Iterable[Path | str]) -> tuple[list[SourceFile], lis
     return list(files.values()), problems
 
 
+def referenced_form_keys(diagrams: Iterable[SourceFile]) -> list[str]:
+    """Form keys the BPMN files name (unparseable files are skipped: validation says why)."""
+    keys: set[str] = set()
+    for file in diagrams:
+        if file.kind != "bpmn":
+            continue
+        try:
+            root = parse_xml(file.content, file.name)
+        except UnsafeXml:
+            continue
+        for prop in root.iter(f"{{{SPIFF_NS}}}property"):
+            if prop.get("name") == FORM_PROPERTY and prop.get("value"):
+                keys.add(prop.get("value"))
+    return sorted(keys)
+
+
 def find_form(key: str, forms_dirs: Sequence[Path | str]) -> SourceFile | None:
     """The form file ``key`` (a relative path like ``plain_case/intake.schema.json``)."""
     if Path(key).is_absolute() or ".." in Path(key).parts:
@@ -56,6 +81,22 @@ def find_form(key: str, forms_dirs: Sequence[Path | str]) -> SourceFile | None:
         if candidate.is_file():
             return SourceFile(key, "form", candidate.read_bytes())
     return None
+
+
+def collect_set(
+    paths: Iterable[Path | str], forms_dirs: Sequence[Path | str]
+) -> tuple[list[SourceFile], list[Problem]]:
+    """The diagrams at ``paths`` and the forms they reference found in ``forms_dirs``.
+
+    A referenced form that is not found is left out; validating the set names it.
+    """
+    diagrams, problems = collect_diagrams(paths)
+    forms = [
+        found
+        for key in referenced_form_keys(diagrams)
+        if (found := find_form(key, forms_dirs)) is not None
+    ]
+    return diagrams + forms, problems
 
 
 def content_hash(files: Iterable[SourceFile]) -> str:

@@ -15,24 +15,33 @@ class EngineError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a diagram set: where it is and why."""
+    """One thing wrong with a diagram set: where it is and why.
+
+    ``severity`` is ``"error"`` (blocks a deploy) or ``"warning"`` (shown, never blocks).
+    """
 
     file: str
     element: str | None
     message: str
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f" [{self.element}]" if self.element else "")
-        return f"{where}: {self.message}"
+        label = "（警告）" if self.severity == "warning" else ""
+        return f"{where}: {label}{self.message}"
 
 
 class DeployRejected(EngineError):
-    """A deploy found problems; nothing was stored and the current version stays."""
+    """A deploy found errors; nothing was stored and the current version stays.
+
+    ``problems`` holds every problem found, warnings included (``severity``).
+    """
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
+        errors = sum(p.severity == "error" for p in self.problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"部署被拒绝，发现 {len(self.problems)} 个问题：\n{lines}")
+        super().__init__(f"部署被拒绝，发现 {errors} 个错误：\n{lines}")
 
 
 class UnsafeXml(EngineError):

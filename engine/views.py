@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .enums import InstanceStatus, TaskStatus
+from .errors import Problem
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class DeployResult:
     content_hash: str
     created: bool
     process_ids: list[str]
+    warnings: tuple[Problem, ...] = ()
+    """Problems of severity "warning" found on the way (they never block a deploy)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,133 @@
+"""Validate a diagram set in memory: parse, sandbox, timers, operators, forms, lint.
+
+Never raises for bad content: every problem found is returned, each naming its file and
+element, so a designer sees them all at once (on the diagram, or printed by the CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from .bundle import FILE_KINDS, SourceFile
+from .checks import check_process
+from .errors import Problem, UnsafeXml
+from .forms import check_schema
+from .specs import ParsedProcess, new_parser
+from .xmlsafe import parse_xml
+
+if TYPE_CHECKING:
+    from .api import Engine
+
+
+@dataclass
+class Analysis:
+    """What validating a set found: its problems, and (when clean) what a version stores."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+    """The diagrams and the forms they use (unused forms are left out)."""
+    parsed: dict[str, ParsedProcess] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def _problem_of(error: Exception, file: str) -> Problem:
+    if isinstance(error, ValidationException):
+        where = f"（第 {error.line_number} 行）" if error.line_number else ""
+        return Problem(Path(error.file_name or file).name, error.id or None, f"{error}{where}")
+    return Problem(file, getattr(error, "id", None), str(error))
+
+
+def _split(files: Sequence[SourceFile]) -> tuple[list[SourceFile], dict[str, SourceFile], list]:
+    diagrams: list[SourceFile] = []
+    forms: dict[str, SourceFile] = {}
+    seen: set[str] = set()
+    problems: list[Problem] = []
+    for file in files:
+        if file.kind not in FILE_KINDS:
+            problems.append(Problem(file.name, None, f"未知的文件类型 {file.kind!r}"))
+        elif file.name in seen:
+            problems.append(Problem(file.name, None, "同名文件出现了两次"))
+        elif file.kind == "form":
+            forms[file.name] = file
+        else:
+            diagrams.append(file)
+        seen.add(file.name)
+    if not diagrams and not problems:
+        problems.append(Problem("-", None, "没有找到任何 .bpmn 或 .dmn 文件"))
+    return diagrams, forms, problems
+
+
+def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], dict]:
+    problems, roots = [], {}
+    for file in files:
+        try:
+            root = parse_xml(file.content, file.name)
+            if file.kind == "bpmn":
+                parser.add_bpmn_xml(root, file.name)
+            else:
+                parser.add_dmn_xml(root, file.name)
+            roots[file.name] = root
+        except UnsafeXml as error:
+            problems.append(Problem(error.file, None, error.message))
+        except (SpiffWorkflowException, ValueError, KeyError) as error:
+            problems.append(_problem_of(error, file.name))
+    return problems, roots
+
+
+def _parse_processes(parser) -> tuple[dict[str, ParsedProcess], list[Problem]]:
+    parsed, problems = {}, []
+    for process_id in parser.get_process_ids():
+        process_parser = parser.get_process_parser(process_id)
+        if not process_parser.process_executable:
+            continue
+        try:
+            parsed[process_id] = ParsedProcess(
+                parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+            )
+        except (SpiffWorkflowException, ValueError, KeyError) as error:
+            problems.append(_problem_of(error, Path(process_parser.filename or "?").name))
+    if not parsed and not problems:
+        problems.append(Problem("-", None, '没有可执行的流程（isExecutable="true"）'))
+    return parsed, problems
+
+
+class _FormLookup:
+    """Forms looked up inside the set; remembers which ones the diagrams use."""
+
+    def __init__(self, forms: dict[str, SourceFile]):
+        self.forms = forms
+        self.used: dict[str, SourceFile] = {}
+
+    def __call__(self, key: str) -> str | None:
+        if key in self.used:
+            return None
+        found = self.forms.get(key)
+        if found is None:
+            return f"引用的表单 {key} 不存在"
+        if (schema_problem := check_schema(found.content)) is not None:
+            return f"表单 {key} {schema_problem}"
+        self.used[key] = found
+        return None
+
+
+def analyse(engine: Engine, files: Sequence[SourceFile]) -> Analysis:
+    """Every problem of the set; when it has no errors, the files and parsed processes."""
+    diagrams, forms, problems = _split(files)
+    parser = new_parser()
+    load_problems, _roots = _load_into_parser(parser, diagrams)
+    problems += load_problems
+    parsed, parse_problems = ({}, []) if problems else _parse_processes(parser)
+    problems += parse_problems
+    lookup = _FormLookup(forms)
+    for process in parsed.values():
+        problems += check_process(process, operators=engine.operators, form_exists=lookup)
+    return Analysis(problems, diagrams + list(lookup.used.values()), parsed)
