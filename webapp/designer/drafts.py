@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
-from engine import DeployResult, Engine, Problem
-from engine.bundle import SourceFile
+from engine import DeployResult, Engine, Problem, SourceFile
 
 KINDS_BY_SUFFIX = {".bpmn": "bpmn", ".dmn": "dmn", ".json": "form"}
 """A file's kind from its name: forms are JSON Schemas named by their path under forms/,
