@@ -169,12 +169,21 @@ class HistoryEvent(db.Model):
     """One append-only event; ``hash`` covers the row and ``prev_hash`` chains it."""
 
     __tablename__ = "history_event"
+    # The auditor's searches page newest first by ``seq`` within one filter (migration 0006).
+    __table_args__ = (
+        Index("ix_history_event_instance_seq", "instance_id", "seq"),
+        Index("ix_history_event_actor_seq", "actor", "seq"),
+        Index("ix_history_event_type_seq", "event_type", "seq"),
+        Index("ix_history_event_process_seq", "process_id", "seq"),
+        Index("ix_history_event_version_seq", "version_id", "seq"),
+        Index("ix_history_event_lane_seq", "lane", "seq"),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    event_type: Mapped[str] = mapped_column(String(40), index=True)
+    event_type: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    actor: Mapped[str] = mapped_column(String(120), index=True)
-    instance_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    instance_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     process_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
