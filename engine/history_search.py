@@ -1,0 +1,167 @@
+"""Search the history for the auditor: pages of ``history_event``, newest first.
+
+Pages are keyed by ``seq`` (never OFFSET): a page starts strictly below the ``before`` cursor
+(older rows) or strictly above the ``after`` cursor (newer rows), so a deep page costs what
+the first one costs. Each filter has a ``(column, seq)`` index (migration 0006); the time
+range uses the ``at`` index. The engine knows nothing of cases: callers that search by case
+pass its instance id(s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from .models import HistoryEvent
+
+PAGE_SIZE = 50
+EXPORT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """What to look for; every field left empty matches every row."""
+
+    instance_ids: tuple[int, ...] = ()
+    process_id: str | None = None
+    version_id: int | None = None
+    actor: str | None = None
+    lane: str | None = None
+    event_type: str | None = None
+    since: datetime | None = None
+    """Inclusive lower bound of ``at``."""
+    until: datetime | None = None
+    """Exclusive upper bound of ``at``."""
+    visible_instances: Select | None = None
+    """A SELECT of the instance ids the searcher may see; rows of other instances and rows
+    of no instance are left out. ``None``: every row."""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event, every column as stored (the hashed fields, ``prev_hash`` and ``hash``)."""
+
+    seq: int
+    event_type: str
+    at: datetime
+    actor: str
+    instance_id: int | None
+    process_id: str | None
+    version_id: int | None
+    task_id: str | None
+    spec_id: str | None
+    spec_name: str | None
+    lane: str | None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    rows: list[HistoryRow]
+    newer: int | None
+    """Cursor for the page of newer rows (pass as ``after``), or ``None`` at the newest."""
+    older: int | None
+    """Cursor for the page of older rows (pass as ``before``), or ``None`` at the oldest."""
+
+
+_COLUMNS = [getattr(HistoryEvent, f.name) for f in fields(HistoryRow)]
+
+
+def _conditions(query: HistoryQuery) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if query.instance_ids:
+        ids = sorted(set(query.instance_ids))
+        found.append(
+            HistoryEvent.instance_id == ids[0]
+            if len(ids) == 1
+            else HistoryEvent.instance_id.in_(ids)
+        )
+    for column, value in (
+        (HistoryEvent.process_id, query.process_id),
+        (HistoryEvent.version_id, query.version_id),
+        (HistoryEvent.actor, query.actor),
+        (HistoryEvent.lane, query.lane),
+        (HistoryEvent.event_type, query.event_type),
+    ):
+        if value is not None and value != "":
+            found.append(column == value)
+    if query.since is not None:
+        found.append(HistoryEvent.at >= query.since)
+    if query.until is not None:
+        found.append(HistoryEvent.at < query.until)
+    if query.visible_instances is not None:
+        found.append(HistoryEvent.instance_id.in_(query.visible_instances))
+    return found
+
+
+def _row(values: Sequence[Any]) -> HistoryRow:
+    return HistoryRow(*values)
+
+
+def _fetch(session: Session, where: list[ColumnElement[bool]], *, newest_first: bool, limit: int):
+    order = HistoryEvent.seq.desc() if newest_first else HistoryEvent.seq.asc()
+    statement = select(*_COLUMNS).where(*where).order_by(order).limit(limit)
+    return [_row(values) for values in session.execute(statement)]
+
+
+def _exists(session: Session, where: list[ColumnElement[bool]]) -> bool:
+    return session.execute(select(HistoryEvent.seq).where(*where).limit(1)).first() is not None
+
+
+def search(
+    session: Session,
+    query: HistoryQuery,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> HistoryPage:
+    """One page of matching rows, newest first: the newest page, the page below ``before``
+    or the page above ``after`` (``before`` wins if both are given)."""
+    where = _conditions(query)
+    seq = HistoryEvent.seq
+    if before is not None or after is None:
+        bound = [seq < before] if before is not None else []
+        rows = _fetch(session, [*where, *bound], newest_first=True, limit=limit + 1)
+        page = rows[:limit]
+        older = page[-1].seq if len(rows) > limit else None
+        newer = None
+        if before is not None and page and _exists(session, [*where, seq > page[0].seq]):
+            newer = page[0].seq
+        return HistoryPage(page, newer, older)
+    rows = _fetch(session, [*where, seq > after], newest_first=False, limit=limit + 1)
+    page = list(reversed(rows[:limit]))
+    newer = page[0].seq if len(rows) > limit else None
+    older = page[-1].seq if page and _exists(session, [*where, seq < page[-1].seq]) else None
+    return HistoryPage(page, newer, older)
+
+
+def iter_rows(
+    session: Session, query: HistoryQuery, *, cap: int, batch: int = EXPORT_BATCH
+) -> Iterator[HistoryRow]:
+    """Every matching row, newest first, at most ``cap``; read ``batch`` rows at a time by
+    key, so a long export holds one batch in memory."""
+    where = _conditions(query)
+    sent, before = 0, None
+    while sent < cap:
+        want = min(batch, cap - sent)
+        bound = [HistoryEvent.seq < before] if before is not None else []
+        rows = _fetch(session, [*where, *bound], newest_first=True, limit=want)
+        yield from rows
+        sent += len(rows)
+        if len(rows) < want:
+            return
+        before = rows[-1].seq
+
+
+def event_row(session: Session, seq: int) -> HistoryRow | None:
+    """The row ``seq``, or ``None``."""
+    values = session.execute(select(*_COLUMNS).where(HistoryEvent.seq == seq)).first()
+    return _row(values) if values is not None else None
