@@ -18,6 +18,7 @@ from .bundle import FILE_KINDS, SourceFile
 from .checks import check_process
 from .errors import Problem, UnsafeXml
 from .forms import check_schema
+from .lint import lint_specs, lint_xml
 from .specs import ParsedProcess, new_parser
 from .xmlsafe import parse_xml
 
@@ -73,9 +74,9 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
             root = parse_xml(file.content, file.name)
             if file.kind == "bpmn":
                 parser.add_bpmn_xml(root, file.name)
+                roots[file.name] = root  # linted once the schema accepts it
             else:
                 parser.add_dmn_xml(root, file.name)
-            roots[file.name] = root
         except UnsafeXml as error:
             problems.append(Problem(error.file, None, error.message))
         except (SpiffWorkflowException, ValueError, KeyError) as error:
@@ -123,11 +124,14 @@ def analyse(engine: Engine, files: Sequence[SourceFile]) -> Analysis:
     """Every problem of the set; when it has no errors, the files and parsed processes."""
     diagrams, forms, problems = _split(files)
     parser = new_parser()
-    load_problems, _roots = _load_into_parser(parser, diagrams)
+    load_problems, roots = _load_into_parser(parser, diagrams)
     problems += load_problems
     parsed, parse_problems = ({}, []) if problems else _parse_processes(parser)
-    problems += parse_problems
+    problems += parse_problems + lint_xml(roots)
     lookup = _FormLookup(forms)
     for process in parsed.values():
         problems += check_process(process, operators=engine.operators, form_exists=lookup)
-    return Analysis(problems, diagrams + list(lookup.used.values()), parsed)
+    problems += lint_specs(parsed.values(), engine.lane_names)
+    # A sub-process called from several processes is checked once per caller.
+    unique = list(dict.fromkeys(problems))
+    return Analysis(unique, diagrams + list(lookup.used.values()), parsed)

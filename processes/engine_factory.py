@@ -10,13 +10,16 @@ from engine import Clock, Engine, OperatorRegistry
 
 from .actions import register_actions
 from .helpers import SCRIPT_HELPERS
+from .roles import Role
 
 
 def build_engine(session_factory: Callable[[], Session], *, clock: Clock | None = None) -> Engine:
-    """An engine whose diagrams may call every registered action and helper."""
+    """An engine whose diagrams may call every registered action and helper, and whose
+    user tasks must sit in a lane named after a login role."""
     return Engine(
         session_factory,
         clock=clock,
         operators=register_actions(OperatorRegistry()),
         helpers=SCRIPT_HELPERS,
+        lane_names=frozenset(role.value for role in Role),
     )

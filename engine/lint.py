@@ -1,0 +1,154 @@
+"""Lint rules over a diagram set, beyond what the parser and the sandbox check.
+
+Structure (read from the XML, element ids as in the file): sequence flows that point
+nowhere, elements without a way in or out, elements no start event leads to, timers
+without an expression. Human tasks (read from the parsed specs, as the engine runs them):
+each in a lane, a known one when the engine was given ``lane_names``; a user task without
+a form is a warning (its assignee can only submit). Every message names the element by
+kind, name and id; all other rules are errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Iterator, Mapping
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import Problem
+from .forms import FORM_PROPERTY, form_key_of
+from .lint_graph import (
+    FlowGraph,
+    bpmn,
+    build_graph,
+    describe,
+    has_event,
+    is_event_subprocess,
+    local,
+    reachable,
+)
+from .specs import ParsedProcess
+
+TIMER_EXPRESSIONS = ("timeDate", "timeDuration", "timeCycle")
+
+
+def _executable_processes(root: etree._Element) -> Iterator[etree._Element]:
+    for process in root.iter(bpmn("process")):
+        if process.get("isExecutable") == "true":
+            yield process
+
+
+def _dangling_flows(graph: FlowGraph) -> Iterator[tuple[str, str]]:
+    for flow in graph.flows:
+        flow_id = flow.get("id")
+        for attr, end in (("sourceRef", "起点"), ("targetRef", "终点")):
+            ref = flow.get(attr)
+            if not ref:
+                yield flow_id, f"顺序流 {flow_id} 没有{end}（悬空的连线）"
+            elif ref not in graph.nodes:
+                yield flow_id, f"顺序流 {flow_id} 的{end} {ref} 不存在（悬空的连线）"
+        source, target = (
+            graph.nodes.get(flow.get("sourceRef")),
+            graph.nodes.get(flow.get("targetRef")),
+        )
+        if (
+            source is not None
+            and target is not None
+            and source.getparent() is not target.getparent()
+        ):
+            yield (
+                flow_id,
+                f"顺序流 {flow_id} 跨越了子流程边界（{describe(source)} → {describe(target)}）",
+            )
+
+
+def _needs_incoming(node: etree._Element) -> bool:
+    kind = local(node)
+    if kind in ("startEvent", "boundaryEvent") or is_event_subprocess(node):
+        return False
+    if node.get("isForCompensation") == "true" or local(node.getparent()) == "adHocSubProcess":
+        return False
+    return not (kind == "intermediateCatchEvent" and has_event(node, "linkEventDefinition"))
+
+
+def _needs_outgoing(node: etree._Element) -> bool:
+    kind = local(node)
+    if kind == "endEvent" or is_event_subprocess(node):
+        return False
+    if node.get("isForCompensation") == "true" or local(node.getparent()) == "adHocSubProcess":
+        return False
+    if kind == "boundaryEvent" and has_event(node, "compensateEventDefinition"):
+        return False
+    return not (kind == "intermediateThrowEvent" and has_event(node, "linkEventDefinition"))
+
+
+def _disconnected(graph: FlowGraph) -> Iterator[tuple[str, str]]:
+    reached = reachable(graph)
+    for node_id, node in graph.nodes.items():
+        if _needs_incoming(node) and not graph.incoming.get(node_id):
+            yield node_id, f"{describe(node)} 没有进入它的顺序流，永远不会执行"
+            continue
+        if _needs_outgoing(node) and not graph.outgoing.get(node_id):
+            yield node_id, f"{describe(node)} 没有离开它的顺序流（只有结束事件可以没有出口）"
+        parent = node.getparent()
+        if node_id not in reached and (parent is graph.process or parent.get("id") in reached):
+            yield node_id, f"{describe(node)} 从开始事件无法到达"
+
+
+def _timers(graph: FlowGraph) -> Iterator[tuple[str, str]]:
+    for node_id, node in graph.nodes.items():
+        definition = node.find(bpmn("timerEventDefinition"))
+        if definition is None:
+            continue
+        found = [definition.find(bpmn(n)) for n in TIMER_EXPRESSIONS]
+        texts = [(e.text or "").strip() for e in found if e is not None]
+        if not any(texts):
+            yield node_id, f"{describe(node)} 的定时器没有设置时间表达式"
+        elif len(texts) > 1:
+            yield node_id, f"{describe(node)} 的定时器同时设置了多种时间表达式，只能有一种"
+
+
+def lint_xml(roots: Mapping[str, etree._Element]) -> list[Problem]:
+    """Structural problems of every executable process in the BPMN files ``roots``."""
+    problems = []
+    for file, root in roots.items():
+        for process in _executable_processes(root):
+            graph = build_graph(process)
+            for rule in (_dangling_flows, _disconnected, _timers):
+                problems += [Problem(file, element, message) for element, message in rule(graph)]
+    return problems
+
+
+def _human_task_problems(spec, lane_names: Container[str] | None) -> Iterator[str]:
+    kind = "用户任务" if type(spec).__name__ == "UserTask" else "人工任务"
+    label = f"{kind}「{spec.bpmn_name or spec.bpmn_id}」({spec.bpmn_id})"
+    if not spec.lane:
+        yield f"{label} 不在任何泳道中，没有角色能在待办中看到它"
+    elif lane_names is not None and spec.lane not in lane_names:
+        yield f"{label} 所在泳道「{spec.lane}」不是已知的角色"
+
+
+def _form_warning(spec) -> str | None:
+    if type(spec).__name__ != "UserTask" or form_key_of(getattr(spec, "extensions", {}) or {}):
+        return None
+    return (
+        f"用户任务「{spec.bpmn_name or spec.bpmn_id}」({spec.bpmn_id}) 没有指定表单"
+        f"（spiffworkflow:property {FORM_PROPERTY}），办理人只能直接提交"
+    )
+
+
+def lint_specs(parsed: Iterable[ParsedProcess], lane_names: Container[str] | None) -> list[Problem]:
+    """Human-task problems of the parsed processes (lanes as the engine assigns them)."""
+    problems = []
+    for process in parsed:
+        for process_spec in process.all_specs():
+            file = Path(process_spec.file or "?").name
+            for spec in process_spec.task_specs.values():
+                if getattr(spec, "bpmn_id", None) and getattr(spec, "manual", False):
+                    problems += [
+                        Problem(file, spec.bpmn_id, m)
+                        for m in _human_task_problems(spec, lane_names)
+                    ]
+                    if (warning := _form_warning(spec)) is not None:
+                        problems.append(Problem(file, spec.bpmn_id, warning, "warning"))
+    return problems
