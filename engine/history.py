@@ -46,7 +46,9 @@ def _canonical_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def row_hash(row: HistoryEvent | PendingEvent, *, seq: int, prev_hash: str) -> str:
+def canonical_text(row: HistoryEvent | PendingEvent, *, seq: int) -> str:
+    """The JSON text a row's hash covers (after its ``prev_hash``): the row's fields, keys
+    sorted, no spaces, non-ASCII kept, ``at`` in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
     body = {
         "seq": seq,
         "event_type": row.event_type,
@@ -61,7 +63,11 @@ def row_hash(row: HistoryEvent | PendingEvent, *, seq: int, prev_hash: str) -> s
         "lane": row.lane,
         "data": row.data,
     }
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def row_hash(row: HistoryEvent | PendingEvent, *, seq: int, prev_hash: str) -> str:
+    text = canonical_text(row, seq=seq)
     return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 
 
