@@ -40,7 +40,7 @@ class PendingEvent:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _canonical_time(value: datetime) -> str:
+def canonical_time(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -52,7 +52,7 @@ def canonical_text(row: HistoryEvent | PendingEvent, *, seq: int) -> str:
     body = {
         "seq": seq,
         "event_type": row.event_type,
-        "at": _canonical_time(row.at),
+        "at": canonical_time(row.at),
         "actor": row.actor,
         "instance_id": row.instance_id,
         "process_id": row.process_id,
