@@ -21,7 +21,18 @@ from .errors import (
     UnsafeXml,
 )
 from .operators import OperatorRegistry
-from .views import SCHEDULER, SYSTEM, Actor, DeployResult, InstanceView, TaskView
+from .views import (
+    SCHEDULER,
+    SYSTEM,
+    Actor,
+    DeployResult,
+    ElementChange,
+    FileDiff,
+    InstanceView,
+    TaskView,
+    VersionDiff,
+    VersionSummary,
+)
 
 __all__ = [
     "SCHEDULER",
@@ -31,9 +42,11 @@ __all__ = [
     "ConflictError",
     "DeployRejected",
     "DeployResult",
+    "ElementChange",
     "Engine",
     "EngineError",
     "EventType",
+    "FileDiff",
     "FormInvalid",
     "InstanceStatus",
     "InstanceView",
@@ -50,5 +63,7 @@ __all__ = [
     "TaskStatus",
     "TaskView",
     "UnsafeXml",
+    "VersionDiff",
+    "VersionSummary",
     "current_step",
 ]

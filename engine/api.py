@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import catalog, diff, history, instances, task_detail, timers, trail, validation
 from . import deploy as deploying
-from . import history, instances, task_detail, timers, trail, validation
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
@@ -24,7 +24,7 @@ from .operators import OperatorRegistry
 from .sandbox import make_script_engine
 from .specs import SpecCache
 from .uow import BeforeCommitHook, UnitOfWork
-from .views import Actor, DeployResult, InstanceView, TaskView
+from .views import Actor, DeployResult, InstanceView, TaskView, VersionDiff, VersionSummary
 
 
 class Engine:
@@ -90,7 +90,17 @@ class Engine:
 
     def version_files(self, version_id: int) -> list[SourceFile]:
         """All files of a deployed version, forms included; raises ``NotFound``."""
-        return deploying.version_files(self, version_id)
+        return catalog.version_files(self, version_id)
+
+    def versions(self) -> list[VersionSummary]:
+        """Every deployed version, newest first: who, when, hash, note, processes, and how
+        many instances run on it (projection queries only)."""
+        return catalog.versions(self)
+
+    def diff_versions(self, old_id: int, new_id: int) -> VersionDiff:
+        """The files and elements added, removed and changed from ``old_id`` to ``new_id``;
+        layout-only edits are noted as such, never as element changes."""
+        return diff.diff_versions(self, old_id, new_id)
 
     # -- instances --------------------------------------------------------------------
     def start(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from .bundle import SourceFile, collect_set, content_hash
 from .enums import EventType
-from .errors import DeployRejected, NotFound
+from .errors import DeployRejected
 from .history import PendingEvent
 from .models import ProcessDefinition, ProcessVersion, VersionFile
 from .specs import spec_to_json
@@ -85,12 +85,3 @@ def deploy_paths(
     if problems:
         raise DeployRejected(problems + analyse(engine, files).problems if files else problems)
     return deploy_set(engine, files, actor=actor, note=note)
-
-
-def version_files(engine: Engine, version_id: int) -> list[SourceFile]:
-    """Every file of a deployed version, forms included, byte for byte as deployed."""
-    with engine.session_factory() as session:
-        version = session.get(ProcessVersion, version_id)
-        if version is None:
-            raise NotFound(f"版本 {version_id} 不存在")
-        return [SourceFile(f.name, f.kind, f.content) for f in version.files]

@@ -65,3 +65,63 @@ class InstanceView:
     ended_at: datetime | None
     end_reason: str | None
     data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    """A deployed version as the library lists it (projection queries only)."""
+
+    id: int
+    content_hash: str
+    deployed_at: datetime
+    deployed_by: str
+    note: str
+    process_ids: tuple[str, ...]
+    running_instances: int
+    total_instances: int
+
+
+@dataclass(frozen=True)
+class ElementChange:
+    """One element (BPMN element, DMN decision, form field) added, removed or changed.
+
+    ``element_type`` is the XML local name (``userTask``, ``decision``, ``field``…),
+    ``type_label`` its Chinese name; ``details`` say what changed, one short line each.
+    """
+
+    element_id: str
+    element_type: str
+    type_label: str
+    name: str
+    change: str  # added | removed | changed
+    details: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        verb = {"added": "新增", "removed": "删除", "changed": "修改"}[self.change]
+        label = f"「{self.name}」" if self.name else ""
+        return f"{verb}{self.type_label}{label}({self.element_id})"
+
+
+@dataclass(frozen=True)
+class FileDiff:
+    """A file that differs between two versions; ``notes`` hold file-level remarks
+    such as "仅布局变化" when no element changed."""
+
+    name: str
+    kind: str  # bpmn | dmn | form
+    change: str  # added | removed | changed
+    elements: tuple[ElementChange, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    old_version_id: int
+    new_version_id: int
+    files: tuple[FileDiff, ...]
+    """Only the files that differ, by name."""
+
+    @property
+    def identical(self) -> bool:
+        return not self.files
