@@ -60,6 +60,7 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/intake/new": {Role.GRID_WORKER, Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER},
     "/supervision": {Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER},
     "/admin": {Role.ADMIN},
+    "/designer": {Role.PROCESS_DESIGNER},
 }
 """Who may open each main page, written by hand from the issue and domain.md."""
 
@@ -104,6 +105,9 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "admin.edit_user": lambda s: {"user_id": s.user_id},
     "admin.user_password": lambda s: {"user_id": s.user_id},
     "api.matter_status": lambda s: {"external_id": "no-such-push"},
+    "designer.version": lambda s: {"version_id": s.version_id},
+    "designer.form_edit": lambda s: {"key": "case_main/assess.schema.json"},
+    "designer.dmn_edit": lambda s: {"name": "triage.dmn"},
 }
 """URL parameters for each route that has some, by endpoint."""
 

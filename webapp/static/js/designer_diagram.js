@@ -1,0 +1,127 @@
+/* The designer's read-only diagrams (version page, diff): one tab per BPMN file, drawn by
+ * the vendored bpmn-js NavigatedViewer from the version's own file, with elements marked
+ * (diff: added, changed, removed). No network beyond this site. */
+(function () {
+  "use strict";
+
+  function setStatus(app, text) {
+    var status = app.nextElementSibling;
+    if (status && status.classList.contains("dz-diagram-status")) {
+      status.textContent = text;
+    }
+  }
+
+  function mark(viewer, markers) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    var missing = 0;
+    Object.keys(markers || {}).forEach(function (css) {
+      markers[css].forEach(function (id) {
+        if (registry.get(id)) {
+          canvas.addMarker(id, css);
+        } else {
+          missing += 1;
+        }
+      });
+    });
+    return missing;
+  }
+
+  function show(app, viewer, file) {
+    setStatus(app, "正在加载：" + file.label);
+    return fetch(file.url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (xml) {
+        return viewer.importXML(xml);
+      })
+      .then(function (result) {
+        var missing = mark(viewer, file.markers);
+        viewer.get("canvas").zoom("fit-viewport", "auto");
+        var warnings = (result && result.warnings && result.warnings.length) || 0;
+        app.setAttribute("data-shown", file.name);
+        app.setAttribute("data-warnings", String(warnings));
+        setStatus(app, "正在显示：" + file.label +
+          (missing ? "（" + missing + " 处变化不在图上，如流程属性，见下方列表）" : ""));
+      })
+      .catch(function () {
+        setStatus(app, "流程图「" + file.label + "」无法显示。");
+      });
+  }
+
+  function selectTab(tabs, chosen) {
+    tabs.forEach(function (tab) {
+      var on = tab === chosen;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+    });
+  }
+
+  function onTabKey(event, tabs) {
+    var index = tabs.indexOf(event.target);
+    var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (step && index >= 0) {
+      event.preventDefault();
+      var next = tabs[(index + step + tabs.length) % tabs.length];
+      next.focus();
+      next.click();
+    }
+  }
+
+  function buildTabs(app, viewer, files) {
+    var list = app.querySelector(".dz-diagram-tabs");
+    var canvas = app.querySelector(".dz-diagram-canvas");
+    var prefix = app.id || "dz-diagram";
+    var tabs = files.map(function (file, index) {
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "dz-diagram-tab";
+      tab.setAttribute("role", "tab");
+      tab.id = prefix + "-tab-" + index;
+      tab.textContent = file.label;
+      tab.addEventListener("click", function () {
+        selectTab(tabs, tab);
+        canvas.setAttribute("aria-labelledby", tab.id);
+        show(app, viewer, files[index]);
+      });
+      list.appendChild(tab);
+      return tab;
+    });
+    list.addEventListener("keydown", function (event) { onTabKey(event, tabs); });
+    return tabs;
+  }
+
+  function bindZoom(app, viewer) {
+    app.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var canvas = viewer.get("canvas");
+        var how = button.getAttribute("data-zoom");
+        if (how === "fit") {
+          canvas.zoom("fit-viewport", "auto");
+        } else {
+          canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
+        }
+      });
+    });
+  }
+
+  function start(app) {
+    var files = JSON.parse(app.getAttribute("data-files") || "[]");
+    if (!files.length || typeof window.BpmnJS !== "function" || !window.fetch) {
+      return;
+    }
+    app.hidden = false;
+    var viewer = new window.BpmnJS({ container: app.querySelector(".dz-diagram-canvas") });
+    var tabs = buildTabs(app, viewer, files);
+    bindZoom(app, viewer);
+    var wanted = app.getAttribute("data-selected");
+    var index = files.findIndex(function (file) { return file.name === wanted; });
+    tabs[index >= 0 ? index : 0].click();
+  }
+
+  document.querySelectorAll(".dz-diagram[data-files]").forEach(start);
+})();
