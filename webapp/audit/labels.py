@@ -1,0 +1,30 @@
+"""Chinese words for the auditor's pages: every event type the history may hold."""
+
+from __future__ import annotations
+
+from engine.enums import EventType
+
+from ..cases.labels import EVENT_LABELS
+
+HISTORY_VERIFIED = "history_verified"
+"""Operation-log event: a user verified the hash chain (data: scope, case, ok, checked,
+first_bad_seq)."""
+HISTORY_EXPORTED = "history_exported"
+"""Operation-log event: a user exported a history search (data: format, filters, full)."""
+
+AUDIT_EVENT_LABELS: dict[str, str] = {
+    **EVENT_LABELS,
+    EventType.VERSION_DEPLOYED: "部署流程版本",
+    EventType.USER_CHANGED: "账号变更",
+    "instance_migrated": "流程实例迁移",
+    "reference_changed": "基础数据变更",
+    "deadline_rule_changed": "时限规则变更",
+    "calendar_changed": "节假日调整",
+    "sender_changed": "对接单位变更",
+    HISTORY_VERIFIED: "校验哈希链",
+    HISTORY_EXPORTED: "导出执行历史",
+}
+
+
+def event_label(event_type: str) -> str:
+    return AUDIT_EVENT_LABELS.get(event_type, event_type)

@@ -1,0 +1,108 @@
+"""A case's replay: its history events in order, each placed on the diagram of the version it
+ran on, with the step's own data and the process data as it stood after it (masked).
+
+Everything comes from the history rows and the versions' XML (``engine.replay``); nothing
+reads the instance's current state. Form field names read as their forms' titles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine import Engine
+from engine.models import HistoryEvent
+from engine.replay import Replay, data_after_each, replay
+from processes.deadlines import local
+from processes.models import Case
+
+from ..cases.timeline import case_events, display_names
+from .labels import event_label
+from .masking import mask_value
+from .rows import details, form_titles
+
+_MARKS = {
+    "task_completed": "completed",
+    "timer_fired": "completed",
+    "task_ready": "open",
+    "task_claimed": "open",
+    "task_unclaimed": "open",
+    "task_cancelled": "cancelled",
+}
+
+
+@dataclass(frozen=True)
+class ReplayStep:
+    number: int
+    seq: int
+    at: datetime
+    what: str
+    who: str
+    lane: str | None
+    element: str | None
+    """The element's name (or id) in the diagram."""
+    process: str | None
+    """The name of the process the step happened in."""
+    details: list[tuple[str, str]]
+    """The step's own data."""
+    state: list[tuple[str, str]]
+    """The process data after the step."""
+
+
+@dataclass(frozen=True)
+class CaseReplay:
+    steps: list[ReplayStep]
+    payload: dict[str, Any]
+    """What ``audit.js`` draws: the diagrams and, per step, its place and kind."""
+
+
+def _payload(result: Replay, events: list[HistoryEvent]) -> dict[str, Any]:
+    return {
+        "diagrams": {
+            key: {"name": d.name, "xml": d.xml, "flows": [list(flow) for flow in d.flows]}
+            for key, d in result.diagrams.items()
+        },
+        "steps": [
+            {
+                "diagram": place.diagram,
+                "element": place.element,
+                "kind": _MARKS.get(event.event_type, "other"),
+            }
+            for place, event in zip(result.places, events, strict=True)
+        ],
+    }
+
+
+def case_replay(session: Session, engine: Engine, case: Case) -> CaseReplay:
+    events = case_events(session, case)
+    result = replay(session, events)
+    states = data_after_each(events)
+    titles: dict[str, str] = {}
+    tasks = ((e.task_id, e.version_id) for e in events if e.event_type == "task_completed")
+    for fields in form_titles(session, engine.forms, tasks).values():
+        titles.update(fields)
+    names = display_names(session, (event.actor for event in events))
+    parties = list(case.parties)
+    steps = []
+    for number, (event, place, state) in enumerate(
+        zip(events, result.places, states, strict=True), 1
+    ):
+        diagram = result.diagrams.get(place.diagram or "")
+        steps.append(
+            ReplayStep(
+                number=number,
+                seq=event.seq,
+                at=local(event.at),
+                what=event_label(event.event_type),
+                who=names.get(event.actor, event.actor),
+                lane=event.lane,
+                element=place.name or event.spec_name or event.spec_id,
+                process=diagram.name if diagram else None,
+                details=details(mask_value(dict(event.data or {}), parties), titles),
+                state=details(mask_value(state, parties), titles),
+            )
+        )
+    return CaseReplay(steps, _payload(result, events))

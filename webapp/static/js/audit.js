@@ -1,0 +1,242 @@
+/* 审计 pages. The search page: 校验整条哈希链 walks the chain a part at a time with a
+ * progress bar (without script the form verifies in one request). The replay page: step
+ * through a case's events (buttons, slider, ← →, or a click on a step) on the vendored
+ * bpmn-js NavigatedViewer, the current step outlined and what was done so far marked.
+ * No network beyond this site. */
+(function () {
+  "use strict";
+
+  function csrfToken(form) {
+    var field = form.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  /* -- the whole chain, a part at a time --------------------------------------------- */
+
+  function verifyInParts(form) {
+    var progress = form.querySelector(".verify-progress");
+    var status = form.querySelector(".verify-status");
+    var result = document.querySelector(".verify-result");
+    var button = form.querySelector("button[type=submit]");
+
+    function part(start) {
+      var body = new FormData();
+      body.append("csrf_token", csrfToken(form));
+      body.append("start", String(start));
+      return fetch(form.getAttribute("data-part-url"), {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(form), Accept: "application/json" }
+      }).then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      }).then(function (answer) {
+        var done = Math.max(0, answer.next - 1);
+        progress.max = Math.max(answer.total, 1);
+        progress.value = Math.min(done, progress.max);
+        status.textContent = "已校验 " + done + " / " + answer.total + " 条……";
+        if (answer.done) {
+          result.innerHTML = answer.html || "";
+          status.textContent = "校验完成。";
+          progress.hidden = true;
+          button.disabled = false;
+          return null;
+        }
+        return part(answer.next);
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData) {
+        return;
+      }
+      event.preventDefault();
+      button.disabled = true;
+      result.innerHTML = "";
+      progress.hidden = false;
+      progress.value = 0;
+      status.textContent = "正在校验……";
+      part(1).catch(function () {
+        status.textContent = "校验请求失败，请重试。";
+        progress.hidden = true;
+        button.disabled = false;
+      });
+    });
+  }
+
+  document.querySelectorAll("form.verify-form[data-part-url]").forEach(verifyInParts);
+
+  /* -- the replay --------------------------------------------------------------------- */
+
+  var payloadNode = document.getElementById("replay-data");
+  if (!payloadNode) {
+    return;
+  }
+  var payload = JSON.parse(payloadNode.textContent);
+  var steps = payload.steps || [];
+  var items = Array.prototype.slice.call(document.querySelectorAll(".replay-step"));
+  var controls = document.querySelector(".replay-controls");
+  var slider = controls.querySelector(".replay-slider");
+  var position = controls.querySelector(".replay-position");
+  var diagramBox = document.querySelector(".replay-diagram");
+  var viewer = null;
+  var shown = null;
+  var marked = [];
+  var current = 0;
+  var drawing = Promise.resolve();
+
+  if (!steps.length || steps.length !== items.length) {
+    return;
+  }
+
+  function isContainer(element) {
+    return /SubProcess|Transaction/.test(element.type) && element.collapsed === false;
+  }
+
+  function diagramFor(index) {
+    for (var back = index; back >= 0; back -= 1) {
+      if (steps[back].diagram) {
+        return steps[back].diagram;
+      }
+    }
+    for (var ahead = index + 1; ahead < steps.length; ahead += 1) {
+      if (steps[ahead].diagram) {
+        return steps[ahead].diagram;
+      }
+    }
+    return null;
+  }
+
+  function stateAt(key, index) {
+    var completed = {};
+    var open = {};
+    for (var i = 0; i <= index; i += 1) {
+      var step = steps[i];
+      if (step.diagram !== key || !step.element) {
+        continue;
+      }
+      if (step.kind === "completed") {
+        completed[step.element] = true;
+        delete open[step.element];
+      } else if (step.kind === "open") {
+        open[step.element] = true;
+      } else if (step.kind === "cancelled") {
+        delete open[step.element];
+      }
+    }
+    return { completed: completed, open: open };
+  }
+
+  function addMark(id, cls) {
+    var element = viewer.get("elementRegistry").get(id);
+    if (!element) {
+      return;
+    }
+    var name = isContainer(element) ? cls + "-outline" : cls;
+    viewer.get("canvas").addMarker(id, name);
+    marked.push([id, name]);
+  }
+
+  function mark(key, index) {
+    var canvas = viewer.get("canvas");
+    marked.forEach(function (pair) { canvas.removeMarker(pair[0], pair[1]); });
+    marked = [];
+    var state = stateAt(key, index);
+    var reached = Object.assign({}, state.completed, state.open);
+    (payload.diagrams[key].flows || []).forEach(function (flow) {
+      if (state.completed[flow[1]] && reached[flow[2]]) {
+        addMark(flow[0], "trail-flow");
+      }
+    });
+    Object.keys(state.completed).forEach(function (id) { addMark(id, "trail-completed"); });
+    Object.keys(state.open).forEach(function (id) { addMark(id, "trail-current"); });
+    var step = steps[index];
+    if (step.diagram === key && step.element) {
+      addMark(step.element, "replay-here");
+      var element = viewer.get("elementRegistry").get(step.element);
+      if (element) {
+        canvas.scrollToElement(element);
+      }
+    }
+  }
+
+  function setStatus(text) {
+    diagramBox.querySelector(".diagram-status").textContent = text;
+  }
+
+  function draw(index) {
+    var key = diagramFor(index);
+    if (!viewer || !key) {
+      return;
+    }
+    drawing = drawing.then(function () {
+      if (key === shown) {
+        mark(key, index);
+        return null;
+      }
+      var diagram = payload.diagrams[key];
+      return viewer.importXML(diagram.xml).then(function () {
+        shown = key;
+        viewer.get("canvas").zoom("fit-viewport", "auto");
+        diagramBox.querySelector(".replay-diagram-name").textContent = "流程图：" + diagram.name;
+        mark(key, current);
+        setStatus("");
+      }).catch(function () {
+        setStatus("流程图「" + diagram.name + "」无法显示，请参看右侧的步骤列表。");
+      });
+    });
+  }
+
+  function go(index) {
+    index = Math.max(0, Math.min(steps.length - 1, index));
+    var before = items[current];
+    before.classList.remove("is-current");
+    before.removeAttribute("aria-current");
+    before.querySelector("details").open = false;
+    current = index;
+    var item = items[index];
+    item.classList.add("is-current");
+    item.setAttribute("aria-current", "step");
+    item.querySelector("details").open = true;
+    var list = item.parentNode;
+    list.scrollTop = item.offsetTop - list.offsetTop - 8;
+    slider.value = String(index + 1);
+    position.textContent = "第 " + (index + 1) + " / " + steps.length + " 步";
+    controls.querySelector("[data-go=prev]").disabled = index === 0;
+    controls.querySelector("[data-go=next]").disabled = index === steps.length - 1;
+    draw(index);
+  }
+
+  function onKey(event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.altKey || event.ctrlKey) {
+      return;
+    }
+    if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      event.preventDefault();
+      go(current + (event.key === "ArrowRight" ? 1 : -1));
+    }
+  }
+
+  controls.hidden = false;
+  document.querySelector(".replay").classList.add("is-interactive");
+  controls.querySelector("[data-go=prev]").addEventListener("click", function () { go(current - 1); });
+  controls.querySelector("[data-go=next]").addEventListener("click", function () { go(current + 1); });
+  slider.addEventListener("input", function () { go(Number(slider.value) - 1); });
+  document.addEventListener("keydown", onKey);
+  items.forEach(function (item, index) {
+    item.addEventListener("click", function (event) {
+      if (!event.target.closest("summary")) {
+        go(index);
+      }
+    });
+  });
+  if (typeof window.BpmnJS === "function" && Object.keys(payload.diagrams).length) {
+    diagramBox.hidden = false;
+    viewer = new window.BpmnJS({ container: diagramBox.querySelector(".diagram-canvas") });
+  }
+  go(0);
+})();
