@@ -61,6 +61,7 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/supervision": {Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER},
     "/admin": {Role.ADMIN},
     "/designer": {Role.PROCESS_DESIGNER},
+    "/designer/files/case_main.bpmn/edit": {Role.PROCESS_DESIGNER},
     "/audit": {Role.AUDITOR},
 }
 """Who may open each main page, written by hand from the issue and domain.md."""
@@ -109,6 +110,10 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "designer.version": lambda s: {"version_id": s.version_id},
     "designer.form_edit": lambda s: {"key": "case_main/assess.schema.json"},
     "designer.dmn_edit": lambda s: {"name": "triage.dmn"},
+    "designer.edit": lambda s: {"name": "case_main.bpmn"},
+    "designer.validate": lambda s: {"name": "case_main.bpmn"},
+    "designer.deploy": lambda s: {"name": "case_main.bpmn"},
+    "designer.version_file": lambda s: {"version_id": s.version_id, "name": "case_main.bpmn"},
     "audit.replay": lambda s: {"case_id": s.case_id},
     "audit.verify_case_chain": lambda s: {"case_id": s.case_id},
 }

@@ -20,9 +20,8 @@ from processes.deadlines import local
 from processes.models import Case
 
 from ..cases.timeline import case_events, display_names
-from .labels import event_label
 from .masking import mask_value
-from .rows import details, form_titles
+from .words import TaskWords, details
 
 _MARKS = {
     "task_completed": "completed",
@@ -80,10 +79,8 @@ def case_replay(session: Session, engine: Engine, case: Case) -> CaseReplay:
     events = case_events(session, case)
     result = replay(session, events)
     states = data_after_each(events)
-    titles: dict[str, str] = {}
-    tasks = ((e.task_id, e.version_id) for e in events if e.event_type == "task_completed")
-    for fields in form_titles(session, engine.forms, tasks).values():
-        titles.update(fields)
+    words = TaskWords(session, engine.forms, events)
+    titles = {name: title for fields in words.titles.values() for name, title in fields.items()}
     names = display_names(session, (event.actor for event in events))
     parties = list(case.parties)
     steps = []
@@ -96,13 +93,13 @@ def case_replay(session: Session, engine: Engine, case: Case) -> CaseReplay:
                 number=number,
                 seq=event.seq,
                 at=local(event.at),
-                what=event_label(event.event_type),
+                what=words.what(event),
                 who=names.get(event.actor, event.actor),
                 lane=event.lane,
                 element=place.name or event.spec_name or event.spec_id,
                 process=diagram.name if diagram else None,
-                details=details(mask_value(dict(event.data or {}), parties), titles),
-                state=details(mask_value(state, parties), titles),
+                details=details(words.readable(mask_value(event.data or {}, parties)), titles),
+                state=details(words.readable(mask_value(state, parties)), titles),
             )
         )
     return CaseReplay(steps, _payload(result, events))

@@ -13,16 +13,12 @@ from sqlalchemy.orm import Session
 
 from engine.history_search import HistoryRow
 from engine.instances import FormCache
-from engine.models import TaskRecord
 from processes.deadlines import local
 from processes.models import Case, Party
 
-from ..cases.labels import DATA_LABELS, HIDDEN_KEYS
-from ..cases.timeline import display_names, format_value
-from .labels import event_label
+from ..cases.timeline import display_names
 from .masking import mask_value
-
-SUMMARY_MAX = 160
+from .words import TaskWords, summary
 
 
 @dataclass(frozen=True)
@@ -89,59 +85,20 @@ def _case_id(data: Mapping[str, Any] | None) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def form_titles(
-    session: Session, forms: FormCache, tasks: Iterable[tuple[str | None, int | None]]
-) -> dict[str, dict[str, str]]:
-    """Task id → {form field: title} for the human tasks among ``(task id, version id)``."""
-    versions = {task: version for task, version in tasks if task and version}
-    if not versions:
-        return {}
-    keys = session.execute(
-        select(TaskRecord.id, TaskRecord.form_key).where(
-            TaskRecord.id.in_(sorted(versions)), TaskRecord.form_key.is_not(None)
-        )
-    )
-    found: dict[str, dict[str, str]] = {}
-    for task_id, key in keys:
-        schema = forms.get(session, versions[task_id], key) or {}
-        properties = schema.get("properties") or {}
-        found[task_id] = {name: spec.get("title") or name for name, spec in properties.items()}
-    return found
-
-
-def details(data: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(label, value) of already masked data, ids and actors left out; form fields under
-    their titles."""
-    return [
-        (titles.get(key) or DATA_LABELS.get(key, key), format_value(value))
-        for key, value in data.items()
-        if key not in HIDDEN_KEYS and value not in ("", None, [], {})
-    ]
-
-
-def summary(data: Mapping[str, Any], titles: Mapping[str, str]) -> str:
-    text = "；".join(f"{label}：{value}" for label, value in details(data, titles))
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
-
-
 def present(session: Session, rows: list[HistoryRow], forms: FormCache) -> list[AuditRow]:
     refs = CaseRefs(session, rows)
     names = display_names(session, (row.actor for row in rows))
-    titles = form_titles(
-        session,
-        forms,
-        ((r.task_id, r.version_id) for r in rows if r.event_type == "task_completed"),
-    )
+    words = TaskWords(session, forms, rows)
     found = []
     for row in rows:
         case = refs.of(row)
-        masked = mask_value(row.data or {}, case.parties if case else ())
+        masked = words.readable(mask_value(row.data or {}, case.parties if case else ()))
         found.append(
             AuditRow(
                 seq=row.seq,
                 at=local(row.at),
                 event_type=row.event_type,
-                what=event_label(row.event_type),
+                what=words.what(row),
                 case=case,
                 process_id=row.process_id,
                 version_id=row.version_id,
@@ -149,7 +106,7 @@ def present(session: Session, rows: list[HistoryRow], forms: FormCache) -> list[
                 lane=row.lane,
                 actor=row.actor,
                 actor_name=names.get(row.actor, row.actor),
-                summary=summary(masked, titles.get(row.task_id or "", {})),
+                summary=summary(masked, words.titles.get(row.task_id or "", {})),
             )
         )
     return found

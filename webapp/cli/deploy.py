@@ -9,12 +9,16 @@ import click
 import flask_migrate
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from engine import DeployRejected, DeployResult, EngineError
 from engine.db import db
+from engine.history_verify import PART_SIZE
+from processes.models import Case
 from processes.reference import ensure_demo_regions
 
 from ..accounts.demo import ensure_demo_users
+from ..audit.integrity import verify_all, verify_case
 from ..deployments import deploy_bundled, deploy_paths
 from ..engine_binding import current_engine
 from .common import CliFailure, os_user
@@ -92,12 +96,28 @@ def _report_deploy(action: Callable[[], DeployResult]) -> None:
 
 @click.command("verify-history")
 @with_appcontext
-def verify_history_command() -> None:
-    """校验历史记录的哈希链；发现篡改或删除时以退出码 1 结束。"""
-    report = current_engine().verify_history()
-    if not report.ok:
-        raise CliFailure(
-            f"历史记录校验失败：首个异常事件序号 {report.first_bad_seq}，"
-            f"原因：{report.reason}（共检查 {report.checked} 条）"
+@click.option("--case", "case_code", default=None, help="只校验这个案件编号的记录。")
+def verify_history_command(case_code: str | None) -> None:
+    """校验历史记录的哈希链（全部，或 --case 指定的案件）；发现篡改或删除时以退出码 1 结束。"""
+    engine, actor = current_engine(), f"cli:{os_user()}"
+    if case_code is None:
+        verdict = verify_all(db.session, engine, user=actor, part_size=PART_SIZE)
+    else:
+        case = db.session.scalars(select(Case).where(Case.code == case_code)).first()
+        if case is None:
+            raise click.BadParameter(f"没有编号为「{case_code}」的案件", param_hint="--case")
+        verdict = verify_case(db.session, engine, case, user=actor)
+    db.session.commit()  # the operation-log entry of this verify
+    if not verdict.ok:
+        bad = verdict.bad
+        where = (
+            f"（{bad.at:%Y-%m-%d %H:%M:%S}，{bad.what}，案件 {bad.case.code if bad.case else '—'}）"
+            if bad
+            else ""
         )
-    click.echo(f"历史记录完整：已校验 {report.checked} 条事件，哈希链无误。")
+        raise CliFailure(
+            f"历史记录校验失败：首个异常事件序号 {verdict.first_bad_seq}{where}，"
+            f"原因：{verdict.reason}（共检查 {verdict.checked} 条）"
+        )
+    scope = "历史记录" if case_code is None else f"案件 {case_code} 的历史记录"
+    click.echo(f"{scope}完整：已校验 {verdict.checked} 条事件，哈希链无误。")
