@@ -13,7 +13,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import catalog, diff, history, instances, task_detail, timers, trail, validation
+from . import (
+    catalog,
+    diff,
+    history,
+    instances,
+    migrate,
+    task_detail,
+    timers,
+    trail,
+    validation,
+)
 from . import deploy as deploying
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
@@ -101,6 +111,25 @@ class Engine:
         """The files and elements added, removed and changed from ``old_id`` to ``new_id``;
         layout-only edits are noted as such, never as element changes."""
         return diff.diff_versions(self, old_id, new_id)
+
+    # -- migration --------------------------------------------------------------------
+    def migration_problems(self, instance_id: int, to_version_id: int) -> list[str]:
+        """Dry run: why the instance could not move to ``to_version_id`` (empty: it can).
+
+        Refused: an instance not running; a target without its process; a waiting task,
+        timer or event missing from the target; a running multi-instance activity; a
+        cycle timer that already fired; a step (even a finished one) deleted in the target.
+        Raises ``NotFound`` for an unknown instance or version.
+        """
+        return migrate.migration_problems(self, instance_id, to_version_id)
+
+    def migrate(self, instance_id: int, *, to_version_id: int, actor: Actor, reason: str) -> None:
+        """Move a running instance onto ``to_version_id`` in one unit of work: state, task
+        projection (ids kept), timers (running ones keep their due time), and an
+        ``instance_migrated`` history event. Raises ``MigrationRefused`` (a
+        ``ConflictError``) with the dry run's problems, ``ConflictError`` on a concurrent
+        change, ``ValueError`` without a reason."""
+        migrate.migrate(self, instance_id, to_version_id=to_version_id, actor=actor, reason=reason)
 
     # -- instances --------------------------------------------------------------------
     def start(

@@ -32,6 +32,8 @@ class EventType(StrEnum):
     INSTANCE_STARTED = "instance_started"
     INSTANCE_COMPLETED = "instance_completed"
     INSTANCE_CANCELLED = "instance_cancelled"
+    INSTANCE_MIGRATED = "instance_migrated"
+    """Moved onto another version of its process (data: from/to version ids, reason)."""
     TASK_READY = "task_ready"
     TASK_CLAIMED = "task_claimed"
     TASK_UNCLAIMED = "task_unclaimed"

@@ -62,6 +62,15 @@ class ConflictError(EngineError):
     """Someone else changed the same instance or task first; nothing was stored."""
 
 
+class MigrationRefused(ConflictError):
+    """An instance cannot move to the version asked for; ``problems`` say why, each in
+    Chinese naming the element. Nothing was changed."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("不能迁移该流程实例：" + "；".join(self.problems))
+
+
 class PermissionDenied(EngineError):
     """The actor may not see or act on this task."""
 
