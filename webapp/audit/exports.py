@@ -99,9 +99,11 @@ def export_row(row: HistoryRow, *, case_code: str | None, parties, full: bool) -
 
 
 def export_rows(
-    session: Session, query: HistoryQuery, *, full: bool, cap: int = EXPORT_CAP
+    session: Session, query: HistoryQuery, *, full: bool, cap: int | None = None
 ) -> Iterator[ExportRow | None]:
-    """The search's rows, newest first; a final ``None`` says the cap cut the export short."""
+    """The search's rows, newest first, at most ``cap`` (``EXPORT_CAP``); a final ``None``
+    says the cap cut the export short."""
+    cap = EXPORT_CAP if cap is None else cap
     batch: list[HistoryRow] = []
     for count, row in enumerate(iter_rows(session, query, cap=cap + 1), 1):
         if count > cap:
@@ -151,5 +153,6 @@ def readme(
         "复核：对每行计算 sha256((prev_hash + canonical_json).encode('utf-8')).hexdigest()，"
         "应等于 hash；若 seq 为 n 与 n+1 的两行都在文件中，后者的 prev_hash 应等于前者的 hash。",
         who,
-        "local_time、event_label、case_code 是便于阅读的附加列，不参与哈希。",
+        "分列的字段便于阅读与筛选，空单元格可能是 null 或空字符串，重算时以 canonical_json "
+        "为准；local_time、event_label、case_code 是附加列，不参与哈希。",
     ]
