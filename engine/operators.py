@@ -4,6 +4,10 @@ A BPMN service task names an operator (``spiffworkflow:serviceTaskOperator id=".
 passes parameters; the sandbox hands the call to ``OperatorRegistry.call``. Only
 registered operators are reachable, and deploy-time checks use ``in`` to reject diagrams
 naming unknown ones.
+
+A trial run (``engine.trial``) never runs an operator: it calls ``simulate`` instead, which
+checks the parameters the same way and answers with the operator's registered simulation
+(a side-effect-free stand-in for results a diagram's gateways or timers need), or None.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ class Operator:
     func: OperatorFunc
     params: Mapping[str, str] | None = None
     description: str = ""
+    simulate: OperatorFunc | None = None
+    """``simulate(params, data)``: what a trial run's service task gets instead of running
+    ``func``; it must not write anything. None: the trial's result is None."""
 
 
 class OperatorRegistry:
@@ -46,12 +53,14 @@ class OperatorRegistry:
         *,
         params: dict[str, str] | None = None,
         description: str = "",
+        simulate: OperatorFunc | None = None,
     ) -> None:
         """Register ``func`` under ``name``.
 
         ``params`` maps each accepted parameter name to a short description; when given,
         calls passing an undeclared parameter are refused (``None`` accepts any). Whether a
-        parameter is required is for ``func`` to decide.
+        parameter is required is for ``func`` to decide. ``simulate`` is what trial runs
+        call instead (see ``Operator.simulate``).
         """
         if not isinstance(name, str) or not name.strip():
             raise ValueError("服务操作名称不能为空")
@@ -59,8 +68,10 @@ class OperatorRegistry:
             raise TypeError(f"服务操作 {name!r} 必须是可调用对象")
         if name in self._operators:
             raise ValueError(f"服务操作 {name!r} 已注册，不能重复注册")
+        if simulate is not None and not callable(simulate):
+            raise TypeError(f"服务操作 {name!r} 的模拟必须是可调用对象")
         declared = dict(params) if params is not None else None
-        self._operators[name] = Operator(name, func, declared, description)
+        self._operators[name] = Operator(name, func, declared, description, simulate)
 
     def __contains__(self, name: object) -> bool:
         return name in self._operators
@@ -88,6 +99,17 @@ class OperatorRegistry:
         operator = self.get(name)
         _check_params(operator, params)
         return operator.func(dict(params), dict(data))
+
+    def simulate(self, name: str, params: Mapping[str, Any], data: Mapping[str, Any]) -> Any:
+        """What a trial run gets for operator ``name``: its simulation's answer, or None.
+
+        The parameters are checked as ``call`` checks them; ``func`` never runs.
+        """
+        operator = self.get(name)
+        _check_params(operator, params)
+        if operator.simulate is None:
+            return None
+        return operator.simulate(dict(params), dict(data))
 
 
 def _check_params(operator: Operator, params: Mapping[str, Any]) -> None:

@@ -2,7 +2,9 @@
 
 For the case page's diagram: per process that ran in the instance (the top process and
 every called process; an embedded subprocess counts as part of the process drawing it),
-the deployed BPMN XML of the instance's version and the element ids to mark.
+the deployed BPMN XML of the instance's version and the element ids to mark. A trial run
+(``engine.trial``) draws its workflow the same way from its own, undeployed files
+(``index_files`` + ``workflow_trail``).
 
 A sequence flow counts as taken when its source element completed and its target was
 reached: in SpiffWorkflow's task tree the target's nearest element ancestor is the source.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -71,13 +73,26 @@ class _ProcessXml:
     xml: str
     flows: dict[tuple[str, str], tuple[str, ...]]
     """(source id, target id) → ids of the sequence flows between them."""
+    flow_names: dict[str, str] = field(default_factory=dict)
+    """Sequence flow id → its name, for the flows that have one."""
 
 
 @dataclass(frozen=True)
-class _VersionXml:
+class DiagramIndex:
+    """The BPMN files of a diagram set, indexed for marking a workflow's trail."""
+
     processes: dict[str, _ProcessXml]
     owner: dict[str, str]
     """Process or embedded-subprocess id → the id of the process whose diagram draws it."""
+
+    def flow_names(self, workflow_spec: str, source: str, target: str) -> list[str]:
+        """Names of the sequence flows from ``source`` to ``target`` in the diagram drawing
+        the workflow (or embedded subprocess) ``workflow_spec``; unnamed flows left out."""
+        process = self.processes.get(self.owner.get(workflow_spec, ""))
+        if process is None:
+            return []
+        ids = process.flows.get((source, target), ())
+        return [process.flow_names[i] for i in ids if i in process.flow_names]
 
 
 class _Marks:
@@ -102,12 +117,15 @@ def _index_file(name: str, content: bytes) -> Iterator[tuple[_ProcessXml, list[s
     text = content.decode("utf-8")
     for process in root.iter(_tag("process")):
         flows: dict[tuple[str, str], tuple[str, ...]] = {}
+        names: dict[str, str] = {}
         for flow in process.iter(_tag("sequenceFlow")):
             key = (flow.get("sourceRef", ""), flow.get("targetRef", ""))
             flows[key] = (*flows.get(key, ()), flow.get("id", ""))
+            if flow.get("name"):
+                names[flow.get("id", "")] = flow.get("name", "")
         embedded = [node.get("id", "") for local in _EMBEDDED for node in process.iter(_tag(local))]
         pid = process.get("id", "")
-        yield _ProcessXml(pid, process.get("name") or pid, name, text, flows), embedded
+        yield _ProcessXml(pid, process.get("name") or pid, name, text, flows, names), embedded
 
 
 class _XmlCache:
@@ -115,18 +133,21 @@ class _XmlCache:
 
     def __init__(self, size: int = 16) -> None:
         self._size = size
-        self._items: OrderedDict[str, _VersionXml] = OrderedDict()
+        self._items: OrderedDict[str, DiagramIndex] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, session: Session, version_id: int) -> _VersionXml:
+    def get(self, session: Session, version_id: int) -> DiagramIndex:
         content_hash = session.execute(
             select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id)
         ).scalar_one()
+        return self.get_or_build(content_hash, lambda: _read_version(session, version_id))
+
+    def get_or_build(self, content_hash: str, build: Callable[[], DiagramIndex]) -> DiagramIndex:
         with self._lock:
             if content_hash in self._items:
                 self._items.move_to_end(content_hash)
                 return self._items[content_hash]
-        found = _read_version(session, version_id)
+        found = build()
         with self._lock:
             self._items[content_hash] = found
             while len(self._items) > self._size:
@@ -134,12 +155,16 @@ class _XmlCache:
         return found
 
 
-def _read_version(session: Session, version_id: int) -> _VersionXml:
+def _read_version(session: Session, version_id: int) -> DiagramIndex:
     files = session.execute(
         select(VersionFile.name, VersionFile.content).where(
             VersionFile.version_id == version_id, VersionFile.kind == "bpmn"
         )
     )
+    return _index_bpmn(files)
+
+
+def _index_bpmn(files: Iterable[tuple[str, bytes]]) -> DiagramIndex:
     processes: dict[str, _ProcessXml] = {}
     owner: dict[str, str] = {}
     for name, content in files:
@@ -147,7 +172,16 @@ def _read_version(session: Session, version_id: int) -> _VersionXml:
             processes[process.process_id] = process
             owner[process.process_id] = process.process_id
             owner.update(dict.fromkeys(embedded, process.process_id))
-    return _VersionXml(processes, owner)
+    return DiagramIndex(processes, owner)
+
+
+def index_files(content_hash: str, files: Iterable[tuple[str, str, bytes]]) -> DiagramIndex:
+    """The index of a set's ``(name, kind, content)`` files (only BPMN files count), kept
+    per ``content_hash`` like a deployed version's (``files`` is read only on a miss)."""
+    return _xml_cache.get_or_build(
+        content_hash,
+        lambda: _index_bpmn((name, content) for name, kind, content in files if kind == "bpmn"),
+    )
 
 
 _xml_cache = _XmlCache()
@@ -208,7 +242,7 @@ def _workflows(workflow) -> Iterable:
     yield from workflow.subprocesses.values()
 
 
-def _gather(workflow, index: _VersionXml) -> dict[str, _Marks]:
+def _gather(workflow, index: DiagramIndex) -> dict[str, _Marks]:
     gathered: dict[str, _Marks] = {}
     for wf in _workflows(workflow):
         process_id = index.owner.get(wf.spec.name)
@@ -247,6 +281,12 @@ def instance_trail(engine: Engine, instance_id: int) -> list[ProcessTrail]:
             raise NotFound(f"流程实例 {instance_id} 不存在")
         workflow = _load(engine, session, row)
         index = _xml_cache.get(session, row.version_id)
+    return workflow_trail(workflow, index)
+
+
+def workflow_trail(workflow, index: DiagramIndex) -> list[ProcessTrail]:
+    """The processes that ran in ``workflow`` (drawn by ``index``'s files), the top process
+    first, then as they started."""
     gathered = _gather(workflow, index)
     top = workflow.spec.name
     order = sorted(

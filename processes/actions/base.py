@@ -4,6 +4,11 @@ An action is ``func(params, data)``: ``params`` are the service task's evaluated
 parameters, ``data`` a copy of the task data. It runs inside the engine step, so it writes
 through ``current_step().session`` and its rows commit or roll back with the step. What it
 returns becomes the service task's result variable.
+
+A designer's trial run never runs an action: it records the call and answers with the
+action's simulation (``@actions.simulation("name")``), or None when it has none. An action
+whose result a diagram reads (a due time, an outcome a gateway tests) declares one; a
+simulation only computes, it never writes.
 """
 
 from __future__ import annotations
@@ -29,10 +34,12 @@ class Action:
 
 
 class ActionSet:
-    """A module's actions; ``@actions("case.close", "结案", note="备注")`` declares one."""
+    """A module's actions; ``@actions("case.close", "结案", note="备注")`` declares one,
+    ``@actions.simulation("case.close")`` its stand-in for trial runs."""
 
     def __init__(self) -> None:
         self.items: list[Action] = []
+        self.simulations: dict[str, ActionFunc] = {}
 
     def __call__(
         self, name: str, description: str, **params: str
@@ -43,10 +50,26 @@ class ActionSet:
 
         return declare
 
+    def simulation(self, name: str) -> Callable[[ActionFunc], ActionFunc]:
+        """Declare what trial runs get instead of running action ``name`` (no writes)."""
+
+        def declare(func: ActionFunc) -> ActionFunc:
+            self.simulations[name] = func
+            return func
+
+        return declare
+
     def register(self, registry: OperatorRegistry) -> None:
+        unknown = sorted(set(self.simulations) - {action.name for action in self.items})
+        if unknown:
+            raise ValueError(f"模拟了未声明的服务操作：{'、'.join(unknown)}")
         for action in self.items:
             registry.register(
-                action.name, action.func, params=action.params, description=action.description
+                action.name,
+                action.func,
+                params=action.params,
+                description=action.description,
+                simulate=self.simulations.get(action.name),
             )
 
 

@@ -48,3 +48,9 @@ def record(params: dict[str, Any], data: dict[str, Any]) -> str:
     )
     step.record("case_called_back", {"case_id": case.id, "evaluation": evaluation})
     return evaluation
+
+
+@actions.simulation("callback.record")
+def _record_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """Trial runs: the evaluation, checked as ``record`` checks it; nothing written or sent."""
+    return Evaluation(required(params, "evaluation"))

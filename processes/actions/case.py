@@ -173,18 +173,7 @@ def set_leader(params: dict[str, Any], data: dict[str, Any]) -> str:
 )
 def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     case = case_of(data)
-    missing = [
-        label
-        for name, label in (
-            ("lead_leader", "牵头领导"),
-            ("responsible_unit", "责任单位"),
-            ("responsible_person", "责任人"),
-            ("due", "办结时限"),
-        )
-        if not params.get(name)
-    ]
-    if missing:
-        raise ValueError(f"四定未填全，缺少：{'、'.join(missing)}")
+    _check_four(params)
     case.lead_leader = params["lead_leader"]
     case.responsible_unit = params["responsible_unit"]
     case.responsible_person = params["responsible_person"]
@@ -203,6 +192,21 @@ def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     return case.due_at.isoformat()
 
 
+def _check_four(params: dict[str, Any]) -> None:
+    missing = [
+        label
+        for name, label in (
+            ("lead_leader", "牵头领导"),
+            ("responsible_unit", "责任单位"),
+            ("responsible_person", "责任人"),
+            ("due", "办结时限"),
+        )
+        if not params.get(name)
+    ]
+    if missing:
+        raise ValueError(f"四定未填全，缺少：{'、'.join(missing)}")
+
+
 @actions("case.report", "记录进展（包跟踪）或反馈（包反馈）", kind="进展/反馈/交接", text="内容")
 def report(params: dict[str, Any], data: dict[str, Any]) -> int:
     step = current_step()
@@ -218,3 +222,66 @@ def report(params: dict[str, Any], data: dict[str, Any]) -> int:
     step.session.add(row)
     step.session.flush()
     return row.id
+
+
+# -- trial runs: what each action would answer, checked as it would be, nothing written ------
+
+
+@actions.simulation("case.register")
+def _register_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    return {"code": "试运行", "risk_colour": data.get("risk_colour")}
+
+
+@actions.simulation("case.set_route")
+def _route_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return Route(required(params, "route"))
+
+
+@actions.simulation("case.set_level")
+def _level_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    parse_time(params.get("due"))
+    return required(params, "level")
+
+
+@actions.simulation("case.mark_overdue")
+def _overdue_result(params: dict[str, Any], data: dict[str, Any]) -> bool:
+    return True
+
+
+@actions.simulation("case.resolve")
+def _resolve_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return required(params, "result")
+
+
+@actions.simulation("case.guide")
+def _guide_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    required(params, "reason")
+    return Remedy(required(params, "remedy"))
+
+
+@actions.simulation("case.return_to_source")
+def _return_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return required(params, "reason")
+
+
+@actions.simulation("case.close")
+def _close_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return CaseStatus.CLOSED
+
+
+@actions.simulation("case.set_risk")
+def _risk_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return RiskColour(required(params, "colour"))
+
+
+@actions.simulation("case.set_leader")
+def _leader_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return required(params, "leader")
+
+
+@actions.simulation("case.fix_four")
+def _four_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    _check_four(params)
+    due = parse_time(params["due"])
+    assert due is not None
+    return due.isoformat()

@@ -246,3 +246,49 @@ def petition_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, s
     }
     step.record("petition_clocks_set", {"case_id": case.id, **result})
     return result
+
+
+# -- trial runs: the clock's answers, computed as the actions would, nothing written ---------
+
+
+def _rule_flags(key: str) -> dict[str, bool]:
+    rule = rule_of(current_step().session, key)
+    return {"extendable": rule.extendable_by == Extension.CONSENT, "pausable": bool(rule.pausable)}
+
+
+@actions.simulation("mediation.assign")
+def _assign_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return str(required(params, "mediator")).strip()
+
+
+@actions.simulation("mediation.accept")
+def _accept_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    return {"due": _iso(_due(params)), **_rule_flags(required(params, "rule"))}
+
+
+@actions.simulation("mediation.extend")
+@actions.simulation("mediation.resume")
+@actions.simulation("mediation.confirmation")
+def _due_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return _iso(_due(params)) or ""
+
+
+@actions.simulation("mediation.pause")
+def _pause_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return current_step().now.isoformat()
+
+
+@actions.simulation("mediation.conclude")
+def _conclude_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    outcome = required(params, "outcome")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"调解结果必须是 达成协议 或 调解不成，实为 {outcome!r}")
+    return outcome
+
+
+@actions.simulation("mediation.petition_clocks")
+def _petition_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
+    return {
+        "notice_due": _iso(parse_time(required(params, "notice_due"))),
+        "conclude_due": _iso(parse_time(required(params, "conclude_due"))),
+    }

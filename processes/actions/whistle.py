@@ -79,3 +79,25 @@ def chase(params: dict[str, Any], data: dict[str, Any]) -> int:
             {"case_id": case.id, "department": row.department, "times": row.chased},
         )
     return row.chased
+
+
+# -- trial runs: answers as the actions would give for a department summoned just now ---------
+
+
+@actions.simulation("summons.create")
+def _summoned_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    required(params, "departments")
+    due_text = required(params, "due")
+    parse_time(due_text)
+    return due_text
+
+
+@actions.simulation("summons.acknowledge")
+def _acknowledged_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    return {"department": required(params, "department"), "on_time": True, "chased": 0}
+
+
+@actions.simulation("summons.chase")
+def _chased_result(params: dict[str, Any], data: dict[str, Any]) -> int:
+    required(params, "department")
+    return 1

@@ -62,6 +62,7 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/admin": {Role.ADMIN},
     "/designer": {Role.PROCESS_DESIGNER},
     "/designer/files/case_main.bpmn/edit": {Role.PROCESS_DESIGNER},
+    "/designer/trials": {Role.PROCESS_DESIGNER},
     "/audit": {Role.AUDITOR},
 }
 """Who may open each main page, written by hand from the issue and domain.md."""
@@ -90,6 +91,11 @@ class Seeded:
     """The deployed library's version (every process of the shipped library is in it)."""
 
 
+NO_TRIAL, NO_TASK = 999_999, "00000000-0000-0000-0000-000000000000"
+"""Trial runs are per designer and seeded by none: their routes answer 404 for a missing id
+(after the role check), which the matrix accepts; tests/web/test_designer_trial.py covers
+real ones."""
+
 URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "tasks.show": lambda s: {"task_id": s.task_id},
     "tasks.claim": lambda s: {"task_id": s.task_id},
@@ -114,6 +120,13 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "designer.validate": lambda s: {"name": "case_main.bpmn"},
     "designer.deploy": lambda s: {"name": "case_main.bpmn"},
     "designer.version_file": lambda s: {"version_id": s.version_id, "name": "case_main.bpmn"},
+    "designer.trial": lambda s: {"trial_id": NO_TRIAL},
+    "designer.trial_diagram": lambda s: {"trial_id": NO_TRIAL},
+    "designer.trial_complete": lambda s: {"trial_id": NO_TRIAL, "task_id": NO_TASK},
+    "designer.trial_fire_timer": lambda s: {"trial_id": NO_TRIAL, "timer_id": NO_TASK},
+    "designer.trial_send_message": lambda s: {"trial_id": NO_TRIAL},
+    "designer.trial_restart": lambda s: {"trial_id": NO_TRIAL},
+    "designer.trial_delete": lambda s: {"trial_id": NO_TRIAL},
     "audit.replay": lambda s: {"case_id": s.case_id},
     "audit.verify_case_chain": lambda s: {"case_id": s.case_id},
 }

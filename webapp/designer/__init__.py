@@ -4,6 +4,7 @@ Each page lives in its own module, registering its routes on ``bp``; import it b
 """
 
 from . import diff_views, dmn_editor, form_editor, library, modeler  # noqa: F401 (routes)
+from . import trial  # noqa: F401 (routes)
 from .blueprint import bp
 
 __all__ = ["bp"]

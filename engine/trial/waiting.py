@@ -1,0 +1,100 @@
+"""What a trial's workflow waits for now: user tasks, timers, messages; and its data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
+from SpiffWorkflow.task import Task
+
+from .. import projection
+from ..forms import form_key_of
+from ..persist import json_safe
+from ..task_detail import INSTRUCTIONS
+from .log import process_name
+from .views import TrialMessage, TrialTask, TrialTimer
+
+MESSAGE = "MessageEventDefinition"
+
+
+def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """What the flow knows now: the data of the task completed last, in whichever process
+    or subprocess it ran (a called process's data is its own until it returns)."""
+    done = [t for t in projection.all_tasks(workflow) if t.state == TaskState.COMPLETED]
+    task = max(done, key=lambda t: t.last_state_change, default=None)
+    return json_safe(dict(task.data) if task is not None else dict(workflow.task_tree.data))
+
+
+def ready_tasks(
+    workflow: BpmnWorkflow, schema_of: Callable[[str | None], dict[str, Any] | None]
+) -> tuple[TrialTask, ...]:
+    found = []
+    for task in projection.all_tasks(workflow):
+        if task.state != TaskState.READY or not projection.is_human(task):
+            continue
+        spec = task.task_spec
+        extensions = getattr(spec, "extensions", {}) or {}
+        key = form_key_of(extensions)
+        found.append(
+            TrialTask(
+                id=str(task.id),
+                element=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                lane=spec.lane,
+                process=process_name(task),
+                form_key=key,
+                schema=schema_of(key),
+                instructions=extensions.get(INSTRUCTIONS) or None,
+                data=json_safe(dict(task.data)),
+            )
+        )
+    return tuple(found)
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> tuple[TrialTimer, ...]:
+    """Armed timers, earliest first (a timer without a due time cannot be stored)."""
+    found = []
+    for task in projection.waiting_timers(workflow):
+        due = projection.timer_due(task)
+        if due is None:
+            continue
+        spec = task.task_spec
+        found.append(
+            TrialTimer(
+                id=str(task.id),
+                element=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                process=process_name(task),
+                due=due,
+                cycle=isinstance(spec.event_definition, CycleTimerEventDefinition),
+                attached_to=_attached_to(task),
+            )
+        )
+    return tuple(sorted(found, key=lambda t: (t.due, t.name)))
+
+
+def _attached_to(timer: Task) -> str | None:
+    """The activity a boundary timer waits beside (its sibling under the boundary split)."""
+    parent = timer.parent
+    if parent is None or getattr(parent.task_spec, "bpmn_id", None) is not None:
+        return None
+    for sibling in parent.children:
+        spec = sibling.task_spec
+        if sibling is not timer and spec.bpmn_id and not hasattr(spec, "event_definition"):
+            return spec.bpmn_name or spec.bpmn_id
+    return None
+
+
+def waiting_messages(workflow: BpmnWorkflow) -> tuple[TrialMessage, ...]:
+    names = sorted({e.name for e in workflow.waiting_events() if e.event_type == MESSAGE})
+    return tuple(TrialMessage(name) for name in names)
+
+
+def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
+    for task in projection.all_tasks(workflow):
+        if str(task.id) == task_id:
+            return task
+    return None

@@ -1,0 +1,194 @@
+"""试运行 pages: a designer starts a trial of a deployed process or of a draft from the
+modeler, completes tasks through the real forms, fast-forwards a timer, restarts and
+deletes; a broken draft is refused with its problems; nothing reaches the work lists,
+case lists or history; a trial is its creator's alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.db import db
+from engine.models import HistoryEvent, Instance, TaskRecord
+from engine.trial import TrialRun
+from tests.conftest import BPMN_DIR
+
+DESIGNER = "流程设计"
+
+
+@pytest.fixture
+def designer(web_engine, login_as):
+    return login_as("designer.wang", DESIGNER)
+
+
+def _start(client, web_engine, process_id="case_main", **form):
+    data = {"version_id": web_engine.latest_version_id(), "process_id": process_id, **form}
+    response = client.post("/designer/trials", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return int(response.location.rsplit("/", 1)[-1])
+
+
+def _page(client, trial_id, **args) -> str:
+    response = client.get(f"/designer/trials/{trial_id}", query_string=args)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _task_id(html: str) -> str:
+    return re.search(r'action="/designer/trials/\d+/tasks/([0-9a-f-]+)"', html).group(1)
+
+
+def _timer_id(html: str) -> str:
+    return re.search(r'action="/designer/trials/\d+/timers/([0-9a-f-]+)"', html).group(1)
+
+
+def _rows(app, model) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_a_trial_of_case_main_steps_through_its_form_and_leaves_no_trace(app, designer, web_engine):
+    history = _rows(app, HistoryEvent)
+    trial_id = _start(designer, web_engine)
+    html = _page(designer, trial_id)
+    assert "试运行：受理分流" in html and "沙箱" in html
+    assert "办理「分流研判」" in html and "风险等级（三色预警）" in html
+    assert "服务任务「登记赋码」调用 case.register（未真正执行）" in html
+
+    refused = designer.post(
+        f"/designer/trials/{trial_id}/tasks/{_task_id(html)}",
+        data={"matter_nature": "简单诉求", "cross_department": "false"},
+    )
+    assert refused.status_code == 422
+    assert "表单有 1 处需要修改" in refused.get_data(as_text=True)
+
+    done = designer.post(
+        f"/designer/trials/{trial_id}/tasks/{_task_id(html)}",
+        data={"matter_nature": "简单诉求", "cross_department": "false", "risk_colour": "黄"},
+    )
+    assert done.status_code == 303
+    html = _page(designer, trial_id)
+    assert "完成任务「分流研判」" in html
+    assert "网关「分流去向？」走向：当场办结" in html
+    assert "<dt>route</dt><dd>当场办结</dd>" in html
+    assert "办理「当场办结」" in html
+
+    assert _rows(app, Instance) == 0 and _rows(app, TaskRecord) == 0
+    assert _rows(app, HistoryEvent) == history
+    worklist = designer.get("/tasks/")
+    assert worklist.status_code == 403, "a designer has no work list; the trial made no task"
+
+
+def test_fast_forward_fires_the_timer_on_the_trials_clock(designer, web_engine, clock):
+    trial_id = _start(designer, web_engine, process_id="callback")
+    html = _page(designer, trial_id)
+    assert "办理「电话回访」" in html
+    designer.post(
+        f"/designer/trials/{trial_id}/tasks/{_task_id(html)}", data={"evaluation": "满意"}
+    )
+    html = _page(designer, trial_id)
+    assert "回访复核时间到" in html and "快进" in html
+    assert "调用 callback.record（未真正执行）；模拟结果：满意" in html
+
+    fired = designer.post(f"/designer/trials/{trial_id}/timers/{_timer_id(html)}")
+    assert fired.status_code == 303
+    html = _page(designer, trial_id)
+    assert "快进：定时器「回访复核时间到」到期" in html
+    assert "定时器「回访复核时间到」到期触发" in html
+    assert "办理「回访复核」" in html
+    assert "2026-04-0" in html, "the simulated clock moved about 30 days on"
+    assert clock.now().month == 3, "the engine's clock did not move"
+
+
+def test_sample_answers_fill_the_form_and_pass_its_validation(designer, web_engine):
+    trial_id = _start(designer, web_engine, process_id="callback")
+    html = _page(designer, trial_id, sample=1)
+    assert re.search(r'value="满意"\s+checked', html)
+    task_id = _task_id(html)
+    response = designer.post(
+        f"/designer/trials/{trial_id}/tasks/{task_id}",
+        data={"evaluation": "满意", "performance": "试运行", "callback_note": "试运行"},
+    )
+    assert response.status_code == 303
+
+
+def test_a_draft_from_the_modeler_runs_as_edited(designer, web_engine):
+    xml = (BPMN_DIR / "plain_case.bpmn").read_text(encoding="utf-8")
+    edited = xml.replace('name="受理登记"', 'name="受理登记（草稿）"', 1)
+    response = designer.post(
+        "/designer/trials", data={"file_name": "plain_case.bpmn", "xml": edited}
+    )
+    assert response.status_code == 303
+    trial_id = int(response.location.rsplit("/", 1)[-1])
+    html = _page(designer, trial_id)
+    assert "试运行：一般案件办理" in html and "草稿 plain_case.bpmn" in html
+    assert "办理「受理登记（草稿）」" in html
+    marks = designer.get(f"/designer/trials/{trial_id}/diagram").get_json()
+    [process] = marks["processes"]
+    assert "受理登记（草稿）" in process["xml"] and process["current"] == ["intake"]
+    assert "init_case" in process["completed"]
+
+
+def test_a_broken_draft_is_refused_with_its_problems(app, designer, web_engine):
+    xml = (BPMN_DIR / "supervise.bpmn").read_text(encoding="utf-8")
+    broken = xml.replace('id="supervision.issue"', 'id="supervision.nope"')
+    response = designer.post(
+        "/designer/trials", data={"file_name": "supervise.bpmn", "xml": broken}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "不能试运行" in html and "issue_notice" in html and "supervision.nope" in html
+    assert _rows(app, TrialRun) == 0
+
+
+def test_bad_start_data_is_refused_before_anything_runs(app, designer, web_engine):
+    response = designer.post(
+        "/designer/trials",
+        data={
+            "version_id": web_engine.latest_version_id(),
+            "process_id": "callback",
+            "start_data": "[1, 2]",
+        },
+        follow_redirects=True,
+    )
+    assert "起始数据必须是 JSON 对象" in response.get_data(as_text=True)
+    assert _rows(app, TrialRun) == 0
+
+
+def test_a_failed_start_is_restarted_with_new_start_data(designer, web_engine):
+    trial_id = _start(designer, web_engine, start_data='{"risk_colour": "黄"}')
+    html = _page(designer, trial_id)
+    assert "启动失败" in html and "handoff" in html
+
+    designer.post(
+        f"/designer/trials/{trial_id}/restart",
+        data={"start_data": '{"risk_colour": "红", "handoff": "", "case_id": 0}'},
+    )
+    html = _page(designer, trial_id)
+    assert "进行中" in html and "办理「分流研判」" in html and "启动失败" not in html
+
+
+def test_the_list_shows_my_trials_and_delete_removes_one(designer, web_engine):
+    trial_id = _start(designer, web_engine, process_id="supervise")
+    link = f'href="/designer/trials/{trial_id}"'
+    listing = designer.get("/designer/trials").get_data(as_text=True)
+    assert link in listing and "督办" in listing
+
+    deleted = designer.post(f"/designer/trials/{trial_id}/delete", follow_redirects=True)
+    assert f"已删除试运行 #{trial_id}" in deleted.get_data(as_text=True)
+    assert link not in designer.get("/designer/trials").get_data(as_text=True)
+    assert designer.get(f"/designer/trials/{trial_id}").status_code == 404
+
+
+def test_another_designers_trial_is_not_found(designer, web_engine, login_as):
+    trial_id = _start(designer, web_engine, process_id="supervise")
+    designer.post("/logout")
+    other = login_as("designer.li", DESIGNER)
+    assert other.get(f"/designer/trials/{trial_id}").status_code == 404
+    assert other.post(f"/designer/trials/{trial_id}/restart").status_code == 404
+    assert other.post(f"/designer/trials/{trial_id}/delete").status_code == 404
+    assert f'href="/designer/trials/{trial_id}"' not in other.get("/designer/trials").get_data(
+        as_text=True
+    )
