@@ -62,6 +62,18 @@ def _dangling_flows(graph: FlowGraph) -> Iterator[tuple[str, str]]:
             )
 
 
+def _dangling_refs(graph: FlowGraph) -> Iterator[tuple[str, str]]:
+    """Boundary events on no activity; gateway defaults that are not their own exits."""
+    flows = {f.get("id"): f for f in graph.flows}
+    for node_id, node in graph.nodes.items():
+        host = node.get("attachedToRef")
+        if local(node) == "boundaryEvent" and host not in graph.nodes:
+            yield node_id, f"{describe(node)} 附着的活动 {host or '（未指定）'} 不存在"
+        default = node.get("default")
+        if default and (default not in flows or flows[default].get("sourceRef") != node_id):
+            yield node_id, f"{describe(node)} 的默认顺序流 {default} 不是它的出口"
+
+
 def _needs_incoming(node: etree._Element) -> bool:
     kind = local(node)
     if kind in ("startEvent", "boundaryEvent") or is_event_subprocess(node):
@@ -91,6 +103,8 @@ def _disconnected(graph: FlowGraph) -> Iterator[tuple[str, str]]:
         if _needs_outgoing(node) and not graph.outgoing.get(node_id):
             yield node_id, f"{describe(node)} 没有离开它的顺序流（只有结束事件可以没有出口）"
         parent = node.getparent()
+        if node.get("attachedToRef") and node.get("attachedToRef") not in graph.nodes:
+            continue  # named by _dangling_refs
         if node_id not in reached and (parent is graph.process or parent.get("id") in reached):
             yield node_id, f"{describe(node)} 从开始事件无法到达"
 
@@ -114,7 +128,7 @@ def lint_xml(roots: Mapping[str, etree._Element]) -> list[Problem]:
     for file, root in roots.items():
         for process in _executable_processes(root):
             graph = build_graph(process)
-            for rule in (_dangling_flows, _disconnected, _timers):
+            for rule in (_dangling_flows, _dangling_refs, _disconnected, _timers):
                 problems += [Problem(file, element, message) for element, message in rule(graph)]
     return problems
 

@@ -44,7 +44,9 @@ def _problem_of(error: Exception, file: str) -> Problem:
     if isinstance(error, ValidationException):
         where = f"（第 {error.line_number} 行）" if error.line_number else ""
         return Problem(Path(error.file_name or file).name, error.id or None, f"{error}{where}")
-    return Problem(file, getattr(error, "id", None), str(error))
+    if isinstance(error, SpiffWorkflowException | ValueError | KeyError):
+        return Problem(file, getattr(error, "id", None), str(error))
+    return Problem(file, None, f"无法解析（{type(error).__name__}）：{error}")
 
 
 def _split(files: Sequence[SourceFile]) -> tuple[list[SourceFile], dict[str, SourceFile], list]:
@@ -79,7 +81,7 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
                 parser.add_dmn_xml(root, file.name)
         except UnsafeXml as error:
             problems.append(Problem(error.file, None, error.message))
-        except (SpiffWorkflowException, ValueError, KeyError) as error:
+        except Exception as error:  # untrusted input: every failure is a problem
             problems.append(_problem_of(error, file.name))
     return problems, roots
 
@@ -94,7 +96,7 @@ def _parse_processes(parser) -> tuple[dict[str, ParsedProcess], list[Problem]]:
             parsed[process_id] = ParsedProcess(
                 parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
             )
-        except (SpiffWorkflowException, ValueError, KeyError) as error:
+        except Exception as error:  # untrusted input: every failure is a problem
             problems.append(_problem_of(error, Path(process_parser.filename or "?").name))
     if not parsed and not problems:
         problems.append(Problem("-", None, '没有可执行的流程（isExecutable="true"）'))

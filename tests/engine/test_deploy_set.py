@@ -77,3 +77,9 @@ def test_broken_bytes_and_duplicate_names_are_problems(engine):
 def test_unknown_version_files_is_not_found(engine):
     with pytest.raises(NotFound):
         engine.version_files(999)
+
+
+def test_a_parser_crash_on_odd_content_is_a_problem_not_an_exception(engine):
+    caller = _plain_case_set()
+    problems = engine.validate_set([*caller, SourceFile("t.dmn", "dmn", b"<definitions/>")])
+    assert [p.file for p in problems] == ["t.dmn"] and "无法解析" in problems[0].message

@@ -69,6 +69,33 @@ def test_flow_without_target_is_rejected(engine):
     assert problem.file == "p.bpmn" and "targetRef" in problem.message and "行" in problem.message
 
 
+def test_boundary_event_on_an_unknown_activity_is_named(engine):
+    boundary = (
+        '<bpmn:boundaryEvent id="late" attachedToRef="gone"><bpmn:timerEventDefinition>'
+        '<bpmn:timeDuration>"P1D"</bpmn:timeDuration></bpmn:timerEventDefinition>'
+        "</bpmn:boundaryEvent>"
+    )
+    text = _process(
+        '<bpmn:startEvent id="s"/>' + TASK + boundary + '<bpmn:endEvent id="e"/>',
+        [("f1", "s", "a"), ("f2", "a", "e"), ("f3", "late", "e")],
+        ["s", "a", "late", "e"],
+    )
+    [problem] = _at(_problems(engine, text), "late")
+    assert problem.message == "边界事件(late) 附着的活动 gone 不存在"
+
+
+def test_gateway_default_that_is_not_its_exit_is_named(engine):
+    text = _process(
+        '<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g" name="分流" default="f1"/>'
+        + TASK
+        + '<bpmn:endEvent id="e"/>',
+        [("f1", "s", "g"), ("f2", "g", "a"), ("f3", "a", "e")],
+        ["s", "g", "a", "e"],
+    )
+    [problem] = _at(_problems(engine, text), "g")
+    assert problem.message == "排他网关「分流」(g) 的默认顺序流 f1 不是它的出口"
+
+
 def test_element_without_incoming_flow_is_named(engine):
     orphan = (
         '<bpmn:scriptTask id="orphan" name="孤立脚本">'
