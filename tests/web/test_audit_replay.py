@@ -55,10 +55,11 @@ def test_steps_are_placed_on_the_process_they_ran_in(web_engine, login_as):
 
     steps, payload = replay_page(client, case.case_id)
 
-    assert list(payload["diagrams"]) == ["1:case_main", "1:ladder"]
+    main, ladder = (f"{web_engine.latest_version_id()}:{p}" for p in ("case_main", "ladder"))
+    assert list(payload["diagrams"]) == [main, ladder]
     placed = [(s["diagram"], s["element"]) for s in payload["steps"] if s["element"]]
-    assert ("1:case_main", "start") in placed and ("1:ladder", "start") in placed
-    assert placed.index(("1:case_main", "gw_route")) < placed.index(("1:ladder", "start"))
+    assert (main, "start") in placed and (ladder, "start") in placed
+    assert placed.index((main, "gw_route")) < placed.index((ladder, "start"))
     for diagram, element in placed:
         assert f'id="{element}"' in payload["diagrams"][diagram]["xml"]
     kinds = {(s["element"], s["kind"]) for s in payload["steps"]}
@@ -80,6 +81,7 @@ def test_the_replay_reads_history_not_the_instance_state(web_engine, login_as):
 
 def test_a_case_replays_on_its_own_version_after_a_new_deploy(web_engine, login_as, tmp_path):
     old = assessed_case(web_engine)
+    first = web_engine.latest_version_id()
     library = shutil.copytree(BPMN_DIR, tmp_path / "bpmn")
     main = library / "case_main.bpmn"
     main.write_text(
@@ -88,14 +90,16 @@ def test_a_case_replays_on_its_own_version_after_a_new_deploy(web_engine, login_
     )
     web_engine.deploy([library], actor="tester", note="改名", forms_dirs=[FORMS_DIR])
     new = receive(web_engine)
+    second = web_engine.latest_version_id()
     client = login_auditor(login_as)
 
     _, old_payload = replay_page(client, old.case_id)
     new_steps, new_payload = replay_page(client, new.case_id)
 
-    assert "分流研判（新）" not in old_payload["diagrams"]["1:case_main"]["xml"]
-    assert list(new_payload["diagrams"]) == ["2:case_main"]
-    assert "分流研判（新）" in new_payload["diagrams"]["2:case_main"]["xml"]
+    assert second != first and next(iter(old_payload["diagrams"])) == f"{first}:case_main"
+    assert "分流研判（新）" not in old_payload["diagrams"][f"{first}:case_main"]["xml"]
+    assert list(new_payload["diagrams"]) == [f"{second}:case_main"]
+    assert "分流研判（新）" in new_payload["diagrams"][f"{second}:case_main"]["xml"]
     assert any("生成待办「分流研判（新）」" in s for s in new_steps)
 
 
