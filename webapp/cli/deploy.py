@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from engine import DeployRejected, DeployResult, EngineError
+from engine import DeployRejected, DeployResult, EngineError, Problem
 from engine.db import db
 from engine.history_verify import PART_SIZE
 from processes.models import Case
@@ -78,10 +78,10 @@ def _report_deploy(action: Callable[[], DeployResult]) -> None:
     try:
         result = action()
     except DeployRejected as exc:
-        click.echo(f"部署被拒绝，发现 {len(exc.problems)} 个问题：", err=True)
-        for p in exc.problems:
-            where = f"元素 {p.element}" if p.element else "整个文件"
-            click.echo(f"  - 文件 {p.file}，{where}：{p.message}", err=True)
+        errors = [p for p in exc.problems if p.severity != "warning"]
+        click.echo(f"部署被拒绝，发现 {len(errors)} 个错误：", err=True)
+        for problem in exc.problems:
+            click.echo(_problem_line(problem), err=True)
         raise click.exceptions.Exit(1) from exc
     except EngineError as exc:
         raise CliFailure(f"部署失败：{exc}") from exc
@@ -92,6 +92,14 @@ def _report_deploy(action: Callable[[], DeployResult]) -> None:
         click.echo(f"内容哈希 {result.content_hash}")
     if result.process_ids:
         click.echo("包含流程：" + "、".join(result.process_ids))
+    for problem in result.warnings:
+        click.echo(_problem_line(problem), err=True)
+
+
+def _problem_line(problem: Problem) -> str:
+    where = f"元素 {problem.element}" if problem.element else "整个文件"
+    label = "（警告）" if problem.severity == "warning" else ""
+    return f"  - {label}文件 {problem.file}，{where}：{problem.message}"
 
 
 @click.command("verify-history")
