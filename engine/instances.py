@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from .enums import EventType, InstanceStatus, TaskStatus
@@ -79,6 +80,7 @@ def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Inst
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
     row.updated_at = engine.clock.now()
+    flag_modified(row, "updated_at")  # an UPDATE (and its version check) even if the time is equal
     try:
         session.flush()
     except StaleDataError:
