@@ -5,14 +5,16 @@ before stays on the old one; a diagram saved by the modeler deploys unchanged by
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from engine.models import TimerRecord
-from tests.conftest import BPMN_DIR
+from engine.models import ProcessDefinition, TimerRecord
+from tests.conftest import BPMN_DIR, FORMS_DIR
+from webapp.cli import cli
 
 from .helpers import login, receive_to_ladder, shot
 
@@ -140,3 +142,125 @@ def test_a_designer_breaks_a_timer_sees_it_outlined_fixes_it_and_deploys(
         == old_lapse
         != clock.now() + timedelta(days=3)
     )
+
+
+def rename_in_panel(page, element_id: str, name: str) -> None:
+    select_element(page, element_id)
+    field = page.locator("#props-panel").get_by_label("名称", exact=True)
+    field.fill(name)
+    field.press("Tab")
+    expect(page.locator(f'svg g.djs-element[data-element-id="{element_id}"]')).to_contain_text(name)
+
+
+def test_the_draft_is_saved_offered_back_and_leaving_with_changes_asks_first(page, add_user):
+    add_user("designer", "流程设计")
+    login(page, "designer")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    open_in_modeler(page, "plain_case.bpmn")
+    rename_in_panel(page, "handle", "办理并记录")
+    expect(page.locator("#draft-state")).to_contain_text("草稿已自动保存于")
+
+    page.reload()
+    page.locator('.modeler-page[data-state="ready"]').wait_for()
+    assert asked == ["beforeunload"], "leaving with unsaved changes asks first"
+    banner = page.get_by_role("region", name="未部署的草稿")
+    expect(banner).to_contain_text("此文件有未部署的草稿（plain_case.bpmn")
+    shot(page, "designer-04-draft-offered")
+    handle = page.locator('svg g.djs-element[data-element-id="handle"]')
+    expect(handle).not_to_contain_text("办理并记录")
+    banner.get_by_role("button", name="恢复草稿").click()
+    expect(handle).to_contain_text("办理并记录")
+    expect(banner).to_be_hidden()
+
+    page.reload()
+    page.locator('.modeler-page[data-state="ready"]').wait_for()
+    banner.get_by_role("button", name="放弃草稿").click()
+    expect(banner).to_be_hidden()
+    page.reload()
+    page.locator('.modeler-page[data-state="ready"]').wait_for()
+    expect(banner).to_be_hidden()
+    expect(handle).not_to_contain_text("办理并记录")
+
+
+def copied_process(name: str = "plain_case.bpmn") -> bytes:
+    """A diagram "made elsewhere": the plain case under another process id."""
+    xml = (BPMN_DIR / name).read_text(encoding="utf-8")
+    return xml.replace('plain_case"', 'plain_copy"').encode()  # ids, not the form paths
+
+
+def test_an_uploaded_diagram_with_a_new_name_is_validated_deployed_and_downloaded(
+    page, add_user, web_engine
+):
+    add_user("designer", "流程设计")
+    login(page, "designer")
+    open_in_modeler(page, "plain_case.bpmn")
+    page.locator("#upload-input").set_input_files(
+        files=[
+            {"name": "plain_copy.bpmn", "mimeType": "application/xml", "buffer": copied_process()}
+        ]
+    )
+    expect(page.locator("#modeler-file")).to_have_text("plain_copy.bpmn（新文件）")
+    expect(page.locator("#modeler-status")).to_contain_text("plain_copy.bpmn 是新文件")
+    assert import_warnings(page) == []
+    assert validate(page) == "校验通过，没有发现问题。"
+
+    page.get_by_role("button", name="部署…").click()
+    page.get_by_label("修改说明（必填）").fill("新增一般案件的副本")
+    page.locator("#deploy-dialog").get_by_role("button", name="部署", exact=True).click()
+    expect(page.locator("#deploy-result")).to_contain_text("已部署为版本 #")
+    version = web_engine.latest_version_id()
+    names = {f.name for f in web_engine.version_files(version)}
+    assert {"plain_copy.bpmn", "plain_case.bpmn", "ladder.bpmn"} <= names
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 .bpmn").click()
+    assert download.value.suggested_filename == "plain_copy.bpmn"
+    saved = page.evaluate("window.ZZDesigner.app.modeler.saveXML({format: true})")["xml"]
+    assert download.value.path().read_text(encoding="utf-8") == saved
+    assert 'id="plain_copy"' in saved
+
+
+def test_diagrams_saved_by_the_modeler_deploy_unchanged_by_the_cli_as_the_same_processes(
+    app, page, add_user, web_engine, tmp_path
+):
+    add_user("designer", "流程设计")
+    login(page, "designer")
+    shipped = web_engine.latest_version_id()
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    changed = 0
+    for name in SHIPPED:
+        open_in_modeler(page, name)
+        saved = page.evaluate("window.ZZDesigner.app.modeler.saveXML({format: true})")["xml"]
+        (folder / name).write_text(saved, encoding="utf-8")
+        changed += saved.encode() != (BPMN_DIR / name).read_bytes()
+    (folder / "triage.dmn").write_bytes((BPMN_DIR / "triage.dmn").read_bytes())
+    assert changed, "the modeler writes its own layout of the XML"
+
+    result = app.test_cli_runner().invoke(
+        cli, ["deploy", str(folder), "--forms", str(FORMS_DIR), "--note", "由浏览器建模器保存"]
+    )
+    assert result.exit_code == 0, result.output
+    deployed = web_engine.latest_version_id()
+    assert deployed != shipped
+    assert f"已部署新版本 {deployed}" in result.output
+    for name in SHIPPED:
+        assert stored_file(web_engine, deployed, name) == (folder / name).read_bytes()
+    assert process_specs(web_engine, deployed) == process_specs(web_engine, shipped)
+
+
+def stored_file(engine, version_id: int, name: str) -> bytes:
+    [found] = [f for f in engine.version_files(version_id) if f.name == name]
+    return found.content
+
+
+def process_specs(engine, version_id: int) -> dict[str, dict]:
+    """Each executable process of a version with its parsed spec (as the engine stores it)."""
+    with engine.session_factory() as session:
+        rows = session.execute(
+            select(ProcessDefinition.process_id, ProcessDefinition.spec_json).where(
+                ProcessDefinition.version_id == version_id
+            )
+        )
+        return {process_id: json.loads(spec) for process_id, spec in rows}

@@ -35,6 +35,7 @@
   function deployed(app, data, status) {
     app.baseVersionId = data.version_id;
     app.drafts.forget();
+    document.getElementById("draft-state").textContent = "";
     showResult(app, data);
     var stored = document.getElementById("stored-download");
     stored.href = data.file_url;

@@ -94,5 +94,6 @@
     };
   };
 
+  DraftStore.timeText = savedAtText;
   ns.DraftStore = DraftStore;
 })();

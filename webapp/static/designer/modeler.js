@@ -13,6 +13,7 @@
   }
   var config = JSON.parse(configNode.textContent);
   var statusNode = document.getElementById("modeler-status");
+  var draftState = document.getElementById("draft-state");
   var app = ns.app = { config: config, name: config.file, baseVersionId: config.versionId, importWarnings: [] };
 
   function status(text) { statusNode.textContent = text; }
@@ -30,11 +31,20 @@
     document.getElementById("modeler-file").textContent = name + (isNew ? "（新文件）" : "");
   }
 
+  /* Fit the diagram beside the palette (which floats over the canvas's left edge). */
+  function fit() {
+    var canvas = app.modeler.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    var box = canvas.viewbox();
+    canvas.zoom(box.scale * 0.9, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+    canvas.scroll({ dx: 50, dy: 0 });
+  }
+
   function importXml(xml, what) {
     return app.modeler.importXML(xml).then(function (result) {
       app.importWarnings = (result.warnings || []).map(function (w) { return w.message || String(w); });
       app.problems.clear();
-      app.modeler.get("canvas").zoom("fit-viewport", "auto");
+      fit();
       status(app.importWarnings.length
         ? what + "已载入，但有 " + app.importWarnings.length + " 处无法识别的内容：" + app.importWarnings[0]
         : what + "已载入。");
@@ -80,7 +90,7 @@
       download: function () { ns.files.download(app); },
       undo: function () { stack.undo(); },
       redo: function () { stack.redo(); },
-      fit: function () { app.modeler.get("canvas").zoom("fit-viewport", "auto"); }
+      fit: fit
     };
     actions[name]();
   }
@@ -94,7 +104,9 @@
     });
     app.modeler.on("commandStack.changed", function (event) {
       if (event.trigger === "clear") { return; }  // a fresh import, not an edit
-      app.drafts.changed(snapshot, function () { status("草稿已自动保存在本机浏览器中（尚未部署）。"); });
+      app.drafts.changed(snapshot, function (draft) {
+        draftState.textContent = "草稿已自动保存于 " + ns.DraftStore.timeText(draft).slice(11) + "（本机，尚未部署）";
+      });
     });
   }
 

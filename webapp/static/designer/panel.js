@@ -45,7 +45,7 @@
       s.general(ctx), s.lane(ctx), s.userTask(ctx), s.timer(ctx),
       ns.bpmn.is(ctx.element.businessObject, "bpmn:ServiceTask") ? ns.serviceSection(ctx.model, ctx.element, ctx.config) : null,
       f.sequenceFlow(ctx), f.gateway(ctx), f.scriptTask(ctx), f.called(ctx),
-      ns.loopSection(ctx.model, ctx.element), f.scripts(ctx)
+      ns.loopSection(ctx.model, ctx.element), f.scripts(ctx), s.documentation(ctx)
     ].filter(Boolean);
   };
 

@@ -30,12 +30,15 @@
         ctx.model.modeling.updateProperties(ctx.element, { name: v || undefined });
       }))
     ];
-    if (!is(bo, "bpmn:Lane") && !is(bo, "bpmn:Participant") && !is(bo, "bpmn:Collaboration")) {
-      children.push(d.field("说明", d.textArea("documentation", ctx.model.documentation(bo), function (v) {
-        ctx.model.setDocumentation(ctx.element, v);
-      })));
-    }
     return d.section(typeLabel(bo), children);
+  }
+
+  function documentation(ctx) {
+    var bo = ctx.element.businessObject;
+    if (is(bo, "bpmn:Lane") || is(bo, "bpmn:Participant") || is(bo, "bpmn:Collaboration")) { return null; }
+    return d.section("说明", [d.field("说明文字", d.textArea("documentation", ctx.model.documentation(bo), function (v) {
+      ctx.model.setDocumentation(ctx.element, v);
+    }, { rows: 2 }), "给看图的人的说明（bpmn:documentation），引擎不执行")]);
   }
 
   function typeLabel(bo) {
@@ -142,6 +145,6 @@
   }
 
   ns.sections = {
-    general: general, lane: lane, userTask: userTask, timer: timer, laneOf: laneOf, typeLabel: typeLabel
+    general: general, documentation: documentation, lane: lane, userTask: userTask, timer: timer, laneOf: laneOf, typeLabel: typeLabel
   };
 })();

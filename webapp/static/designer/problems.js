@@ -48,7 +48,8 @@
     badge.setAttribute("data-element", element.id);
     badge.title = problem.message;
     badge.textContent = (warning ? "⚠ " : "✖ ") + text;
-    var position = element.waypoints ? { top: -8, left: 0 } : { bottom: -6, left: 0 };
+    // Above the element, clear of the context pad that opens at its top right.
+    var position = { top: -6, left: 0 };
     this.modeler.get("overlays").add(element.id, OVERLAY, { position: position, html: badge });
   };
 
@@ -93,6 +94,22 @@
     return li;
   };
 
+  /* Bring the first outlined element into view, zoomed in enough to read its badge. */
+  Problems.prototype.focusFirst = function () {
+    var registry = this.modeler.get("elementRegistry");
+    var first = this.marked.length ? registry.get(this.marked[0]) : null;
+    if (!first) {
+      return;
+    }
+    var canvas = this.modeler.get("canvas");
+    var point = first.waypoints ? first.waypoints[0] : { x: first.x + first.width / 2, y: first.y + first.height / 2 };
+    if (canvas.viewbox().scale < 0.9) {
+      canvas.zoom(1, point);
+    }
+    var box = canvas.viewbox();
+    canvas.viewbox({ x: point.x - box.width / 2, y: point.y - box.height / 2, width: box.width, height: box.height });
+  };
+
   /* Show ``problems`` for ``file``; returns how many are errors. */
   Problems.prototype.show = function (problems, file, heading) {
     var self = this;
@@ -110,6 +127,7 @@
       self.list.appendChild(self.item(problem, element, file));
     });
     this.section.hidden = false;
+    this.focusFirst();
     return errors;
   };
 
