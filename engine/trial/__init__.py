@@ -10,14 +10,8 @@ trial has its own clock that moves only when the designer fast-forwards to a tim
 from .isolation import TrialWriteRefused
 from .models import TrialRun
 from .queries import startable_processes, trial_trail, trial_view, trials_of
-from .service import (
-    complete_trial_task,
-    delete_trial,
-    fire_trial_timer,
-    restart_trial,
-    send_trial_message,
-    start_trial,
-)
+from .service import delete_trial, restart_trial, start_trial
+from .steps import complete_trial_task, fire_trial_timer, send_trial_message
 from .views import (
     EntryKind,
     LogEntry,

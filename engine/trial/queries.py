@@ -11,7 +11,7 @@ from .. import trail
 from ..models import ProcessDefinition, ProcessVersion
 from .isolation import TrialScriptEngine
 from .models import TrialRun
-from .service import owned_trial
+from .rows import owned_trial
 from .state import diagram_index, form_schema, load_workflow
 from .views import (
     EntryKind,

@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError
 
 from engine import ConflictError, FormInvalid, StepFailed
 from engine import trial as trials
+from processes.deadlines import local
 from processes.trial_samples import trial_start_data
 
 from .. import schema_form
@@ -102,7 +103,8 @@ def trial(trial_id: int):
     chosen = trial_page.chosen_task(view, request.args.get("task"))
     form = None
     if chosen is not None and chosen.schema and request.args.get("sample"):
-        form = schema_form.form_values(chosen.schema, sample_answers(chosen.schema, view.clock_at))
+        answers = sample_answers(chosen.schema, local(view.clock_at))
+        form = schema_form.form_values(chosen.schema, answers)
     return _page(view, chosen, form, {})
 
 
