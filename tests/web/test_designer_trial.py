@@ -164,7 +164,7 @@ def test_bad_start_data_is_refused_before_anything_runs(app, designer, web_engin
 def test_a_failed_start_is_restarted_with_new_start_data(designer, web_engine):
     trial_id = _start(designer, web_engine, start_data='{"risk_colour": "黄"}')
     html = _page(designer, trial_id)
-    assert "启动失败" in html and "handoff" in html
+    assert "启动失败" in html and "handoff" in html and "<code>gw_channel</code>" in html
 
     designer.post(
         f"/designer/trials/{trial_id}/restart",
