@@ -30,6 +30,21 @@ def receive(engine: Engine) -> Received:
     return receive_case(engine, dict(MATTER), actor=CLERK)
 
 
+def receive_to_ladder(engine: Engine) -> Received:
+    """A walk-in assessed as an ordinary dispute: it waits at 村调委会化解 (ladder
+    ``village``: a walk-in starts the ladder at the village)."""
+    received = receive(engine)
+    [assess] = [t for t in engine.tasks_of(received.instance_id) if t.spec_id == "assess"]
+    data = {"matter_nature": "一般纠纷", "cross_department": False, "risk_colour": "黄"}
+    engine.complete(assess.id, data, actor=CLERK)
+    return received
+
+
+def without_village_task(xml: str) -> str:
+    """ladder.bpmn whose 村调委会化解 task has a new id: a case waiting there cannot migrate."""
+    return xml.replace('"village"', '"village_v2"').replace(">village<", ">village_v2<")
+
+
 def file_text(engine: Engine, name: str, version_id: int | None = None) -> str:
     version_id = version_id or engine.latest_version_id()
     [found] = [f for f in engine.version_files(version_id) if f.name == name]
@@ -44,6 +59,23 @@ def deploy_edit(
     result = deploy_files(engine, {name: changed.encode()}, actor="designer.wang", note=note)
     assert result.created, "the edit should make a new version"
     return result
+
+
+NOTE = (
+    '  <bpmn:textAnnotation id="note_added"><bpmn:text>新增说明</bpmn:text></bpmn:textAnnotation>\n'
+)
+NOTE_SHAPE = (
+    '      <bpmndi:BPMNShape id="note_added_di" bpmnElement="note_added">\n'
+    '        <dc:Bounds x="680" y="-80" width="120" height="40" />\n'
+    "      </bpmndi:BPMNShape>\n"
+)
+
+
+def renamed_and_annotated(xml: str) -> str:
+    """分流研判 renamed, and a text annotation (with its shape) added."""
+    xml = xml.replace('name="分流研判"', 'name="分流研判（新）"')
+    xml = xml.replace("</bpmn:process>", NOTE + "  </bpmn:process>", 1)
+    return xml.replace("</bpmndi:BPMNPlane>", NOTE_SHAPE + "    </bpmndi:BPMNPlane>", 1)
 
 
 def page(response) -> lxml.html.HtmlElement:

@@ -9,23 +9,7 @@ import pytest
 
 from processes.roles import Role
 
-from .designer_helpers import DESIGNER, deploy_edit, find, page, text_of
-
-NOTE = (
-    '  <bpmn:textAnnotation id="note_added"><bpmn:text>新增说明</bpmn:text></bpmn:textAnnotation>\n'
-)
-NOTE_SHAPE = (
-    '      <bpmndi:BPMNShape id="note_added_di" bpmnElement="note_added">\n'
-    '        <dc:Bounds x="680" y="-80" width="120" height="40" />\n'
-    "      </bpmndi:BPMNShape>\n"
-)
-
-
-def renamed_and_annotated(xml: str) -> str:
-    """分流研判 renamed, and a text annotation (with its shape) added."""
-    xml = xml.replace('name="分流研判"', 'name="分流研判（新）"')
-    xml = xml.replace("</bpmn:process>", NOTE + "  </bpmn:process>", 1)
-    return xml.replace("</bpmndi:BPMNPlane>", NOTE_SHAPE + "    </bpmndi:BPMNPlane>", 1)
+from .designer_helpers import DESIGNER, deploy_edit, find, page, renamed_and_annotated, text_of
 
 
 @pytest.fixture
@@ -33,6 +17,14 @@ def versions(web_engine) -> tuple[int, int]:
     first = web_engine.latest_version_id()
     second = deploy_edit(web_engine, "case_main.bpmn", renamed_and_annotated).version_id
     return first, second
+
+
+def changes(doc) -> list[str]:
+    """Each listed element: its badge, what it is, and what changed (without the buttons)."""
+    return [
+        " ".join(text_of(part) for part in li.xpath("./span | ./ul"))
+        for li in find(doc, "li", "dz-element")
+    ]
 
 
 def diagram_tabs(doc, section_id: str) -> list[dict]:
@@ -46,11 +38,13 @@ def test_changes_are_listed_with_what_changed(web_engine, login_as, versions):
     assert response.status_code == 200
     doc = page(response)
     assert f"比较版本 #{first} → #{second}" in text_of(find(doc, "h1")[0])
-    changes = text_of(doc.get_element_by_id("changes-title").getparent())
-    assert "1 个文件：新增 0，删除 0，修改 1" in changes
-    items = [text_of(li) for li in find(doc, "li", "dz-element")]
+    summary = text_of(doc.get_element_by_id("changes-title").getparent())
+    assert "1 个文件：新增 0，删除 0，修改 1" in summary
+    items = changes(doc)
     assert "修改 用户任务「分流研判（新）」 assess 名称：分流研判 → 分流研判（新）" in items
     assert "新增 注释 note_added" in items
+    [locate] = doc.xpath('//button[@data-locate="assess"]')
+    assert (locate.get("data-viewer"), text_of(locate)) == ("diagram-new", "在新图上定位")
 
 
 def test_the_new_diagram_marks_added_and_changed_the_old_one_removed(
@@ -70,8 +64,9 @@ def test_the_new_diagram_marks_added_and_changed_the_old_one_removed(
     backwards = page(client.get(f"/designer/diff?old={second}&new={first}"))
     [old_tab] = diagram_tabs(backwards, "old-diagram-title")
     assert old_tab["markers"] == {"dz-removed": ["note_added"]}
-    items = [text_of(li) for li in find(backwards, "li", "dz-element")]
-    assert "删除 注释 note_added" in items
+    assert "删除 注释 note_added" in changes(backwards)
+    [locate] = backwards.xpath('//button[@data-locate="note_added"]')
+    assert (locate.get("data-viewer"), text_of(locate)) == ("diagram-old", "在旧图上定位")
 
 
 def test_a_changed_form_lists_its_fields(web_engine, login_as):

@@ -56,6 +56,10 @@ def test_counts_show_running_cases_on_the_version_they_started_on(web_engine, lo
     assert older.startswith(f"#{first} ")
     assert " 2 2 " in older, "the two older cases stay on the first version"
     assert f"与 #{first} 比较" in newest
+    assert "流程图未改动" not in newest
+    ladder_newest, _ = process_rows(response, "ladder")
+    assert "流程图未改动 测试修改" in ladder_newest, "the deploy changed another file"
+    assert "比较" not in ladder_newest
 
     doc = page(response)
     link = doc.xpath(f'//a[text()="与 #{first} 比较"]')[0].get("href")

@@ -3,8 +3,15 @@
 Each page lives in its own module, registering its routes on ``bp``; import it below.
 """
 
-from . import diff_views, dmn_editor, form_editor, library, modeler  # noqa: F401 (routes)
-from . import trial  # noqa: F401 (routes)
+from . import (  # noqa: F401 (routes)
+    diff_views,
+    dmn_editor,
+    form_editor,
+    library,
+    migration_views,
+    modeler,
+    trial,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

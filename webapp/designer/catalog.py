@@ -8,6 +8,7 @@ Which file holds a process is read from the version's BPMN files once per versio
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ class ProcessVersion:
     counts: Counts
     previous_id: int | None
     """The next older version that has this process (for a diff), or None."""
+    changed: bool
+    """Its file differs from the one in ``previous_id`` (or it is new): False when the
+    deploy changed only other files."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ class ProcessEntry:
     def running(self) -> int:
         return sum(v.counts.running for v in self.versions)
 
+    @property
+    def revisions(self) -> int:
+        """How many of its versions changed its diagram."""
+        return sum(v.changed for v in self.versions)
+
 
 @dataclass(frozen=True)
 class Library:
@@ -70,28 +79,44 @@ class Library:
         return self.versions[0] if self.versions else None
 
 
+@dataclass(frozen=True)
+class ProcessFiles:
+    """Where a version's processes are defined, and a digest of each BPMN file."""
+
+    file_of: dict[str, str]
+    """Process id -> the BPMN file that defines it."""
+    digests: dict[str, str]
+    """File name -> SHA-256 of its content."""
+
+    def digest_of(self, process_id: str) -> str | None:
+        return self.digests.get(self.file_of.get(process_id, ""))
+
+
 _files_lock = threading.Lock()
-_process_files: dict[str, dict[str, str]] = {}
+_process_files: dict[str, ProcessFiles] = {}
 
 
-def process_files(engine: Engine, version: Any) -> dict[str, str]:
-    """Process id -> the BPMN file that defines it, in ``version`` (kept per content hash)."""
+def process_files(engine: Engine, version: Any) -> ProcessFiles:
+    """Which file defines each process of ``version`` (kept per content hash)."""
     known = _process_files.get(version.content_hash)
     if known is not None:
         return known
     found: dict[str, str] = {}
+    digests: dict[str, str] = {}
     for file in engine.version_files(version.id):
         if file.kind != "bpmn":
             continue
+        digests[file.name] = hashlib.sha256(file.content).hexdigest()
         try:
             root = parse_xml(file.content, file.name)
         except UnsafeXml:
             continue
         for process in root.iter(BPMN_PROCESS):
             found.setdefault(process.get("id", ""), file.name)
+    result = ProcessFiles(found, digests)
     with _files_lock:
-        _process_files[version.content_hash] = found
-    return found
+        _process_files[version.content_hash] = result
+    return result
 
 
 def instance_counts(engine: Engine) -> dict[tuple[int, str], Counts]:
@@ -126,19 +151,23 @@ def library(engine: Engine) -> Library:
     versions = sorted(engine.versions(), key=lambda v: v.id, reverse=True)
     names, counts = definitions(engine), instance_counts(engine)
     rows: dict[str, list[ProcessVersion]] = defaultdict(list)
+    digests: dict[str, str | None] = {}
     for version in reversed(versions):  # oldest first, so each knows its predecessor
         files = process_files(engine, version)
         for process_id, name in sorted(names.get(version.id, {}).items()):
             before = rows[process_id]
+            digest = files.digest_of(process_id)
             rows[process_id].append(
                 ProcessVersion(
                     version=version,
                     name=name,
-                    file=files.get(process_id),
+                    file=files.file_of.get(process_id),
                     counts=counts.get((version.id, process_id), Counts()),
                     previous_id=before[-1].version.id if before else None,
+                    changed=not before or digests.get(process_id) != digest,
                 )
             )
+            digests[process_id] = digest
     entries = [
         ProcessEntry(pid, found[-1].name, list(reversed(found))) for pid, found in rows.items()
     ]
@@ -201,7 +230,9 @@ def version_page(engine: Engine, version_id: int) -> VersionPage | None:
         version=found,
         files=sorted(engine.version_files(version_id), key=lambda f: (_KIND_ORDER[f.kind], f.name)),
         processes=[
-            VersionProcess(pid, name, files.get(pid), counts.get((version_id, pid), Counts()))
+            VersionProcess(
+                pid, name, files.file_of.get(pid), counts.get((version_id, pid), Counts())
+            )
             for pid, name in sorted(names.items())
         ],
         previous_id=max(older) if older else None,

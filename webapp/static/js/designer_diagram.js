@@ -27,6 +27,23 @@
     return missing;
   }
 
+  function centre(app, viewer, id) {
+    var canvas = viewer.get("canvas");
+    var target = viewer.get("elementRegistry").get(id);
+    if (!target) {
+      setStatus(app, "「" + id + "」没有画在图上（如流程属性、无图形的元素）。");
+      return;
+    }
+    var outer = canvas.viewbox().outer;
+    canvas.viewbox({
+      x: target.x + (target.width || 0) / 2 - outer.width / 2,
+      y: target.y + (target.height || 0) / 2 - outer.height / 2,
+      width: outer.width,
+      height: outer.height
+    });
+    app.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
   function show(app, viewer, file) {
     setStatus(app, "正在加载：" + file.label);
     return fetch(file.url, { credentials: "same-origin" })
@@ -109,6 +126,28 @@
     });
   }
 
+  function bindLocate(app, viewer, files, tabs) {
+    if (!app.id) {
+      return;
+    }
+    document.querySelectorAll("[data-locate][data-viewer='" + app.id + "']").forEach(function (button) {
+      var index = files.findIndex(function (file) { return file.name === button.getAttribute("data-file"); });
+      if (index < 0) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-locate");
+        if (app.getAttribute("data-shown") === files[index].name) {
+          centre(app, viewer, id);
+          return;
+        }
+        selectTab(tabs, tabs[index]);
+        show(app, viewer, files[index]).then(function () { centre(app, viewer, id); });
+      });
+    });
+  }
+
   function start(app) {
     var files = JSON.parse(app.getAttribute("data-files") || "[]");
     if (!files.length || typeof window.BpmnJS !== "function" || !window.fetch) {
@@ -118,6 +157,7 @@
     var viewer = new window.BpmnJS({ container: app.querySelector(".dz-diagram-canvas") });
     var tabs = buildTabs(app, viewer, files);
     bindZoom(app, viewer);
+    bindLocate(app, viewer, files, tabs);
     var wanted = app.getAttribute("data-selected");
     var index = files.findIndex(function (file) { return file.name === wanted; });
     tabs[index >= 0 ? index : 0].click();
