@@ -9,6 +9,7 @@ import json
 import re
 from datetime import timedelta
 
+import lxml.etree
 import pytest
 from sqlalchemy import select
 
@@ -264,3 +265,105 @@ def process_specs(engine, version_id: int) -> dict[str, dict]:
             )
         )
         return {process_id: json.loads(spec) for process_id, spec in rows}
+
+
+SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+
+
+def pick(page, element_id: str) -> None:
+    """Select an element as a click on it would (small or thin ones are hard to hit)."""
+    page.evaluate(
+        "id => { const m = window.ZZDesigner.app.modeler;"
+        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        element_id,
+    )
+    page.locator("#props-panel .props-section").first.wait_for()
+
+
+def settle(page) -> None:
+    """Let the panel redraw after an edit (it does so right after the change event)."""
+    page.wait_for_timeout(100)
+
+
+def change(page, label: str, value: str) -> None:
+    field = page.locator("#props-panel").get_by_label(label, exact=True)
+    field.fill(value)
+    field.press("Tab")
+    settle(page)
+
+
+def saved_xml(page) -> str:
+    return page.evaluate("window.ZZDesigner.app.modeler.saveXML({format: true})")["xml"]
+
+
+def element(root, element_id: str):
+    [found] = root.xpath(f'//*[@id="{element_id}"]')
+    return found
+
+
+def edit_whistle_in_the_panel(page) -> int:
+    """Edit what the engine reads on several kinds of element; returns how many edits."""
+    panel = page.locator("#props-panel")
+    pick(page, "dispatch")
+    expect(panel).to_contain_text("泳道：县综治中心")
+    expect(panel).to_contain_text("角色「县综治中心」的用户可以办理此泳道中的任务。")
+    panel.get_by_label("表单").select_option("whistle/feedback.schema.json")
+    settle(page)
+    change(page, "办理说明", "请于 {{ ack_due }} 前派单")
+    pick(page, "acknowledge")
+    expect(panel).to_contain_text("泳道：部门（随所在的「部门报到（逐个部门）」）")
+    pick(page, "summon")
+    expect(panel.get_by_label("服务操作")).to_have_value("summons.create")
+    change(page, "结果变量", "ack_deadline")
+    panel.get_by_role("group", name="参数 due").get_by_label("值（表达式）").fill("hours(48)")
+    panel.get_by_role("group", name="参数 due").get_by_label("值（表达式）").press("Tab")
+    pick(page, "acknowledge_all")
+    change(page, "集合变量", "summoned")
+    panel.get_by_label("逐个执行（不勾选则同时执行）").check()
+    settle(page)
+    pick(page, "f_outcome_resolved")
+    change(page, "条件表达式", 'mediation_outcome in ("化解", "部分化解")')
+    pick(page, "gw_outcome")
+    panel.get_by_label("默认连线", exact=True).select_option("")
+    settle(page)
+    pick(page, "set_resolved")
+    change(page, "脚本（Python）", 'whistle_result = "已化解"')
+    panel.get_by_text("前置/后置脚本").click()
+    change(page, "前置脚本", "resolved_at = now_iso()")
+    return 10
+
+
+def test_the_panel_writes_what_the_engine_reads_and_undo_takes_it_back(page, add_user):
+    add_user("designer", "流程设计")
+    login(page, "designer")
+    open_in_modeler(page, "whistle.bpmn")
+    original = saved_xml(page)
+    edits = edit_whistle_in_the_panel(page)
+    shot(page, "designer-05-panel-script")
+
+    root = lxml.etree.fromstring(saved_xml(page).encode())
+    dispatch = element(root, "dispatch")
+    assert dispatch.find(f".//{SPIFF}property").get("value") == "whistle/feedback.schema.json"
+    assert dispatch.find(f".//{SPIFF}instructionsForEndUser").text == "请于 {{ ack_due }} 前派单"
+    operator = element(root, "summon").find(f".//{SPIFF}serviceTaskOperator")
+    assert operator.get("id") == "summons.create"
+    assert operator.get("resultVariable") == "ack_deadline"
+    due = operator.find(f".//{SPIFF}parameter[@id='due']")
+    assert (due.get("type"), due.get("value")) == ("str", "hours(48)")
+    loop = element(root, "acknowledge_all").find(f"{BPMN}multiInstanceLoopCharacteristics")
+    assert loop.get("isSequential") == "true"
+    assert loop.find(f"{BPMN}loopDataInputRef").text == "summoned"
+    flow = element(root, "f_outcome_resolved").find(f"{BPMN}conditionExpression")
+    assert flow.text == 'mediation_outcome in ("化解", "部分化解")'
+    assert element(root, "gw_outcome").get("default") is None
+    resolved = element(root, "set_resolved")
+    assert resolved.find(f"{BPMN}script").text == 'whistle_result = "已化解"'
+    assert resolved.find(f".//{SPIFF}preScript").text == "resolved_at = now_iso()"
+
+    undo = page.get_by_role("button", name="撤销")
+    for _ in range(edits):
+        undo.click()
+    assert saved_xml(page) == original, "every edit is one step of undo"
+    page.get_by_role("button", name="重做").click()
+    assert "whistle/feedback.schema.json" in saved_xml(page).split('id="dispatch"')[1][:800]

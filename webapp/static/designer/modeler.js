@@ -35,9 +35,17 @@
   function fit() {
     var canvas = app.modeler.get("canvas");
     canvas.zoom("fit-viewport", "auto");
-    var box = canvas.viewbox();
-    canvas.zoom(box.scale * 0.9, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
-    canvas.scroll({ dx: 50, dy: 0 });
+    var inner = canvas.viewbox().inner;
+    var size = canvas.getSize();
+    var scale = canvas.viewbox().scale * 0.85;
+    var width = size.width / scale;
+    var height = size.height / scale;
+    canvas.viewbox({
+      x: inner.x + inner.width / 2 - width / 2 - 50 / scale,  // 50 px right of centre
+      y: inner.y + inner.height / 2 - height / 2,
+      width: width,
+      height: height
+    });
   }
 
   function importXml(xml, what) {

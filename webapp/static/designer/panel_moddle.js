@@ -51,20 +51,25 @@
     }
   };
 
+  /* The moddle type of an extension element: <spiffworkflow:preScript> is spiffworkflow:PreScript. */
+  function typeOf(tag) {
+    return SPIFF + tag.charAt(0).toUpperCase() + tag.slice(1);
+  }
+
   /* Text extensions: instructionsForEndUser, preScript, postScript, calledDecisionId. */
   Model.prototype.extensionText = function (bo, name) {
-    var found = findExtension(bo, SPIFF + name);
+    var found = findExtension(bo, typeOf(name));
     return found ? found.get("text") || "" : "";
   };
 
   Model.prototype.setExtensionText = function (element, name, text) {
-    var found = findExtension(element.businessObject, SPIFF + name);
+    var found = findExtension(element.businessObject, typeOf(name));
     if (!text.trim()) {
       if (found) { this.removeExtension(element, found); }
     } else if (found) {
       this.modeling.updateModdleProperties(element, found, { text: text });
     } else {
-      this.addExtension(element, this.moddle.create(SPIFF + name, { text: text }));
+      this.addExtension(element, this.moddle.create(typeOf(name), { text: text }));
     }
   };
 
