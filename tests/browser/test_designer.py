@@ -316,8 +316,22 @@ def edit_whistle_in_the_panel(page) -> int:
     pick(page, "summon")
     expect(panel.get_by_label("服务操作")).to_have_value("summons.create")
     change(page, "结果变量", "ack_deadline")
-    panel.get_by_role("group", name="参数 due").get_by_label("值（表达式）").fill("hours(48)")
-    panel.get_by_role("group", name="参数 due").get_by_label("值（表达式）").press("Tab")
+    expect(panel).to_contain_text(
+        "接受的参数：departments（被召集的部门名称列表）、due（报到时限（ISO 时间））"
+    )
+    due = panel.get_by_role("group", name="参数 due").get_by_label("值（表达式）")
+    due.fill("hours(48)")
+    due.press("Tab")
+    settle(page)
+    panel.get_by_label("新参数名").fill("note")
+    panel.get_by_role("button", name="添加参数").click()
+    settle(page)
+    note = panel.get_by_role("group", name="参数 note")
+    expect(note.get_by_label("值（表达式）")).to_have_value("")
+    assert 'id="note" type="str" value=""' in saved_xml(page)
+    note.get_by_role("button", name="删除参数").click()
+    settle(page)
+    expect(note).to_have_count(0)
     pick(page, "acknowledge_all")
     change(page, "集合变量", "summoned")
     panel.get_by_label("逐个执行（不勾选则同时执行）").check()
@@ -331,7 +345,9 @@ def edit_whistle_in_the_panel(page) -> int:
     change(page, "脚本（Python）", 'whistle_result = "已化解"')
     panel.get_by_text("前置/后置脚本").click()
     change(page, "前置脚本", "resolved_at = now_iso()")
-    return 10
+    pick(page, "Lane_supervisor")
+    expect(panel).to_contain_text("角色「督办员」的用户可以办理此泳道中的任务。")
+    return 12
 
 
 def test_the_panel_writes_what_the_engine_reads_and_undo_takes_it_back(page, add_user):
