@@ -104,3 +104,20 @@ def test_only_process_designers_compare(web_engine, login_as, versions, role):
     first, second = versions
     client = login_as("other", role.value)
     assert client.get(f"/designer/diff?old={first}&new={second}").status_code == 403
+
+
+def test_removed_files_are_listed(web_engine, login_as):
+    first = web_engine.latest_version_id()
+    kept = [
+        f
+        for f in web_engine.version_files(first)
+        if f.name != "plain_case.bpmn" and not f.name.startswith("plain_case/")
+    ]
+    second = web_engine.deploy_set(kept, actor="designer.wang", note="去掉示例流程").version_id
+    client = login_as("wang", DESIGNER)
+    doc = page(client.get(f"/designer/diff?old={first}&new={second}"))
+    files = [text_of(h) for h in find(doc, "article//h3")]
+    assert "删除文件 plain_case.bpmn 流程图" in files
+    assert "删除文件 plain_case/intake.schema.json 表单" in files
+    backwards = page(client.get(f"/designer/diff?old={second}&new={first}"))
+    assert "新增文件 plain_case.bpmn 流程图" in [text_of(h) for h in find(backwards, "article//h3")]

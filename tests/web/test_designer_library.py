@@ -132,3 +132,12 @@ def test_the_menu_offers_the_library_to_designers(web_engine, login_as):
     doc = page(login_as("wang", DESIGNER).get("/designer/"))
     nav = find(doc, "nav//a")
     assert [a.get("href") for a in nav if text_of(a) == "流程设计"] == ["/designer/"]
+
+
+def test_an_empty_library_says_how_to_deploy(app, login_as):
+    client = login_as("wang", DESIGNER)
+    response = client.get("/designer/")
+    assert response.status_code == 200
+    assert "尚未部署任何流程" in text_of(page(response))
+    assert client.get("/designer/migrate").status_code == 404
+    assert client.get("/designer/dmn/triage.dmn/edit").status_code == 404
