@@ -28,3 +28,20 @@ AUDIT_EVENT_LABELS: dict[str, str] = {
 
 def event_label(event_type: str) -> str:
     return AUDIT_EVENT_LABELS.get(event_type, event_type)
+
+
+AUDIT_DATA_LABELS: dict[str, str] = {
+    "scope": "范围",
+    "ok": "链条完整",
+    "checked": "已校验条数",
+    "first_bad_seq": "首个异常序号",
+    "format": "格式",
+    "filters": "查询条件",
+    "full": "含个人信息",
+    "hash": "内容哈希",
+    "processes": "流程",
+    "files": "文件",
+    "action": "操作",
+    "username": "用户名",
+}
+"""Words for the data keys of the operation log (verify, export, deploy, accounts)."""

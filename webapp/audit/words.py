@@ -16,7 +16,7 @@ from engine.models import TaskRecord
 from ..cases.labels import DATA_LABELS, HIDDEN_KEYS
 from ..cases.service import dispute_type_names
 from ..cases.timeline import format_value
-from .labels import event_label
+from .labels import AUDIT_DATA_LABELS, event_label
 
 SUMMARY_MAX = 160
 
@@ -66,7 +66,10 @@ def details(data: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[st
     """(label, value) of already masked data, ids and actors left out; form fields under
     their titles."""
     return [
-        (titles.get(key) or DATA_LABELS.get(key, key), format_value(value))
+        (
+            titles.get(key) or AUDIT_DATA_LABELS.get(key) or DATA_LABELS.get(key, key),
+            format_value(value),
+        )
         for key, value in data.items()
         if key not in HIDDEN_KEYS and value not in ("", None, [], {})
     ]

@@ -87,6 +87,7 @@
   var marked = [];
   var current = 0;
   var drawing = Promise.resolve();
+  var READABLE = 0.8;
 
   if (!steps.length || steps.length !== items.length) {
     return;
@@ -142,7 +143,12 @@
 
   function mark(key, index) {
     var canvas = viewer.get("canvas");
-    marked.forEach(function (pair) { canvas.removeMarker(pair[0], pair[1]); });
+    var registry = viewer.get("elementRegistry");
+    marked.forEach(function (pair) {
+      if (registry.get(pair[0])) {
+        canvas.removeMarker(pair[0], pair[1]);
+      }
+    });
     marked = [];
     var state = stateAt(key, index);
     var reached = Object.assign({}, state.completed, state.open);
@@ -156,11 +162,84 @@
     var step = steps[index];
     if (step.diagram === key && step.element) {
       addMark(step.element, "replay-here");
-      var element = viewer.get("elementRegistry").get(step.element);
-      if (element) {
-        canvas.scrollToElement(element);
+      follow(registry.get(step.element));
+    }
+  }
+
+  function centerOn(element, scale) {
+    var canvas = viewer.get("canvas");
+    var outer = canvas.viewbox().outer;
+    var width = outer.width / scale;
+    var height = outer.height / scale;
+    canvas.viewbox({
+      x: element.x + element.width / 2 - width / 2,
+      y: element.y + element.height / 2 - height / 2,
+      width: width,
+      height: height
+    });
+  }
+
+  function shift(low, size, viewLow, viewSize, margin) {
+    if (low < viewLow + margin) {
+      return viewLow + margin - low;
+    }
+    if (low + size > viewLow + viewSize - margin) {
+      return Math.max(viewLow + margin - low, viewLow + viewSize - margin - low - size);
+    }
+    return 0;
+  }
+
+  function follow(element) {
+    // Keep the current step in sight: pan just enough when it nears the edge of the view.
+    if (!element || element.waypoints) {
+      return;
+    }
+    var canvas = viewer.get("canvas");
+    var box = canvas.viewbox();
+    var margin = 40 / box.scale;
+    var dx = shift(element.x, element.width, box.x, box.width, margin);
+    var dy = shift(element.y, element.height, box.y, box.height, margin);
+    if (dx || dy) {
+      canvas.scroll({ dx: dx * box.scale, dy: dy * box.scale });
+    }
+  }
+
+  function elementNear(key, index) {
+    // The step's own element, else the next (then the previous) step's in this diagram.
+    var order = [index];
+    for (var i = index + 1; i < steps.length; i += 1) { order.push(i); }
+    for (var j = index - 1; j >= 0; j -= 1) { order.push(j); }
+    for (var k = 0; k < order.length; k += 1) {
+      var step = steps[order[k]];
+      if (step.diagram === key && step.element) {
+        return viewer.get("elementRegistry").get(step.element);
       }
     }
+    return null;
+  }
+
+  function fitOrFocus(key, index) {
+    // The whole diagram when it is readable so; else a readable zoom around the step.
+    var canvas = viewer.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    var element = elementNear(key, index);
+    if (canvas.zoom() < READABLE && element && !element.waypoints) {
+      centerOn(element, READABLE);
+    }
+  }
+
+  function bindZoom() {
+    diagramBox.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var canvas = viewer.get("canvas");
+        var how = button.getAttribute("data-zoom");
+        if (how === "fit") {
+          canvas.zoom("fit-viewport", "auto");
+        } else {
+          canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
+        }
+      });
+    });
   }
 
   function setStatus(text) {
@@ -180,7 +259,8 @@
       var diagram = payload.diagrams[key];
       return viewer.importXML(diagram.xml).then(function () {
         shown = key;
-        viewer.get("canvas").zoom("fit-viewport", "auto");
+        marked = [];
+        fitOrFocus(key, current);
         diagramBox.querySelector(".replay-diagram-name").textContent = "流程图：" + diagram.name;
         mark(key, current);
         setStatus("");
@@ -202,7 +282,9 @@
     item.setAttribute("aria-current", "step");
     item.querySelector("details").open = true;
     var list = item.parentNode;
-    list.scrollTop = item.offsetTop - list.offsetTop - 8;
+    if (list.scrollHeight > list.clientHeight) {
+      list.scrollTop += item.getBoundingClientRect().top - list.getBoundingClientRect().top - 8;
+    }
     slider.value = String(index + 1);
     position.textContent = "第 " + (index + 1) + " / " + steps.length + " 步";
     controls.querySelector("[data-go=prev]").disabled = index === 0;
@@ -237,6 +319,7 @@
   if (typeof window.BpmnJS === "function" && Object.keys(payload.diagrams).length) {
     diagramBox.hidden = false;
     viewer = new window.BpmnJS({ container: diagramBox.querySelector(".diagram-canvas") });
+    bindZoom();
   }
   go(0);
 })();
