@@ -50,14 +50,14 @@ def test_library_version_diagram_and_diff(page, add_user, web_engine):
     assert [older.nth(4).inner_text(), older.nth(5).inner_text()] == ["1", "1"], (
         "the case runs on the version it started on"
     )
-    shot(page, "designer-01-library")
+    shot(page, "designer-lib-01-library")
 
     follow(rows.nth(1).get_by_role("link", name="查看流程图"))
     assert page.url.endswith(f"/designer/versions/{first}?file=case_main.bpmn#diagram-title")
     page.locator(".dz-diagram-status", has_text="正在显示：case_main.bpmn").wait_for()
     element(page, "assess").wait_for()
     assert page.locator(".dz-diagram").get_attribute("data-warnings") == "0"
-    shot(page, "designer-02-version")
+    shot(page, "designer-lib-02-version")
 
     page.go_back()
     follow(rows.nth(0).get_by_role("link", name=f"与 #{first} 比较"))
@@ -77,7 +77,7 @@ def test_library_version_diagram_and_diff(page, add_user, web_engine):
         ".getBoundingClientRect().width > w * 1.5",
         arg=fitted,
     )
-    shot(page, "designer-03-diff")
+    shot(page, "designer-lib-03-diff")
 
 
 def test_form_editor_preview_follows_each_edit_and_deploys(page, add_user, web_engine):
@@ -87,7 +87,7 @@ def test_form_editor_preview_follows_each_edit_and_deploys(page, add_user, web_e
     page.goto(f"/designer/forms/{FORM_KEY}/edit")
     preview = page.locator("#form-preview")
     assert preview.get_by_role("radiogroup", name=re.compile("事项性质")).is_visible()
-    shot(page, "designer-04-form-editor")
+    shot(page, "designer-lib-04-form-editor")
 
     text = page.locator("#schema-text")
     schema = json.loads(text.input_value())
@@ -97,7 +97,7 @@ def test_form_editor_preview_follows_each_edit_and_deploys(page, add_user, web_e
     text.fill(edited)
     preview.get_by_label("联系情况备注").wait_for()
     assert preview.get_by_role("radiogroup", name=re.compile("事项性质（新）")).is_visible()
-    shot(page, "designer-05-form-preview-updated")
+    shot(page, "designer-lib-05-form-preview-updated")
 
     broken = edited.replace('"title": "联系情况备注"', '"title": "联系情况备注",', 1)
     text.fill(broken)
@@ -113,7 +113,7 @@ def test_form_editor_preview_follows_each_edit_and_deploys(page, add_user, web_e
     )
     assert selected.strip() == "}", "the cursor is on the line the error names"
     assert page.locator(".dz-gutter").inner_text().split()[-1] == str(len(broken.splitlines()))
-    shot(page, "designer-06-form-error")
+    shot(page, "designer-lib-06-form-error")
 
     text.fill(edited)
     preview.get_by_label("联系情况备注").wait_for()
@@ -137,7 +137,7 @@ def test_decision_table_opens_without_warnings_and_an_edited_rule_deploys(
     canvas.wait_for()
     assert canvas.get_attribute("data-warnings") == "0", page.locator("#dmn-status").inner_text()
     assert page.get_by_text("受理分流规则").first.is_visible()
-    shot(page, "designer-07-dmn")
+    shot(page, "designer-lib-07-dmn")
 
     reason = "不属于人民调解范围，引导至仲裁、行政裁决、行政复议或诉讼"
     cell = page.locator("td.output-cell", has_text=reason).first
@@ -153,7 +153,7 @@ def test_decision_table_opens_without_warnings_and_an_edited_rule_deploys(
     assert after != before, page.locator("main").inner_text()
     assert page.get_by_text(f"已部署新版本 #{after}").is_visible()
     assert reason + "（已核实）" in file_text(web_engine, "triage.dmn", after)
-    shot(page, "designer-08-dmn-deployed")
+    shot(page, "designer-lib-08-dmn-deployed")
 
 
 def test_migrate_a_case_from_the_new_version_page(page, add_user, web_engine):
@@ -169,9 +169,9 @@ def test_migrate_a_case_from_the_new_version_page(page, add_user, web_engine):
     assert stuck_row.get_by_role("checkbox").is_disabled()
     page.locator("tbody tr", has_text=movable.code).get_by_role("checkbox").check()
     page.get_by_label("迁移原因").fill("按新规定调整村调委会环节")
-    shot(page, "designer-09-migrate")
+    shot(page, "designer-lib-09-migrate")
     follow(page.get_by_role("button", name=f"迁移所选案件到版本 #{second}"))
     assert page.get_by_role("heading", name="迁移结果：成功 1 件，未迁移 0 件").is_visible()
     assert page.locator("tbody tr", has_text=movable.code).count() == 0
     assert web_engine.instance(movable.instance_id).version_id == second
-    shot(page, "designer-10-migrated")
+    shot(page, "designer-lib-10-migrated")
