@@ -35,9 +35,9 @@ def test_each_step_with_its_data_and_the_data_after_it(web_engine, login_as):
 
     steps, payload = replay_page(client, case.case_id)
 
-    assert steps[0].startswith("1 2026-03-02 09:00:00 流程启动")
+    assert steps[0].startswith("1 流程启动 2026-03-02 09:00:00 · window.clerk")
     assert "纠纷类型 邻里纠纷" in steps[0], "codes read as their names"
-    assert any("09:00:00 系统步骤「gw_assessed」" in s for s in steps), "a gateway"
+    assert any(" 系统步骤「gw_assessed」 2026-03-02 09:00:00" in s for s in steps), "a gateway"
     assert len(steps) == len(payload["steps"]) > 20
     [assess] = [s for s in steps if "完成任务「分流研判」" in s]
     mine, after = assess.split("此步之后的流程数据")
