@@ -105,10 +105,19 @@ def _row(values: Sequence[Any]) -> HistoryRow:
     return HistoryRow(*values)
 
 
-def _fetch(session: Session, where: list[ColumnElement[bool]], *, newest_first: bool, limit: int):
+def _statement(where: list[ColumnElement[bool]], *, newest_first: bool, limit: int) -> Select:
     order = HistoryEvent.seq.desc() if newest_first else HistoryEvent.seq.asc()
-    statement = select(*_COLUMNS).where(*where).order_by(order).limit(limit)
+    return select(*_COLUMNS).where(*where).order_by(order).limit(limit)
+
+
+def _fetch(session: Session, where: list[ColumnElement[bool]], *, newest_first: bool, limit: int):
+    statement = _statement(where, newest_first=newest_first, limit=limit)
     return [_row(values) for values in session.execute(statement)]
+
+
+def first_page_statement(query: HistoryQuery, *, limit: int = PAGE_SIZE + 1) -> Select:
+    """The SELECT behind the newest page of ``query`` (for EXPLAIN in benchmarks)."""
+    return _statement(_conditions(query), newest_first=True, limit=limit)
 
 
 def _exists(session: Session, where: list[ColumnElement[bool]]) -> bool:

@@ -165,3 +165,21 @@ def test_the_cli_verifies_one_case_or_the_whole_chain(app, web_engine):
     unknown = _run(app, "verify-history", "--case", "NO-SUCH")
     assert unknown.exit_code == 2 and "没有编号为「NO-SUCH」的案件" in unknown.output
     assert [v["actor"].startswith("cli:") for v in verifications(web_engine)] == [True] * 4
+
+
+def test_without_a_script_a_long_walk_goes_on_where_it_stopped(web_engine, login_as, monkeypatch):
+    assessed_case(web_engine)
+    monkeypatch.setattr(verify_views, "PART_SIZE", 10)
+    monkeypatch.setattr(verify_views, "BUDGET_SECONDS", 0)
+    total = count(web_engine)
+    client = login_auditor(login_as)
+
+    pages = [client.post("/audit/verify")]
+    while "继续校验" in text(pages[-1]):
+        start = re.search(r'name="start" value="(\d+)"', pages[-1].get_data(as_text=True))
+        pages.append(client.post("/audit/verify", data={"start": start.group(1)}))
+
+    assert "已校验 10 / " in text(pages[0]) and "尚未校验完" in text(pages[0])
+    assert len(pages) == total // 10 + 1
+    assert f"全部历史记录共校验 {total} 条记录" in text(pages[-1])
+    assert len(verifications(web_engine)) == 1, "one walk, one log entry"

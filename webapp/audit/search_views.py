@@ -27,8 +27,15 @@ from .rows import present
 from .writers import csv_chunks, xlsx_file
 
 
-def render_index(filters: AuditFilters, *, verdict: Verdict | None = None, status: int = 200):
-    """The search page (also after a verify of the whole chain, with its ``verdict``)."""
+def render_index(
+    filters: AuditFilters,
+    *,
+    verdict: Verdict | None = None,
+    progress: object | None = None,
+    status: int = 200,
+):
+    """The search page (also after a verify of the whole chain: its ``verdict``, or the
+    ``progress`` of a walk that stopped for time)."""
     session = db.session
     resolved = resolve(session, filters, region_scope(session, current_user))
     page = rows = None
@@ -43,6 +50,7 @@ def render_index(filters: AuditFilters, *, verdict: Verdict | None = None, statu
         problem=resolved.problem,
         choices=form_choices(session),
         verdict=verdict,
+        progress=progress,
         page_size=PAGE_SIZE,
     )
     return html, status

@@ -59,7 +59,12 @@
       progress.hidden = false;
       progress.value = 0;
       status.textContent = "正在校验……";
-      part(1).catch(function () {
+      var start = form.querySelector("input[name=start]");
+      var soFar = form.querySelector(".verify-so-far");
+      if (soFar) {
+        soFar.hidden = true;
+      }
+      part(start ? Number(start.value) || 1 : 1).catch(function () {
         status.textContent = "校验请求失败，请重试。";
         progress.hidden = true;
         button.disabled = false;
