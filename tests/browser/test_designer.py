@@ -383,3 +383,22 @@ def test_the_panel_writes_what_the_engine_reads_and_undo_takes_it_back(page, add
     assert saved_xml(page) == original, "every edit is one step of undo"
     page.get_by_role("button", name="重做").click()
     assert "whistle/feedback.schema.json" in saved_xml(page).split('id="dispatch"')[1][:800]
+
+
+def test_try_it_runs_the_draft_in_the_editor_not_the_stored_version(page, add_user):
+    add_user("designer", "流程设计")
+    login(page, "designer")
+    open_in_modeler(page, "plain_case.bpmn")
+    first_task = page.evaluate(
+        "window.ZZDesigner.app.modeler.get('elementRegistry')"
+        ".filter(e => e.type === 'bpmn:UserTask').map(e => e.id)[0]"
+    )
+    rename_in_panel(page, first_task, "草稿里改过名的任务")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="试运行").click()
+    trial = opened.value
+    trial.wait_for_load_state()
+    expect(trial.locator("main")).to_contain_text("草稿里改过名的任务")
+    assert "/designer/trials/" in trial.url
+    shot(trial, "designer-06-trial-of-draft")
+    trial.close()

@@ -141,3 +141,18 @@ def test_an_empty_library_says_how_to_deploy(app, login_as):
     assert "尚未部署任何流程" in text_of(page(response))
     assert client.get("/designer/migrate").status_code == 404
     assert client.get("/designer/dmn/triage.dmn/edit").status_code == 404
+
+
+def test_each_process_of_the_library_can_be_tried_in_the_sandbox(web_engine, login_as):
+    client = login_as("wang", DESIGNER)
+    article = page(client.get("/designer/")).get_element_by_id("process-plain_case")
+    [form] = find(article, "form", "dz-trial")
+    assert form.get("action") == "/designer/trials"
+    fields = {i.get("name"): i.get("value") for i in form.iter("input")}
+    assert fields["process_id"] == "plain_case"
+    assert fields["version_id"] == str(web_engine.latest_version_id())
+
+    response = client.post("/designer/trials", data=fields)
+    assert response.status_code == 303
+    trial = client.get(response.headers["Location"])
+    assert "试运行：一般案件办理" in trial.get_data(as_text=True)

@@ -90,11 +90,22 @@
       .then(function () { busy(button, false); });
   }
 
+  /* 试运行: post the editor's XML (and current file name) to the trial page, in a new tab. */
+  function trial() {
+    var form = document.getElementById("trial-form");
+    currentXml().then(function (xml) {
+      form.elements.xml.value = xml;
+      form.elements.file_name.value = app.name;
+      form.submit();
+    });
+  }
+
   function toolbarAction(name, button) {
     var stack = app.modeler.get("commandStack");
     var actions = {
       validate: function () { validate(button); },
       deploy: function () { ns.deployFlow(app, button, status); },
+      trial: trial,
       download: function () { ns.files.download(app); },
       undo: function () { stack.undo(); },
       redo: function () { stack.redo(); },
