@@ -44,7 +44,7 @@ def test_the_admin_reaches_the_admin_page_and_an_auditor_the_case_list(pages, ad
 
     auditor = pages.open()
     login(auditor, "shenji")
-    assert menu(auditor) == ["首页", "案件查询"]
+    assert menu(auditor) == ["首页", "案件查询", "审计"]
     nav(auditor, "案件查询")
     assert auditor.locator("tbody tr", has_text=received.code).count() == 1
     assert "张三" not in auditor.content(), "party names are masked in the list"
