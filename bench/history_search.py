@@ -399,7 +399,7 @@ def explain(app: Flask, events: int) -> str:
             return "(EXPLAIN shown on PostgreSQL only)"
         lines = []
         for label, query in kinds(events):
-            statement = first_page_statement(query)
+            statement = first_page_statement(session, query)
             compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
             plan = session.execute(text(f"EXPLAIN ANALYZE {compiled}")).scalars()
             lines.append(f"-- {label}")
