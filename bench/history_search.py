@@ -3,7 +3,7 @@
 Run from the project root::
 
     python bench/history_search.py [--events 2000000] [--runs 20] [--database-url URL]
-                                   [--explain] [--verify]
+                                   [--explain] [--verify] [--exports]
 
 Seeds ``--events`` history rows (default 2,000,000) in bulk (COPY on PostgreSQL), really
 hash-chained, over a year: one instance and case per ~40 events (cases interleave as they
@@ -11,7 +11,8 @@ would), 400 users with a few busy ones, seven lanes, three processes, five versi
 per cent operation-log rows without an instance. Then times ``engine.history_search.search``
 for each kind of search the page offers: the first page, a deep page (about 10,000 rows in,
 by key) and the page back from it; and the whole ``GET /audit`` page for a few. With
-``--verify`` it also times one part of the chain walk (50,000 rows) and the whole walk.
+``--verify`` it also times one part of the chain walk (50,000 rows) and the whole walk;
+with ``--exports`` an auditor's CSV and XLSX export of the newest rows (up to each cap).
 
 Without ``--database-url`` it runs on a temporary SQLite file. With a PostgreSQL URL it
 creates its own database ``zongzhi_bench_<random>`` on that server and drops it at exit.
@@ -64,6 +65,8 @@ from engine.models import (  # noqa: E402
 from processes.models import Case, Region  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.accounts.service import create_user  # noqa: E402
+from webapp.audit.exports import CAPS, export_rows  # noqa: E402
+from webapp.audit.writers import csv_chunks, xlsx_file  # noqa: E402
 from webapp.engine_binding import EXTENSION_KEY  # noqa: E402
 
 START = datetime(2025, 9, 1, 0, 0, tzinfo=UTC)
@@ -313,6 +316,7 @@ def kinds(events: int) -> list[tuple[str, HistoryQuery]]:
         ("one day, mid-year", HistoryQuery(since=_day(180), until=_day(181))),
         ("one month, early", HistoryQuery(since=_day(30), until=_day(60))),
         ("user + event type", HistoryQuery(actor=BUSY[1], event_type="task_claimed")),
+        ("lane + event of no lane (none)", HistoryQuery(lane="村调委会", event_type="case_closed")),
         ("lane + one week", HistoryQuery(lane="调解员", since=_day(100), until=_day(107))),
         (
             "event + one month",
@@ -373,6 +377,22 @@ def measure_pages(app: Flask, runs: int) -> list[list[str]]:
             assert response.status_code == 200, response.status_code
 
         found.append([label, summary(timed(get, runs))])
+    return found
+
+
+def measure_exports(app: Flask) -> list[list[str]]:
+    """An auditor's export of the newest rows up to each format's cap (masking every row)."""
+    found = []
+    with app.app_context():
+        for label, write in (("csv", csv_chunks), ("xlsx", xlsx_file)):
+            began = time.perf_counter()
+            rows = export_rows(db.session, HistoryQuery(), full=False, cap=CAPS[label])
+            output = write(["bench"], rows)
+            size = sum(len(chunk) for chunk in output) if label == "csv" else len(output.read())
+            seconds = time.perf_counter() - began
+            found.append(
+                [f"{label}, {CAPS[label]:,} rows", f"{seconds:.1f} s, {size / 1e6:.1f} MB"]
+            )
     return found
 
 
@@ -480,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="SQLite (default) or PostgreSQL")
     parser.add_argument("--explain", action="store_true", help="print the plans (PostgreSQL)")
     parser.add_argument("--verify", action="store_true", help="time the hash-chain walk too")
+    parser.add_argument("--exports", action="store_true", help="time a CSV and an XLSX export")
     args = parser.parse_args(argv)
     with database(args.database_url) as (url, kind):
         app = migrated_app(url)
@@ -493,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table(headers, measure_search(app, args.events, args.runs)))
         print("\nGET /audit (whole page, first page):")
         print(table(["search", "ms median / p95"], measure_pages(app, args.runs)))
+        if args.exports:
+            print("\nExports (whole file, one run):")
+            print(table(["export", "time, size"], measure_exports(app)))
         if args.verify:
             print("\nHash-chain verify:")
             print(table(["walk", "time"], measure_verify(app)))

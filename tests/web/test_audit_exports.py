@@ -132,7 +132,8 @@ def test_xlsx_has_a_readme_sheet_and_reverifies(web_engine, login_as):
 
 def test_the_cap_cuts_an_export_and_says_so(web_engine, login_as, monkeypatch):
     assessed_case(web_engine)
-    monkeypatch.setattr(exports, "EXPORT_CAP", 7)
+    monkeypatch.setitem(exports.CAPS, "csv", 7)
+    monkeypatch.setitem(exports.CAPS, "xlsx", 5)
     client = login_auditor(login_as)
 
     _, rows, lines = csv_rows(client.get("/audit/export.csv"))
@@ -140,7 +141,7 @@ def test_the_cap_cuts_an_export_and_says_so(web_engine, login_as, monkeypatch):
     assert len(rows) == 7
     assert lines[-1][0].startswith("# （已达导出上限")
     book = load_workbook(io.BytesIO(client.get("/audit/export.xlsx").get_data()), read_only=True)
-    assert len(list(book["历史记录"].iter_rows())) == 8
+    assert len(list(book["历史记录"].iter_rows())) == 6
     assert "已达导出上限" in list(book["说明"].iter_rows(values_only=True))[-1][0]
 
 

@@ -4,7 +4,7 @@ Auditors read, never change. Each page lives in its own module, registering its 
 ``bp``; import it below.
 """
 
-from . import replay_views, search_views, verify_views  # noqa: F401 (routes)
+from . import export_views, replay_views, search_views, verify_views  # noqa: F401 (routes)
 from .blueprint import bp
 
 __all__ = ["bp"]
