@@ -1,0 +1,119 @@
+"""How a history search reads its pages fast on millions of rows, on PostgreSQL and SQLite.
+
+Two traps and their ways out:
+
+- A filtered search ordered by ``seq`` tempts the database to walk the primary key
+  backwards and drop non-matching rows, on the guess that matches are spread evenly; when
+  they are all old (an early version, a month a year ago) it reads most of the table. So
+  the most selective filter *leads*: the query orders by ``(that column, seq)``, the same
+  order as by ``seq`` alone under one value, and states the value as a one-value range
+  (``col >= v AND col <= v``), because with ``col = v`` PostgreSQL drops the constant
+  column from the ordering and is back on the primary key. The database then walks that
+  column's ``(column, seq)`` index (migration 0006). With several filters, each one's
+  matches are counted (up to ``PROBE_CAP``, from its index alone) and the fewest lead.
+- A time range becomes a ``seq`` range first, through the ``at`` index (see
+  ``TIME_SLACK``), and is then also filtered on time exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from .models import HistoryEvent
+
+if TYPE_CHECKING:
+    from .history_search import HistoryQuery
+
+PROBE_CAP = 50_000
+TIME_SLACK = timedelta(days=1)
+"""How far out of ``seq`` order event times may run (concurrent steps commit in another
+order than their clocks read): a time range is narrowed to the ``seq`` range of the rows
+within it widened by this much on each side. A row stamped further out of order would be
+missed by a time-range search (never by the other searches or by the chain's verify)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    where: list[ColumnElement[bool]]
+    lead: Any = None
+    """The column whose ``(column, seq)`` index the pages walk, or ``None`` (by ``seq``)."""
+    empty: bool = False
+    """Nothing can match (a time range with no rows)."""
+
+
+def _filters(query: HistoryQuery) -> list[tuple[Any, Any]]:
+    """(column, value) of the one-value filters."""
+    ids = set(query.instance_ids)
+    pairs = [
+        (HistoryEvent.instance_id, next(iter(ids)) if len(ids) == 1 else None),
+        (HistoryEvent.actor, query.actor),
+        (HistoryEvent.version_id, query.version_id),
+        (HistoryEvent.process_id, query.process_id),
+        (HistoryEvent.lane, query.lane),
+        (HistoryEvent.event_type, query.event_type),
+    ]
+    return [(column, value) for column, value in pairs if value is not None and value != ""]
+
+
+def _seq_bounds(session: Session, query: HistoryQuery) -> list[ColumnElement[bool]] | None:
+    """``seq`` limits for a time range (by the ``at`` index), or ``None`` if none can match."""
+    found: list[ColumnElement[bool]] = []
+    seq, at = HistoryEvent.seq, HistoryEvent.at
+    if query.since is not None:
+        low = session.execute(
+            select(seq).where(at >= query.since - TIME_SLACK).order_by(at.asc()).limit(1)
+        ).scalar()
+        if low is None:
+            return None
+        found.append(seq >= low)
+    if query.until is not None:
+        high = session.execute(
+            select(seq).where(at < query.until + TIME_SLACK).order_by(at.desc()).limit(1)
+        ).scalar()
+        if high is None:
+            return None
+        found.append(seq <= high)
+    return found
+
+
+def _matches(session: Session, column, value, bounds: list) -> int:
+    """How many rows ``column = value`` holds within ``bounds``, counted up to the cap."""
+    probe = select(HistoryEvent.seq).where(column == value, *bounds).limit(PROBE_CAP)
+    return session.execute(select(func.count()).select_from(probe.subquery())).scalar_one()
+
+
+def plan(session: Session, query: HistoryQuery) -> Plan:
+    bounds = _seq_bounds(session, query)
+    if bounds is None:
+        return Plan([], empty=True)
+    filters = _filters(query)
+    lead = None
+    if len(filters) == 1:
+        lead = filters[0]
+    elif filters:
+        lead = min(filters, key=lambda pair: _matches(session, *pair, bounds))
+    where = [column == value for column, value in filters if (column, value) != lead]
+    if lead is not None:
+        where += [lead[0] >= lead[1], lead[0] <= lead[1]]
+    if len(set(query.instance_ids)) > 1:
+        where.append(HistoryEvent.instance_id.in_(sorted(set(query.instance_ids))))
+    if query.since is not None:
+        where.append(HistoryEvent.at >= query.since)
+    if query.until is not None:
+        where.append(HistoryEvent.at < query.until)
+    if query.visible_instances is not None:
+        where.append(HistoryEvent.instance_id.in_(query.visible_instances))
+    return Plan([*where, *bounds], lead[0] if lead is not None else None)
+
+
+def statement(
+    chosen: Plan, extra: list, *, columns: list, newest_first: bool, limit: int
+) -> Select:
+    keys = [chosen.lead, HistoryEvent.seq] if chosen.lead is not None else [HistoryEvent.seq]
+    order = [key.desc() if newest_first else key.asc() for key in keys]
+    return select(*columns).where(*chosen.where, *extra).order_by(*order).limit(limit)
