@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  var selectTab = window.ZZDiagram.selectTab;
+  var onTabKey = window.ZZDiagram.onTabKey;
+  var bindZoom = window.ZZDiagram.bindZoom;
+
   var MARKERS = [
     ["flows", "trail-flow"],
     ["completed", "trail-completed"],
@@ -46,29 +50,6 @@
     });
   }
 
-  function selectTab(tabs, chosen) {
-    tabs.forEach(function (tab) {
-      var on = tab === chosen;
-      tab.setAttribute("aria-selected", on ? "true" : "false");
-      tab.tabIndex = on ? 0 : -1;
-    });
-  }
-
-  function onTabKey(event, tabs) {
-    var index = tabs.indexOf(event.target);
-    var next = null;
-    if (event.key === "ArrowRight") {
-      next = tabs[(index + 1) % tabs.length];
-    } else if (event.key === "ArrowLeft") {
-      next = tabs[(index - 1 + tabs.length) % tabs.length];
-    }
-    if (next) {
-      event.preventDefault();
-      next.focus();
-      next.click();
-    }
-  }
-
   function buildTabs(app, viewer, processes) {
     var list = app.querySelector(".diagram-tabs");
     var tabs = processes.map(function (process, index) {
@@ -88,20 +69,6 @@
     });
     list.addEventListener("keydown", function (event) { onTabKey(event, tabs); });
     return tabs;
-  }
-
-  function bindZoom(app, viewer) {
-    app.querySelectorAll("[data-zoom]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var canvas = viewer.get("canvas");
-        var how = button.getAttribute("data-zoom");
-        if (how === "fit") {
-          canvas.zoom("fit-viewport", "auto");
-        } else {
-          canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
-        }
-      });
-    });
   }
 
   function start(app) {

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  var selectTab = window.ZZDiagram.selectTab;
+  var onTabKey = window.ZZDiagram.onTabKey;
+  var bindZoom = window.ZZDiagram.bindZoom;
+
   function setStatus(app, text) {
     var status = app.nextElementSibling;
     if (status && status.classList.contains("dz-diagram-status")) {
@@ -70,25 +74,6 @@
       });
   }
 
-  function selectTab(tabs, chosen) {
-    tabs.forEach(function (tab) {
-      var on = tab === chosen;
-      tab.setAttribute("aria-selected", on ? "true" : "false");
-      tab.tabIndex = on ? 0 : -1;
-    });
-  }
-
-  function onTabKey(event, tabs) {
-    var index = tabs.indexOf(event.target);
-    var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
-    if (step && index >= 0) {
-      event.preventDefault();
-      var next = tabs[(index + step + tabs.length) % tabs.length];
-      next.focus();
-      next.click();
-    }
-  }
-
   function buildTabs(app, viewer, files) {
     var list = app.querySelector(".dz-diagram-tabs");
     var canvas = app.querySelector(".dz-diagram-canvas");
@@ -110,20 +95,6 @@
     });
     list.addEventListener("keydown", function (event) { onTabKey(event, tabs); });
     return tabs;
-  }
-
-  function bindZoom(app, viewer) {
-    app.querySelectorAll("[data-zoom]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var canvas = viewer.get("canvas");
-        var how = button.getAttribute("data-zoom");
-        if (how === "fit") {
-          canvas.zoom("fit-viewport", "auto");
-        } else {
-          canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
-        }
-      });
-    });
   }
 
   function bindLocate(app, viewer, files, tabs) {
