@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.history_search import HistoryRow
@@ -57,11 +57,12 @@ class CaseRefs:
         self.by_id: dict[int, CaseRef] = {}
         if not instances and not case_ids:
             return
-        cases = session.execute(
-            select(Case.id, Case.code, Case.instance_id).where(
-                or_(Case.instance_id.in_(sorted(instances)), Case.id.in_(sorted(case_ids)))
-            )
-        ).all()
+        columns = (Case.id, Case.code, Case.instance_id)
+        cases = session.execute(select(*columns).where(Case.instance_id.in_(sorted(instances))))
+        cases = cases.all()
+        missing = case_ids - {case.id for case in cases}
+        if missing:  # one index each: an OR of the two would scan the table
+            cases += session.execute(select(*columns).where(Case.id.in_(sorted(missing)))).all()
         parties: dict[int, list[Party]] = {}
         for party in session.scalars(
             select(Party).where(Party.case_id.in_([c.id for c in cases])).order_by(Party.id)

@@ -33,15 +33,19 @@ def csv_chunks(readme: list[str], rows: Iterable[ExportRow | None]) -> Iterator[
     """The CSV a piece at a time: a BOM, the README as ``#`` lines, the header, the rows."""
     head = "\ufeff" + "".join(_line([f"# {text}"]) for text in readme) + _line(COLUMNS)
     yield head.encode("utf-8")
-    buffer: list[str] = []
-    for row in rows:
-        cells = [f"# {TRUNCATED}"] if row is None else ["" if v is None else v for v in row.values]
-        buffer.append(_line(cells))
-        if len(buffer) >= FLUSH_LINES:
-            yield "".join(buffer).encode("utf-8")
-            buffer = []
-    if buffer:
-        yield "".join(buffer).encode("utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for count, row in enumerate(rows, 1):
+        if row is None:
+            writer.writerow([f"# {TRUNCATED}"])
+        else:
+            writer.writerow(["" if v is None else v for v in row.values])
+        if count % FLUSH_LINES == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
 def _fits(text: str) -> bool:
