@@ -6,10 +6,10 @@ Two traps and their ways out:
   backwards and drop non-matching rows, on the guess that matches are spread evenly; when
   they are all old (an early version, a month a year ago) it reads most of the table. So
   the most selective filter *leads*: the query orders by ``(that column, seq)``, the same
-  order as by ``seq`` alone under one value, and states the value as a one-value range
-  (``col >= v AND col <= v``), because with ``col = v`` PostgreSQL drops the constant
-  column from the ordering and is back on the primary key. The database then walks that
-  column's ``(column, seq)`` index (migration 0006). With several filters, each one's
+  order as by ``seq`` alone under one value; on PostgreSQL the value is stated as a
+  one-value range (``col >= v AND col <= v``), because with ``col = v`` it drops the
+  constant column from the ordering and is back on the primary key. The database then
+  walks that column's ``(column, seq)`` index (migration 0006). With several filters, each one's
   matches are counted (up to ``PROBE_CAP``, from its index alone) and the fewest lead.
 - A time range becomes a ``seq`` range first, through the ``at`` index (see
   ``TIME_SLACK``), and is then also filtered on time exactly.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from .models import HistoryEvent
@@ -42,6 +42,9 @@ class Plan:
     where: list[ColumnElement[bool]]
     lead: Any = None
     """The column whose ``(column, seq)`` index the pages walk, or ``None`` (by ``seq``)."""
+    low: int | None = None
+    high: int | None = None
+    """Inclusive ``seq`` limits of a time range."""
     empty: bool = False
     """Nothing can match (a time range with no rows)."""
 
@@ -60,9 +63,10 @@ def _filters(query: HistoryQuery) -> list[tuple[Any, Any]]:
     return [(column, value) for column, value in pairs if value is not None and value != ""]
 
 
-def _seq_bounds(session: Session, query: HistoryQuery) -> list[ColumnElement[bool]] | None:
-    """``seq`` limits for a time range (by the ``at`` index), or ``None`` if none can match."""
-    found: list[ColumnElement[bool]] = []
+def _seq_bounds(session: Session, query: HistoryQuery) -> tuple[int | None, int | None] | None:
+    """Inclusive ``seq`` limits of a time range (by the ``at`` index), or ``None`` if no row
+    can match."""
+    low = high = None
     seq, at = HistoryEvent.seq, HistoryEvent.at
     if query.since is not None:
         low = session.execute(
@@ -70,21 +74,46 @@ def _seq_bounds(session: Session, query: HistoryQuery) -> list[ColumnElement[boo
         ).scalar()
         if low is None:
             return None
-        found.append(seq >= low)
     if query.until is not None:
         high = session.execute(
             select(seq).where(at < query.until + TIME_SLACK).order_by(at.desc()).limit(1)
         ).scalar()
         if high is None:
             return None
-        found.append(seq <= high)
-    return found
+    return low, high
 
 
-def _matches(session: Session, column, value, bounds: list) -> int:
+def _seq_range(low: int | None, high: int | None) -> list[ColumnElement[bool]]:
+    seq = HistoryEvent.seq
+    return [
+        *([seq >= low] if low is not None else []),
+        *([seq <= high] if high is not None else []),
+    ]
+
+
+def _matches(session: Session, column, value, bounds: tuple[int | None, int | None]) -> int:
     """How many rows ``column = value`` holds within ``bounds``, counted up to the cap."""
-    probe = select(HistoryEvent.seq).where(column == value, *bounds).limit(PROBE_CAP)
+    probe = select(HistoryEvent.seq).where(column == value, *_seq_range(*bounds))
+    probe = probe.limit(PROBE_CAP)
     return session.execute(select(func.count()).select_from(probe.subquery())).scalar_one()
+
+
+def _lead_condition(session: Session, column, value) -> list[ColumnElement[bool]]:
+    """``column = value`` as the database needs it to walk ``(column, seq)`` in order:
+    PostgreSQL drops an equality's column from the ordering (and walks the primary key), so
+    it gets a one-value range; SQLite bounds ``seq`` in that index only after an equality."""
+    if session.get_bind().dialect.name == "postgresql":
+        return [column >= value, column <= value]
+    return [column == value]
+
+
+def _at_unindexed(session: Session):
+    """The event time for the exact time filter, after the ``seq`` range has done the
+    narrowing: on SQLite as ``+at`` (the same value), so that it walks ``seq`` in order
+    instead of the ``at`` index and a sort."""
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column("+history_event.at", type_=HistoryEvent.at.type)
+    return HistoryEvent.at
 
 
 def plan(session: Session, query: HistoryQuery) -> Plan:
@@ -99,21 +128,38 @@ def plan(session: Session, query: HistoryQuery) -> Plan:
         lead = min(filters, key=lambda pair: _matches(session, *pair, bounds))
     where = [column == value for column, value in filters if (column, value) != lead]
     if lead is not None:
-        where += [lead[0] >= lead[1], lead[0] <= lead[1]]
+        where += _lead_condition(session, *lead)
     if len(set(query.instance_ids)) > 1:
         where.append(HistoryEvent.instance_id.in_(sorted(set(query.instance_ids))))
+    at = _at_unindexed(session)
     if query.since is not None:
-        where.append(HistoryEvent.at >= query.since)
+        where.append(at >= query.since)
     if query.until is not None:
-        where.append(HistoryEvent.at < query.until)
+        where.append(at < query.until)
     if query.visible_instances is not None:
         where.append(HistoryEvent.instance_id.in_(query.visible_instances))
-    return Plan([*where, *bounds], lead[0] if lead is not None else None)
+    return Plan(where, lead[0] if lead is not None else None, *bounds)
+
+
+def _tightest(pick, *limits: int | None) -> int | None:
+    found = [limit for limit in limits if limit is not None]
+    return pick(found) if found else None
 
 
 def statement(
-    chosen: Plan, extra: list, *, columns: list, newest_first: bool, limit: int
+    chosen: Plan,
+    *,
+    columns: list,
+    newest_first: bool,
+    limit: int,
+    below: int | None = None,
+    above: int | None = None,
 ) -> Select:
+    """The rows of ``chosen`` with ``above < seq < below``, in order, at most ``limit``. The
+    ``seq`` limits are merged into one range: SQLite starts its walk from one bound only."""
+    low = _tightest(max, chosen.low, None if above is None else above + 1)
+    high = _tightest(min, chosen.high, None if below is None else below - 1)
     keys = [chosen.lead, HistoryEvent.seq] if chosen.lead is not None else [HistoryEvent.seq]
     order = [key.desc() if newest_first else key.asc() for key in keys]
-    return select(*columns).where(*chosen.where, *extra).order_by(*order).limit(limit)
+    where = [*chosen.where, *_seq_range(low, high)]
+    return select(*columns).where(*where).order_by(*order).limit(limit)

@@ -78,23 +78,27 @@ def _row(values: Sequence[Any]) -> HistoryRow:
     return HistoryRow(*values)
 
 
-def _fetch(session: Session, chosen: Plan, extra: list, *, newest_first: bool, limit: int):
+def _fetch(session: Session, chosen: Plan, *, newest_first: bool, limit: int, **seq_limits):
     if chosen.empty:
         return []
-    query = statement(chosen, extra, columns=_COLUMNS, newest_first=newest_first, limit=limit)
+    query = statement(
+        chosen, columns=_COLUMNS, newest_first=newest_first, limit=limit, **seq_limits
+    )
     return [_row(values) for values in session.execute(query)]
 
 
-def _exists(session: Session, chosen: Plan, extra: list, *, newest_first: bool) -> bool:
+def _exists(session: Session, chosen: Plan, newest_first: bool, **seq_limits) -> bool:
     if chosen.empty:
         return False
-    query = statement(chosen, extra, columns=[HistoryEvent.seq], newest_first=newest_first, limit=1)
+    query = statement(
+        chosen, columns=[HistoryEvent.seq], newest_first=newest_first, limit=1, **seq_limits
+    )
     return session.execute(query).first() is not None
 
 
 def first_page_statement(session: Session, query: HistoryQuery, *, limit: int = PAGE_SIZE + 1):
     """The SELECT behind the newest page of ``query`` (for EXPLAIN in benchmarks)."""
-    return statement(plan(session, query), [], columns=_COLUMNS, newest_first=True, limit=limit)
+    return statement(plan(session, query), columns=_COLUMNS, newest_first=True, limit=limit)
 
 
 def search(
@@ -108,25 +112,19 @@ def search(
     """One page of matching rows, newest first: the newest page, the page below ``before``
     or the page above ``after`` (``before`` wins if both are given)."""
     chosen = plan(session, query)
-    seq = HistoryEvent.seq
     if before is not None or after is None:
-        bound = [seq < before] if before is not None else []
-        rows = _fetch(session, chosen, bound, newest_first=True, limit=limit + 1)
+        rows = _fetch(session, chosen, newest_first=True, limit=limit + 1, below=before)
         page = rows[:limit]
         older = page[-1].seq if len(rows) > limit else None
         newer = None
-        if (
-            before is not None
-            and page
-            and _exists(session, chosen, [seq > page[0].seq], newest_first=False)
-        ):
+        if page and before is not None and _exists(session, chosen, False, above=page[0].seq):
             newer = page[0].seq
         return HistoryPage(page, newer, older)
-    rows = _fetch(session, chosen, [seq > after], newest_first=False, limit=limit + 1)
+    rows = _fetch(session, chosen, newest_first=False, limit=limit + 1, above=after)
     page = list(reversed(rows[:limit]))
     newer = page[0].seq if len(rows) > limit else None
     older = None
-    if page and _exists(session, chosen, [seq < page[-1].seq], newest_first=True):
+    if page and _exists(session, chosen, True, below=page[-1].seq):
         older = page[-1].seq
     return HistoryPage(page, newer, older)
 
@@ -140,8 +138,7 @@ def iter_rows(
     sent, before = 0, None
     while sent < cap:
         want = min(batch, cap - sent)
-        bound = [HistoryEvent.seq < before] if before is not None else []
-        rows = _fetch(session, chosen, bound, newest_first=True, limit=want)
+        rows = _fetch(session, chosen, newest_first=True, limit=want, below=before)
         yield from rows
         sent += len(rows)
         if len(rows) < want:
