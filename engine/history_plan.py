@@ -121,12 +121,12 @@ def plan(session: Session, query: HistoryQuery) -> Plan:
     if bounds is None:
         return Plan([], empty=True)
     filters = _filters(query)
-    lead = None
-    if len(filters) == 1:
-        lead = filters[0]
-    elif filters:
-        lead = min(filters, key=lambda pair: _matches(session, *pair, bounds))
-    where = [column == value for column, value in filters if (column, value) != lead]
+    first = 0
+    if len(filters) > 1:
+        sizes = [_matches(session, column, value, bounds) for column, value in filters]
+        first = sizes.index(min(sizes))
+    lead = filters[first] if filters else None
+    where = [column == value for column, value in filters[:first] + filters[first + 1 :]]
     if lead is not None:
         where += _lead_condition(session, *lead)
     if len(set(query.instance_ids)) > 1:
