@@ -74,6 +74,10 @@ def replay_the_case(page) -> None:
     step_forward_to(page, "时限到达")
     page.locator(".replay-diagram-name", has_text="四级七天").wait_for()
     assert marked_element(page) != "assess"
+    view = page.locator(".replay-diagram svg g.viewport")
+    before_zoom = view.get_attribute("transform")
+    page.get_by_role("button", name="缩小").click()
+    assert view.get_attribute("transform") != before_zoom, "the zoom buttons work"
     shot(page, "32-audit-replay-ladder")
 
 

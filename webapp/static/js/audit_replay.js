@@ -162,20 +162,6 @@
     }
   }
 
-  function bindZoom() {
-    diagramBox.querySelectorAll("[data-zoom]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var canvas = viewer.get("canvas");
-        var how = button.getAttribute("data-zoom");
-        if (how === "fit") {
-          canvas.zoom("fit-viewport", "auto");
-        } else {
-          canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
-        }
-      });
-    });
-  }
-
   function setStatus(text) {
     diagramBox.querySelector(".diagram-status").textContent = text;
   }
@@ -250,10 +236,10 @@
       }
     });
   });
-  if (typeof window.BpmnJS === "function" && Object.keys(payload.diagrams).length) {
+  if (typeof window.BpmnJS === "function" && window.ZZDiagram && Object.keys(payload.diagrams).length) {
     diagramBox.hidden = false;
     viewer = new window.BpmnJS({ container: diagramBox.querySelector(".diagram-canvas") });
-    bindZoom();
+    window.ZZDiagram.bindZoom(diagramBox, viewer);
   }
   go(0);
 })();
