@@ -22,18 +22,13 @@ Figures are milliseconds, median / p95 over ``--runs`` runs after one warm-up ru
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
-import logging
 import math
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,12 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
-import psycopg  # noqa: E402
 from flask import Flask  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
-from sqlalchemy.engine import URL, Connection, make_url  # noqa: E402
+from sqlalchemy.engine import Connection  # noqa: E402
 
+from bench.databases import database, migrated_app, table  # noqa: E402
 from engine import ManualClock  # noqa: E402
 from engine.db import db  # noqa: E402
 from engine.history import GENESIS_HASH, HEAD_ID, canonical_text  # noqa: E402
@@ -63,7 +57,6 @@ from engine.models import (  # noqa: E402
     ProcessVersion,
 )
 from processes.models import Case, Region  # noqa: E402
-from webapp import create_app  # noqa: E402
 from webapp.accounts.service import create_user  # noqa: E402
 from webapp.audit.exports import CAPS, export_rows  # noqa: E402
 from webapp.audit.writers import csv_chunks, xlsx_file  # noqa: E402
@@ -430,69 +423,6 @@ def explain(app: Flask, events: int) -> str:
 # -- databases and report --------------------------------------------------------------------
 
 
-def _admin(url: URL) -> psycopg.Connection:
-    return psycopg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        dbname=url.database,
-        autocommit=True,
-        connect_timeout=5,
-    )
-
-
-@contextlib.contextmanager
-def database(base: str | None) -> Iterator[tuple[str, str]]:
-    """(URL, description) of a fresh database: a temporary SQLite file, or a new PostgreSQL
-    database on ``base``'s server, dropped at exit."""
-    if not base or base.startswith("sqlite"):
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'history.db'}", "SQLite"
-        return
-    url = make_url(base)
-    name = f"zongzhi_bench_{secrets.token_hex(4)}"
-    with _admin(url) as admin:
-        version = admin.execute("SHOW server_version").fetchone()[0]
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL {version}"
-    finally:
-        with _admin(url) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def migrated_app(url: str) -> Flask:
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        logging.disable(logging.INFO)
-        try:
-            upgrade()
-        finally:
-            logging.disable(logging.NOTSET)
-    return app
-
-
-def _width(value: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=2_000_000)
@@ -502,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verify", action="store_true", help="time the hash-chain walk too")
     parser.add_argument("--exports", action="store_true", help="time a CSV and an XLSX export")
     args = parser.parse_args(argv)
-    with database(args.database_url) as (url, kind):
+    with database(args.database_url, "history.db") as (url, kind):
         app = migrated_app(url)
         seconds = seed(app, args.events)
         print(

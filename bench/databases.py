@@ -1,0 +1,86 @@
+"""What the database benchmarks share: a fresh database to seed (a temporary SQLite file, or
+a new PostgreSQL database dropped at exit), the migrated app on it, and the figures table.
+
+Imported by the benchmark scripts as ``bench.databases`` (they put the project root on
+``sys.path``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy.engine import URL, make_url
+
+from webapp import create_app
+
+
+def _admin(url: URL) -> psycopg.Connection:
+    return psycopg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        autocommit=True,
+        connect_timeout=5,
+    )
+
+
+@contextlib.contextmanager
+def database(base: str | None, sqlite_name: str) -> Iterator[tuple[str, str]]:
+    """(URL, description) of a fresh database: a temporary SQLite file, or a new PostgreSQL
+    database on ``base``'s server, dropped at exit."""
+    if not base or base.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / sqlite_name}", "SQLite"
+        return
+    url = make_url(base)
+    name = f"zongzhi_bench_{secrets.token_hex(4)}"
+    with _admin(url) as admin:
+        version = admin.execute("SHOW server_version").fetchone()[0]
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL {version}"
+    finally:
+        with _admin(url) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrated_app(url: str) -> Flask:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        logging.disable(logging.INFO)
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+    return app
+
+
+def _width(value: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *map(line, rows)])
