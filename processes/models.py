@@ -9,6 +9,7 @@
 - ``DisputeType`` / ``Region`` / ``Department``: reference data admins edit.
 - ``SupervisionRecord`` / ``Summons`` / ``ProgressReport`` / ``Mediation`` /
   ``CallbackRecord``: the records the diagrams' service tasks write.
+- ``CourtFiling``: the court's monthly civil filings, for the 诉前分流率.
 - ``HandoffSender`` / ``HandoffInbound`` / ``OutboxMessage``: the hand-off API's senders,
   their idempotent pushes and the results owed to them.
 """
@@ -48,6 +49,8 @@ class Case(db.Model):
         Index("ix_dispute_case_received", "received_at"),
         Index("ix_dispute_case_region", "region_code"),
         Index("ix_dispute_case_region_instance", "region_code", "instance_id"),
+        Index("ix_dispute_case_resolved", "resolved_at"),
+        Index("ix_dispute_case_closed", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -275,6 +278,7 @@ class CallbackRecord(db.Model):
     """A 回访: who called, the evaluation, how the agreement is performed."""
 
     __tablename__ = "callback_record"
+    __table_args__ = (Index("ix_callback_record_at", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
@@ -285,6 +289,22 @@ class CallbackRecord(db.Model):
     performance: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     fed_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CourtFiling(db.Model):
+    """The court's first-instance civil filings (一审民事收案数) of a month in a region,
+    entered by the county center: the denominator of 诉前分流率."""
+
+    __tablename__ = "court_filing"
+    __table_args__ = (UniqueConstraint("region_code", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    month: Mapped[date] = mapped_column(Date)
+    """The month's first day."""
+    civil_cases: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[str] = mapped_column(String(120))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class HandoffSender(db.Model):
