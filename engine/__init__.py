@@ -8,6 +8,7 @@ from .api import Engine
 from .bundle import SourceFile
 from .clock import Clock, ManualClock, SystemClock
 from .context import NoStepInProgress, StepContext, current_step
+from .decisions import DecisionFailed
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import (
     ConflictError,
@@ -41,6 +42,7 @@ __all__ = [
     "Actor",
     "Clock",
     "ConflictError",
+    "DecisionFailed",
     "DeployRejected",
     "DeployResult",
     "ElementChange",

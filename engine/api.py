@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import (
     catalog,
+    decisions,
     diff,
     history,
     instances,
@@ -62,6 +63,7 @@ class Engine:
         )
         self.specs = SpecCache()
         self.forms = instances.FormCache()
+        self.decisions = decisions.DecisionCache()
         self.before_commit: list[BeforeCommitHook] = []
 
     # -- plumbing ---------------------------------------------------------------------
@@ -199,6 +201,15 @@ class Engine:
         Loads the instance: for showing one case's diagram, never for lists.
         """
         return trail.instance_trail(self, instance_id)
+
+    def decide(self, decision_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Evaluate DMN decision ``decision_id`` of the newest version that has it on
+        ``data``, sandboxed: the first matching rule's outputs, ``{}`` when none matches.
+
+        Raises ``NotFound`` naming a decision never deployed, ``DecisionFailed`` when a
+        cell fails. Reads the version files only; no instance is involved.
+        """
+        return decisions.decide(self, decision_id, data)
 
     # -- timers and history -------------------------------------------------------------
     def fire_due_timers(self, *, limit: int = 100) -> int:
