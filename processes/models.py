@@ -31,6 +31,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -353,3 +355,86 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReportSnapshot(db.Model):
+    """A report as issued: the figures of a region for a period, frozen at ``issued_at``.
+
+    Never updated (an ORM update raises): a later change of the cases leaves what was
+    issued as it was. Scheduled reports are unique per (kind, region, first day);
+    on-demand ones (``scheduled`` False) may be issued any number of times.
+    ``content_hash`` is the SHA-256 of the content's canonical JSON.
+    """
+
+    __tablename__ = "report_snapshot"
+    __table_args__ = (
+        Index(
+            "uq_report_snapshot_scheduled",
+            "kind",
+            "region_code",
+            "first",
+            unique=True,
+            postgresql_where=text("scheduled"),
+            sqlite_where=text("scheduled"),
+        ),
+        Index("ix_report_snapshot_region_first", "region_code", "first"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """A ``PeriodKind`` value: 日汇总, 周研判, 月总结, 季汇报 or 按需."""
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    first: Mapped[date] = mapped_column(Date)
+    last: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by: Mapped[str] = mapped_column(String(120))
+    """``定时任务`` for the scheduler, else the user who asked for it."""
+    scheduled: Mapped[bool] = mapped_column(Boolean)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+@event.listens_for(ReportSnapshot, "before_update")
+def _snapshots_are_immutable(_mapper, _connection, target: ReportSnapshot) -> None:
+    raise ValueError(f"报表快照 {target.id} 已签发，不能修改")
+
+
+class RiskAlert(db.Model):
+    """A rising-risk warning (风险预警) raised from a county's weekly report: a dispute
+    type or a township whose cases rose week on week past the designers' rule
+    (``bpmn/risk_rise.dmn``), and the county center's judgement of it.
+
+    Recorded with its report; ``instance_id`` is set when its ``risk_alert`` process
+    starts. ``region_code`` is the report's region: the county centers whose region
+    scope contains it see the warning on their work list.
+    """
+
+    __tablename__ = "risk_alert"
+    __table_args__ = (
+        UniqueConstraint("snapshot_id", "dimension", "subject_code"),
+        Index("ix_risk_alert_region_instance", "region_code", "instance_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), unique=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("report_snapshot.id"), index=True)
+    dimension: Mapped[str] = mapped_column(String(4))
+    """类型 (a dispute type) or 区域 (a township)."""
+    subject_code: Mapped[str] = mapped_column(String(20))
+    """The dispute type's or the township's code."""
+    subject: Mapped[str] = mapped_column(String(60))
+    """The dispute type's or the township's name."""
+    current: Mapped[int] = mapped_column(Integer)
+    previous: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(4))
+    """红 or 黄, as the decision table said."""
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judgement: Mapped[str | None] = mapped_column(Text)
+    measures: Mapped[str | None] = mapped_column(Text)
+    handled_by: Mapped[str | None] = mapped_column(String(120))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_to: Mapped[str | None] = mapped_column(String(120))
+    """The township the 工作任务交办单 went to, if the center assigned the matter."""
+    assigned_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
