@@ -1,0 +1,178 @@
+"""One region's report for one period: the dict snapshots store and pages render.
+
+``build_report`` reads the region tree, then answers the period, the period before (环比)
+and the same period a year ago (同比) with batched aggregate queries (about fifteen in
+all, whatever the number of cases), and the open-case figures as of ``as_of``. The dict
+is JSON-serialisable and carries no personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..calendar import WorkCalendar, load_calendar
+from ..models import DisputeType
+from . import counts, open_cases, related, sections
+from .metrics import Rate, average_working_days, court_denominator, rate
+from .periods import Period
+from .regions import RegionTree
+
+COUNT, PERCENT, DAYS = "件", "%", "工作日"
+HEADLINE = (
+    ("received", "受理数", COUNT),
+    ("concluded", "办结数", COUNT),
+    ("resolved", "化解数", COUNT),
+    ("resolution_rate", "化解率", PERCENT),
+    ("mediation_success_rate", "调解成功率", PERCENT),
+    ("satisfaction_rate", "满意率", PERCENT),
+    ("avg_handling_days", "平均办理时长", DAYS),
+    ("overdue_rate", "超期率", PERCENT),
+    ("overdue_open", "超期在办", COUNT),
+    ("township_share", "镇村化解占比", PERCENT),
+    ("diversion_rate", "诉前分流率", PERCENT),
+)
+"""The headline figures in order: key, label, unit (rates are fractions 0..1)."""
+RATE_KEYS = tuple(key for key, _, unit in HEADLINE if unit == PERCENT)
+
+
+def build_report(
+    session: Session, *, region_code: str, period: Period, as_of: datetime
+) -> dict[str, Any]:
+    """The report of ``region_code`` and every region below it for ``period``; open cases
+    (超期在办, risk colours, overdue list) as of ``as_of``. See the module ``metrics`` for
+    each figure's definition."""
+    tree = RegionTree.load(session)
+    region = tree.get(region_code)
+    regions = tree.descendants(region_code)
+    calendar = load_calendar(session)
+    periods = [period, period.previous(), period.year_ago()]
+    figures, mediation = _period_figures(session, regions, periods, calendar)
+    window = (period.start, period.end)
+    previous = periods[1]
+    rows = counts.grouped_counts(
+        session, regions=regions, window=window, previous=(previous.start, previous.end)
+    )
+    type_names = _type_names(session)
+    colours, overdue_open = open_cases.open_by_colour(session, regions=regions, as_of=as_of)
+    figures[0]["overdue_open"] = overdue_open  # as of now: the past is not reconstructed
+    return {
+        "region": {"code": region.code, "name": region.name, "level": region.level},
+        "period": {**period.to_dict(), "key": period.key, "label": period.label},
+        "as_of": as_of.astimezone(UTC).isoformat(),
+        "headline": _headline(figures),
+        "rates": {key: figures[0][key] for key in RATE_KEYS},
+        "breakdowns": sections.breakdowns(rows, type_names=type_names, tree=tree, root=region_code),
+        "handoffs": sections.handoffs(
+            rows, mediation=mediation, diversion=figures[0]["diversion_rate"]
+        ),
+        "risk_open": colours,
+        "hotspots": sections.hotspots(rows, type_names=type_names),
+        "trend": _trend(session, regions, period),
+        "overdue": open_cases.overdue_list(
+            session, regions=regions, as_of=as_of, calendar=calendar
+        ),
+    }
+
+
+def _period_figures(
+    session: Session,
+    regions: Collection[str],
+    periods: list[Period],
+    calendar: WorkCalendar,
+) -> tuple[list[dict[str, Any]], dict[str, Rate]]:
+    """Every headline figure (rates as ``Rate``) of each period; and the first period's
+    mediation success rate by hand-off."""
+    windows = [(p.start, p.end) for p in periods]
+    case = counts.case_counts(session, regions=regions, windows=windows)
+    mediation = related.mediation_counts(session, regions=regions, windows=windows)
+    callbacks = related.callback_counts(session, regions=regions, windows=windows)
+    result = []
+    for i, (period, window) in enumerate(zip(periods, windows, strict=True)):
+        figures = case[i]
+        success = sum((pairs[i] for pairs in mediation.values()), related.Pair())
+        pairs = related.handling_day_pairs(session, regions=regions, window=window)
+        court = court_denominator(session, regions=regions, period=period)
+        result.append(
+            {
+                "received": figures.received,
+                "concluded": figures.concluded,
+                "resolved": figures.resolved,
+                "resolution_rate": rate(figures.resolved, figures.concluded),
+                "mediation_success_rate": rate(success.n, success.d),
+                "satisfaction_rate": rate(callbacks[i].n, callbacks[i].d),
+                "avg_handling_days": average_working_days(pairs, calendar),
+                "overdue_rate": rate(figures.overdue_concluded, figures.concluded),
+                "overdue_open": None,
+                "township_share": rate(figures.township_resolved, figures.resolved),
+                "diversion_rate": rate(figures.court_received, court),
+            }
+        )
+    by_handoff = {handoff: rate(pairs[0].n, pairs[0].d) for handoff, pairs in mediation.items()}
+    return result, by_handoff
+
+
+def _value(figure: Any) -> float | int | None:
+    return figure["value"] if isinstance(figure, dict) else figure
+
+
+def change(value: float | None, before: float | None, *, unit: str) -> float | None:
+    """环比/同比: for a rate the difference in points (as a fraction); for a count or a
+    number of days the relative change (v - p) / p, ``None`` when p is 0."""
+    if value is None or before is None:
+        return None
+    if unit == PERCENT:
+        return value - before
+    return (value - before) / before if before else None
+
+
+def _headline(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    current, previous, year_ago = figures
+    result = []
+    for key, label, unit in HEADLINE:
+        value, before, last_year = (_value(f[key]) for f in (current, previous, year_ago))
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": value,
+                "previous": before,
+                "year_ago": last_year,
+                "mom": change(value, before, unit=unit),
+                "yoy": change(value, last_year, unit=unit),
+            }
+        )
+    return result
+
+
+def _trend(session: Session, regions: Collection[str], period: Period) -> list[dict[str, Any]]:
+    periods = period.trend()
+    windows = [(p.start, p.end) for p in periods]
+    found = counts.trend_counts(session, regions=regions, windows=windows)
+    return [
+        {
+            "label": p.label,
+            "key": p.key,
+            "first": p.first.isoformat(),
+            "last": p.last.isoformat(),
+            "received": received,
+            "resolved": resolved,
+            "resolution_rate": rate(resolved, concluded),
+        }
+        for p, (received, resolved, concluded) in zip(periods, found, strict=True)
+    ]
+
+
+def _type_names(session: Session) -> dict[str, str]:
+    """First-level dispute types by code, in code order."""
+    query = (
+        select(DisputeType.code, DisputeType.name)
+        .where(DisputeType.parent_code.is_(None))
+        .order_by(DisputeType.code)
+    )
+    return dict(session.execute(query).all())
