@@ -17,7 +17,8 @@ from .calendar import OperationRecorder
 from .models import Department, DisputeType, Region
 
 REFERENCE_CHANGED = "reference_changed"
-REGION_LEVELS = ("县", "镇", "村", "网格")
+REGION_LEVELS = ("市", "县", "镇", "村", "网格")
+"""From the top down; a region's parent is one level above it (a top region has none)."""
 STATIONS = ("常驻", "轮驻", "随叫随驻")
 
 

@@ -40,6 +40,19 @@ def test_a_region_tree_is_built_and_every_change_logged(case_engine, session):
     assert len(_changes(session)) == 7, "an unchanged save is not a change"
 
 
+def test_a_city_sits_above_its_counties(case_engine, session):
+    ensure_demo_regions(session, actor="init", record=case_engine.record_operation)
+    _save(case_engine, session, "region", "6207", name="张掖市", level="市")
+    _save(case_engine, session, "region", "620702", parent_code="6207")
+    session.commit()
+    assert session.get(Region, "620702").parent_code == "6207"
+
+    with pytest.raises(ReferenceInvalid, match="镇级区划的上级必须是县级"):
+        _save(case_engine, session, "region", "X3", name="某镇", level="镇", parent_code="6207")
+    with pytest.raises(ReferenceInvalid, match="下有县级区划"):
+        _save(case_engine, session, "region", "6207", level="县")
+
+
 @pytest.mark.parametrize(
     ("kind", "code", "values", "message"),
     [
