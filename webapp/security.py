@@ -58,6 +58,18 @@ to draw up an agreement); they may reveal them on a case page, and each reveal i
 ADMIN_ROLES = frozenset({Role.ADMIN})
 DESIGN_ROLES = frozenset({Role.PROCESS_DESIGNER})
 """Roles that edit, validate, try, deploy and migrate diagrams, decision tables and forms."""
+REPORT_ROLES = frozenset(
+    {
+        Role.COUNTY_CENTER,
+        Role.TOWNSHIP_CENTER,
+        Role.TOWNSHIP_LEADERSHIP,
+        Role.CASE_LEADER,
+        Role.SUPERVISOR,
+    }
+)
+"""Roles that read the figures of their area (领导驾驶舱, 日汇总 … 季汇报) and export them."""
+COURT_FIGURE_ROLES = frozenset({Role.COUNTY_CENTER})
+"""Roles that enter the court's first-instance civil filings (the 诉前分流率's denominator)."""
 AUDIT_ROLES = frozenset({Role.AUDITOR})
 """Roles that search and replay the execution history, verify its hash chain and export it;
 they read, never change (every write route refuses them)."""

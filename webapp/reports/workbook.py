@@ -1,0 +1,232 @@
+"""A report as an Excel workbook (openpyxl): 概况, 分类统计, 三调对接, 风险热点, 超期清单,
+趋势, 说明. Rates are written as fractions in a percentage format, so Excel computes with
+them; a report holds no personal data, and neither does its workbook."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .blueprint import local_time
+from .definitions import BREAKDOWNS, CHANGE_NOTES, DEFINITIONS, NO_PERSONAL_DATA
+from .presenter import RATE_UNIT
+
+PERCENT = "0.0%"
+CHANGE_PERCENT = "+0.0%;-0.0%;0.0%"
+POINTS = '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'
+DAYS = "0.0"
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F4")
+
+
+def report_workbook(report: Mapping[str, Any], *, about: list[tuple[str, str]]) -> bytes:
+    """The workbook's bytes; ``about`` adds (item, value) lines to 说明 (who issued it …)."""
+    book = Workbook()
+    _overview(book.active, report)
+    _breakdowns(book.create_sheet("分类统计"), report)
+    _handoffs(book.create_sheet("三调对接"), report)
+    _hotspots(book.create_sheet("风险热点"), report)
+    _overdue(book.create_sheet("超期清单"), report)
+    _trend(book.create_sheet("趋势"), report)
+    _notes(book.create_sheet("说明"), report, about)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def title_of(report: Mapping[str, Any]) -> str:
+    period = report["period"]
+    return f"{report['region']['name']}{period['label']}{period['kind']}"
+
+
+def _header(sheet: Worksheet, cells: Iterable[str]) -> None:
+    sheet.append(list(cells))
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+
+
+def _formats(sheet: Worksheet, formats: Mapping[int, str]) -> None:
+    """Number formats for the last row's columns (1-based)."""
+    row = sheet.max_row
+    for column, pattern in formats.items():
+        sheet.cell(row=row, column=column).number_format = pattern
+
+
+def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _value_format(unit: str) -> str:
+    return PERCENT if unit == RATE_UNIT else (DAYS if unit == "工作日" else "0")
+
+
+def _overview(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    sheet.title = "概况"
+    sheet.append([title_of(report)])
+    sheet["A1"].font = TITLE
+    sheet.append(["统计区域", report["region"]["name"], "周期", report["period"]["label"]])
+    sheet.append([])
+    _header(
+        sheet,
+        ["指标", "单位", "本期", "上期", "环比", "去年同期", "同比", "分子", "分母"],
+    )
+    rates = report.get("rates", {})
+    for item in report["headline"]:
+        unit = item["unit"]
+        rate = rates.get(item["key"]) or {}
+        sheet.append(
+            [
+                item["label"],
+                unit,
+                item["value"],
+                item["previous"],
+                _points(item["mom"], unit),
+                item["year_ago"],
+                _points(item["yoy"], unit),
+                rate.get("n"),
+                rate.get("d"),
+            ]
+        )
+        value, change = _value_format(unit), POINTS if unit == RATE_UNIT else CHANGE_PERCENT
+        _formats(sheet, {3: value, 4: value, 5: change, 6: value, 7: change})
+    _widths(sheet, (16, 8, 12, 12, 16, 12, 16, 10, 10))
+
+
+def _points(delta: float | None, unit: str) -> float | None:
+    """A rate's change in points as a number of points (Excel shows ``+3.2个百分点``)."""
+    if delta is None or unit != RATE_UNIT:
+        return delta
+    return round(delta * 100, 4)
+
+
+def _rate_value(rate: Mapping[str, Any] | float | None) -> float | None:
+    return rate.get("value") if isinstance(rate, Mapping) else rate
+
+
+def _breakdowns(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    for key, title in BREAKDOWNS.items():
+        sheet.append([title])
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
+        _header(sheet, ["项目", "受理数", "办结数", "化解数", "化解率"])
+        for row in report["breakdowns"][key]:
+            sheet.append(
+                [
+                    str(row["key"]),
+                    row["received"],
+                    row["concluded"],
+                    row["resolved"],
+                    _rate_value(row["resolution_rate"]),
+                ]
+            )
+            _formats(sheet, {5: PERCENT})
+        sheet.append([])
+    _widths(sheet, (24, 10, 10, 10, 10))
+
+
+RATE_COLUMNS = (
+    ("resolution_rate", "化解率"),
+    ("mediation_success_rate", "调解成功率"),
+    ("diversion_rate", "诉前分流率"),
+)
+
+
+def _handoffs(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    header = ["对接类型", "推送数", "办结数", "化解数", "退回数"]
+    for _, label in RATE_COLUMNS:
+        header += [label, f"{label}分子", f"{label}分母"]
+    _header(sheet, header)
+    for row in report["handoffs"]:
+        cells = [row["handoff"], row["pushed"], row["concluded"], row["resolved"], row["returned"]]
+        for key, _ in RATE_COLUMNS:
+            rate = row.get(key) or {}
+            cells += [rate.get("value"), rate.get("n"), rate.get("d")]
+        sheet.append(cells)
+        _formats(sheet, {6: PERCENT, 9: PERCENT, 12: PERCENT})
+    _widths(sheet, (10, 8, 8, 8, 8, *([11, 13, 13] * len(RATE_COLUMNS))))
+
+
+def _hotspots(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    sheet.append(["在办案件风险等级（统计时点）"])
+    sheet.cell(row=1, column=1).font = BOLD
+    _header(sheet, ["风险等级", "在办案件数"])
+    for colour, count in report["risk_open"].items():
+        sheet.append([f"{colour}色", count])
+    sheet.append([])
+    sheet.append(["上升最快的纠纷类型（本期与上期受理数比较）"])
+    sheet.cell(row=sheet.max_row, column=1).font = BOLD
+    _header(sheet, ["纠纷类型", "本期受理", "上期受理", "增加", "增幅"])
+    for row in report["hotspots"]:
+        sheet.append([row["type"], row["current"], row["previous"], row["change"], row["growth"]])
+        _formats(sheet, {5: CHANGE_PERCENT})
+    _widths(sheet, (26, 12, 10, 8, 10))
+
+
+def _overdue(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    _header(
+        sheet,
+        ["案件编号", "纠纷类型", "区域", "层级", "承办单位", "风险等级", "办理期限", "超期工作日"],
+    )
+    for row in report["overdue"]:
+        sheet.append(
+            [
+                row["code"],
+                row["type"],
+                row["region"],
+                row["level"],
+                row["owner_unit"],
+                row["risk_colour"],
+                local_time(row["due_at"]),
+                row["overdue_working_days"],
+            ]
+        )
+    _widths(sheet, (24, 16, 16, 12, 22, 8, 18, 10))
+
+
+def _trend(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    _header(sheet, ["周期", "开始日期", "结束日期", "受理数", "化解数", "化解率"])
+    for row in report["trend"]:
+        sheet.append(
+            [
+                row["label"],
+                row["first"],
+                row["last"],
+                row["received"],
+                row["resolved"],
+                _rate_value(row["resolution_rate"]),
+            ]
+        )
+        _formats(sheet, {6: PERCENT})
+    _widths(sheet, (36, 12, 12, 10, 10, 10))
+
+
+def _notes(sheet: Worksheet, report: Mapping[str, Any], about: list[tuple[str, str]]) -> None:
+    period = report["period"]
+    lines = [
+        ("报表", title_of(report)),
+        ("统计区域", f"{report['region']['name']}（{report['region']['level']}，含下级区域）"),
+        ("周期", f"{period['label']}（{period['first']} 至 {period['last']}）"),
+        ("统计时点", f"{local_time(report['as_of'], '%Y-%m-%d %H:%M:%S')}（北京时间）"),
+        *about,
+        ("个人信息", NO_PERSONAL_DATA),
+    ]
+    for item, text in lines:
+        sheet.append([item, text])
+        sheet.cell(row=sheet.max_row, column=1).font = BOLD
+    sheet.append([])
+    _header(sheet, ["指标", "口径"])
+    for item in report["headline"]:
+        sheet.append([item["label"], DEFINITIONS.get(item["key"], "")])
+    sheet.append([])
+    for note in CHANGE_NOTES:
+        sheet.append(["说明", note])
+    _widths(sheet, (16, 100))
+    for row in sheet.iter_rows(min_col=2, max_col=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
