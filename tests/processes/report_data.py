@@ -36,6 +36,7 @@ REGIONS = [
 ]
 AS_OF = datetime(2026, 11, 2, 10, 0, tzinfo=BJ)
 PARTY_NAME, PARTY_PHONE = "赵铁柱", "13800001234"
+SUMMARY = "赵家与钱家因排水沟堵塞争执"
 
 
 def bj(y: int, m: int, d: int, h: int = 10, minute: int = 0, s: int = 0) -> datetime:
@@ -121,7 +122,7 @@ def seed(session) -> dict[str, int]:
         channel, kind, region, colour, status, level, overdue = row
         received, resolved, closed, due = (_time(t) for t in TIMES[code])
         case = Case(
-            code=code, channel=channel, dispute_type=kind, summary="纠纷", region_code=region,
+            code=code, channel=channel, dispute_type=kind, summary=SUMMARY, region_code=region,
             risk_colour=colour, status=status, level=level, received_at=received,
             received_by="clerk", resolved_at=resolved, closed_at=closed, overdue=overdue,
             due_at=due,
