@@ -7,7 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from processes.models import Case, Region, ReportSnapshot
+from processes.models import Case, Region, ReportSnapshot, RiskAlert
+from processes.reports.alerts import start_alert
+from processes.reports.periods import Period, PeriodKind
+from processes.reports.snapshots import issue_snapshot
 from tests.processes.conftest import COUNTY, GRID
 
 TOWNSHIP_B, VILLAGE_B, GRID_B = "620702102", "620702102201", "62070210220101"
@@ -66,3 +69,36 @@ def snapshot_keys(session) -> list[tuple[str, str, str]]:
 def snapshot_count(session, **filters) -> int:
     query = select(func.count()).select_from(ReportSnapshot).filter_by(**filters)
     return session.scalar(query)
+
+
+def add_alert(engine, *, region_code: str = COUNTY, subject: str = "邻里纠纷") -> tuple[int, int]:
+    """A county weekly report of the week before the harness's Monday, one red alert
+    raised from it and its ``risk_alert`` process started: (alert id, instance id).
+
+    ``risk_alert.bpmn`` must be deployed."""
+    week = Period.parse(PeriodKind.WEEK, "2026-W09")
+    with engine.session_factory() as session:
+        snapshot = issue_snapshot(
+            session,
+            kind=week.kind,
+            region_code=region_code,
+            period=week,
+            as_of=engine.clock.now(),
+            issued_by="定时任务",
+            scheduled=True,
+        )
+        alert = RiskAlert(
+            region_code=region_code,
+            snapshot_id=snapshot.id,
+            dimension="类型",
+            subject_code="02",
+            subject=subject,
+            current=9,
+            previous=3,
+            level="红",
+            raised_at=engine.clock.now(),
+        )
+        session.add(alert)
+        session.commit()
+        alert_id = alert.id
+    return alert_id, start_alert(engine, alert_id)
