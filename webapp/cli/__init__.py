@@ -16,6 +16,7 @@ from .. import create_app
 from .calendar import calendar_group
 from .deploy import deploy_command, init_command, verify_history_command
 from .reference import reference_group
+from .reports import reports_group
 from .senders import senders_group
 from .server import scheduler_command, serve_command
 from .users import users_group
@@ -35,6 +36,7 @@ for _command in (
     senders_group,
     calendar_group,
     reference_group,
+    reports_group,
     scheduler_command,
     serve_command,
 ):

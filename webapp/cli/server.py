@@ -1,7 +1,9 @@
 """``serve`` (gunicorn plus one scheduler process) and ``scheduler`` (the timer loop alone).
 
 The scheduler process also delivers the hand-off outbox (results owed to outside
-systems), polling as often as it polls timers.
+systems), polling as often as it polls timers, and issues the scheduled reports (日汇总、
+周研判、月总结、季汇报) with their risk alerts. Every job's first round runs at start-up,
+so what fell due while no scheduler ran is done then.
 
 The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
 it when it exits; web workers never run timers. If the child dies, the arbiter restarts
@@ -24,6 +26,7 @@ from gunicorn.app.base import BaseApplication
 from engine import Engine
 from engine.scheduler import PollJob, run_forever
 from processes.delivery import RetryPolicy, deliver_due
+from processes.reports.jobs import poll_reports
 
 from .. import create_app
 from ..engine_binding import current_engine
@@ -31,6 +34,7 @@ from ..engine_binding import current_engine
 RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
 OUTBOX_JOB_ID = "zongzhi-deliver-outbox"
+REPORT_JOB_ID = "zongzhi-issue-reports"
 
 
 @click.command("scheduler")
@@ -40,7 +44,7 @@ def scheduler_command() -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
     engine = current_engine()
-    jobs = [outbox_job(engine, poll_seconds=poll)]
+    jobs = [outbox_job(engine, poll_seconds=poll), report_job(engine)]
     run_forever(engine, poll_seconds=poll, jobs=jobs)  # returns on SIGTERM / SIGINT
     click.echo("定时器调度已停止。")
 
@@ -59,6 +63,16 @@ def outbox_job(engine: Engine, *, poll_seconds: float) -> PollJob:
         return deliver_due(engine.session_factory, now=engine.clock.now(), policy=policy)
 
     return PollJob(OUTBOX_JOB_ID, deliver, seconds=poll_seconds)
+
+
+def report_job(engine: Engine) -> PollJob:
+    """Issue the scheduled reports that are due and start their risk alerts
+    (``processes.reports.jobs.poll_reports``), every ``ZONGZHI_REPORT_POLL_SECONDS``
+    (default 300: reports are daily at most; each round only looks for what is due)."""
+    raw = os.environ.get("ZONGZHI_REPORT_POLL_SECONDS", "300")
+    if not raw.isdigit() or int(raw) < 1:
+        raise click.UsageError(f"ZONGZHI_REPORT_POLL_SECONDS 应为正整数，当前为 {raw!r}")
+    return PollJob(REPORT_JOB_ID, lambda: poll_reports(engine), seconds=int(raw))
 
 
 @click.command("serve")
