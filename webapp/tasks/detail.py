@@ -1,5 +1,6 @@
-"""The task page: who may open a task, the case summary beside the form, the diagram
-author's instructions rendered in a sandbox."""
+"""The task page: who may open a task, the case summary (or, for a rising-risk alert's
+task, the alert's facts) beside the form, the diagram author's instructions rendered in a
+sandbox."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 from engine import TaskView
 from processes.deadlines import local
 from processes.masking import MaskedParty, masked_party
-from processes.models import Case, DisputeType, Summons
+from processes.models import Case, DisputeType, Region, ReportSnapshot, RiskAlert, Summons
+from processes.reports.periods import Period, PeriodKind
 from processes.roles import Role
 
 from ..accounts.models import User
@@ -43,15 +45,64 @@ class CaseSummary:
     received_at: datetime
 
 
+@dataclass(frozen=True)
+class AlertSummary:
+    """A rising-risk alert as its task page shows it (no personal data: counts only)."""
+
+    id: int
+    level: str
+    dimension: str
+    subject: str
+    region: str
+    week: str
+    current: int
+    previous: int
+    snapshot_id: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+    @property
+    def growth(self) -> str:
+        """The rise in per cent, or "" from a week with none."""
+        return f"{self.change / self.previous:.0%}" if self.previous else ""
+
+
 def case_of(session: Session, instance_id: int) -> Case | None:
     return session.scalar(select(Case).where(Case.instance_id == instance_id))
 
 
-def in_scope(viewer: Viewer, case: Case | None) -> bool:
-    """A task outside the viewer's regions is treated as not existing (404)."""
+def alert_of(session: Session, instance_id: int) -> RiskAlert | None:
+    """The rising-risk alert an instance works on, if it is a ``risk_alert`` process."""
+    return session.scalar(select(RiskAlert).where(RiskAlert.instance_id == instance_id))
+
+
+def in_scope(viewer: Viewer, case: Case | None, alert: RiskAlert | None = None) -> bool:
+    """A task outside the viewer's regions is treated as not existing (404): its case's
+    region, or for a case-less alert task the alert's region, must be in scope."""
     if viewer.scope is None:
         return True
-    return case is not None and case.region_code in viewer.scope
+    if case is not None:
+        return case.region_code in viewer.scope
+    return alert is not None and alert.region_code in viewer.scope
+
+
+def alert_summary(session: Session, alert: RiskAlert) -> AlertSummary:
+    region = session.get(Region, alert.region_code)
+    snapshot = session.get(ReportSnapshot, alert.snapshot_id)
+    week = Period(PeriodKind(snapshot.kind), snapshot.first, snapshot.last).label
+    return AlertSummary(
+        id=alert.id,
+        level=alert.level,
+        dimension=alert.dimension,
+        subject=alert.subject,
+        region=region.name if region else alert.region_code,
+        week=week,
+        current=alert.current,
+        previous=alert.previous,
+        snapshot_id=alert.snapshot_id,
+    )
 
 
 def may_act(session: Session, viewer: Viewer, task: TaskView, case: Case | None) -> bool:

@@ -4,6 +4,10 @@
 Tuned on PostgreSQL with 100,000 cases (``bench/worklist.py``): the partial indexes of
 migration 0005 serve "open to my roles" and "claimed by me"; the count adds the two up as
 a UNION ALL so each half reads its index alone.
+
+A task of a process without a case (a rising-risk alert) has its region on its
+``risk_alert`` row: a 县综治中心 user's region scope admits it by an ``instance_id IN
+(alerts of my regions)`` branch, an index-only subquery rather than another join.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from engine.enums import TaskStatus
 from engine.models import TaskRecord
-from processes.models import Case, Party, Summons
+from processes.models import Case, Party, RiskAlert, Summons
 from processes.roles import Role
 
 from ..scope import in_scope
@@ -105,9 +109,19 @@ def due_clause(due: DueFilter, clock: Clock | None) -> ColumnElement[bool]:
     return and_(TaskRecord.due_at >= clock.now, TaskRecord.due_at < clock.near_until)
 
 
+def scope_clause(viewer: Viewer) -> ColumnElement[bool]:
+    """Tasks of cases in the viewer's regions; for a 县综治中心 user also the tasks of the
+    rising-risk alerts raised for those regions (processes without a case)."""
+    by_case = in_scope(Case.region_code, viewer.scope)
+    if viewer.scope is None or Role.COUNTY_CENTER not in viewer.roles:
+        return by_case
+    alerts = select(RiskAlert.instance_id).where(RiskAlert.region_code.in_(sorted(viewer.scope)))
+    return or_(by_case, TaskRecord.instance_id.in_(alerts))
+
+
 def common_clauses(viewer: Viewer, filters: Filters, clock: Clock | None = None) -> list:
     """Everything but how the task is offered: ready, in scope, the filters."""
-    clauses = [TaskRecord.status == READY, in_scope(Case.region_code, viewer.scope)]
+    clauses = [TaskRecord.status == READY, scope_clause(viewer)]
     if viewer.department:
         clauses.append(department_clause(viewer))
     if filters.q:
@@ -146,6 +160,7 @@ def rows(clauses: Sequence) -> Select:
         TaskRecord.name,
         TaskRecord.due_at,
         TaskRecord.assignee,
+        TaskRecord.instance_id,
         Case.id.label("case_id"),
         Case.code,
         Case.dispute_type,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import TaskRecord
 from processes.masking import mask_name
-from processes.models import DisputeType, Party
+from processes.models import DisputeType, Party, RiskAlert
 
 from ..accounts.models import User
 from . import query
@@ -59,7 +59,8 @@ class WorkItem:
     task_id: str
     task_name: str
     case_id: int | None
-    """``None`` for a task of a process without a case (shown to unrestricted users only)."""
+    """``None`` for a task of a process without a case: a rising-risk alert (its facts
+    fill the row) or another process (shown to unrestricted users only)."""
     case_code: str
     dispute_type: str
     party: str
@@ -132,16 +133,17 @@ def _items(session: Session, rows: Sequence) -> list[WorkItem]:
     parties = first_parties(session, [row.case_id for row in rows if row.case_id])
     types = _type_names(session, {row.dispute_type for row in rows if row.dispute_type})
     names = _display_names(session, {row.assignee for row in rows if row.assignee})
+    alerts = _alerts(session, [row.instance_id for row in rows if not row.case_id])
     return [
         WorkItem(
             task_id=row.id,
             task_name=row.name,
             case_id=row.case_id,
-            case_code=(row.code or "（未赋码）") if row.case_id else "—",
-            dispute_type=types.get(row.dispute_type, row.dispute_type or ""),
+            case_code=_code(row, alerts.get(row.instance_id)),
+            dispute_type=_subject(row, types, alerts.get(row.instance_id)),
             party=mask_name(parties.get(row.case_id)),
             level=row.level or "",
-            risk_colour=row.risk_colour or "",
+            risk_colour=row.risk_colour or getattr(alerts.get(row.instance_id), "level", ""),
             due_at=row.due_at,
             received_at=row.received_at,
             assignee=row.assignee,
@@ -149,6 +151,26 @@ def _items(session: Session, rows: Sequence) -> list[WorkItem]:
         )
         for row in rows
     ]
+
+
+def _code(row, alert: RiskAlert | None) -> str:
+    if row.case_id:
+        return row.code or "（未赋码）"
+    return "风险预警" if alert is not None else "—"
+
+
+def _subject(row, types: dict[str, str], alert: RiskAlert | None) -> str:
+    if alert is not None:
+        return f"{alert.dimension}：{alert.subject}"
+    return types.get(row.dispute_type, row.dispute_type or "")
+
+
+def _alerts(session: Session, instance_ids: list[int]) -> dict[int, RiskAlert]:
+    """The rising-risk alerts behind the page's case-less tasks, by instance."""
+    if not instance_ids:
+        return {}
+    query = select(RiskAlert).where(RiskAlert.instance_id.in_(sorted(set(instance_ids))))
+    return {alert.instance_id: alert for alert in session.scalars(query)}
 
 
 def first_parties(session: Session, case_ids: Iterable[int]) -> dict[int, str]:

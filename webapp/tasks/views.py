@@ -100,10 +100,12 @@ def show(task_id: str):
 
 
 def _visible(task_id: str) -> tuple[TaskView, Case | None]:
-    """The task and its case; 404 when either does not exist for the user's regions."""
+    """The task and its case; 404 when either does not exist for the user's regions (a
+    case-less alert task: its alert's region)."""
     task = current_engine().task(task_id)
     case = detail.case_of(db.session, task.instance_id)
-    if not detail.in_scope(current_viewer(), case):
+    alert = detail.alert_of(db.session, task.instance_id) if case is None else None
+    if not detail.in_scope(current_viewer(), case, alert):
         abort(404)
     return task, case
 
@@ -164,6 +166,7 @@ def _with_schema_errors(schema: dict, parsed: schema_form.Parsed) -> dict[str, l
 
 def _page(task: TaskView, schema: dict, form: MultiDict, errors: dict[str, list[str]]):
     case = detail.case_of(db.session, task.instance_id)
+    alert = detail.alert_of(db.session, task.instance_id) if case is None else None
     template, data = current_engine().task_instructions(task.id)
     return render_template(
         "tasks/show.html",
@@ -173,6 +176,8 @@ def _page(task: TaskView, schema: dict, form: MultiDict, errors: dict[str, list[
         form_errors=errors.get("", []),
         error_count=sum(len(v) for v in errors.values()),
         case=detail.summary_of(db.session, case) if case is not None else None,
+        alert=detail.alert_summary(db.session, alert) if alert is not None else None,
+        report_links="reports.snapshot" in current_app.view_functions,
         instructions=detail.render_instructions(template, data),
         claimer=detail.display_name(db.session, task.assignee),
         due_of=due_of,
