@@ -30,6 +30,7 @@ from . import (
     limits,
     lookup,
     navigation,
+    reports,
     supervision,
     tasks,
 )
@@ -53,7 +54,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
 
-    for area in (health, home, tasks, cases, intake, supervision, lookup, designer, audit, admin):
+    areas = (
+        health,
+        home,
+        tasks,
+        cases,
+        intake,
+        supervision,
+        reports,
+        lookup,
+        designer,
+        audit,
+        admin,
+    )
+    for area in areas:
         app.register_blueprint(area.bp)
     api.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)

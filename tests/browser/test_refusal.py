@@ -49,3 +49,26 @@ def test_the_admin_reaches_the_admin_page_and_an_auditor_the_case_list(pages, ad
     assert auditor.locator("tbody tr", has_text=received.code).count() == 1
     assert "张三" not in auditor.content(), "party names are masked in the list"
     shot(auditor, "11-case-list")
+
+
+def test_the_report_menu_shows_to_leaders_and_centers_only(pages, add_user):
+    add_user("xianzx", "县综治中心")
+    add_user("zhenld", "镇党委政府")
+    add_user("wangge2", "网格员")
+
+    county = pages.open()
+    login(county, "xianzx")
+    assert menu(county) == ["首页", "我的待办", "受理登记", "案件查询", "督办", "统计报表"]
+    nav(county, "统计报表")
+    assert county.get_by_role("heading", name="领导驾驶舱").is_visible()
+
+    leader = pages.open()
+    login(leader, "zhenld")
+    assert menu(leader) == ["首页", "我的待办", "案件查询", "统计报表"]
+
+    grid = pages.open()
+    login(grid, "wangge2")
+    assert "统计报表" not in menu(grid)
+    pages.guard.expect_status(403)
+    grid.goto("/reports/")
+    assert grid.get_by_role("heading", name="无权访问").is_visible()

@@ -97,6 +97,9 @@ def test_every_write_route_refuses_the_auditor_and_changes_nothing(
             wrong.append(f"{method} {url} ({rule.endpoint}): {status}, expected {refused}")
     assert wrong == [], "\n".join(wrong)
     assert len(checked) >= 10, "the app has more write routes than that"
+    assert {"reports.generate", "reports.save_court_filing"} <= set(checked), (
+        "issuing a report and entering court figures are writes the auditor is refused"
+    )
     assert _fingerprint(app) == before, "a refused request changed the database"
 
 

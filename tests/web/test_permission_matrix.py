@@ -27,6 +27,8 @@ from engine.enums import TaskStatus
 from engine.models import TaskRecord
 from processes.intake import receive_case
 from processes.models import SupervisionRecord
+from processes.reports.periods import Period, PeriodKind
+from processes.reports.snapshots import issue_snapshot
 from processes.roles import Role
 from tests.processes.conftest import COUNTY, GRID
 from webapp.accounts.models import User, UserRole
@@ -50,6 +52,15 @@ CASEWORKER_ROLES = {
     Role.CASE_LEADER,
     Role.SUPERVISOR,
 }
+REPORT_READERS = {
+    Role.COUNTY_CENTER,
+    Role.TOWNSHIP_CENTER,
+    Role.TOWNSHIP_LEADERSHIP,
+    Role.CASE_LEADER,
+    Role.SUPERVISOR,
+}
+"""Leaders and the centers read the figures (统计报表); caseworkers below the township,
+departments, mediators, auditors, admins and designers do not."""
 MAIN_PAGES: dict[str, set[Role] | str] = {
     "/": ANY_LOGIN,
     "/login": EVERYONE,
@@ -64,6 +75,9 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/designer/files/case_main.bpmn/edit": {Role.PROCESS_DESIGNER},
     "/designer/trials": {Role.PROCESS_DESIGNER},
     "/audit": {Role.AUDITOR},
+    "/reports/": REPORT_READERS,
+    "/reports/snapshots": REPORT_READERS,
+    "/reports/court-filings": {Role.COUNTY_CENTER},
 }
 """Who may open each main page, written by hand from the issue and domain.md."""
 
@@ -89,6 +103,8 @@ class Seeded:
     user_id: int
     version_id: int
     """The deployed library's version (every process of the shipped library is in it)."""
+    snapshot_id: int
+    """The county's monthly report, issued on schedule."""
 
 
 NO_TRIAL, NO_TASK = 999_999, "00000000-0000-0000-0000-000000000000"
@@ -129,6 +145,9 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "designer.trial_delete": lambda s: {"trial_id": NO_TRIAL},
     "audit.replay": lambda s: {"case_id": s.case_id},
     "audit.verify_case_chain": lambda s: {"case_id": s.case_id},
+    "reports.snapshot": lambda s: {"snapshot_id": s.snapshot_id},
+    "reports.snapshot_print": lambda s: {"snapshot_id": s.snapshot_id},
+    "reports.snapshot_xlsx": lambda s: {"snapshot_id": s.snapshot_id},
 }
 """URL parameters for each route that has some, by endpoint."""
 
@@ -160,8 +179,17 @@ def seeded(app, web_engine, clock) -> Seeded:
             issued_by="system",
         )
         session.add(record)
+        snapshot = issue_snapshot(
+            session,
+            kind=PeriodKind.MONTH,
+            region_code=COUNTY,
+            period=Period.containing(PeriodKind.MONTH, clock.now().date()),
+            as_of=clock.now(),
+            issued_by="定时任务",
+            scheduled=True,
+        )
         session.commit()
-        supervision_id = record.id
+        supervision_id, snapshot_id = record.id, snapshot.id
     assert task_id is not None, "the new case should wait at a ready task"
     with app.app_context():
         user_id = _add_user("someone.else", None)
@@ -174,6 +202,7 @@ def seeded(app, web_engine, clock) -> Seeded:
         supervision_id,
         user_id,
         web_engine.latest_version_id(),
+        snapshot_id,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from .definitions import BETTER_WHEN
 
 RATE_UNIT = "%"
+DAYS_UNIT = "工作日"
 FLAT = 1e-9
 RISK_COLOURS = ("红", "黄", "绿")
 
@@ -50,7 +51,7 @@ def number_text(value: float | None, unit: str) -> str:
         return "—"
     if unit == RATE_UNIT:
         return f"{value * 100:.1f}%"
-    if isinstance(value, float) and not value.is_integer():
+    if unit == DAYS_UNIT:
         return f"{value:.1f}"
     return f"{int(value)}"
 
@@ -120,6 +121,12 @@ def _rows(rows: list[Mapping[str, Any]], *fields: str) -> dict[str, list[Any]]:
     return data
 
 
+def _any(row: Mapping[str, Any]) -> bool:
+    """Whether a breakdown row counts anything (the type chart leaves out idle types; its
+    table lists them all)."""
+    return bool(row["received"] or row["concluded"] or row["resolved"])
+
+
 def chart_data(report: Mapping[str, Any]) -> dict[str, Any]:
     """Everything the charts draw, as plain lists (``reports_charts.js`` reads it)."""
     kind = report["period"]["kind"]
@@ -136,7 +143,7 @@ def chart_data(report: Mapping[str, Any]) -> dict[str, Any]:
             "resolved": [row["resolved"] for row in trend],
             "rate": [percent(row["resolution_rate"]) for row in trend],
         },
-        "type": _rows(breakdowns["type"], "received", "resolved"),
+        "type": _rows([row for row in breakdowns["type"] if _any(row)], "received", "resolved"),
         "channel": _rows(breakdowns["channel"], "received", "resolved"),
         "level": _rows(breakdowns["level"], "resolved"),
         "region": region,

@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .blueprint import local_time
 from .definitions import BREAKDOWNS, CHANGE_NOTES, DEFINITIONS, NO_PERSONAL_DATA
-from .presenter import RATE_UNIT
+from .presenter import DAYS_UNIT, RATE_UNIT
 
 PERCENT = "0.0%"
 CHANGE_PERCENT = "+0.0%;-0.0%;0.0%"
@@ -65,7 +65,7 @@ def _widths(sheet: Worksheet, widths: Iterable[int]) -> None:
 
 
 def _value_format(unit: str) -> str:
-    return PERCENT if unit == RATE_UNIT else (DAYS if unit == "工作日" else "0")
+    return PERCENT if unit == RATE_UNIT else (DAYS if unit == DAYS_UNIT else "0")
 
 
 def _overview(sheet: Worksheet, report: Mapping[str, Any]) -> None:

@@ -65,23 +65,18 @@
     return series;
   }
 
-  function rateLine(data, axisIndex, extra) {
-    var series = {
+  function rateLine(data) {
+    return {
       name: "化解率",
       type: "line",
+      yAxisIndex: 1,
       data: data,
       itemStyle: { color: COLOURS.rate },
       lineStyle: { width: 2 },
       symbol: "circle",
       symbolSize: 6,
       connectNulls: false,
-      tooltip: { valueFormatter: percentText },
     };
-    series[axisIndex.name] = axisIndex.index;
-    Object.keys(extra || {}).forEach(function (key) {
-      series[key] = extra[key];
-    });
-    return series;
   }
 
   function percentText(value) {
@@ -108,17 +103,13 @@
       series: [
         bar("受理数", data.received, COLOURS.received),
         bar("化解数", data.resolved, COLOURS.resolved),
-        rateLine(data.rate, { name: "yAxisIndex", index: 1 }),
+        rateLine(data.rate),
       ],
     });
   }
 
   // Categories down the side (long names stay readable), bars across.
-  function sideways(data, series, withRate) {
-    var xAxes = [countAxis("件")];
-    if (withRate) {
-      xAxes.push(percentAxis("化解率"));
-    }
+  function sideways(data, series) {
     return base({
       grid: { left: 12, right: 28, top: 48, bottom: 8, containLabel: true },
       yAxis: {
@@ -127,7 +118,7 @@
         inverse: true,
         axisLabel: { width: 112, overflow: "truncate" },
       },
-      xAxis: xAxes,
+      xAxis: countAxis("件"),
       series: series,
     });
   }
@@ -148,16 +139,28 @@
   }
 
   function region(data) {
-    return sideways(
-      data,
-      [
-        bar("受理数", data.received, COLOURS.received),
-        bar("化解数", data.resolved, COLOURS.resolved),
-        rateLine(data.rate, { name: "xAxisIndex", index: 1 }),
-      ],
-      true
-    );
+    var option = breakdown(data);
+    // The rate is read in the tooltip (a line across categories stacked down the side
+    // would suggest an order the regions do not have).
+    option.tooltip.formatter = function (items) {
+      var index = items[0].dataIndex;
+      var lines = [data.labels[index]];
+      items.forEach(function (item) {
+        lines.push(item.marker + item.seriesName + "：" + item.value + " 件");
+      });
+      lines.push("化解率：" + percentText(data.rate[index]));
+      return lines.join("<br>");
+    };
+    return option;
   }
+
+  var VALUE_ON_TOP = {
+    show: true,
+    position: "top",
+    formatter: function (item) {
+      return item.value ? String(item.value) : "";
+    },
+  };
 
   function handoff(data) {
     return base({
@@ -165,9 +168,9 @@
       xAxis: { type: "category", data: data.labels },
       yAxis: countAxis("件"),
       series: [
-        bar("推送", data.pushed, COLOURS.received, { label: { show: true, position: "top" } }),
-        bar("化解", data.resolved, COLOURS.resolved, { label: { show: true, position: "top" } }),
-        bar("退回", data.returned, COLOURS.returned, { label: { show: true, position: "top" } }),
+        bar("推送", data.pushed, COLOURS.received, { label: VALUE_ON_TOP }),
+        bar("化解", data.resolved, COLOURS.resolved, { label: VALUE_ON_TOP }),
+        bar("退回", data.returned, COLOURS.returned, { label: VALUE_ON_TOP }),
       ],
     });
   }
@@ -197,7 +200,15 @@
           avoidLabelOverlap: true,
           label: { formatter: "{b}\n{c} 件" },
           data: data.map(function (item) {
-            return { name: item.name, value: item.value, itemStyle: { color: RISK[item.colour] } };
+            // A colour with no case keeps its legend entry but draws no label.
+            var shown = item.value > 0;
+            return {
+              name: item.name,
+              value: item.value,
+              itemStyle: { color: RISK[item.colour] },
+              label: { show: shown },
+              labelLine: { show: shown },
+            };
           }),
         },
       ],

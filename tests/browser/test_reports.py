@@ -1,0 +1,140 @@
+"""统计报表: the county center opens the dashboard over seeded cases, sees every chart
+drawn, downloads the workbook and finds the page's figures in it, then issues a report on
+demand and opens it and its print version."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.db import db
+from tests.processes.conftest import COUNTY
+from tests.web.reports_support import NOW, PARTY_NAME, PARTY_PHONE, seed_cases
+
+from .helpers import PHONE, follow, login, nav, shot
+
+pytestmark = pytest.mark.browser
+
+A4_WIDTH = {"width": 705, "height": 1000}
+"""A4's printable width (210 mm less 12 mm margins) at 96 dpi: the print layout's width."""
+CHARTS = ("trend", "type", "channel", "level", "region", "handoff", "risk")
+
+
+@pytest.fixture
+def figures(app, web_engine, clock):
+    clock.set(NOW)
+    with app.app_context():
+        seeded = seed_cases(db.session)
+        db.session.remove()
+    return seeded
+
+
+def card_value(page, label: str) -> str:
+    card = page.locator("article.kpi", has=page.get_by_role("heading", name=label, exact=True))
+    return card.locator(".kpi-value").evaluate("el => el.firstChild.textContent").strip()
+
+
+def drawn(page) -> dict[str, dict[str, float]]:
+    """Per chart: its SVG's size and how many shapes it drew."""
+    return page.evaluate(
+        """names => Object.fromEntries(names.map(name => {
+            const box = document.querySelector(`[data-chart="${name}"]`);
+            const svg = box && box.querySelector('svg');
+            return [name, svg ? {
+                width: svg.getBoundingClientRect().width,
+                height: svg.getBoundingClientRect().height,
+                shapes: svg.querySelectorAll('path, rect').length,
+                texts: svg.querySelectorAll('text').length,
+            } : null];
+        }))""",
+        list(CHARTS),
+    )
+
+
+def assert_charts_drawn(page, *, min_width: float = 250) -> None:
+    page.wait_for_selector('[data-chart="risk"][data-rendered="true"]')
+    for name, chart in drawn(page).items():
+        assert chart is not None, f"{name}: no SVG drawn"
+        assert chart["shapes"] > 3 and chart["texts"] > 0, f"{name}: {chart}"
+        assert chart["width"] >= min_width and chart["height"] >= 200, f"{name}: {chart}"
+
+
+def sheet_values(path) -> dict[str, list[tuple]]:
+    book = load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def test_the_county_reads_the_dashboard_and_its_workbook(pages, add_user, figures, tmp_path):
+    add_user("xianzx", "县综治中心", region=COUNTY)
+    page = pages.open()
+    login(page, "xianzx")
+    nav(page, "统计报表")
+    assert page.get_by_role("heading", name="领导驾驶舱").is_visible()
+    assert page.get_by_text("甘州区 · 2026年3月").is_visible()
+    assert_charts_drawn(page)
+    bars = page.locator('[data-chart="trend"] svg path').count()
+    assert bars > 10, "the trend draws bars for each of twelve months and a rate line"
+    received, resolved = card_value(page, "受理数"), card_value(page, "化解数")
+    rate = card_value(page, "化解率")
+    assert (received, resolved, rate) == ("4", "2", "66.7%")
+    overdue = page.locator(".overdue-table tbody tr")
+    assert overdue.count() == 1 and figures.overdue_code in overdue.inner_text()
+    assert overdue.get_by_role("link", name=figures.overdue_code).count() == 1
+    shot(page, "34-reports-dashboard")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename == "月总结_甘州区_2026年3月.xlsx"
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    sheets = sheet_values(saved)
+    assert list(sheets) == ["概况", "分类统计", "三调对接", "风险热点", "超期清单", "趋势", "说明"]
+    headline = {row[0]: row for row in sheets["概况"][4:]}
+    assert headline["受理数"][2] == int(received)
+    assert headline["化解数"][2] == int(resolved)
+    assert f"{headline['化解率'][2] * 100:.1f}%" == rate
+    assert (headline["化解率"][7], headline["化解率"][8]) == (2, 3)
+    assert sheets["超期清单"][1][0] == figures.overdue_code
+    every_cell = " ".join(str(v) for rows in sheets.values() for row in rows for v in row)
+    assert PARTY_NAME not in every_cell and PARTY_PHONE not in every_cell
+
+
+def test_a_report_issued_on_demand_and_its_print_version(pages, add_user, figures):
+    add_user("xianzx", "县综治中心", region=COUNTY)
+    page = pages.open()
+    login(page, "xianzx")
+    page.goto("/reports/snapshots")
+    page.get_by_label("报表类型").select_option(label="周研判")
+    page.get_by_label("日期 （周期内任一天）").fill("2026-03-04")
+    follow(page.get_by_role("button", name="生成报表"))
+    assert page.get_by_role(
+        "heading", name="甘州区2026年第10周（03月02日—03月08日）周研判"
+    ).is_visible()
+    assert page.get_by_text("按需生成（xianzx）").is_visible()
+    assert card_value(page, "受理数") == "4"
+    assert_charts_drawn(page)
+    shot(page, "35-reports-snapshot")
+
+    follow(page.get_by_role("link", name="打印版"))
+    assert page.get_by_role("button", name="打印 / 另存为 PDF").is_visible()
+    assert_charts_drawn(page)
+    shot(page, "36-reports-print")
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") > 1
+
+    page.set_viewport_size(A4_WIDTH)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert not page.get_by_role("button", name="打印 / 另存为 PDF").is_visible()
+    assert_charts_drawn(page, min_width=600)
+    shot(page, "37-reports-print-media")
+
+
+def test_the_dashboard_on_a_phone(pages, add_user, figures):
+    add_user("zhenzx", "镇综治中心", region="620702101")
+    phone = pages.open(PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    login(phone, "zhenzx")
+    phone.goto("/reports/")
+    assert phone.get_by_text("大满镇 · 2026年3月").is_visible()
+    assert_charts_drawn(phone, min_width=280)
+    shot(phone, "38-reports-phone")
