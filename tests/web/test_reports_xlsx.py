@@ -1,0 +1,130 @@
+"""The workbooks: the dashboard's and a report's, read back with openpyxl: every sheet,
+the figures with their numerators and denominators, percentages as Excel percentages, the
+definitions and the moment, and no personal data anywhere."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+from openpyxl import load_workbook
+
+from engine.db import db
+from processes.reports.periods import Period, PeriodKind
+from processes.reports.snapshots import issue_snapshot
+from tests.processes.conftest import COUNTY, TOWNSHIP
+
+from .reports_support import NOW, PARTY_ID, PARTY_NAME, PARTY_PHONE, seed_cases
+
+SHEETS = ["概况", "分类统计", "三调对接", "风险热点", "超期清单", "趋势", "说明"]
+
+
+@pytest.fixture
+def figures(app, web_engine, clock):
+    clock.set(NOW)
+    with app.app_context():
+        seeded = seed_cases(db.session)
+        db.session.remove()
+    return seeded
+
+
+def workbook(response):
+    assert response.status_code == 200, response.status_code
+    return load_workbook(io.BytesIO(response.data))
+
+
+def rows_by_first_cell(sheet) -> dict:
+    return {row[0].value: row for row in sheet.iter_rows() if row[0].value is not None}
+
+
+def every_text(book) -> str:
+    return " ".join(
+        str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    )
+
+
+def test_the_dashboard_workbook_holds_the_figures_shown(figures, login_as):
+    client = login_as("xian", "县综治中心", region=COUNTY)
+    response = client.get("/reports/export.xlsx?region=620702&kind=month&date=2026-03-20")
+    disposition = response.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('月总结_甘州区_2026年3月.xlsx')}" in disposition
+    book = workbook(response)
+    assert book.sheetnames == SHEETS
+
+    overview = rows_by_first_cell(book["概况"])
+    assert overview["甘州区2026年3月月总结"][0].value == "甘州区2026年3月月总结"
+    received = overview["受理数"]
+    assert [c.value for c in received[:4]] == ["受理数", "件", 4, 2]
+    assert received[4].value == pytest.approx(1.0) and "%" in received[4].number_format
+    rate = overview["化解率"]
+    assert rate[2].value == pytest.approx(2 / 3)
+    assert rate[2].number_format == "0.0%"
+    assert (rate[7].value, rate[8].value) == (2, 3), "numerator and denominator"
+    assert "个百分点" in rate[4].number_format
+    assert overview["平均办理时长"][2].value == pytest.approx(3.0)
+
+    breakdowns = [c.value for c in book["分类统计"]["A"]]
+    for title in ("按纠纷类型", "按来源渠道", "按化解层级（本期化解的案件）", "按下级区域"):
+        assert title in breakdowns
+    regions = rows_by_first_cell(book["分类统计"])
+    assert [c.value for c in regions["大满镇"][:4]] == ["大满镇", 3, 2, 2]
+
+    handoffs = rows_by_first_cell(book["三调对接"])
+    assert [c.value for c in handoffs["诉调"][:5]] == ["诉调", 1, 0, 0, 0]
+    hotspots = rows_by_first_cell(book["风险热点"])
+    assert hotspots["红色"][1].value == 1
+    assert [c.value for c in hotspots["邻里纠纷"][:4]] == ["邻里纠纷", 2, 1, 1]
+
+    overdue = list(book["超期清单"].iter_rows(values_only=True))
+    assert overdue[1][:6] == (
+        "GZ-0303",
+        "合同纠纷",
+        "大满镇",
+        "调解员",
+        "大满镇人民调解委员会",
+        "红",
+    )
+    assert overdue[1][6] == "2026-03-12 18:00"
+
+    trend = list(book["趋势"].iter_rows(values_only=True))
+    assert len(trend) == 13 and trend[-1][:5] == ("2026年3月", "2026-03-01", "2026-03-31", 4, 2)
+
+    notes = rows_by_first_cell(book["说明"])
+    assert notes["统计时点"][1].value == "2026-03-20 10:00:00（北京时间）"
+    assert "化解数 ÷ 办结数" in notes["化解率"][1].value
+    text = every_text(book)
+    for personal in (PARTY_NAME, PARTY_PHONE, PARTY_ID):
+        assert personal not in text
+
+
+def test_a_report_workbook_says_how_it_was_issued(app, figures, login_as):
+    with app.app_context():
+        row = issue_snapshot(
+            db.session,
+            kind=PeriodKind.WEEK,
+            region_code=TOWNSHIP,
+            period=Period.containing(PeriodKind.WEEK, date(2026, 3, 4)),
+            as_of=NOW,
+            issued_by="定时任务",
+            scheduled=True,
+        )
+        db.session.commit()
+        snapshot_id, content_hash = row.id, row.content_hash
+        db.session.remove()
+    client = login_as("zhen", "镇综治中心", region=TOWNSHIP)
+    response = client.get(f"/reports/snapshots/{snapshot_id}.xlsx")
+    name = "周研判_大满镇_2026年第10周（03月02日—03月08日）.xlsx"
+    assert f"filename*=UTF-8''{quote(name)}" in response.headers["Content-Disposition"]
+    book = workbook(response)
+    notes = rows_by_first_cell(book["说明"])
+    assert notes["生成方式"][1].value == "定时生成"
+    assert notes["内容哈希"][1].value == content_hash
+    assert notes["报表编号"][1].value == str(snapshot_id)
+    assert rows_by_first_cell(book["概况"])["受理数"][2].value == 3
+    assert PARTY_NAME not in every_text(book)
