@@ -21,6 +21,8 @@ AUDIT_EVENT_LABELS: dict[str, str] = {
     "deadline_rule_changed": "时限规则变更",
     "calendar_changed": "节假日调整",
     "sender_changed": "对接单位变更",
+    "report_issued": "生成统计报表",
+    "court_filing_changed": "法院收案数录入",
     HISTORY_VERIFIED: "校验哈希链",
     HISTORY_EXPORTED: "导出执行历史",
 }
@@ -43,5 +45,15 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "files": "文件",
     "action": "操作",
     "username": "用户名",
+    "snapshot_id": "报表编号",
+    "content_hash": "内容哈希",
+    "month": "月份",
+    "region": "区域",
+    "region_code": "区域代码",
+    "first": "开始日期",
+    "last": "结束日期",
+    "scheduled": "定时生成",
+    "before": "原值",
+    "after": "新值",
 }
 """Words for the data keys of the operation log (verify, export, deploy, accounts)."""
