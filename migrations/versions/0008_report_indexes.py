@@ -1,6 +1,6 @@
-"""report indexes: cases by resolution and closing time, callbacks by time (the reports
-count by these time stamps); the court's monthly civil filings (诉前分流率); region
-level 市 needs no schema change (levels are checked in processes.reference)
+"""report indexes: cases by receipt, resolution and unresolved end carrying what reports
+count (index-only scans), callbacks by time; the court's monthly civil filings (诉前分流率);
+region level 市 needs no schema change (levels are checked in processes.reference)
 
 Revision ID: 0008
 Revises: 0007
@@ -17,13 +17,33 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
+UNRESOLVED = "resolved_at IS NULL"
+
 
 def upgrade():
     with op.batch_alter_table("dispute_case", schema=None) as batch_op:
-        batch_op.create_index("ix_dispute_case_resolved", ["resolved_at"], unique=False)
-        batch_op.create_index("ix_dispute_case_closed", ["closed_at"], unique=False)
+        batch_op.drop_index("ix_dispute_case_received")
+        batch_op.create_index(
+            "ix_dispute_case_received",
+            ["received_at", "status", "channel", "region_code"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_dispute_case_resolved",
+            ["resolved_at", "level", "overdue", "region_code", "received_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_dispute_case_ended",
+            ["closed_at", "status", "overdue", "region_code"],
+            unique=False,
+            postgresql_where=sa.text(UNRESOLVED),
+            sqlite_where=sa.text(UNRESOLVED),
+        )
     with op.batch_alter_table("callback_record", schema=None) as batch_op:
-        batch_op.create_index("ix_callback_record_at", ["at"], unique=False)
+        batch_op.create_index(
+            "ix_callback_record_at", ["at", "evaluation", "case_id"], unique=False
+        )
     op.create_table(
         "court_filing",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -45,5 +65,7 @@ def downgrade():
     with op.batch_alter_table("callback_record", schema=None) as batch_op:
         batch_op.drop_index("ix_callback_record_at")
     with op.batch_alter_table("dispute_case", schema=None) as batch_op:
-        batch_op.drop_index("ix_dispute_case_closed")
+        batch_op.drop_index("ix_dispute_case_ended")
         batch_op.drop_index("ix_dispute_case_resolved")
+        batch_op.drop_index("ix_dispute_case_received")
+        batch_op.create_index("ix_dispute_case_received", ["received_at"], unique=False)

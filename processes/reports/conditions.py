@@ -8,7 +8,7 @@ changes in one place.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Date, and_, case, func, or_, true
@@ -40,14 +40,23 @@ def within(column, window: Window) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
 
+def any_within(column, windows: Collection[Window]) -> ColumnElement[bool]:
+    """``column`` in one of ``windows`` (touching windows merged: fewer index ranges)."""
+    return or_(*(within(column, window) for window in merged(windows)))
+
+
 def in_regions(column, regions: Collection[str] | None) -> ColumnElement[bool]:
     """Rows whose region lies in ``regions`` (``None``: every region)."""
     return true() if regions is None else column.in_(sorted(regions))
 
 
+def not_cancelled() -> ColumnElement[bool]:
+    return Case.status != CaseStatus.CANCELLED.value
+
+
 def received(window: Window) -> ColumnElement[bool]:
     """受理: ``received_at`` in the window; cancelled (已撤销) cases excluded."""
-    return and_(within(Case.received_at, window), Case.status != CaseStatus.CANCELLED.value)
+    return and_(within(Case.received_at, window), not_cancelled())
 
 
 def resolved(window: Window) -> ColumnElement[bool]:
@@ -55,13 +64,14 @@ def resolved(window: Window) -> ColumnElement[bool]:
     return within(Case.resolved_at, window)
 
 
+def unresolved_end() -> ColumnElement[bool]:
+    """Never resolved, and closed as 已引导 or 已退回 (when: ``closed_at``)."""
+    return and_(Case.resolved_at.is_(None), Case.status.in_(ENDED_UNRESOLVED))
+
+
 def ended_unresolved(window: Window) -> ColumnElement[bool]:
     """Never resolved, and closed as 已引导 or 已退回 with ``closed_at`` in the window."""
-    return and_(
-        Case.resolved_at.is_(None),
-        Case.status.in_(ENDED_UNRESOLVED),
-        within(Case.closed_at, window),
-    )
+    return and_(unresolved_end(), within(Case.closed_at, window))
 
 
 def returned(window: Window) -> ColumnElement[bool]:
@@ -78,17 +88,11 @@ def concluded(window: Window) -> ColumnElement[bool]:
     return or_(resolved(window), ended_unresolved(window))
 
 
-def touched(windows: Collection[Window]) -> ColumnElement[bool]:
-    """Rows that may count in any of ``windows``: received, resolved or closed in one.
-
-    The WHERE clause of the batched queries: each term is a range on an indexed column.
-    """
+def concluded_in_any(windows: Collection[Window]) -> ColumnElement[bool]:
+    """Concluded in one of ``windows``: each arm a range on an indexed time stamp."""
     return or_(
-        *(
-            within(column, window)
-            for window in merged(windows)
-            for column in (Case.received_at, Case.resolved_at, Case.closed_at)
-        )
+        any_within(Case.resolved_at, windows),
+        and_(unresolved_end(), any_within(Case.closed_at, windows)),
     )
 
 
@@ -114,6 +118,31 @@ def merged(windows: Collection[Window]) -> list[Window]:
         else:
             result.append((start, end))
     return result
+
+
+def disjoint_groups(windows: Sequence[Window]) -> list[list[int]]:
+    """The windows' indexes split into groups whose windows do not overlap (usually one
+    group: a period, the one before and the one a year ago are disjoint)."""
+    groups: list[list[int]] = []
+    for i, window in enumerate(windows):
+        for group in groups:
+            if all(not _overlap(window, windows[j]) for j in group):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
+def _overlap(a: Window, b: Window) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def bucket(column, windows: Sequence[Window]):
+    """The index of the window ``column`` lies in (windows disjoint; rows outside every
+    window must be filtered out by the caller)."""
+    order = sorted(range(len(windows)), key=lambda i: windows[i][0])
+    return case(*((column < windows[i][1], i) for i in order))
 
 
 class local_day(FunctionElement):

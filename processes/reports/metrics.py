@@ -106,7 +106,7 @@ def avg_handling_days(
     """
     calendar = calendar or load_calendar(session)
     window = (period.start, period.end)
-    pairs = related.handling_day_pairs(session, regions=regions, window=window)
+    pairs = related.handling_day_pairs(session, regions=regions, windows=[window])[0]
     return average_working_days(pairs, calendar)
 
 
@@ -153,8 +153,14 @@ def diversion_rate(session: Session, *, regions: Regions, period: Period) -> Rat
 
 def court_denominator(session: Session, *, regions: Regions, period: Period) -> int:
     """The court filings of the period's months (0 unless every month has a figure)."""
+    filed = related.court_filings(session, regions=regions, months=period.months() or [])
+    return court_total(filed, period)
+
+
+def court_total(filed: dict, period: Period) -> int:
+    """The sum of ``filed`` (figures by month) over the period's months; 0 when the period
+    is not whole months or one of its months has no figure."""
     months = period.months()
-    if not months:
+    if not months or any(month not in filed for month in months):
         return 0
-    filed = related.court_filings(session, regions=regions, months=months)
-    return sum(filed.values()) if all(month in filed for month in months) else 0
+    return sum(filed[month] for month in months)

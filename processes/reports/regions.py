@@ -73,6 +73,12 @@ class RegionTree:
                 stack.extend(child.code for child in self._children.get(code, ()))
         return frozenset(found)
 
+    def scope(self, root: str) -> frozenset[str] | None:
+        """The region set of a report on ``root``: its descendants, or ``None`` (no
+        filter needed) when they are every region there is."""
+        found = self.descendants(root)
+        return None if len(found) == len(self._by_code) else found
+
     def rollup(self, root: str) -> dict[str, str]:
         """Each region under ``root`` mapped to the child of ``root`` it lies in (``root``
         itself maps to ``root``): how a region breakdown adds up its rows."""

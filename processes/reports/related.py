@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..models import CallbackRecord, Case, CourtFiling, Mediation
@@ -42,15 +42,14 @@ def mediation_counts(
     query = (
         select(Mediation.handoff, *columns)
         .join(Case, Case.id == Mediation.case_id)
-        .where(c.in_regions(Case.region_code, regions), c.touched(windows))
+        .where(c.in_regions(Case.region_code, regions), c.concluded_in_any(windows))
         .group_by(Mediation.handoff)
     )
     return {
-        row.handoff: [
-            Pair(int(row._mapping[f"n{i}"] or 0), int(row._mapping[f"d{i}"] or 0))
-            for i in range(len(windows))
+        row["handoff"]: [
+            Pair(int(row[f"n{i}"] or 0), int(row[f"d{i}"] or 0)) for i in range(len(windows))
         ]
-        for row in session.execute(query)
+        for row in session.execute(query).mappings()
     }
 
 
@@ -63,17 +62,12 @@ def callback_counts(
         made = c.within(CallbackRecord.at, window)
         satisfied = and_(made, CallbackRecord.evaluation.in_(c.SATISFIED))
         columns += [c.count_if(satisfied).label(f"n{i}"), c.count_if(made).label(f"d{i}")]
-    any_window = c.merged(windows)
-    query = (
-        select(*columns)
-        .select_from(CallbackRecord)
-        .join(Case, Case.id == CallbackRecord.case_id)
-        .where(
-            c.in_regions(Case.region_code, regions),
-            or_(*(c.within(CallbackRecord.at, w) for w in any_window)),
+    query = select(*columns).where(c.any_within(CallbackRecord.at, windows))
+    if regions is not None:  # the case says where: join it only to filter by region
+        query = query.join(Case, Case.id == CallbackRecord.case_id).where(
+            c.in_regions(Case.region_code, regions)
         )
-    )
-    row = session.execute(query).one()._mapping
+    row = session.execute(query).mappings().one()
     return [Pair(int(row[f"n{i}"] or 0), int(row[f"d{i}"] or 0)) for i in range(len(windows))]
 
 
@@ -96,14 +90,27 @@ def court_filings(
 
 
 def handling_day_pairs(
-    session: Session, *, regions: Collection[str] | None, window: Window
-) -> list[tuple[date, date, int]]:
-    """(local day received, local day resolved, how many cases) over the cases resolved
-    in ``window``: the input of the working-day average, grouped in SQL."""
+    session: Session, *, regions: Collection[str] | None, windows: Sequence[Window]
+) -> list[list[tuple[date, date, int]]]:
+    """For each window: (local day received, local day resolved, how many cases) over the
+    cases resolved in it, grouped in SQL: the input of the working-day average."""
+    groups = c.disjoint_groups(windows)
+    if len(groups) > 1:
+        result: dict[int, list[tuple[date, date, int]]] = {}
+        for group in groups:
+            found = handling_day_pairs(
+                session, regions=regions, windows=[windows[i] for i in group]
+            )
+            result.update(zip(group, found, strict=True))
+        return [result[i] for i in range(len(windows))]
+    bucket = c.bucket(Case.resolved_at, windows)
     received_day, resolved_day = c.local_day(Case.received_at), c.local_day(Case.resolved_at)
     query = (
-        select(received_day, resolved_day, func.count())
-        .where(c.in_regions(Case.region_code, regions), c.resolved(window))
-        .group_by(received_day, resolved_day)
+        select(bucket, received_day, resolved_day, func.count())
+        .where(c.in_regions(Case.region_code, regions), c.any_within(Case.resolved_at, windows))
+        .group_by(bucket, received_day, resolved_day)
     )
-    return [(c.as_date(a), c.as_date(b), n) for a, b, n in session.execute(query)]
+    pairs: list[list[tuple[date, date, int]]] = [[] for _ in windows]
+    for i, received, resolved, n in session.execute(query):
+        pairs[i].append((c.as_date(received), c.as_date(resolved), n))
+    return pairs

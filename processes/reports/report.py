@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from ..calendar import WorkCalendar, load_calendar
 from ..models import DisputeType
 from . import counts, open_cases, related, sections
-from .metrics import Rate, average_working_days, court_denominator, rate
+from .groups import grouped_counts
+from .metrics import Rate, average_working_days, court_total, rate
 from .periods import Period
 from .regions import RegionTree
 
@@ -48,14 +49,16 @@ def build_report(
     each figure's definition."""
     tree = RegionTree.load(session)
     region = tree.get(region_code)
-    regions = tree.descendants(region_code)
+    regions = tree.scope(region_code)
     calendar = load_calendar(session)
+    trend = period.trend()
     periods = [period, period.previous(), period.year_ago()]
-    figures, mediation = _period_figures(session, regions, periods, calendar)
-    window = (period.start, period.end)
-    previous = periods[1]
-    rows = counts.grouped_counts(
-        session, regions=regions, window=window, previous=(previous.start, previous.end)
+    figures, mediation, trend_counts = _period_figures(session, regions, periods, trend, calendar)
+    groups = grouped_counts(
+        session,
+        regions=regions,
+        window=(period.start, period.end),
+        previous=(periods[1].start, periods[1].end),
     )
     type_names = _type_names(session)
     colours, overdue_open = open_cases.open_by_colour(session, regions=regions, as_of=as_of)
@@ -66,13 +69,15 @@ def build_report(
         "as_of": as_of.astimezone(UTC).isoformat(),
         "headline": _headline(figures),
         "rates": {key: figures[0][key] for key in RATE_KEYS},
-        "breakdowns": sections.breakdowns(rows, type_names=type_names, tree=tree, root=region_code),
+        "breakdowns": sections.breakdowns(
+            groups, type_names=type_names, tree=tree, root=region_code
+        ),
         "handoffs": sections.handoffs(
-            rows, mediation=mediation, diversion=figures[0]["diversion_rate"]
+            groups, mediation=mediation, diversion=figures[0]["diversion_rate"]
         ),
         "risk_open": colours,
-        "hotspots": sections.hotspots(rows, type_names=type_names),
-        "trend": _trend(session, regions, period),
+        "hotspots": sections.hotspots(groups, type_names=type_names),
+        "trend": _trend(trend, trend_counts),
         "overdue": open_cases.overdue_list(
             session, regions=regions, as_of=as_of, calendar=calendar
         ),
@@ -81,22 +86,30 @@ def build_report(
 
 def _period_figures(
     session: Session,
-    regions: Collection[str],
+    regions: Collection[str] | None,
     periods: list[Period],
+    trend: list[Period],
     calendar: WorkCalendar,
-) -> tuple[list[dict[str, Any]], dict[str, Rate]]:
-    """Every headline figure (rates as ``Rate``) of each period; and the first period's
-    mediation success rate by hand-off."""
+) -> tuple[list[dict[str, Any]], dict[str, Rate], list[counts.CaseCounts]]:
+    """Every headline figure (rates as ``Rate``) of each of ``periods`` (the period, the
+    one before, the one a year ago); the period's mediation success rate by hand-off; and
+    the case counts of each ``trend`` period (which ends with the period and the one
+    before it: one statement counts them all with the year-ago period)."""
     windows = [(p.start, p.end) for p in periods]
-    case = counts.case_counts(session, regions=regions, windows=windows)
+    counted = trend if periods[2] in trend else [*trend, periods[2]]
+    found = counts.case_counts(
+        session, regions=regions, windows=[(p.start, p.end) for p in counted]
+    )
+    case = [found[counted.index(p)] for p in periods]
     mediation = related.mediation_counts(session, regions=regions, windows=windows)
     callbacks = related.callback_counts(session, regions=regions, windows=windows)
+    handling = related.handling_day_pairs(session, regions=regions, windows=windows)
+    months = {month for p in periods for month in p.months() or []}
+    filed = related.court_filings(session, regions=regions, months=months)
     result = []
-    for i, (period, window) in enumerate(zip(periods, windows, strict=True)):
+    for i, period in enumerate(periods):
         figures = case[i]
         success = sum((pairs[i] for pairs in mediation.values()), related.Pair())
-        pairs = related.handling_day_pairs(session, regions=regions, window=window)
-        court = court_denominator(session, regions=regions, period=period)
         result.append(
             {
                 "received": figures.received,
@@ -105,15 +118,15 @@ def _period_figures(
                 "resolution_rate": rate(figures.resolved, figures.concluded),
                 "mediation_success_rate": rate(success.n, success.d),
                 "satisfaction_rate": rate(callbacks[i].n, callbacks[i].d),
-                "avg_handling_days": average_working_days(pairs, calendar),
+                "avg_handling_days": average_working_days(handling[i], calendar),
                 "overdue_rate": rate(figures.overdue_concluded, figures.concluded),
                 "overdue_open": None,
                 "township_share": rate(figures.township_resolved, figures.resolved),
-                "diversion_rate": rate(figures.court_received, court),
+                "diversion_rate": rate(figures.court_received, court_total(filed, period)),
             }
         )
     by_handoff = {handoff: rate(pairs[0].n, pairs[0].d) for handoff, pairs in mediation.items()}
-    return result, by_handoff
+    return result, by_handoff, found[: len(trend)]
 
 
 def _value(figure: Any) -> float | int | None:
@@ -150,21 +163,18 @@ def _headline(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return result
 
 
-def _trend(session: Session, regions: Collection[str], period: Period) -> list[dict[str, Any]]:
-    periods = period.trend()
-    windows = [(p.start, p.end) for p in periods]
-    found = counts.trend_counts(session, regions=regions, windows=windows)
+def _trend(trend: list[Period], found: list[counts.CaseCounts]) -> list[dict[str, Any]]:
     return [
         {
             "label": p.label,
             "key": p.key,
             "first": p.first.isoformat(),
             "last": p.last.isoformat(),
-            "received": received,
-            "resolved": resolved,
-            "resolution_rate": rate(resolved, concluded),
+            "received": figures.received,
+            "resolved": figures.resolved,
+            "resolution_rate": rate(figures.resolved, figures.concluded),
         }
-        for p, (received, resolved, concluded) in zip(periods, found, strict=True)
+        for p, figures in zip(trend, found, strict=True)
     ]
 
 

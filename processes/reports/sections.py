@@ -1,19 +1,18 @@
 """The report's tables built from grouped counts: breakdowns, hand-offs, hotspots.
 
-Pure functions over ``counts.GroupRow`` lists (one grouped query gives them all), so
-each section adds no query of its own.
+Pure functions over ``groups.grouped_counts`` (one statement gives them all), so each
+section adds no query of its own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import astuple
 from typing import Any
 
 from ..enums import Channel, RiskColour
 from . import conditions as c
-from .counts import CaseCounts, GroupRow
+from .counts import CaseCounts
+from .groups import Group
 from .metrics import Rate, rate
 from .regions import RegionTree
 
@@ -23,14 +22,15 @@ NO_LEVEL = "未分级"
 """The level key of cases no level holds (not yet routed)."""
 
 
-def _add(a: CaseCounts, b: CaseCounts) -> CaseCounts:
-    return CaseCounts(*(x + y for x, y in zip(astuple(a), astuple(b), strict=True)))
+def _counts(groups: dict[str | None, Group]) -> dict[str | None, CaseCounts]:
+    return defaultdict(CaseCounts, {key: group.counts for key, group in groups.items()})
 
 
-def _sum_by(rows: Iterable[GroupRow], key: Callable[[GroupRow], Any]) -> dict[Any, CaseCounts]:
-    totals: dict[Any, CaseCounts] = defaultdict(CaseCounts)
-    for row in rows:
-        totals[key(row)] = _add(totals[key(row)], row.counts)
+def _rolled_up(groups: dict[str | None, Group], rollup: dict[str, str], root: str):
+    totals: dict[str, CaseCounts] = defaultdict(CaseCounts)
+    for code, group in groups.items():
+        target = rollup.get(code or "", root)
+        totals[target] = totals[target] + group.counts
     return totals
 
 
@@ -52,7 +52,11 @@ def _levels_order(level: str) -> tuple[int, str]:
 
 
 def breakdowns(
-    rows: list[GroupRow], *, type_names: dict[str, str], tree: RegionTree, root: str
+    groups: dict[str, dict[str | None, Group]],
+    *,
+    type_names: dict[str, str],
+    tree: RegionTree,
+    root: str,
 ) -> dict[str, list[dict[str, Any]]]:
     """The period's counts by type, channel, level, region (the root's children rolled
     up, plus 本级 for cases registered at the root itself) and risk colour.
@@ -60,12 +64,10 @@ def breakdowns(
     Types list every first-level type (``type_names``) and any other code found;
     channels and colours list all their values; levels list those found.
     """
-    by_type = _sum_by(rows, lambda r: r.keys["type"])
-    by_channel = _sum_by(rows, lambda r: r.keys["channel"])
-    by_level = _sum_by(rows, lambda r: r.keys["level"] or NO_LEVEL)
-    rollup = tree.rollup(root)
-    by_region = _sum_by(rows, lambda r: rollup.get(r.keys["region"], root))
-    by_risk = _sum_by(rows, lambda r: r.keys["risk"])
+    by_type, by_channel = _counts(groups["type"]), _counts(groups["channel"])
+    by_level = _counts({key or NO_LEVEL: g for key, g in groups["level"].items()})
+    by_region = _rolled_up(groups["region"], tree.rollup(root), root)
+    by_risk = _counts(groups["risk"])
     types = list(type_names) + sorted(set(by_type) - set(type_names))
     channels = [ch.value for ch in Channel] + sorted(set(by_channel) - {ch.value for ch in Channel})
     colours = [colour.value for colour in RiskColour]
@@ -87,12 +89,12 @@ def breakdowns(
 
 
 def handoffs(
-    rows: list[GroupRow], *, mediation: dict[str, Rate], diversion: Rate
+    groups: dict[str, dict[str | None, Group]], *, mediation: dict[str, Rate], diversion: Rate
 ) -> list[dict[str, Any]]:
     """诉调/警调/访调: pushed (received by that channel), concluded, resolved, returned,
     resolution rate, mediation success rate (``mediation`` by hand-off), and for 诉调 the
     diversion rate (``None`` for the others: only the court has a filing count)."""
-    by_channel = _sum_by(rows, lambda r: r.keys["channel"])
+    by_channel = _counts(groups["channel"])
     result = []
     for handoff in HANDOFFS:
         counts = by_channel.get(handoff, CaseCounts())
@@ -111,15 +113,14 @@ def handoffs(
     return result
 
 
-def hotspots(rows: list[GroupRow], *, type_names: dict[str, str]) -> list[dict[str, Any]]:
+def hotspots(
+    groups: dict[str, dict[str | None, Group]], *, type_names: dict[str, str]
+) -> list[dict[str, Any]]:
     """Dispute types received this period against the period before, largest rise first
     (then most received, then type order), at most ten; ``growth`` is change / previous
     (``None`` when nothing was received before)."""
-    current: dict[str, int] = defaultdict(int)
-    previous: dict[str, int] = defaultdict(int)
-    for row in rows:
-        current[row.keys["type"]] += row.counts.received
-        previous[row.keys["type"]] += row.previous_received
+    current = {key: g.counts.received for key, g in groups["type"].items()}
+    previous = {key: g.previous_received for key, g in groups["type"].items()}
     found = [t for t in current if current[t] or previous[t]]
     found.sort(key=lambda t: (-(current[t] - previous[t]), -current[t], t))
     return [
