@@ -262,3 +262,18 @@ def test_every_kind_builds_and_agrees_with_its_trend(session, kind):
     report = _report(session, period=period)
     assert report["trend"][-1]["received"] == report["headline"][0]["value"]
     assert report["trend"][-2]["received"] == report["headline"][0]["previous"]
+
+
+def test_a_custom_period_longer_than_a_year_overlaps_its_year_ago(session):
+    # 1 Sep 2025 - 31 Oct 2026 (426 days); a year earlier, 1 Sep 2024 - 31 Oct 2025,
+    # overlaps it, and so does the 426 days before it: each is counted on its own
+    period = Period.custom(date(2025, 9, 1), date(2026, 10, 31))
+    headline = {row["key"]: row for row in _report(session, period=period)["headline"]}
+    # received: K1-K11 but K12 (November) and K13 (已撤销), K15, K16, P1, P2, Y1, Y2 = 17;
+    # a year earlier Y1, Y2; before it nothing
+    assert [headline["received"][k] for k in ("value", "previous", "year_ago")] == [17, 0, 2]
+    # resolved: K1 K2 K3 K4 K7 K15 (36 working days), P1 (1), P2 (4), Y1 (1): 42 / 9;
+    # a year earlier Y1 alone: 1
+    assert headline["resolved"]["value"] == 9
+    assert headline["avg_handling_days"]["value"] == 42 / 9
+    assert headline["avg_handling_days"]["year_ago"] == 1.0
