@@ -115,6 +115,13 @@ def test_a_report_issued_on_demand_and_its_print_version(pages, add_user, figure
     assert_charts_drawn(page)
     shot(page, "35-reports-snapshot")
 
+    page.get_by_role("navigation", name="统计报表").get_by_role("link", name="报表").click()
+    page.wait_for_url("**/reports/snapshots")
+    listed = page.locator(".snapshot-table tbody tr")
+    assert listed.count() == 1 and "按需" in listed.inner_text()
+    shot(page, "39-reports-list")
+    follow(listed.get_by_role("link"))
+
     follow(page.get_by_role("link", name="打印版"))
     assert page.get_by_role("button", name="打印 / 另存为 PDF").is_visible()
     assert_charts_drawn(page)
@@ -138,3 +145,23 @@ def test_the_dashboard_on_a_phone(pages, add_user, figures):
     assert phone.get_by_text("大满镇 · 2026年3月").is_visible()
     assert_charts_drawn(phone, min_width=280)
     shot(phone, "38-reports-phone")
+
+
+def test_the_county_enters_the_courts_filings(pages, add_user, figures):
+    pages.guard.expect_status(422)  # the refused entry's answer
+    add_user("xianzx", "县综治中心", region=COUNTY)
+    page = pages.open()
+    login(page, "xianzx")
+    nav(page, "统计报表")
+    follow(page.get_by_role("link", name="录入法院收案数"))
+    page.get_by_label("月份").fill("2026-02")
+    page.get_by_label("一审民事收案数（件）").fill("2000000")
+    follow(page.get_by_role("button", name="保存"))
+    assert page.get_by_text("一审民事收案数：请填写 0 到 1000000 之间的整数（件）").is_visible()
+    page.get_by_label("一审民事收案数（件）").fill("20")
+    follow(page.get_by_role("button", name="保存"))
+    assert page.get_by_text("已录入甘州区 2026年2月一审民事收案数：20 件。").is_visible()
+    shot(page, "40-reports-court-filings")
+
+    page.goto("/reports/?kind=month&date=2026-02-01")
+    assert card_value(page, "诉前分流率") == "5.0%"

@@ -130,7 +130,7 @@ def test_the_figure_gives_the_diversion_rate(app, figures, login_as):
 def test_a_wrong_entry_names_its_field(app, figures, login_as, form, field, message):
     client = login_as("xian", "县综治中心", region=COUNTY)
     response = client.post("/reports/court-filings", data=form)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html
     assert f'aria-describedby="err-{field}"' in html

@@ -152,7 +152,7 @@ def test_a_custom_range_is_issued_as_按需(app, figures, login_as):
 def test_a_wrong_request_is_refused_with_the_field_named(app, figures, login_as, form, message):
     client = login_as("zhen", "镇综治中心", region=TOWNSHIP)
     response = client.post("/reports/snapshots", data=form)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html and 'aria-invalid="true"' in html
     assert snapshot_count(app) == 0

@@ -57,7 +57,7 @@ def save_court_filing():
     counties = _counties()
     checked = form.check(counties, today.replace(day=1))
     if checked is None:
-        return _page(today.year, form, status=400)
+        return _page(today.year, form, status=422)
     region, month, cases = checked
     saved = save_filing(
         db.session,

@@ -61,7 +61,7 @@ def generate():
     options = region_options(db.session, region_scope(db.session, current_user))
     checked = form.check(options, local(now).date())
     if checked is None:
-        return _index(form, status=400)
+        return _index(form, status=422)
     region_code, period = checked
     snapshot = issue_snapshot(
         db.session,
