@@ -74,15 +74,6 @@ def ended_unresolved(window: Window) -> ColumnElement[bool]:
     return and_(unresolved_end(), within(Case.closed_at, window))
 
 
-def returned(window: Window) -> ColumnElement[bool]:
-    """退回: never resolved, returned to its source (已退回) with ``closed_at`` in the window."""
-    return and_(
-        Case.resolved_at.is_(None),
-        Case.status == CaseStatus.RETURNED.value,
-        within(Case.closed_at, window),
-    )
-
-
 def concluded(window: Window) -> ColumnElement[bool]:
     """办结: resolved in the window, or ended unresolved (guided, returned) in it."""
     return or_(resolved(window), ended_unresolved(window))

@@ -1,9 +1,10 @@
 """One region's report for one period: the dict snapshots store and pages render.
 
-``build_report`` reads the region tree, then answers the period, the period before (环比)
-and the same period a year ago (同比) with batched aggregate queries (about fifteen in
-all, whatever the number of cases), and the open-case figures as of ``as_of``. The dict
-is JSON-serialisable and carries no personal data.
+``build_report`` reads the region tree, then answers the period, the period before (环比),
+the same period a year ago (同比) and the trend with batched aggregate queries (eleven in
+all, whatever the number of cases: ``counts``, ``groups``, ``related``, ``open_cases``),
+and the open-case figures as of ``as_of``. The dict is JSON-serialisable and carries no
+personal data (no party, summary or free text; cases by code only).
 """
 
 from __future__ import annotations
