@@ -98,6 +98,14 @@ def test_the_county_reads_the_dashboard_and_its_workbook(pages, add_user, figure
     every_cell = " ".join(str(v) for rows in sheets.values() for row in rows for v in row)
     assert PARTY_NAME not in every_cell and PARTY_PHONE not in every_cell
 
+    page.set_viewport_size(A4_WIDTH)  # what 打印 lays out: no menu, no pickers, charts refitted
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert not page.get_by_role("navigation", name="主导航").is_visible()
+    assert not page.get_by_role("button", name="查看").is_visible()
+    assert_charts_drawn(page, min_width=600)
+    shot(page, "34b-reports-dashboard-print")
+
 
 def test_a_report_issued_on_demand_and_its_print_version(pages, add_user, figures):
     add_user("xianzx", "县综治中心", region=COUNTY)

@@ -27,7 +27,11 @@ KINDS: dict[str, PeriodKind] = {
     "quarter": PeriodKind.QUARTER,
 }
 """The pickable period kinds by their URL key."""
-KIND_KEYS: dict[str, str] = {kind.value: key for key, kind in KINDS.items()}
+KIND_LABELS: dict[str, str] = {
+    key: f"{kind.value}（{short}）"
+    for (key, kind), short in zip(KINDS.items(), "日周月季", strict=True)
+}
+"""The period picker's options, e.g. 月总结（月）."""
 DEFAULT_KIND = "month"
 
 

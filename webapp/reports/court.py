@@ -9,11 +9,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from processes.calendar import OperationRecorder
 from processes.models import CourtFiling
 
 COURT_FILING_CHANGED = "court_filing_changed"
@@ -21,12 +21,6 @@ COURT_FILING_CHANGED = "court_filing_changed"
 MAX_CASES = 1_000_000
 FIRST_YEAR = 2000
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-class OperationRecorder(Protocol):
-    def __call__(
-        self, session: Session, *, event_type: str, actor: str, data: Mapping[str, Any]
-    ) -> None: ...
 
 
 @dataclass
@@ -99,9 +93,9 @@ def save_filing(
             CourtFiling.region_code == region_code, CourtFiling.month == month
         )
     )
+    if row is not None and row.civil_cases == civil_cases:
+        return Saved(row, changed=False, before=civil_cases)
     before = row.civil_cases if row is not None else None
-    if before == civil_cases:
-        return Saved(row, changed=False, before=before)  # type: ignore[arg-type]
     if row is None:
         row = CourtFiling(region_code=region_code, month=month)
         session.add(row)

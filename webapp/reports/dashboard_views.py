@@ -19,7 +19,7 @@ from ..scope import region_scope
 from ..security import REPORT_ROLES, roles_required
 from .blueprint import bp
 from .choices import (
-    KINDS,
+    KIND_LABELS,
     PeriodChoice,
     RegionOption,
     pick_period,
@@ -74,7 +74,7 @@ def dashboard():
     return render_template(
         "reports/dashboard.html",
         target=target,
-        kinds=KINDS,
+        kind_labels=KIND_LABELS,
         view=report_page(db.session, report, scope=target.scope),
         earlier=target.args(earlier),
         later=target.args(later) if later else None,
