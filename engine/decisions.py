@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
@@ -103,7 +104,7 @@ class _Spec:
 class _Workflow:
     def __init__(self, script_engine: Any, file: str):
         self.script_engine = script_engine
-        self.spec = type("_File", (), {"file": file})()
+        self.spec = SimpleNamespace(file=file)
         self.top_workflow, self.parent_workflow = self, None
 
 

@@ -28,6 +28,7 @@ _BY_PROCESS: dict[str, dict[str, Any]] = {
         "rule_prefix": "court",
         "mediator": "试运行调解员",
     },
+    "risk_alert": {"alert_id": 0},
     "supervise": {
         "supervise_reason": "超期未化解",
         "supervise_target": "",

@@ -65,6 +65,21 @@ def test_a_snapshot_stores_the_report_with_the_hash_of_its_canonical_json(factor
         assert len(stored.content_hash) == 64
 
 
+def test_content_changed_behind_the_applications_back_no_longer_matches_its_hash(factory):
+    with factory() as session:
+        add_cases(session, 2, at=datetime(2026, 2, 10, 10, tzinfo=CST))
+        snapshot_id = _issue(session).id
+        session.commit()
+    with factory() as session:
+        content = copy.deepcopy(session.get(ReportSnapshot, snapshot_id).content)
+        content["headline"][0]["value"] = 200
+        table = ReportSnapshot.__table__
+        session.execute(table.update().where(table.c.id == snapshot_id).values(content=content))
+        session.commit()
+    with factory() as session:
+        assert not is_intact(session.get(ReportSnapshot, snapshot_id))
+
+
 def test_kind_and_period_must_agree_and_scheduled_reports_have_a_fixed_period(factory):
     with factory() as session:
         with pytest.raises(ValueError, match="不符"):
