@@ -743,14 +743,14 @@ def report_of(subject: Subject) -> dict:
     return build_report(db.session, region_code=subject.region, period=subject.period, as_of=NOW)
 
 
-def measure_reports(app: Flask, runs: int) -> tuple[list[list[str]], list[tuple]]:
-    """One row per subject; and the statements of one monthly county report."""
-    rows, statements = [], []
+def measure_reports(app: Flask, runs: int) -> tuple[list[list[str]], list[tuple], dict]:
+    """One row per subject; the statements and the content of one monthly county report."""
+    rows, statements, first = [], [], {}
     with app.app_context():
         for subject in subjects():
-            report = report_of(subject)
+            report = first = first or report_of(subject)
             with Statements(db.engine) as seen:
-                report_of(subject)
+                report = report_of(subject)
             statements = statements or seen.seen
             received = next(h["value"] for h in report["headline"] if h["key"] == "received")
             times = timed(lambda s=subject: report_of(s), runs)
@@ -759,7 +759,33 @@ def measure_reports(app: Flask, runs: int) -> tuple[list[list[str]], list[tuple]
             cells = [subject.label, period, summary(times), str(len(seen.seen)), f"{received:,}"]
             rows.append([*cells, f"{size:.0f} KB"])
             db.session.rollback()
-    return rows, statements
+    return rows, statements, first
+
+
+def shown(value: float | None, unit: str, change: bool = False) -> str:
+    """A headline figure as the dashboard shows it (changes: points for rates, else %)."""
+    if value is None:
+        return "-"
+    sign = "+" if change and value > 0 else ""
+    if unit == "%":
+        return f"{sign}{value * 100:.1f}{' pt' if change else '%'}"
+    if change:
+        return f"{sign}{value * 100:.1f}%"
+    return f"{value:,.1f}" if unit == "工作日" else f"{value:,}"
+
+
+def headline(report: dict) -> list[list[str]]:
+    return [
+        [
+            f"{h['label']}（{h['unit']}）",
+            shown(h["value"], h["unit"]),
+            shown(h["previous"], h["unit"]),
+            shown(h["year_ago"], h["unit"]),
+            shown(h["mom"], h["unit"], change=True),
+            shown(h["yoy"], h["unit"], change=True),
+        ]
+        for h in report["headline"]
+    ]
 
 
 def slowest(statements: list[tuple], count: int = 5) -> list[list[str]]:
@@ -782,8 +808,10 @@ def measure_page(app: Flask, runs: int) -> list[list[str]]:
             assert response.status_code == 200, response.status_code
             return response
 
-        size = len(get().data) / 1024
-        found.append([f"/reports/?kind={kind} county", summary(timed(get, runs)), f"{size:.0f} KB"])
+        with app.app_context(), Statements(db.engine) as seen:
+            size = len(get().data) / 1024
+        label = f"/reports/?kind={kind} county"
+        found.append([label, summary(timed(get, runs)), str(len(seen.seen)), f"{size:.0f} KB"])
     return found
 
 
@@ -824,13 +852,16 @@ def main(argv: list[str] | None = None) -> int:
         print(table(["table", "rows"], [[name, f"{n:,}"] for name, n in counts.items()]))
         if not args.seed_only:
             print(f"\nbuild_report(), as of {NOW.isoformat()}: {args.runs} runs each, ms")
-            rows, statements = measure_reports(app, args.runs)
+            rows, statements, report = measure_reports(app, args.runs)
             headers = ["report", "period", "median / p95", "queries", "received", "JSON"]
             print(table(headers, rows))
+            print(f"\nThe seeded figures: {report['region']['name']} {report['period']['label']}")
+            headers = ["headline", "value", "previous", "year ago", "环比", "同比"]
+            print(table(headers, headline(report)))
             print("\nSlowest statements of one 月总结 county report:")
             print(table(["ms", "statement"], slowest(statements)))
             print("\nGET /reports/ as 县综治中心 (whole page), ms:")
-            print(table(["page", "median / p95", "HTML"], measure_page(app, args.runs)))
+            print(table(["page", "median / p95", "queries", "HTML"], measure_page(app, args.runs)))
             if args.explain:
                 print("\n" + explain(app, statements))
         with app.app_context():
