@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import math
 import random
-import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,7 +40,7 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 
-from bench.databases import database, migrated_app, table  # noqa: E402
+from bench.databases import bulk_insert, database, migrated_app, summary, table, timed  # noqa: E402
 from engine import ManualClock  # noqa: E402
 from engine.db import db  # noqa: E402
 from engine.history import GENESIS_HASH, HEAD_ID, canonical_text  # noqa: E402
@@ -160,24 +157,6 @@ class _Row:
         self.__dict__.update(values)
 
 
-def bulk_insert(connection: Connection, model, rows: list[dict]) -> None:
-    """``COPY`` on PostgreSQL (ten times faster than INSERT), executemany elsewhere."""
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(model), rows)
-        return
-    columns = list(rows[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {model.__tablename__} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(v, ensure_ascii=False) if c == "data" else v
-                    for c, v in ((c, row[c]) for c in columns)
-                ]
-            )
-
-
 def seed_cases(connection: Connection, count: int) -> None:
     connection.execute(insert(Region), [dict(code=REGION, name="基准县", level="县", active=True)])
     connection.execute(
@@ -270,22 +249,6 @@ def seed(app: Flask, events: int) -> float:
 
 
 # -- measuring -------------------------------------------------------------------------------
-
-
-def timed(run: Callable[[], object], runs: int) -> list[float]:
-    run()  # warm-up: caches, plans
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - began) * 1000)
-    return times
-
-
-def summary(values: list[float]) -> str:
-    ordered = sorted(values)
-    high = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-    return f"{statistics.median(values):.1f} / {high:.1f}"
 
 
 def _day(offset: int) -> datetime:

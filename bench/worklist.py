@@ -21,13 +21,10 @@ Figures are milliseconds, median / p95 over ``--runs`` runs after one warm-up ru
 from __future__ import annotations
 
 import argparse
-import math
 import random
-import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,7 +39,7 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench.databases import database, migrated_app, table  # noqa: E402
+from bench.databases import bulk_insert, database, migrated_app, summary, table, timed  # noqa: E402
 from engine import ManualClock  # noqa: E402
 from engine.db import db  # noqa: E402
 from engine.models import Instance, ProcessDefinition, ProcessVersion, TaskRecord  # noqa: E402
@@ -234,19 +231,6 @@ def seed_cases(connection: Connection, count: int, users: list[str]) -> None:
         bulk_insert(connection, TaskRecord, tasks)
 
 
-def bulk_insert(connection: Connection, model, rows: list[dict]) -> None:
-    """``COPY`` on PostgreSQL (ten times faster than INSERT), executemany elsewhere."""
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(model), rows)
-        return
-    columns = list(rows[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {model.__tablename__} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
-
-
 def seed(app: Flask, count: int) -> float:
     """Fill the database; returns the seconds it took."""
     began = time.perf_counter()
@@ -286,22 +270,6 @@ USER_LABELS = {
 
 
 # -- measuring -------------------------------------------------------------------------------
-
-
-def timed(run: Callable[[], object], runs: int) -> list[float]:
-    run()  # warm-up: caches, plans
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - began) * 1000)
-    return times
-
-
-def summary(values: list[float]) -> str:
-    ordered = sorted(values)
-    high = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-    return f"{statistics.median(values):.1f} / {high:.1f}"
 
 
 @dataclass(frozen=True)
