@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
-from engine import SCHEDULER, DecisionFailed, Engine, NotFound
+from engine import SCHEDULER, DecisionFailed, Engine, InstanceStatus, NotFound
+from engine.models import Instance
 
 from ..deadlines import local
 from ..models import Case, DisputeType, ReportSnapshot, RiskAlert
@@ -222,3 +223,21 @@ def _claim(alert_id: int) -> Callable[[Session, int], dict[str, Any]]:
         return {}
 
     return claim
+
+
+def running_alert_instances(session: Session, regions: Collection[str]) -> frozenset[int]:
+    """The running ``risk_alert`` instances of the alerts raised for ``regions``: what a
+    county center's work list admits besides its cases' tasks. Few rows, found by the
+    instance table's process index and filtered by region here (a long region list in
+    the SQL would cost more than the lookup itself)."""
+    query = (
+        select(RiskAlert.instance_id, RiskAlert.region_code)
+        .join(Instance, Instance.id == RiskAlert.instance_id)
+        .where(
+            Instance.process_id == RISK_ALERT_PROCESS,
+            Instance.status == InstanceStatus.RUNNING,
+        )
+    )
+    return frozenset(
+        instance_id for instance_id, region in session.execute(query) if region in regions
+    )

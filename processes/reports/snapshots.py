@@ -157,10 +157,13 @@ def _issue_one(
                 as_of=now,
                 issued_by=SCHEDULER_NAME,
                 scheduled=True,
-                record=record,
             )
             if after_issue is not None:
                 after_issue(session, row)
+            if record is not None:  # last: the history head stays locked until the commit
+                record(
+                    session, event_type=REPORT_ISSUED, actor=SCHEDULER_NAME, data=_event_data(row)
+                )
             session.commit()
         except IntegrityError:
             session.rollback()  # another scheduler issued it first

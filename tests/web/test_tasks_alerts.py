@@ -6,12 +6,23 @@ judgement."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from processes.models import Region, RiskAlert
 from tests.processes.snapshot_support import add_alert
-from tests.web.tasks_support import COUNTY, COUNTY_CENTER, TOWNSHIP, client_for, only_ready
+from tests.web.tasks_support import (
+    CENTER,
+    COUNTY,
+    COUNTY_CENTER,
+    TOWNSHIP,
+    client_for,
+    only_ready,
+    receive,
+    set_due,
+)
+from webapp.tasks import service
 
 OTHER_COUNTY = "620723"
 
@@ -87,3 +98,25 @@ def test_completing_the_task_records_the_judgement(app, alert, web_engine):
         )
         assert row.assigned_to == "各乡镇（街道）" and row.assigned_due_at is not None
     assert _rows(wang.get("/tasks/").get_data(as_text=True)) == []
+
+
+def test_alert_and_case_tasks_share_the_list_its_order_count_and_pages(
+    app, alert, web_engine, monkeypatch
+):
+    for i in range(3):
+        received = receive(web_engine, name=f"人{i}")
+        task = only_ready(web_engine, received.instance_id)
+        set_due(web_engine, task.id, web_engine.clock.now() + timedelta(days=i + 1))
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+    wang = client_for(app, "wang", COUNTY_CENTER, CENTER, region=COUNTY)
+    first = wang.get("/tasks/").get_data(as_text=True)
+    second = wang.get("/tasks/?page=2").get_data(as_text=True)
+    assert "共 4 项" in first and "第 1 页 / 共 2 页" in first
+    assert [len(_rows(first)), len(_rows(second))] == [2, 2]
+    assert _rows(second)[-1].startswith("研判风险预警")  # no deadline: last by due
+    for sort in ("received", "risk"):
+        listed = _rows(wang.get(f"/tasks/?sort={sort}&page=2").get_data(as_text=True))
+        assert listed[-1].startswith("研判风险预警"), sort
+    assert "研判风险预警" not in wang.get("/tasks/?risk=黄").get_data(as_text=True)
+    mine = client_for(app, "sun", COUNTY_CENTER, region=COUNTY)
+    assert len(_rows(mine.get("/tasks/").get_data(as_text=True))) == 1

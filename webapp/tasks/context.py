@@ -4,6 +4,7 @@ filters in the query string."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from flask import g
@@ -17,6 +18,7 @@ from ..due import DueInfo, due_info
 from ..engine_binding import current_engine
 from ..scope import region_scope
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
+from .query import open_alert_instances
 
 RISK_CHOICES = ("红", "橙", "黄", "绿")
 Q_MAX = 60
@@ -24,12 +26,14 @@ Q_MAX = 60
 
 def current_viewer() -> Viewer:
     if "task_viewer" not in g:
-        g.task_viewer = Viewer(
+        viewer = Viewer(
             username=current_user.username,
             roles=frozenset(current_user.roles),
             scope=region_scope(db.session, current_user),
             department=department_name(db.session, current_user),
         )
+        alerts = open_alert_instances(db.session, viewer)
+        g.task_viewer = replace(viewer, alert_instances=alerts) if alerts else viewer
     return g.task_viewer
 
 

@@ -42,6 +42,9 @@ class Viewer:
     """Region codes the user may see; ``None``: every region."""
     department: str | None = None
     """The department's name as summonses record it, for a 部门 liaison with one."""
+    alert_instances: frozenset[int] = frozenset()
+    """The instances of rising-risk alerts raised for the viewer's regions that still wait
+    for someone (a 县综治中心 user with a region): their case-less tasks are in scope."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,12 @@ migration 0005 serve "open to my roles" and "claimed by me"; the count adds the 
 a UNION ALL so each half reads its index alone.
 
 A task of a process without a case (a rising-risk alert) has its region on its
-``risk_alert`` row: a 县综治中心 user's region scope admits it by an ``instance_id IN
-(alerts of my regions)`` branch, an index-only subquery rather than another join.
+``risk_alert`` row. The few alert processes of a 县综治中心 user's regions still running
+are looked up first (``open_alert_instances``); only when there are any, their tasks join
+the list as a second, tiny ``UNION ALL`` arm (and a second pair of count halves). A scope
+that admits a task without a case in the same WHERE keeps the join outer and changed the
+county's plans (up to +70% on the received-order list, measured); the arms keep the cases'
+query exactly as it was.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from sqlalchemy.orm import Session
 
 from engine.enums import TaskStatus
 from engine.models import TaskRecord
-from processes.models import Case, Party, RiskAlert, Summons
+from processes.models import Case, Party, Summons
+from processes.reports.alerts import running_alert_instances
 from processes.roles import Role
 
 from ..scope import in_scope
@@ -109,19 +114,33 @@ def due_clause(due: DueFilter, clock: Clock | None) -> ColumnElement[bool]:
     return and_(TaskRecord.due_at >= clock.now, TaskRecord.due_at < clock.near_until)
 
 
-def scope_clause(viewer: Viewer) -> ColumnElement[bool]:
-    """Tasks of cases in the viewer's regions; for a 县综治中心 user also the tasks of the
-    rising-risk alerts raised for those regions (processes without a case)."""
+def scopes(viewer: Viewer) -> list[ColumnElement[bool]]:
+    """The disjoint ways a task lies in the viewer's regions: by its case; and, when the
+    viewer has waiting rising-risk alerts (``Viewer.alert_instances``), as a task of one
+    of those alerts' processes, which have no case."""
     by_case = in_scope(Case.region_code, viewer.scope)
+    if viewer.scope is None or not viewer.alert_instances:
+        return [by_case]
+    alerts = TaskRecord.instance_id.in_(sorted(viewer.alert_instances))
+    return [by_case, and_(Case.id.is_(None), alerts)]
+
+
+def open_alert_instances(session: Session, viewer: Viewer) -> frozenset[int]:
+    """For a 县综治中心 user with a region: the running alert processes of their regions."""
     if viewer.scope is None or Role.COUNTY_CENTER not in viewer.roles:
-        return by_case
-    alerts = select(RiskAlert.instance_id).where(RiskAlert.region_code.in_(sorted(viewer.scope)))
-    return or_(by_case, TaskRecord.instance_id.in_(alerts))
+        return frozenset()
+    return running_alert_instances(session, viewer.scope)
 
 
-def common_clauses(viewer: Viewer, filters: Filters, clock: Clock | None = None) -> list:
-    """Everything but how the task is offered: ready, in scope, the filters."""
-    clauses = [TaskRecord.status == READY, scope_clause(viewer)]
+def common_clauses(
+    viewer: Viewer,
+    filters: Filters,
+    clock: Clock | None = None,
+    scope: ColumnElement[bool] | None = None,
+) -> list:
+    """Everything but how the task is offered: ready, in scope (one of ``scopes``, or any
+    of them), the filters."""
+    clauses = [TaskRecord.status == READY, or_(*scopes(viewer)) if scope is None else scope]
     if viewer.department:
         clauses.append(department_clause(viewer))
     if filters.q:
@@ -133,24 +152,33 @@ def common_clauses(viewer: Viewer, filters: Filters, clock: Clock | None = None)
     return clauses
 
 
-def where(viewer: Viewer, filters: Filters, clock: Clock | None = None) -> list:
+def where(
+    viewer: Viewer,
+    filters: Filters,
+    clock: Clock | None = None,
+    scope: ColumnElement[bool] | None = None,
+) -> list:
     branches = offered_branches(viewer, filters.mine)
-    return [*common_clauses(viewer, filters, clock), or_(*branches)]
+    return [*common_clauses(viewer, filters, clock, scope), or_(*branches)]
 
 
 # -- SELECT ----------------------------------------------------------------------------------
 
 
-def _risk_rank():
-    return case(RISK_ORDER, value=Case.risk_colour, else_=len(RISK_ORDER))
-
-
-def order(sort: SortKey) -> list:
-    by_due = [TaskRecord.due_at.asc().nulls_last(), TaskRecord.created_at, TaskRecord.id]
+def order(sort: SortKey, columns=None) -> list:
+    """The list's order, over the task and case columns (or ``columns`` of a subquery of
+    ``rows``)."""
+    c = columns
+    due_at = TaskRecord.due_at if c is None else c.due_at
+    created_at = TaskRecord.created_at if c is None else c.created_at
+    task_id = TaskRecord.id if c is None else c.id
+    by_due = [due_at.asc().nulls_last(), created_at, task_id]
     if sort == SortKey.RECEIVED:
-        return [Case.received_at.desc().nulls_last(), TaskRecord.id]
+        received_at = Case.received_at if c is None else c.received_at
+        return [received_at.desc().nulls_last(), task_id]
     if sort == SortKey.RISK:
-        return [_risk_rank(), *by_due]
+        colour = Case.risk_colour if c is None else c.risk_colour
+        return [case(RISK_ORDER, value=colour, else_=len(RISK_ORDER)), *by_due]
     return by_due
 
 
@@ -161,6 +189,7 @@ def rows(clauses: Sequence) -> Select:
         TaskRecord.due_at,
         TaskRecord.assignee,
         TaskRecord.instance_id,
+        TaskRecord.created_at,
         Case.id.label("case_id"),
         Case.code,
         Case.dispute_type,
@@ -171,14 +200,29 @@ def rows(clauses: Sequence) -> Select:
     return from_tasks(columns).where(*clauses)
 
 
+def page_rows(
+    viewer: Viewer, filters: Filters, clock: Clock | None, *, offset: int, limit: int
+) -> Select:
+    """``limit`` rows from ``offset`` in the list's order: one arm per scope, each ordered
+    and cut at ``offset + limit`` (the cases' arm is the query as tuned), then merged."""
+    sort = order(filters.sort)
+    arms = [rows(where(viewer, filters, clock, scope)) for scope in scopes(viewer)]
+    if len(arms) == 1:
+        return arms[0].order_by(*sort).offset(offset).limit(limit)
+    cut = [select(arm.order_by(*sort).limit(offset + limit).subquery()) for arm in arms]
+    merged = union_all(*cut).subquery()
+    return select(merged).order_by(*order(filters.sort, merged.c)).offset(offset).limit(limit)
+
+
 def capped_count(
     session: Session, viewer: Viewer, filters: Filters, clock: Clock | None, cap: int
 ) -> int:
     """Matching tasks, counting no further than ``cap + 1``."""
-    common = common_clauses(viewer, filters, clock)
     one = select(literal(1).label("one"))
     halves = [
-        from_tasks(one).where(*common, branch) for branch in offered_branches(viewer, filters.mine)
+        from_tasks(one).where(*common_clauses(viewer, filters, clock, scope), branch)
+        for scope in scopes(viewer)
+        for branch in offered_branches(viewer, filters.mine)
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
     limited = select(matching.c.one).limit(cap + 1).subquery()

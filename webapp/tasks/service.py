@@ -101,8 +101,10 @@ def work_list(
     """One page of the tasks ``viewer`` may act on, matching ``filters``."""
     query.prefer_custom_plans(session)
     page = max(1, page)
-    statement = query.rows(query.where(viewer, filters, clock)).order_by(*query.order(filters.sort))
-    rows = session.execute(statement.offset((page - 1) * per_page).limit(per_page + 1)).all()
+    statement = query.page_rows(
+        viewer, filters, clock, offset=(page - 1) * per_page, limit=per_page + 1
+    )
+    rows = session.execute(statement).all()
     has_next = len(rows) > per_page
     if has_next or (page > 1 and not rows):
         total = query.capped_count(session, viewer, filters, clock, COUNT_CAP)
