@@ -22,7 +22,8 @@ from werkzeug.serving import make_server
 from engine.db import db
 from tests.processes.conftest import COUNTY
 from tests.web.conftest import add_test_user
-from tests.web.conftest import web_engine as web_engine  # the fixture, re-exported
+from tests.web.conftest import figures as figures  # the fixtures, re-exported
+from tests.web.conftest import web_engine as web_engine
 from webapp.limits import limiter
 
 from .helpers import DESKTOP, PHONE, shot

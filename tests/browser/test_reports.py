@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from engine.db import db
 from tests.processes.conftest import COUNTY
-from tests.web.reports_support import NOW, PARTY_NAME, PARTY_PHONE, seed_cases
+from tests.web.reports_support import PARTY_NAME, PARTY_PHONE
 
 from .helpers import PHONE, follow, login, nav, shot
 
@@ -18,15 +17,6 @@ pytestmark = pytest.mark.browser
 A4_WIDTH = {"width": 705, "height": 1000}
 """A4's printable width (210 mm less 12 mm margins) at 96 dpi: the print layout's width."""
 CHARTS = ("trend", "type", "channel", "level", "region", "handoff", "risk")
-
-
-@pytest.fixture
-def figures(app, web_engine, clock):
-    clock.set(NOW)
-    with app.app_context():
-        seeded = seed_cases(db.session)
-        db.session.remove()
-    return seeded
 
 
 def card_value(page, label: str) -> str:

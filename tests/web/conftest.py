@@ -20,6 +20,8 @@ from webapp import create_app
 from webapp.accounts.service import create_user
 from webapp.engine_binding import EXTENSION_KEY
 
+from .reports_support import NOW, Seeded, seed_cases
+
 PASSWORD = "secret-pass-1"
 
 
@@ -98,6 +100,16 @@ def web_engine(app, sa_engine, clock) -> Iterator[Engine]:
     app.extensions[EXTENSION_KEY] = engine
     yield engine
     app.extensions[EXTENSION_KEY] = previous
+
+
+@pytest.fixture
+def figures(app, web_engine, clock) -> Seeded:
+    """The reports pages' seeded cases (``tests/web/reports_support.py``) on their clock."""
+    clock.set(NOW)
+    with app.app_context():
+        seeded = seed_cases(db.session)
+        db.session.remove()
+    return seeded
 
 
 @pytest.fixture

@@ -12,17 +12,7 @@ from engine.db import db
 from processes.models import CourtFiling
 from tests.processes.conftest import COUNTY, TOWNSHIP, operation_log
 
-from .reports_support import NOW, seed_cases
 from .test_reports_dashboard import card
-
-
-@pytest.fixture
-def figures(app, web_engine, clock):
-    clock.set(NOW)
-    with app.app_context():
-        seeded = seed_cases(db.session)
-        db.session.remove()
-    return seeded
 
 
 def filings(app) -> list[tuple[str, date, int, str]]:

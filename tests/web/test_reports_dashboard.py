@@ -7,19 +7,9 @@ import re
 
 import pytest
 
-from engine.db import db
 from tests.processes.conftest import COUNTY, TOWNSHIP, VILLAGE
 
-from .reports_support import NOW, OTHER_TOWNSHIP, PARTY_NAME, PARTY_PHONE, seed_cases
-
-
-@pytest.fixture
-def figures(app, web_engine, clock):
-    clock.set(NOW)
-    with app.app_context():
-        seeded = seed_cases(db.session)
-        db.session.remove()
-    return seeded
+from .reports_support import OTHER_TOWNSHIP, PARTY_NAME, PARTY_PHONE
 
 
 def card(html: str, label: str) -> str:

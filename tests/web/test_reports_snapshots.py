@@ -16,20 +16,11 @@ from processes.reports.periods import Period, PeriodKind
 from processes.reports.snapshots import issue_snapshot
 from tests.processes.conftest import COUNTY, TOWNSHIP, operation_log
 
-from .reports_support import NOW, OTHER_TOWNSHIP, PARTY_NAME, add_case, at, seed_cases
+from .reports_support import NOW, OTHER_TOWNSHIP, PARTY_NAME, add_case, at
 from .test_reports_dashboard import card
 
 MARCH = Period.containing(PeriodKind.MONTH, date(2026, 3, 1))
 FEBRUARY = Period.containing(PeriodKind.MONTH, date(2026, 2, 1))
-
-
-@pytest.fixture
-def figures(app, web_engine, clock):
-    clock.set(NOW)
-    with app.app_context():
-        seeded = seed_cases(db.session)
-        db.session.remove()
-    return seeded
 
 
 def issue(app, region: str, period: Period, *, scheduled: bool = True) -> int:

@@ -16,18 +16,9 @@ from processes.reports.periods import Period, PeriodKind
 from processes.reports.snapshots import issue_snapshot
 from tests.processes.conftest import COUNTY, TOWNSHIP
 
-from .reports_support import NOW, PARTY_ID, PARTY_NAME, PARTY_PHONE, seed_cases
+from .reports_support import NOW, PARTY_ID, PARTY_NAME, PARTY_PHONE
 
 SHEETS = ["概况", "分类统计", "三调对接", "风险热点", "超期清单", "趋势", "说明"]
-
-
-@pytest.fixture
-def figures(app, web_engine, clock):
-    clock.set(NOW)
-    with app.app_context():
-        seeded = seed_cases(db.session)
-        db.session.remove()
-    return seeded
 
 
 def workbook(response):
