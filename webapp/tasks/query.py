@@ -33,6 +33,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from engine.enums import TaskStatus
 from engine.models import TaskRecord
@@ -165,7 +166,7 @@ def where(
 # -- SELECT ----------------------------------------------------------------------------------
 
 
-def order(sort: SortKey, columns=None) -> list:
+def order(sort: SortKey, columns: ReadOnlyColumnCollection | None = None) -> list:
     """The list's order, over the task and case columns (or ``columns`` of a subquery of
     ``rows``)."""
     c = columns
