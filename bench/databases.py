@@ -19,6 +19,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -97,6 +98,33 @@ def bulk_insert(connection: Connection, model, rows: list[dict]) -> None:
             for i in as_json:
                 line[i] = json.dumps(line[i], ensure_ascii=False)
             copy.write_row(line)
+
+
+def instance_row(
+    instance_id: int,
+    started_at: datetime,
+    *,
+    version: int = 1,
+    status: str = "running",
+    started_by: str = "bench",
+    ended_at: datetime | None = None,
+) -> dict:
+    """An ``instance`` row of the seeded ``case_main`` (no workflow state: the benchmarks
+    read projections only)."""
+    return dict(
+        id=instance_id,
+        definition_id=version,
+        process_id="case_main",
+        version_id=version,
+        status=status,
+        state="{}",
+        serializer_version="bench",
+        started_by=started_by,
+        started_at=started_at,
+        updated_at=ended_at or started_at,
+        ended_at=ended_at,
+        row_version=1,
+    )
 
 
 def timed(run: Callable[[], object], runs: int) -> list[float]:

@@ -40,7 +40,15 @@ from flask import Flask  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 
-from bench.databases import bulk_insert, database, migrated_app, summary, table, timed  # noqa: E402
+from bench.databases import (  # noqa: E402
+    bulk_insert,
+    database,
+    instance_row,
+    migrated_app,
+    summary,
+    table,
+    timed,
+)
 from engine import ManualClock  # noqa: E402
 from engine.db import db  # noqa: E402
 from engine.history import GENESIS_HASH, HEAD_ID, canonical_text  # noqa: E402
@@ -172,22 +180,7 @@ def seed_cases(connection: Connection, count: int) -> None:
     )
     for first in range(1, count + 1, BATCH):
         ids = range(first, min(first + BATCH, count + 1))
-        instances = [
-            dict(
-                id=i,
-                definition_id=1,
-                process_id="case_main",
-                version_id=1,
-                status="running",
-                state="{}",
-                serializer_version="bench",
-                started_by="bench",
-                started_at=START,
-                updated_at=START,
-                row_version=1,
-            )
-            for i in ids
-        ]
+        instances = [instance_row(i, START) for i in ids]
         cases = [
             dict(
                 id=i,

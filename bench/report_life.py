@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from bench.databases import instance_row
 from processes.calendar import WorkCalendar
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China: every report's as_of
@@ -390,17 +391,11 @@ class Story:
         else:
             self.trail.event(ended, f"instance_{status}", "system")
         version = min(3, 1 + int(self.progress * 3))
-        return dict(
-            id=self.case_id,
-            definition_id=version,
-            process_id="case_main",
-            version_id=version,
+        return instance_row(
+            self.case_id,
+            self.received,
+            version=version,
             status=status,
-            state="{}",
-            serializer_version="bench",
             started_by=case["received_by"],
-            started_at=self.received,
-            updated_at=ended or self.received,
             ended_at=ended,
-            row_version=1,
         )

@@ -39,7 +39,15 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench.databases import bulk_insert, database, migrated_app, summary, table, timed  # noqa: E402
+from bench.databases import (  # noqa: E402
+    bulk_insert,
+    database,
+    instance_row,
+    migrated_app,
+    summary,
+    table,
+    timed,
+)
 from engine import ManualClock  # noqa: E402
 from engine.db import db  # noqa: E402
 from engine.models import Instance, ProcessDefinition, ProcessVersion, TaskRecord  # noqa: E402
@@ -118,21 +126,6 @@ class Seeder:
     rng: random.Random
     grid_codes: list[str]
     users: list[str]
-
-    def instance(self, i: int, at: datetime) -> dict:
-        return dict(
-            id=i,
-            definition_id=1,
-            process_id="case_main",
-            version_id=1,
-            status="running",
-            state="{}",
-            serializer_version="bench",
-            started_by="bench",
-            started_at=at,
-            updated_at=at,
-            row_version=1,
-        )
 
     def case(self, i: int, at: datetime, due: datetime | None) -> dict:
         rng = self.rng
@@ -222,7 +215,7 @@ def seed_cases(connection: Connection, count: int, users: list[str]) -> None:
         instances, cases, parties, tasks = [], [], [], []
         for i in ids:
             at, due = seeder.received(), seeder.due()
-            instances.append(seeder.instance(i, at))
+            instances.append(instance_row(i, at))
             cases.append(seeder.case(i, at, due))
             parties.extend(seeder.parties(i))
             tasks.extend(seeder.tasks(i, at, due))
