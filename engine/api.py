@@ -26,6 +26,7 @@ from . import (
     validation,
 )
 from . import deploy as deploying
+from . import retime as retiming
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
@@ -210,6 +211,25 @@ class Engine:
         cell fails. Reads the version files only; no instance is involved.
         """
         return decisions.decide(self, decision_id, data)
+
+    def retime(
+        self,
+        instance_id: int,
+        moves: retiming.Moves,
+        *,
+        actor: Actor,
+        reason: str,
+        on_step: retiming.OnStep | None = None,
+    ) -> retiming.Retimed:
+        """Move a running instance's deadlines (old due → new due) in one unit of work:
+        waiting timers re-armed in the state, the moved moments replaced in its data,
+        timer rows and ready tasks' due times updated, one ``deadlines_retimed`` event.
+        Nothing runs. ``on_step(session)`` moves the caller's records in the same
+        transaction. Raises ``ConflictError`` for an ended or concurrently changed instance.
+        """
+        return retiming.retime(
+            self, instance_id, moves, actor=actor, reason=reason, on_step=on_step
+        )
 
     # -- timers and history -------------------------------------------------------------
     def fire_due_timers(self, *, limit: int = 100) -> int:

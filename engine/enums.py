@@ -40,5 +40,8 @@ class EventType(StrEnum):
     TASK_COMPLETED = "task_completed"
     TASK_CANCELLED = "task_cancelled"
     TIMER_FIRED = "timer_fired"
+    DEADLINES_RETIMED = "deadlines_retimed"
+    """Waiting timers re-armed after their deadlines were counted again (data: reason,
+    each timer's old and new due, the data variables that changed)."""
     MESSAGE_RECEIVED = "message_received"
     USER_CHANGED = "user_changed"

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow import TaskState
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import migrate_plan, projection
+from . import migrate_plan
 from .clock import using_clock
 from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus
 from .errors import ConflictError, MigrationRefused, NotFound
 from .instances import _CHANGED_MEANWHILE, _commit, _load, _locked_instance, _parsed
-from .models import Instance, ProcessDefinition, ProcessVersion, TaskRecord
-from .persist import event_for, run_step
+from .models import Instance, ProcessDefinition, ProcessVersion
+from .persist import event_for, refresh_ready_records, run_step
 from .specs import dump_state, load_state
 from .views import SYSTEM, Actor
 
@@ -101,24 +100,6 @@ def migration_problems(engine: Engine, instance_id: int, to_version_id: int) -> 
         return _trial(engine, session, row, _target(session, row, to_version_id))
 
 
-def _refresh_ready_records(session: Session, workflow) -> None:
-    """Ready tasks kept their ids; their name, lane and form follow the new version, their
-    due time the (kept) timers. A claim stays unless the task moved to another lane."""
-    for task in projection.all_tasks(workflow):
-        if task.state != TaskState.READY or not projection.is_human(task):
-            continue
-        record = session.get(TaskRecord, str(task.id))
-        if record is None:
-            continue
-        fields = projection.human_task_fields(task)
-        if fields["due_at"] is None:  # its deadline timer already fired: still overdue
-            del fields["due_at"]
-        if fields["candidate_role"] != record.candidate_role:
-            record.assignee = None
-        for key, value in fields.items():
-            setattr(record, key, value)
-
-
 def migrate(engine: Engine, instance_id: int, *, to_version_id: int, actor: Actor, reason: str):
     if not reason.strip():
         raise ValueError("迁移流程实例必须填写原因")
@@ -152,5 +133,5 @@ def _migrate(engine: Engine, uow, instance_id: int, to_version_id: int, actor: A
     run_step(
         engine, uow, row, workflow, lambda wf: migrate_plan.apply(wf, new, timers), actor=actor
     )
-    _refresh_ready_records(session, workflow)
+    refresh_ready_records(session, workflow)
     session.flush()

@@ -19,7 +19,7 @@ from .enums import EventType, InstanceStatus, TaskStatus
 from .history import PendingEvent
 from .models import Instance, TaskRecord, TimerRecord
 from .specs import dump_state
-from .step import StepOutcome, advance
+from .step import ArmedTimer, StepOutcome, advance
 from .uow import UnitOfWork
 from .views import Actor
 
@@ -128,12 +128,32 @@ def _cancel_vanished(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor
         )
 
 
-def _replace_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
+def replace_timers(session: Session, row: Instance, timers: list[ArmedTimer]) -> None:
+    """The instance's timer rows become ``timers`` (its waiting timers now)."""
     session.execute(delete(TimerRecord).where(TimerRecord.instance_id == row.id))
     session.add_all(
         TimerRecord(instance_id=row.id, task_id=task_id, spec_id=spec_id, name=name, due_at=due)
-        for task_id, spec_id, name, due in outcome.timers
+        for task_id, spec_id, name, due in timers
     )
+
+
+def refresh_ready_records(session: Session, workflow: BpmnWorkflow) -> None:
+    """Ready tasks' projection rows follow the workflow: name, lane and form (after a
+    migration), due time (after a migration or a re-timing). A claim stays unless the task
+    moved to another lane."""
+    for task in projection.all_tasks(workflow):
+        if task.state != TaskState.READY or not projection.is_human(task):
+            continue
+        record = session.get(TaskRecord, str(task.id))
+        if record is None:
+            continue
+        fields = projection.human_task_fields(task)
+        if fields["due_at"] is None:  # its deadline timer already fired: still overdue
+            del fields["due_at"]
+        if fields["candidate_role"] != record.candidate_role:
+            record.assignee = None
+        for key, value in fields.items():
+            setattr(record, key, value)
 
 
 def run_step(
@@ -175,7 +195,7 @@ def run_step(
         uow.record(event)
     _project_tasks(uow.session, row, outcome, actor, now)
     _cancel_vanished(uow, row, outcome, actor, now)
-    _replace_timers(uow.session, row, outcome)
+    replace_timers(uow.session, row, outcome.timers)
     row.state = dump_state(workflow)
     row.updated_at = now
     if outcome.completed and row.status == InstanceStatus.RUNNING:

@@ -23,10 +23,14 @@ from .errors import StepFailed
 MAX_ROUNDS = 50  # engine passes per step; a diagram that never rests is a diagram bug
 
 
+ArmedTimer = tuple[str, str, str, datetime]
+"""A waiting timer: task id, element id, name, due time."""
+
+
 @dataclass(frozen=True)
 class StepOutcome:
     changes: list[projection.Change]
-    timers: list[tuple[str, str, str, datetime]]  # task id, element id, name, due
+    timers: list[ArmedTimer]
     completed: bool
     vanished: frozenset[str] = frozenset()
     """Ids of tasks the step removed from the tree (e.g. the open children of a cancelled
@@ -51,7 +55,8 @@ def _run_until_rest(workflow: BpmnWorkflow) -> None:
     raise StepFailed(None, f"流程在 {MAX_ROUNDS} 轮内未能停下（可能存在无等待的循环）")
 
 
-def _armed_timers(workflow: BpmnWorkflow) -> list[tuple[str, str, str, datetime]]:
+def armed_timers(workflow: BpmnWorkflow) -> list[ArmedTimer]:
+    """Every waiting timer with its due time; one that never got a due time is an error."""
     timers = []
     for task in projection.waiting_timers(workflow):
         due = projection.timer_due(task)
@@ -77,7 +82,7 @@ def advance(
     after = projection.snapshot(workflow)
     return StepOutcome(
         changes=projection.changes(workflow, before),
-        timers=_armed_timers(workflow),
+        timers=armed_timers(workflow),
         completed=workflow.is_completed(),
         vanished=frozenset(before) - frozenset(after),
     )

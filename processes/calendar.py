@@ -1,40 +1,50 @@
-"""The working-day calendar: China's official schedule plus the admins' corrections.
+"""The working-day calendar: China's official schedule, year by year, and the admins' corrections.
 
-``chinese_calendar`` knows the State Council's holidays and make-up working days (调休)
-for the years it was released with. An admin's ``HolidayOverride`` row wins over it, so
-next year's schedule (国办 publishes it each November) can be entered without a release.
-For a year the library does not know and no admin has entered, the calendar falls back
-to Monday–Friday and says so (``covered``, ``coverage_warning``).
+Which day is a working day is decided by the first layer that knows it:
+
+1. an admin's correction of one day (``HolidayOverride``);
+2. a year's schedule imported from the State Council's notice (``CalendarYear``,
+   ``processes.calendar_years``): its holidays and make-up working days (调休);
+3. the ``chinese_calendar`` package, for the years it was released with;
+4. for a year nobody has entered: the statutory holidays that 《全国年节及纪念日放假办法》
+   fixes (13 days since 2025, lunar dates and the Art.6 substitute days included, computed
+   by the ``holidays`` package), otherwise Monday–Friday. Such a year is *uncovered*: a
+   deadline counted across it is provisional (暂定) until the year's schedule is imported.
+
+Layers 2 and 3 make a year *covered*; one corrected day does not (``covered``).
+Every change of layers 1 and 2 raises the calendar's revision (``CalendarRevision``), so
+deadlines computed on an older revision are found and re-timed (``processes.retime``).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 import chinese_calendar
+import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.context import step_or_none
 
-from .models import HolidayOverride
+from .models import CalendarRevision, CalendarYear, HolidayOverride
 
 log = logging.getLogger(__name__)
 
 CACHE_KEY = "processes.work_calendar"
 """Where ``load_calendar`` keeps the calendar in the step's cache."""
 
-CALENDAR_CHANGED = "calendar_changed"
-"""Operation-log event type for an added, changed or removed override."""
-
-NOTE_MAX = 200
 MAX_SEARCH_DAYS = 366
 """No real calendar has a year without working days; a longer search is a data error."""
+
+WARN_FROM_MONTH = 11
+"""From 1 November (the State Council publishes next year's schedule in early November)
+admin and center pages warn until next year is covered."""
 
 
 class OperationRecorder(Protocol):
@@ -49,6 +59,27 @@ class CalendarError(ValueError):
     """An admin's calendar change was refused; the message says why, in Chinese."""
 
 
+# -- the layers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """One year's official schedule as the 国务院办公厅 notice gives it."""
+
+    year: int
+    source: str
+    """The notice, e.g. 国办发明电〔2026〕N号."""
+    holidays: frozenset[date]
+    """Every day off of the holidays, weekends inside them included."""
+    workdays: frozenset[date]
+    """The weekend days worked (调休)."""
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.workdays:
+            return True
+        return day not in self.holidays and day.weekday() < 5
+
+
 @functools.cache
 def library_covers(year: int) -> bool:
     """Whether the installed ``chinese_calendar`` has the official schedule of ``year``."""
@@ -59,56 +90,72 @@ def library_covers(year: int) -> bool:
     return True
 
 
+@functools.cache
+def statutory_holidays(year: int) -> Mapping[date, str]:
+    """The statutory days off of ``year`` by rule (放假办法 Arts.2 and 6), with their names."""
+    return dict(holidays.China(years=year, language="zh_CN"))
+
+
 @functools.lru_cache(maxsize=8192)
-def _official_workday(day: date) -> bool:
-    """The official schedule (cached: ``chinese_calendar`` costs ~30 µs a day, and lists
-    count working days for every overdue row)."""
+def _package_workday(day: date) -> bool:
+    """Layers 3 and 4 (cached: ``chinese_calendar`` costs ~30 µs a day, and lists count
+    working days for every overdue row)."""
     if library_covers(day.year):
         return chinese_calendar.is_workday(day)
-    _warn_fallback(day.year)
-    return day.weekday() < 5
+    return day not in statutory_holidays(day.year) and day.weekday() < 5
 
 
-@functools.cache
-def _warn_fallback(year: int) -> None:
-    log.warning("%s", _fallback_message(year))
-
-
-def _fallback_message(year: int) -> str:
-    return (
-        f"{year} 年的法定节假日安排尚未录入（内置日历不含该年，也没有管理员设置），"
-        "暂按周一至周五为工作日计算；请按国务院办公厅通知录入放假和调休日期"
-    )
+def holiday_name(day: date) -> str | None:
+    """The statutory holiday ``day`` belongs to (元旦, 春节 …), if any."""
+    return statutory_holidays(day.year).get(day)
 
 
 class WorkCalendar:
-    """Which days are working days: an admin's override first, then the official schedule."""
+    """Which days are working days, layer by layer (see the module's docstring)."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None):
+    def __init__(
+        self,
+        overrides: Mapping[date, bool] | None = None,
+        years: Iterable[YearSchedule] = (),
+        *,
+        revision: int = 0,
+    ):
         self._overrides = dict(overrides or {})
-        self._override_years = frozenset(day.year for day in self._overrides)
+        self._years = {schedule.year: schedule for schedule in years}
+        self.revision = revision
+        """The stored calendar's revision when this one was read (0: not from the database)."""
 
     def is_workday(self, day: date) -> bool:
         """True for a working day (including a make-up weekend), False for a day off."""
         day = _as_date(day)
         if day in self._overrides:
             return self._overrides[day]
-        return _official_workday(day)
+        schedule = self._years.get(day.year)
+        if schedule is not None:
+            return schedule.is_workday(day)
+        return _package_workday(day)
 
     def covered(self, year: int) -> bool:
-        """Whether ``year`` has a real schedule: built in, or entered by an admin.
+        """Whether ``year`` has its whole official schedule: imported, or built in.
 
-        An uncovered year is counted Monday–Friday, without its holidays.
+        An uncovered year counts only the statutory holidays, without its 调休: deadlines
+        across it are provisional. One corrected day never covers a year.
         """
-        return library_covers(year) or year in self._override_years
+        return year in self._years or library_covers(year)
 
-    def known(self, day: date) -> bool:
-        """Whether ``day``'s year is covered (see ``covered``)."""
-        return self.covered(_as_date(day).year)
+    def schedule(self, year: int) -> YearSchedule | None:
+        """The imported schedule of ``year``, if any."""
+        return self._years.get(year)
+
+    def spans_uncovered(self, first: date | datetime, last: date | datetime) -> bool:
+        """Whether any year from ``first``'s to ``last``'s is uncovered: a deadline counted
+        over that stretch is provisional (暂定)."""
+        first_year, last_year = _as_date(first).year, _as_date(last).year
+        return any(not self.covered(y) for y in range(first_year, last_year + 1))
 
     def coverage_warning(self, year: int) -> str | None:
         """The message to show an admin when ``year`` is not covered, else None."""
-        return None if self.covered(year) else _fallback_message(year)
+        return None if self.covered(year) else uncovered_message(year)
 
     def next_workday(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -141,6 +188,31 @@ class WorkCalendar:
             first += timedelta(days=1)
         return count
 
+    def with_changes(
+        self,
+        *,
+        overrides: Mapping[date, bool | None] | None = None,
+        years: Iterable[YearSchedule] = (),
+    ) -> WorkCalendar:
+        """This calendar with some overrides set (``None`` removes one) and some years'
+        schedules replaced: what a change would make of it, before it is saved."""
+        merged = dict(self._overrides)
+        for day, value in (overrides or {}).items():
+            if value is None:
+                merged.pop(day, None)
+            else:
+                merged[day] = value
+        schedules = {**self._years, **{schedule.year: schedule for schedule in years}}
+        return WorkCalendar(merged, schedules.values(), revision=self.revision)
+
+
+def uncovered_message(year: int) -> str:
+    return (
+        f"{year} 年的放假和调休安排尚未导入：期限暂按法定节假日（元旦、春节、清明、劳动节、"
+        "端午、中秋、国庆）计算，不含调休，显示为「暂定」；国务院办公厅通知发布后，请在"
+        "系统管理 › 节假日导入该年安排（或 zongzhi calendar import），已计算的期限将自动重新计算"
+    )
+
 
 def _as_date(value: date | datetime) -> date:
     """A date; a datetime is taken as its own (local) calendar day."""
@@ -151,7 +223,7 @@ def _as_date(value: date | datetime) -> date:
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """The calendar with every override in the database.
+    """The calendar with every imported year and override in the database.
 
     Inside a diagram step on the same session it is loaded once and kept in the step's
     cache, so the timers and helpers of one step share it.
@@ -166,52 +238,52 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def _read_calendar(session: Session) -> WorkCalendar:
-    rows = session.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).all()
-    return WorkCalendar({day: is_workday for day, is_workday in rows})
+    overrides = session.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).all()
+    years = session.scalars(select(CalendarYear)).all()
+    return WorkCalendar(
+        {day: is_workday for day, is_workday in overrides},
+        (year_schedule(row) for row in years),
+        revision=current_revision(session),
+    )
 
 
-def _forget_cached_calendar(session: Session) -> None:
+def year_schedule(row: CalendarYear) -> YearSchedule:
+    """The schedule a stored year holds."""
+    days_off = set()
+    for first, last in row.holidays:
+        day, end = date.fromisoformat(first), date.fromisoformat(last)
+        while day <= end:
+            days_off.add(day)
+            day += timedelta(days=1)
+    return YearSchedule(
+        year=row.year,
+        source=row.source,
+        holidays=frozenset(days_off),
+        workdays=frozenset(date.fromisoformat(day) for day in row.workdays),
+    )
+
+
+def current_revision(session: Session) -> int:
+    """The stored calendar's revision: raised by every import and override change."""
+    return session.execute(select(CalendarRevision.revision)).scalar() or 0
+
+
+def bump_revision(session: Session, *, now: datetime) -> int:
+    """Raise the revision (in the caller's transaction) and forget the step's cached calendar."""
+    row = session.execute(select(CalendarRevision).with_for_update()).scalar()
+    if row is None:
+        row = CalendarRevision(id=1, revision=0)
+        session.add(row)
+    row.revision, row.changed_at = row.revision + 1, now
+    session.flush()
+    forget_cached_calendar(session)
+    return row.revision
+
+
+def forget_cached_calendar(session: Session) -> None:
     step = step_or_none()
     if step is not None and step.session is session:
         step.cache.pop(CACHE_KEY, None)
-
-
-# -- admin --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverrideView:
-    """One override as the admin pages and the CLI show it."""
-
-    day: date
-    is_workday: bool
-    official_workday: bool | None
-    """What the built-in calendar says (None for a year it does not know)."""
-    note: str
-    updated_by: str
-    updated_at: datetime
-
-
-def list_overrides(session: Session, year: int) -> list[OverrideView]:
-    """The overrides of ``year``, by day."""
-    rows = session.scalars(
-        select(HolidayOverride)
-        .where(HolidayOverride.day >= date(year, 1, 1), HolidayOverride.day <= date(year, 12, 31))
-        .order_by(HolidayOverride.day)
-    ).all()
-    return [
-        OverrideView(
-            day=row.day,
-            is_workday=row.is_workday,
-            official_workday=chinese_calendar.is_workday(row.day)
-            if library_covers(row.day.year)
-            else None,
-            note=row.note,
-            updated_by=row.updated_by,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
 
 
 def year_coverage_warning(session: Session, year: int) -> str | None:
@@ -219,64 +291,11 @@ def year_coverage_warning(session: Session, year: int) -> str | None:
     return load_calendar(session).coverage_warning(year)
 
 
-def set_override(
-    session: Session,
-    *,
-    day: date,
-    is_workday: bool,
-    note: str,
-    actor: str,
-    now: datetime,
-    record: OperationRecorder,
-) -> HolidayOverride:
-    """Make ``day`` a working day or a day off, and log the change (not committed)."""
-    note = _checked_note(note)
-    if not isinstance(is_workday, bool):
-        raise CalendarError(f"是否工作日必须是布尔值，实为 {is_workday!r}")
-    row = session.get(HolidayOverride, day)
-    before = _state(row)
-    if row is None:
-        row = HolidayOverride(day=day)
-        session.add(row)
-    row.is_workday, row.note, row.updated_by, row.updated_at = is_workday, note, actor, now
-    session.flush()
-    _forget_cached_calendar(session)
-    record(
-        session,
-        event_type=CALENDAR_CHANGED,
-        actor=actor,
-        data={"action": "set", "day": day.isoformat(), "before": before, "after": _state(row)},
-    )
-    return row
-
-
-def remove_override(session: Session, *, day: date, actor: str, record: OperationRecorder) -> None:
-    """Drop the override of ``day`` (the official calendar applies again) and log it."""
-    row = session.get(HolidayOverride, day)
-    if row is None:
-        raise CalendarError(f"{day.isoformat()} 没有管理员设置的调整，无需删除")
-    before = _state(row)
-    session.delete(row)
-    session.flush()
-    _forget_cached_calendar(session)
-    record(
-        session,
-        event_type=CALENDAR_CHANGED,
-        actor=actor,
-        data={"action": "remove", "day": day.isoformat(), "before": before, "after": None},
-    )
-
-
-def _checked_note(note: str) -> str:
-    if not isinstance(note, str):
-        raise CalendarError("说明必须是文本")
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        raise CalendarError(f"说明不能超过 {NOTE_MAX} 个字")
-    return note
-
-
-def _state(row: HolidayOverride | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {"is_workday": row.is_workday, "note": row.note}
+def pending_year_warning(calendar: WorkCalendar, today: date) -> str | None:
+    """What admin and center pages say while a year that deadlines reach is uncovered:
+    this year at any time, next year from 1 November."""
+    if not calendar.covered(today.year):
+        return uncovered_message(today.year)
+    if today.month >= WARN_FROM_MONTH and not calendar.covered(today.year + 1):
+        return uncovered_message(today.year + 1)
+    return None

@@ -15,22 +15,17 @@ call a form field ``deadline`` or ``hours``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from engine.context import current_step
 
+from . import deadline_basis as basis_of
+from . import deadline_ledger as ledger
 from .calendar import load_calendar
-from .deadlines import (
-    due_after,
-    extend,
-    local,
-    rule_amount,
-    rule_due,
-    rule_of,
-    rule_warn_at,
-)
+from .deadline_basis import Basis
+from .deadlines import local, rule_amount, rule_of
 from .enums import DeadlineUnit
 
 
@@ -60,25 +55,60 @@ def _hours(value: Any, what: str) -> float:
     return value
 
 
+def _count(
+    build: Callable[..., Basis], label: str, moments: Sequence[datetime], *args: Any, **kwargs: Any
+) -> str:
+    """Count a due time on the step's calendar and record how (``deadline_ledger``).
+
+    ``moments`` are what the counting starts from or builds on; one the instance counted
+    itself is nested with its own counting, so a calendar change counts both again.
+    ``build(*moments, *args, **kwargs)`` makes the basis.
+    """
+    step = current_step()
+    calendar = load_calendar(step.session)
+    nested, revisions = [], []
+    for moment in moments:
+        if moment == step.now:  # counting from now: nothing the instance counted
+            nested.append(_iso(moment))
+            continue
+        operand, revision = ledger.operand(moment)
+        nested.append(operand)
+        if revision is not None:
+            revisions.append(revision)
+    basis = build(*nested, *args, **kwargs)
+    due = basis_of.evaluate(basis, calendar)
+    inner = min(revisions) if revisions else None
+    ledger.record(due, basis, label=label, calendar=calendar, inner_revision=inner)
+    return _iso(due)
+
+
+def _start(start: Any) -> datetime:
+    return _parse(start, "起算时间") if start else _now()
+
+
 def _from_now(n: int, unit: DeadlineUnit) -> str:
-    session = current_step().session
-    return _iso(due_after(_now(), n, unit, load_calendar(session)))
+    return _count(basis_of.after, f"{n} 个{unit.value}", [_now()], n, unit)
 
 
 def deadline(key: str, risk: str = "", start: Any = "") -> str:
     """Due time of deadline rule ``key`` counted from ``start`` (an ISO time; empty: now);
     a red (``"红"``) case uses the rule's shorter red limit."""
-    begin = _parse(start, "起算时间") if start else _now()
-    return _iso(rule_due(current_step().session, key, start=begin, risk_colour=risk))
+    rule = rule_of(current_step().session, key)
+    amount = rule_amount(rule, risk)
+    return _count(basis_of.after, rule.name, [_start(start)], amount, rule.unit)
 
 
 def warn_time(key: str, risk: str = "", start: Any = "") -> str:
     """The near-due warning time of rule ``key`` counted from ``start`` (empty: now):
     due − the rule's warn hours, not before now."""
-    now = _now()
-    begin = _parse(start, "起算时间") if start else now
-    warn = rule_warn_at(current_step().session, key, start=begin, risk_colour=risk)
-    return _iso(max(warn, now))
+    rule = rule_of(current_step().session, key)
+    amount, begin = rule_amount(rule, risk), _start(start)
+
+    def build(begin_operand: Any, *, floor: datetime) -> Basis:
+        due = basis_of.after(begin_operand, amount, rule.unit)
+        return basis_of.warn(due, rule.warn_hours, not_before=begin_operand, floor=floor)
+
+    return _count(build, f"临期预警：{rule.name}", [begin], floor=_now())
 
 
 def working_days(n: int) -> str:
@@ -99,8 +129,9 @@ def hours(n: int) -> str:
 
 def before(due: str, hours: float) -> str:
     """The time ``hours`` hours before ``due``, but not before now."""
-    moment = _parse(due, "到期时间") - timedelta(hours=_hours(hours, "提前小时数"))
-    return _iso(max(moment, _now()))
+    lead = _hours(hours, "提前小时数")
+    moment = _parse(due, "到期时间")
+    return _count(basis_of.before, f"到期前 {lead} 小时", [moment], lead, floor=_now())
 
 
 def shift(due: str, since: str) -> str:
@@ -109,14 +140,15 @@ def shift(due: str, since: str) -> str:
     paused_at, now = _parse(since, "暂停时间"), _now()
     if paused_at > now:
         raise ValueError(f"暂停时间 {since!r} 晚于当前时间")
-    return _iso(_parse(due, "到期时间") + (now - paused_at))
+    seconds = (now - paused_at).total_seconds()
+    return _count(basis_of.shift, "暂停后顺延", [_parse(due, "到期时间")], seconds)
 
 
 def extend_due(due: str, n: int, unit: str = DeadlineUnit.CALENDAR_DAYS.value) -> str:
     """``due`` extended by n ``unit``; day units are counted from the due day (not
     counted itself), so 自然日 lands on a working day."""
-    calendar = load_calendar(current_step().session)
-    return _iso(extend(_parse(due, "到期时间"), n, unit, calendar))
+    due_at = _parse(due, "到期时间")
+    return _count(basis_of.after, f"延长 {n} {unit}", [due_at], n, unit)
 
 
 def now_iso() -> str:

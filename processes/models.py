@@ -4,8 +4,10 @@
   data is stored here once and masked on display. Diagrams carry only ``case_id`` and the
   few facts gateways and timers need.
 - ``CaseCodeCounter``: the per-prefix sequence behind readable case codes.
-- ``HolidayOverride`` / ``DeadlineRule``: the working-day calendar's admin corrections
-  and the deadline types (amount, unit, pause and extension rules).
+- ``HolidayOverride`` / ``CalendarYear`` / ``CalendarRevision``: the working-day
+  calendar's admin corrections, the imported official schedules and the change counter.
+- ``DeadlineRule`` / ``DeadlineRecord``: the deadline types (amount, unit, pause and
+  extension rules) and every due time diagrams computed with them, with its counting.
 - ``DisputeType`` / ``Region`` / ``Department``: reference data admins edit.
 - ``SupervisionRecord`` / ``Summons`` / ``ProgressReport`` / ``Mediation`` /
   ``CallbackRecord``: the records the diagrams' service tasks write.
@@ -161,6 +163,61 @@ class HolidayOverride(db.Model):
     """Where it comes from, e.g. 国办发明电〔2026〕N号 or a local notice."""
     updated_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CalendarYear(db.Model):
+    """One year's official schedule, imported from the 国务院办公厅 notice: the year is
+    covered (``processes.calendar``). Replaced whole by a later import of the same year."""
+
+    __tablename__ = "calendar_year"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(200))
+    """The notice, e.g. 国办发明电〔2026〕N号."""
+    holidays: Mapped[list[list[str]]] = mapped_column(JSON)
+    """Inclusive ranges of days off, ``[["2027-01-01", "2027-01-03"], …]``."""
+    workdays: Mapped[list[str]] = mapped_column(JSON)
+    """The weekend days worked (调休), ``["2027-02-20", …]``."""
+    imported_by: Mapped[str] = mapped_column(String(120))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CalendarRevision(db.Model):
+    """The single row counting changes of the calendar (imports and overrides); a
+    deadline computed on an older revision may have moved and is re-timed."""
+
+    __tablename__ = "calendar_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DeadlineRecord(db.Model):
+    """A due time a diagram's helper computed on the calendar, and how it was counted.
+
+    ``basis`` is the counting (``processes.deadline_basis``): from which start, how many
+    of which unit, which warning or extension of which other deadline. With it a due time
+    can be counted again when the calendar changes; ``due_at`` is the value now in force
+    (in the instance's timers and data, and on the case). ``provisional``: counted across
+    a year whose official schedule was not yet imported (暂定).
+    """
+
+    __tablename__ = "deadline_record"
+    __table_args__ = (
+        Index("ix_deadline_record_instance_due", "instance_id", "due_at"),
+        Index("ix_deadline_record_revision", "calendar_revision", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    basis: Mapped[dict[str, Any]] = mapped_column(JSON)
+    label: Mapped[str] = mapped_column(String(160))
+    """What the deadline is, e.g. 信访·办结 (petition.conclude)."""
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    calendar_revision: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DeadlineRule(db.Model):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.models import HistoryEvent
 
+from .calendar import load_calendar
 from .deadlines import local
 from .duplicates import TERMINAL_STATUSES
 from .enums import CaseStatus, Route
@@ -77,6 +78,8 @@ class PublicProgress:
     """The stage in plain words: 已受理…, 办理中（乡镇综治中心办理）, 已化解…"""
     due_on: date | None
     """The deadline now running, while the case is open."""
+    due_provisional: bool
+    """``due_on`` lies in a year whose holidays are not entered yet (暂定)."""
     result: str | None
     milestones: tuple[Milestone, ...]
 
@@ -99,13 +102,15 @@ def public_progress(session: Session, *, code: str, phone_tail: str) -> PublicPr
         select(DisputeType.name).where(DisputeType.code == case.dispute_type)
     )
     open_case = case.status not in TERMINAL_STATUSES and case.status != CaseStatus.RESOLVED
+    due_on = local(case.due_at).date() if case.due_at and open_case else None
     return PublicProgress(
         code=case.code or "",
         received_on=local(case.received_at).date(),
         dispute_type=type_name or "其他",
         status=case.status,
         stage=_stage(case),
-        due_on=local(case.due_at).date() if case.due_at and open_case else None,
+        due_on=due_on,
+        due_provisional=due_on is not None and not load_calendar(session).covered(due_on.year),
         result=_result(case),
         milestones=tuple(_milestones(session, case)),
     )

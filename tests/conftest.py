@@ -93,7 +93,7 @@ def sa_engine(app):
                 connection.execute(insert(table), rows)
 
 
-SEEDED_TABLES = ("deadline_rule", "dispute_type", "department")
+SEEDED_TABLES = ("deadline_rule", "dispute_type", "department", "calendar_revision")
 
 
 def _seeded_rows(sa_engine) -> dict[str, list[dict]]:

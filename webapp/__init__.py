@@ -20,6 +20,7 @@ from . import (
     admin,
     api,
     audit,
+    calendar_notice,
     cases,
     designer,
     engine_binding,
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    calendar_notice.init_app(app)
 
     areas = (
         health,

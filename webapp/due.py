@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -32,12 +32,23 @@ class DueInfo:
     """e.g. 剩余 3 个工作日, 今日 17:30 到期, 已超期 2 个工作日."""
     at: datetime | None
     """The deadline in local (China Standard) time."""
+    provisional: bool = False
+    """Counted across a year whose official schedule is not imported yet (暂定): it moves
+    when the year's 调休 is entered."""
 
 
 def due_info(due_at: datetime | None, now: datetime, calendar: WorkCalendar) -> DueInfo:
     if due_at is None:
         return DueInfo(DueState.NONE, "无时限", None)
     due, today = local(due_at), local(now)
+    info = _due_info(due, today, calendar)
+    # ahead: any year from today to the due; passed: the due's own year
+    if calendar.spans_uncovered(min(today, due), due):
+        return replace(info, provisional=True)
+    return info
+
+
+def _due_info(due: datetime, today: datetime, calendar: WorkCalendar) -> DueInfo:
     if due < today:
         late = calendar.working_days_between(due.date() + timedelta(days=1), today.date())
         if late:

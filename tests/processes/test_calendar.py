@@ -1,5 +1,5 @@
-"""The working-day calendar: the official 2026 schedule, admins' overrides, the Mon–Fri
-fallback for years nobody has entered, and the logged admin functions."""
+"""The working-day calendar: the official 2026 schedule, admins' overrides, the statutory
+holidays for years nobody has entered, and the logged admin functions."""
 
 from __future__ import annotations
 
@@ -14,15 +14,18 @@ from engine.models import HistoryEvent
 from engine.views import SYSTEM
 from processes.calendar import (
     CACHE_KEY,
-    CALENDAR_CHANGED,
     CalendarError,
     WorkCalendar,
+    YearSchedule,
     library_covers,
-    list_overrides,
     load_calendar,
+    year_coverage_warning,
+)
+from processes.calendar_overrides import (
+    CALENDAR_CHANGED,
+    list_overrides,
     remove_override,
     set_override,
-    year_coverage_warning,
 )
 from processes.models import HolidayOverride
 from tests.processes.conftest import operation_log
@@ -111,27 +114,55 @@ def test_a_calendar_with_no_working_day_for_a_year_is_reported():
         WorkCalendar(every_day_off).next_workday(date(2026, 3, 1))
 
 
-# -- a year the library does not know ------------------------------------------------------
+# -- a year nobody has entered ------------------------------------------------------------
 
 
-def test_an_unknown_year_falls_back_to_monday_to_friday_and_says_so():
+def test_an_uncovered_year_counts_the_statutory_holidays_and_says_so():
     assert not library_covers(UNKNOWN_YEAR)
     calendar = WorkCalendar()
-    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 1)) is True  # a Wednesday
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 1, 1)) is False  # 元旦, a Wednesday
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 1, 22)) is False  # 除夕 (lunar)
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 1)) is False  # 国庆, a Wednesday
     assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 4)) is False  # a Saturday
-    assert calendar.known(date(UNKNOWN_YEAR, 10, 1)) is False
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 8)) is True  # an ordinary Wednesday
     assert calendar.covered(UNKNOWN_YEAR) is False
+    assert calendar.spans_uncovered(date(2026, 12, 1), date(UNKNOWN_YEAR, 1, 5)) is True
+    assert calendar.spans_uncovered(date(2026, 3, 1), date(2026, 12, 31)) is False
     warning = calendar.coverage_warning(UNKNOWN_YEAR)
-    assert warning is not None and f"{UNKNOWN_YEAR} 年" in warning and "周一至周五" in warning
-    assert calendar.known(date(2026, 10, 1)) is True
+    assert warning is not None and f"{UNKNOWN_YEAR} 年" in warning and "暂定" in warning
     assert calendar.coverage_warning(2026) is None
 
 
-def test_an_entered_schedule_covers_an_unknown_year():
-    calendar = WorkCalendar({date(UNKNOWN_YEAR, 10, 1): False})
-    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 1)) is False
-    assert calendar.covered(UNKNOWN_YEAR) is True
-    assert calendar.coverage_warning(UNKNOWN_YEAR) is None
+def test_new_year_2027_is_a_holiday_before_anyone_enters_the_year():
+    """The issue's first finding: 元旦 2027 used to count as a working day."""
+    calendar = WorkCalendar()
+    assert calendar.add_working_days(date(2026, 12, 28), 7) == date(2027, 1, 7)
+    # 春节 2027: 除夕 5 February, the three days after, and the Art.6 substitute days
+    for day in range(5, 11):
+        assert calendar.is_workday(date(2027, 2, day)) is False, day
+    assert calendar.is_workday(date(2027, 2, 11)) is True
+
+
+def test_one_corrected_day_never_covers_a_year():
+    calendar = WorkCalendar({date(UNKNOWN_YEAR, 10, 8): False})
+    assert calendar.is_workday(date(UNKNOWN_YEAR, 10, 8)) is False
+    assert calendar.covered(UNKNOWN_YEAR) is False
+    assert calendar.coverage_warning(UNKNOWN_YEAR) is not None
+
+
+def test_an_imported_year_wins_over_the_package_and_an_override_over_both():
+    schedule = YearSchedule(
+        year=2026,
+        source="测试",
+        holidays=frozenset({date(2026, 3, 4)}),
+        workdays=frozenset({date(2026, 3, 7)}),
+    )
+    calendar = WorkCalendar({date(2026, 3, 5): False}, [schedule])
+    assert calendar.is_workday(date(2026, 3, 4)) is False  # the file's day off
+    assert calendar.is_workday(date(2026, 3, 7)) is True  # the file's make-up Saturday
+    assert calendar.is_workday(date(2026, 10, 1)) is True  # the file says nothing of 国庆
+    assert calendar.is_workday(date(2026, 3, 5)) is False  # the admin's override
+    assert calendar.schedule(2026) is schedule
 
 
 # -- stored overrides and the operation log -------------------------------------------------
@@ -189,7 +220,11 @@ def test_remove_override_restores_the_official_day_and_logs(engine, clock):
     _set(engine, clock, date(2026, 10, 8), False)
     with engine.session_factory() as session:
         remove_override(
-            session, day=date(2026, 10, 8), actor="admin2", record=engine.record_operation
+            session,
+            day=date(2026, 10, 8),
+            actor="admin2",
+            now=clock.now(),
+            record=engine.record_operation,
         )
         session.commit()
     with engine.session_factory() as session:
@@ -200,9 +235,11 @@ def test_remove_override_restores_the_official_day_and_logs(engine, clock):
     assert removed.data["action"] == "remove" and removed.data["after"] is None
 
 
-def test_remove_missing_override_is_refused_and_nothing_logged(engine):
+def test_remove_missing_override_is_refused_and_nothing_logged(engine, clock):
     with engine.session_factory() as session, pytest.raises(CalendarError, match="2026-05-06"):
-        remove_override(session, day=date(2026, 5, 6), actor="a", record=engine.record_operation)
+        remove_override(
+            session, day=date(2026, 5, 6), actor="a", now=clock.now(), record=engine.record_operation
+        )
     assert _events(engine) == []
 
 
@@ -220,9 +257,9 @@ def test_list_overrides_is_per_year_and_marks_unknown_years(engine, clock):
         assert [v.day for v in list_overrides(session, 2026)] == [date(2026, 12, 31)]
         views = list_overrides(session, UNKNOWN_YEAR)
         assert [v.day for v in views] == [date(UNKNOWN_YEAR, 1, 1), date(UNKNOWN_YEAR, 1, 2)]
-        assert {v.official_workday for v in views} == {None}
-        assert year_coverage_warning(session, UNKNOWN_YEAR) is None
-        assert year_coverage_warning(session, UNKNOWN_YEAR + 1) is not None
+        # beneath the overrides: 元旦 (statutory) and an ordinary Thursday
+        assert [v.official_workday for v in views] == [False, True]
+        assert year_coverage_warning(session, UNKNOWN_YEAR) is not None
 
 
 def _step(session, clock) -> StepContext:
@@ -274,7 +311,7 @@ def test_cli_set_list_remove(run_calendar, engine):
         assert load_calendar(session).is_workday(date(2026, 10, 8)) is False
     listed = run_calendar("list", "2026")
     assert listed.exit_code == 0, listed.output
-    assert "2026-10-08  休息日（内置日历：工作日）  本地加休" in listed.output
+    assert "2026-10-08  休息日（原为工作日）  本地加休" in listed.output
     assert "注意" not in listed.output
     assert [e.data["action"] for e in _events(engine)] == ["set"]
     assert _events(engine)[0].actor.startswith("cli:")
@@ -289,4 +326,4 @@ def test_cli_set_list_remove(run_calendar, engine):
 def test_cli_list_warns_about_an_uncovered_year(run_calendar):
     listed = run_calendar("list", str(UNKNOWN_YEAR))
     assert listed.exit_code == 0
-    assert f"注意：{UNKNOWN_YEAR} 年的法定节假日安排尚未录入" in listed.output
+    assert f"注意：{UNKNOWN_YEAR} 年的放假和调休安排尚未导入" in listed.output

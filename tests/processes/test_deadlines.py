@@ -14,7 +14,8 @@ from engine.context import StepContext, in_step
 from engine.models import HistoryEvent, TimerRecord
 from engine.sandbox import _check_helpers
 from engine.views import SYSTEM
-from processes.calendar import WorkCalendar, set_override
+from processes.calendar import WorkCalendar
+from processes.calendar_overrides import set_override
 from processes.deadlines import (
     RULE_CHANGED,
     RuleInvalid,
@@ -102,9 +103,11 @@ def test_overrides_change_the_result():
     assert due_after(at(2026, 9, 16), 15, D, extra_workday) == eod(2026, 10, 3)
 
 
-def test_an_unknown_year_is_counted_monday_to_friday():
-    # 2031-10-01 is a Wednesday; without a schedule it is an ordinary working day.
-    assert due_after(at(2031, 9, 30), 1, W, CALENDAR) == eod(2031, 10, 1)
+def test_an_uncovered_year_still_counts_its_statutory_holidays():
+    # 2031-10-01..03 (Wed–Fri) are 国庆 by statute even before anyone enters the year.
+    assert due_after(at(2031, 9, 30), 1, W, CALENDAR) == eod(2031, 10, 6)
+    # a calendar-day limit ending on 国庆 moves to the next working day
+    assert due_after(at(2031, 9, 1), 30, D, CALENDAR) == eod(2031, 10, 6)
     assert not CALENDAR.covered(2031)
 
 
@@ -277,13 +280,14 @@ def test_helpers_pass_the_sandbox_checks():
 
 @pytest.fixture
 def step_at(engine):
-    """Run the helpers as if inside a step at a given time."""
+    """Run the helpers as if inside a step at a given time (of no instance: nothing is
+    recorded; tests/processes/test_retime.py runs them in real instances)."""
 
     @contextlib.contextmanager
     def enter(now: datetime) -> Iterator[StepContext]:
         with engine.session_factory() as session:
             context = StepContext(
-                session=session, instance_id=1, process_id="p", version_id=1, actor=SYSTEM, now=now
+                session=session, instance_id=0, process_id="p", version_id=1, actor=SYSTEM, now=now
             )
             with in_step(context):
                 yield context

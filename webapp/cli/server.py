@@ -1,7 +1,8 @@
 """``serve`` (gunicorn plus one scheduler process) and ``scheduler`` (the timer loop alone).
 
 The scheduler process also delivers the hand-off outbox (results owed to outside
-systems), polling as often as it polls timers, and issues the scheduled reports (日汇总、
+systems) and re-times deadlines a calendar change moved, polling as often as it polls
+timers, and issues the scheduled reports (日汇总、
 周研判、月总结、季汇报) with their risk alerts. Every job's first round runs at start-up,
 so what fell due while no scheduler ran is done then.
 
@@ -23,10 +24,11 @@ from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
 
-from engine import Engine
+from engine import SCHEDULER, Engine
 from engine.scheduler import PollJob, run_forever
 from processes.delivery import RetryPolicy, deliver_due
 from processes.reports.jobs import poll_reports
+from processes.retime import retime_pending
 
 from .. import create_app
 from ..engine_binding import current_engine
@@ -35,6 +37,7 @@ RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
 OUTBOX_JOB_ID = "zongzhi-deliver-outbox"
 REPORT_JOB_ID = "zongzhi-issue-reports"
+RETIME_JOB_ID = "zongzhi-retime-deadlines"
 
 
 @click.command("scheduler")
@@ -44,7 +47,11 @@ def scheduler_command() -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
     engine = current_engine()
-    jobs = [outbox_job(engine, poll_seconds=poll), report_job(engine)]
+    jobs = [
+        outbox_job(engine, poll_seconds=poll),
+        report_job(engine),
+        retime_job(engine, poll_seconds=poll),
+    ]
     run_forever(engine, poll_seconds=poll, jobs=jobs)  # returns on SIGTERM / SIGINT
     click.echo("定时器调度已停止。")
 
@@ -73,6 +80,17 @@ def report_job(engine: Engine) -> PollJob:
     if not raw.isdigit() or int(raw) < 1:
         raise click.UsageError(f"ZONGZHI_REPORT_POLL_SECONDS 应为正整数，当前为 {raw!r}")
     return PollJob(REPORT_JOB_ID, lambda: poll_reports(engine), seconds=int(raw))
+
+
+def retime_job(engine: Engine, *, poll_seconds: float) -> PollJob:
+    """Re-time the deadlines a calendar change moved that the change itself left behind
+    (a page that ran out of time, an instance busy at that moment), every ``poll_seconds``."""
+
+    def retime() -> int:
+        report = retime_pending(engine, actor=SCHEDULER, budget_seconds=poll_seconds)
+        return len(report.moved)
+
+    return PollJob(RETIME_JOB_ID, retime, seconds=poll_seconds)
 
 
 @click.command("serve")
