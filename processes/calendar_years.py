@@ -103,6 +103,7 @@ class _Lines:
             self._lines[match.group(1)].append(text.count("\n", 0, match.start()) + 1)
 
     def of(self, value: Any) -> int | None:
+        """The line of ``value``'s next occurrence (the last one is kept for repeats)."""
         lines = self._lines.get(value) if isinstance(value, str) else None
         if not lines:
             return None
@@ -162,8 +163,7 @@ def _checked_header(raw: Any, problems: list[Problem]) -> int:
     return year if isinstance(year, int) else 0
 
 
-def _day(value: Any, year: int, lines: _Lines, problems: list[Problem]) -> date | None:
-    line = lines.of(value)
+def _day(value: Any, year: int, line: int | None, problems: list[Problem]) -> date | None:
     if not isinstance(value, str):
         problems.append(Problem(f'日期必须写成 "YYYY-MM-DD" 文本，实为 {value!r}', line))
         return None
@@ -187,8 +187,12 @@ def _checked_ranges(
         if not isinstance(pair, list) or len(pair) != 2:
             problems.append(Problem(f"holidays 的每一项应为 [起, 止] 或单个日期，实为 {item!r}"))
             continue
-        line = lines.of(pair[0]) if isinstance(item, list) else None
-        first, last = (_day(value, year, lines, problems) for value in pair)
+        line = lines.of(pair[0])
+        first = _day(pair[0], year, line, problems)
+        if isinstance(item, str):
+            last = first
+        else:
+            last = _day(pair[1], year, lines.of(pair[1]) or line, problems)
         if first is None or last is None:
             continue
         if last < first:
@@ -211,8 +215,8 @@ def _checked_workdays(
 ) -> set[date]:
     found: set[date] = set()
     for item in items:
-        line = lines.of(item) if isinstance(item, str) else None
-        day = _day(item, year, lines, problems)
+        line = lines.of(item)
+        day = _day(item, year, line, problems)
         if day is None:
             continue
         if day in found:

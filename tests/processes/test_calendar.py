@@ -238,7 +238,11 @@ def test_remove_override_restores_the_official_day_and_logs(engine, clock):
 def test_remove_missing_override_is_refused_and_nothing_logged(engine, clock):
     with engine.session_factory() as session, pytest.raises(CalendarError, match="2026-05-06"):
         remove_override(
-            session, day=date(2026, 5, 6), actor="a", now=clock.now(), record=engine.record_operation
+            session,
+            day=date(2026, 5, 6),
+            actor="a",
+            now=clock.now(),
+            record=engine.record_operation,
         )
     assert _events(engine) == []
 
