@@ -278,18 +278,44 @@ def preview(session: Session, year_file: YearFile, *, now: datetime) -> Preview:
     candidate = current.with_changes(years=[year_file.schedule])
     previous = session.get(CalendarYear, year_file.schedule.year)
     result = Preview(year_file, previous.source if previous is not None else None)
-    result.days = _day_changes(current, candidate, year_file.schedule.year)
+    result.days = _day_changes(current, candidate, year_file)
     if result.days:  # a deadline before the first changed day cannot move
         result.deadlines = plan(session, candidate, now=now, since=result.days[0].day)
     return result
 
 
-def _day_changes(before: WorkCalendar, after: WorkCalendar, year: int) -> list[DayChange]:
+def _day_changes(before: WorkCalendar, after: WorkCalendar, year_file: YearFile) -> list[DayChange]:
+    year = year_file.schedule.year
     return [
-        DayChange(day, was, now, holiday_name(day))
+        DayChange(day, was, now, _occasion(day, now, year_file))
         for day in _days(date(year, 1, 1), date(year, 12, 31))
         if (was := before.is_workday(day)) != (now := after.is_workday(day))
     ]
+
+
+def _occasion(day: date, is_workday: bool, year_file: YearFile) -> str | None:
+    """What the day is for: its holiday, the holiday whose break it extends, or the
+    holiday it is worked for (调休上班: the nearest break)."""
+    if not is_workday:
+        name = holiday_name(day)
+        if name:
+            return name
+        ranges = [r for r in year_file.ranges if r[0] <= day <= r[1]]
+        return f"{_range_name(ranges[0])}假期" if ranges and _range_name(ranges[0]) else None
+    if not year_file.ranges:
+        return None
+    nearest = min(
+        year_file.ranges, key=lambda r: min(abs((day - r[0]).days), abs((day - r[1]).days))
+    )
+    name = _range_name(nearest)
+    return f"{name}调休上班" if name else "调休上班"
+
+
+def _range_name(holiday_range: tuple[date, date]) -> str | None:
+    first, last = holiday_range
+    names = [holiday_name(day) for day in _days(first, last)]
+    found = [n.replace("（补假）", "") for n in names if n and n != "农历除夕"]
+    return found[0] if found else None
 
 
 def import_year(

@@ -124,10 +124,10 @@ def test_preview_shows_the_changed_days_and_import_stores_logs_and_covers(engine
         assert load_calendar(session).schedule(2027) is None  # nothing stored by a preview
     changes = {c.day: (c.was_workday, c.is_workday, c.holiday) for c in shown.days}
     # against the statutory-only count: 11–12 February off, 20 February worked …
-    assert changes[date(2027, 2, 11)] == (True, False, None)
-    assert changes[date(2027, 2, 20)] == (False, True, None)
+    assert changes[date(2027, 2, 11)] == (True, False, "春节假期")
+    assert changes[date(2027, 2, 20)] == (False, True, "春节调休上班")
     # … and the file's 国庆 week: 4–5 October were statutory (substitute days) already
-    assert changes[date(2027, 10, 6)] == (True, False, None)
+    assert changes[date(2027, 10, 6)] == (True, False, "国庆节假期")
     assert date(2027, 10, 4) not in changes
     assert shown.replaces is None
 
@@ -192,7 +192,7 @@ def test_cli_due_is_provisional_until_the_year_is_imported(run_calendar):
 
     dry = run_calendar("import", str(SAMPLE_2027), "--dry-run")
     assert dry.exit_code == 0, dry.output
-    assert "2027-02-11 星期四  工作日 → 休息日" in dry.output
+    assert "2027-02-11 星期四  工作日 → 休息日（春节假期）" in dry.output
     assert "（试运行，未导入）" in dry.output
     assert run_calendar("due", "2026-12-28", "7").output.startswith("2027-01-07 暂定")
 

@@ -88,7 +88,7 @@ def test_unknown_rule_is_404(admin):
 
 def test_a_year_the_library_does_not_know_is_flagged(admin):
     html = admin.get("/admin/calendar?year=2099").get_data(as_text=True)
-    assert 'id="coverage-warning"' in html and "2099 年的法定节假日安排尚未录入" in html
+    assert 'id="coverage-warning"' in html and "2099 年的放假和调休安排尚未导入" in html
     known = admin.get("/admin/calendar?year=2024").get_data(as_text=True)
     assert 'id="coverage-warning"' not in known
 
@@ -100,7 +100,7 @@ def test_set_and_remove_a_holiday(app, admin, sa_engine):
     assert added.status_code == 302 and added.headers["Location"].endswith("year=2099")
     html = admin.get("/admin/calendar?year=2099").get_data(as_text=True)
     assert "2099-10-01" in html and "国庆" in html
-    assert 'id="coverage-warning"' not in html, "an entered year counts as covered"
+    assert 'id="coverage-warning"' in html, "one corrected day does not cover a year"
 
     removed = admin.post("/admin/calendar/2099-10-01/remove")
     assert removed.status_code == 302

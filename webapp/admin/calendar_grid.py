@@ -45,9 +45,11 @@ def year_grid(calendar: WorkCalendar, year: int) -> list[Month]:
 
 def _cell(calendar: WorkCalendar, day: date) -> DayCell:
     workday, weekend, name = calendar.is_workday(day), day.weekday() >= 5, holiday_name(day)
+    schedule = calendar.schedule(day.year)
+    in_break = name is not None or (schedule is not None and day in schedule.holidays)
     if workday:
         kind = "makeup" if weekend else "work"
     else:
-        kind = "weekend" if weekend and not name else "off"
+        kind = "off" if in_break or not weekend else "weekend"
     title = f"{day.isoformat()} {KIND_WORDS[kind]}" + (f"（{name}）" if name else "")
     return DayCell(day, kind, title)
