@@ -114,7 +114,7 @@ def _rearm(workflow, moves: Moves):
         spec = task.task_spec
         yield {
             "element": spec.bpmn_id,
-            "name": spec.bpmn_name or spec.bpmn_id,
+            "timer": spec.bpmn_name or spec.bpmn_id,
             "old": old,
             "new": new,
         }

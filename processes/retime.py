@@ -200,6 +200,19 @@ def _settle(session: Session, moves: Iterable[Move], revision: int) -> None:
         )
 
 
+DUE_LABELS = {
+    "dispute_case.due_at": "案件办理时限",
+    "mediation.due_at": "调解期限",
+    "mediation.confirmation_due_at": "司法确认申请期限",
+    "mediation.petition_notice_due_at": "信访书面告知期限",
+    "mediation.petition_conclude_due_at": "信访办结期限",
+    "summons.due_at": "部门报到时限",
+    "supervision_record.due_at": "督办时限",
+    "risk_alert.assigned_due_at": "交办时限",
+}
+"""What people call each stored due time (the history names what moved)."""
+
+
 def due_columns() -> list[tuple[type, Column]]:
     """Every ``*_due_at`` column of the domain's tables that belong to a case or an instance:
     where a diagram's deadline is kept outside the instance."""
@@ -235,5 +248,6 @@ def _move_due_columns(
                 update(model).where(owner, column == old).values({column.key: new})
             ).rowcount
             if count:
-                moved.append(f"{model.__tablename__}.{column.key}")
+                name = f"{model.__tablename__}.{column.key}"
+                moved.append(DUE_LABELS.get(name, name))
     return sorted(set(moved))

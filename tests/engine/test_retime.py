@@ -43,7 +43,7 @@ def test_a_moved_timer_fires_at_its_new_time_not_the_old(deployed, clock):
 
     moved = deployed.retime(instance, {old: new}, actor=ADMIN, reason="日历变更")
 
-    assert [(t["element"], t["name"]) for t in moved.timers] == [("handle_overdue", "处置超期")]
+    assert [(t["element"], t["timer"]) for t in moved.timers] == [("handle_overdue", "处置超期")]
     assert _timer_due(deployed, instance) == new
     assert deployed.task(handle).due_at == new
     with deployed.session_factory() as session:

@@ -24,7 +24,7 @@ from processes.calendar import load_calendar
 from processes.calendar_overrides import set_override
 from processes.calendar_years import import_year, preview, read_year_file
 from processes.models import Case, DeadlineRecord, Mediation
-from processes.retime import plan, retime_pending
+from processes.retime import DUE_LABELS, due_columns, plan, retime_pending
 from tests.conftest import CST
 from tests.processes.conftest import Scenario, deploy
 
@@ -125,7 +125,7 @@ def test_a_petition_clock_set_before_the_import_moves_and_fires_on_the_new_date(
         "2027-02-15T23:59:59+08:00",
     )
     assert "petition_conclude_due" in event.data["variables"]
-    assert "mediation.petition_conclude_due_at" in event.data["records"]
+    assert "信访办结期限" in event.data["records"]
 
     # the old date passes quietly; the new one fires
     s.advance_to(datetime(2027, 2, 13, 12, 0, tzinfo=CST))
@@ -210,3 +210,9 @@ def test_a_deadline_counted_from_another_moves_with_it(engine, clock):
     with engine.session_factory() as session:
         assert session.get(Case, s.case_id).due_at == end_of(2027, 2, 25)
     assert timer_due(s, "mediate_expired") == end_of(2027, 2, 25)
+
+
+def test_every_stored_due_time_is_found_and_has_a_name_people_read():
+    found = {f"{model.__tablename__}.{column.key}" for model, column in due_columns()}
+    assert "dispute_case.due_at" in found and "mediation.petition_conclude_due_at" in found
+    assert found <= set(DUE_LABELS), f"name these in processes/retime.py: {found - set(DUE_LABELS)}"

@@ -20,6 +20,7 @@ AUDIT_EVENT_LABELS: dict[str, str] = {
     "reference_changed": "基础数据变更",
     "deadline_rule_changed": "时限规则变更",
     "calendar_changed": "节假日调整",
+    "calendar_year_imported": "导入全年放假安排",
     "sender_changed": "对接单位变更",
     "report_issued": "生成统计报表",
     "risk_alert_judged": "研判风险预警",
@@ -58,5 +59,7 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "scheduled": "定时生成",
     "before": "原值",
     "after": "新值",
+    "year": "年份",
+    "changed_days": "变化天数",
 }
 """Words for the data keys of the operation log (verify, export, deploy, accounts)."""

@@ -20,6 +20,7 @@ EVENT_LABELS: dict[str, str] = {
     "task_completed": "完成任务",
     "task_cancelled": "任务撤销",
     "timer_fired": "时限到达",
+    "deadlines_retimed": "按新日历重新计算期限",
     "message_received": "收到消息",
     # the case
     "case_registered": "登记赋码",
@@ -97,6 +98,15 @@ DATA_LABELS: dict[str, str] = {
     "conclude_due": "办结期限",
     "message": "消息",
     "open_cases": "在办案件",
+    "timers": "重新设定的定时器",
+    "timer": "定时器",
+    "element": "流程元素",
+    "old": "原到期",
+    "new": "新到期",
+    "variables": "随之更新的流程变量",
+    "deadlines": "重新计算的期限",
+    "label": "期限",
+    "records": "随之更新的案件记录",
 }
 
 HIDDEN_KEYS = frozenset(
