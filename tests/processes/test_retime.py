@@ -216,3 +216,32 @@ def test_every_stored_due_time_is_found_and_has_a_name_people_read():
     found = {f"{model.__tablename__}.{column.key}" for model, column in due_columns()}
     assert "dispute_case.due_at" in found and "mediation.petition_conclude_due_at" in found
     assert found <= set(DUE_LABELS), f"name these in processes/retime.py: {found - set(DUE_LABELS)}"
+
+
+def test_a_deadline_moved_into_the_past_fires_on_the_next_round(engine, clock):
+    """A 15-day notice clock from Friday 11 December ends on Saturday 26 December, so on
+    Monday the 28th. On Sunday the admin enters the 26th as a make-up working day: the
+    deadline is now behind us, and the scheduler's next round fires it."""
+    clock.set(datetime(2026, 12, 11, 9, 0, tzinfo=CST))
+    s = Scenario(engine, clock, "handoff", channel="访调")
+    s.complete(CENTER, "receive", {"receipt_decision": "签收"})
+    s.complete(CENTER, "assign_mediator", {"mediator": "王调解员"})
+    assert timer_due(s, "notify_overdue") == end_of(2026, 12, 28)
+    s.advance_to(datetime(2026, 12, 27, 10, 0, tzinfo=CST))
+    assert "notify_overdue" not in [e.spec_id for e in s.events(["timer_fired"])]
+    with engine.session_factory() as session:
+        set_override(
+            session,
+            day=date(2026, 12, 26),
+            is_workday=True,
+            note="补班",
+            actor="admin",
+            now=clock.now(),
+            record=engine.record_operation,
+        )
+        session.commit()
+    report = retime_pending(engine, actor=ADMIN)
+    assert any(m.label == "访调·书面告知信访人" for m in report.moved)
+    assert timer_due(s, "notify_overdue") == end_of(2026, 12, 26)
+    assert engine.fire_due_timers() == 1
+    assert "notify_overdue" in [e.spec_id for e in s.events(["timer_fired"])]
