@@ -19,6 +19,7 @@ from processes.calendar import (
     YearSchedule,
     library_covers,
     load_calendar,
+    statutory_holidays,
     year_coverage_warning,
 )
 from processes.calendar_overrides import (
@@ -331,3 +332,20 @@ def test_cli_list_warns_about_an_uncovered_year(run_calendar):
     listed = run_calendar("list", str(UNKNOWN_YEAR))
     assert listed.exit_code == 0
     assert f"注意：{UNKNOWN_YEAR} 年的放假和调休安排尚未导入" in listed.output
+
+
+def test_the_statutory_rule_gives_thirteen_days_off_a_year_since_2025():
+    """《全国年节及纪念日放假办法》(2024 revision) Art.2: 元旦 1, 春节 4 (除夕 included), 清明 1,
+    劳动节 2, 端午 1, 中秋 1, 国庆 3 — plus Art.6 substitute days for those on a weekend."""
+    for year in (2027, 2028, UNKNOWN_YEAR):
+        days = statutory_holidays(year)
+        own = [day for day, name in days.items() if "补假" not in name]
+        assert len(own) == 13 - _shared(days), year
+        for day, name in days.items():
+            if "补假" in name:
+                assert day.weekday() < 5, (year, day)
+
+
+def _shared(days) -> int:
+    """Days holding two holidays at once (e.g. 中秋 on 3 October 2028) count once."""
+    return sum(name.count(";") for name in days.values())
