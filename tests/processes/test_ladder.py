@@ -28,6 +28,7 @@ SECOND = timedelta(seconds=1)
 RESOLVED = {
     "level_outcome": "化解",
     "level_result": "书面调解协议",
+    "agreement_at": "2026-03-02",
     "level_notes": "双方签订书面调解协议，疏通排水沟并赔偿 800 元",
 }
 
@@ -503,7 +504,7 @@ def test_each_level_works_only_on_its_own_list_with_its_own_form(ladder, clock):
         )
         schema = ladder.form_schema(task.id)
         assert schema["title"] == task.name
-        assert schema["properties"]["level_outcome"]["enum"] == ["化解", "无法化解"]
+        assert schema["properties"]["level_outcome"]["enum"] == ["化解", "无法化解", "当事人拒绝调解"]
         others = [r for r, _ in LEVELS if r != role] + [SUPERVISOR]
         assert all(s.ready_ids(other) == [] for other in others)
         with pytest.raises(PermissionDenied, match=role):
@@ -519,7 +520,7 @@ def test_each_level_works_only_on_its_own_list_with_its_own_form(ladder, clock):
         ({"level_outcome": "无法化解"}, {"level_notes": ["必填"]}),
         (
             {"level_outcome": "搁置", "level_notes": "再说"},
-            {"level_outcome": ["请从以下选项中选择：化解、无法化解"]},
+            {"level_outcome": ["请从以下选项中选择：化解、无法化解、当事人拒绝调解"]},
         ),
         (
             {"level_outcome": "化解", "level_result": "罚款", "level_notes": "已化解"},
