@@ -504,7 +504,11 @@ def test_each_level_works_only_on_its_own_list_with_its_own_form(ladder, clock):
         )
         schema = ladder.form_schema(task.id)
         assert schema["title"] == task.name
-        assert schema["properties"]["level_outcome"]["enum"] == ["化解", "无法化解", "当事人拒绝调解"]
+        assert schema["properties"]["level_outcome"]["enum"] == [
+            "化解",
+            "无法化解",
+            "当事人拒绝调解",
+        ]
         others = [r for r, _ in LEVELS if r != role] + [SUPERVISOR]
         assert all(s.ready_ids(other) == [] for other in others)
         with pytest.raises(PermissionDenied, match=role):
