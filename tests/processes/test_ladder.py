@@ -112,6 +112,44 @@ def test_a_level_that_resolves_ends_the_ladder_as_resolved(ladder, clock, index)
     assert s.rows(SupervisionRecord) == []
 
 
+def test_a_resolution_by_agreement_hands_its_date_to_the_caller(ladder, clock):
+    s = start(ladder, clock)
+    s.complete(GRID, "grid", RESOLVED)
+    assert s.instance().data["agreement_at"] == "2026-03-02"
+
+
+# -- 当事人拒绝调解 at any level -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("index", range(4), ids=[spec for _, spec in LEVELS])
+def test_a_party_refusing_mediation_ends_the_ladder_at_that_level(ladder, clock, index):
+    s = start(ladder, clock)
+    for role, spec in LEVELS[:index]:
+        s.complete(role, spec, cannot(f"{role}无法化解"))
+    role, spec = LEVELS[index]
+    s.complete(
+        role,
+        spec,
+        {
+            "level_outcome": "当事人拒绝调解",
+            "refusal_reason": "申请人要求终止调解",
+            "remedy": "仲裁",
+            "level_notes": "调解一次后申请人要求终止",
+        },
+    )
+    run = s.instance()
+    assert run.status == InstanceStatus.COMPLETED
+    assert (run.data["ladder_result"], run.data["remedy"], run.data["guide_reason"]) == (
+        "拒绝调解",
+        "仲裁",
+        f"当事人拒绝调解（{role}）：申请人要求终止调解",
+    )
+    case = s.case()
+    assert (case.level, case.status, case.resolved_at) == (role, "已受理", None)
+    assert s.events(["case_resolved"]) == []
+    assert s.advance(days=30) == 0 and s.rows(SupervisionRecord) == []
+
+
 # -- hand-up by declaration -----------------------------------------------------------------
 
 
