@@ -5,15 +5,17 @@ awaits (409) and a work order the sender never pushed (404)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from engine import Actor
+from processes import hotline as verdicts
 from processes.handoff import create_sender
 from processes.hotline import VERDICT_SCHEMA
-from processes.models import Case, HandoffVerdict, SupervisionRecord
+from processes.models import Case, HandoffSender, HandoffVerdict, SupervisionRecord
 from tests.processes.conftest import COUNTY
 
 ORDER_NO = "GD20260302000123"
@@ -221,3 +223,42 @@ def test_the_openapi_verdict_matches_what_is_checked(client):
         "409",
         "422",
     }
+
+
+def test_a_concurrent_double_verdict_is_taken_once(web_engine, awaiting, hotline, monkeypatch):
+    """Both posts find no verdict before either is delivered; the message reaches the case
+    once, and the other post answers with the verdict the first one stored."""
+    with web_engine.session_factory() as session:
+        sender = session.scalars(select(HandoffSender)).one()
+    barrier = threading.Barrier(2, timeout=10)
+    seen = threading.local()
+    real_taken = verdicts._taken
+
+    def taken_after_both_looked(*args):
+        result = real_taken(*args)
+        if not getattr(seen, "looked", False):
+            seen.looked = True
+            barrier.wait()
+        return result
+
+    monkeypatch.setattr(verdicts, "_taken", taken_after_both_looked)
+    outcomes: list[tuple[str, bool]] = []
+    failures: list[BaseException] = []
+
+    def post() -> None:
+        try:
+            body, created = verdicts.receive_verdict(
+                web_engine, sender, ORDER_NO, {"verdict_id": "HF-1", "verdict": "认可"}
+            )
+            outcomes.append((body["verdict_id"], created))
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not failures, failures
+    assert sorted(outcomes) == [("HF-1", False), ("HF-1", True)]
+    assert _count(web_engine, HandoffVerdict) == 1
