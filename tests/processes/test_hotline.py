@@ -16,6 +16,7 @@ from engine.bundle import collect_set
 from engine.trial import complete_trial_task, send_trial_message, start_trial, trial_view
 from processes.hotline import VERDICT_MESSAGE
 from processes.models import (
+    DeadlineRule,
     HandoffSender,
     HandoffVerdict,
     OutboxMessage,
@@ -373,3 +374,12 @@ def test_a_designer_tries_a_rejection_without_writing_anything(case_engine, regi
     assert view.steps[-1].data["hotline_round"] == 2
     with case_engine.session_factory() as session:
         assert session.scalars(select(HandoffVerdict)).all() == []
+
+
+def test_the_rules_behind_the_clocks_name_their_basis(case_engine):
+    with case_engine.session_factory() as session:
+        handle = session.get(DeadlineRule, "hotline.handle")
+        wait = session.get(DeadlineRule, "hotline.verdict")
+    assert (handle.amount, handle.unit, handle.red_amount) == (5, "工作日", 3)
+    assert "济南" in handle.basis and "潍坊" in handle.basis and "解释说明" in handle.basis
+    assert (wait.amount, wait.unit) == (5, "工作日") and "视为认可" in wait.basis
