@@ -74,6 +74,15 @@ class Evaluation(StrEnum):
     DISSATISFIED = "不满意"
 
 
+class Verdict(StrEnum):
+    """The 12345 hotline's verdict on a reply to its work order, after its own 回访."""
+
+    ACCEPTED = "认可"
+    """The reply stands; the work order is done (办结)."""
+    REJECTED = "退回"
+    """回访不满意 or the reply falls short: 退回再办 with a new limit, then a new reply."""
+
+
 class DeadlineUnit(StrEnum):
     """How a deadline is counted; each deadline rule stores one."""
 

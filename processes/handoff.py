@@ -162,14 +162,20 @@ def push_schema() -> dict[str, Any]:
 
 def check_push(payload: Any) -> None:
     """Raise ``FormInvalid`` naming every bad field of a push (unknown fields included)."""
+    check_body(push_schema(), payload)
+
+
+def check_body(schema: Mapping[str, Any], payload: Any) -> None:
+    """Raise ``FormInvalid`` naming every bad field of a request body against ``schema``,
+    each unknown field by name (not as one "additional properties" message)."""
     if not isinstance(payload, Mapping):
         raise FormInvalid({"": ["请求体应为 JSON 对象"]})
-    known = push_schema()["properties"]
+    known = schema["properties"]
     errors: dict[str, list[str]] = {
         str(key): ["不是可接受的字段"] for key in payload if key not in known
     }
     try:
-        validate_form(push_schema(), {k: v for k, v in payload.items() if k in known})
+        validate_form(schema, {k: v for k, v in payload.items() if k in known})
     except FormInvalid as invalid:
         errors.update(invalid.errors)
     if errors:
@@ -234,6 +240,16 @@ def receive_push(
 def _api_field_names(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     renamed = {"source_ref": "external_id", "channel": ""}
     return {renamed.get(field, field): messages for field, messages in errors.items()}
+
+
+def sender_case(session: Session, sender_id: int, external_id: str) -> Case | None:
+    """The case made by the sender's push ``external_id``, or ``None``."""
+    return session.execute(
+        select(Case)
+        .join(HandoffInbound, HandoffInbound.case_id == Case.id)
+        .where(HandoffInbound.sender_id == sender_id)
+        .where(HandoffInbound.external_id == external_id)
+    ).scalar()
 
 
 def _existing(engine: Engine, sender_id: int, external_id: str) -> Received | None:

@@ -14,6 +14,7 @@
 - ``CourtFiling``: the court's monthly civil filings, for the 诉前分流率.
 - ``HandoffSender`` / ``HandoffInbound`` / ``OutboxMessage``: the hand-off API's senders,
   their idempotent pushes and the results owed to them.
+- ``HandoffVerdict``: a 12345 hotline's verdict on a reply to its work order (认可/退回).
 """
 
 from __future__ import annotations
@@ -429,6 +430,32 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class HandoffVerdict(db.Model):
+    """The 12345 hotline's verdict on the center's reply to a work order (回访认可 or 退回),
+    keyed by the sender's own id: the same verdict posted twice finds this row.
+
+    Written by the ``handoff.verdict`` action in the step that delivers the verdict to
+    the case's ``hotline`` process, so a verdict is stored exactly when it was heard.
+    """
+
+    __tablename__ = "handoff_verdict"
+    __table_args__ = (UniqueConstraint("sender_id", "verdict_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("handoff_sender.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id"), index=True)
+    verdict_id: Mapped[str] = mapped_column(String(120))
+    """The sender's own id for this verdict (its 回访 record number)."""
+    verdict: Mapped[str] = mapped_column(String(10))
+    """认可 (the reply is accepted) or 退回 (rejected: 退回再办)."""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    evaluation: Mapped[str | None] = mapped_column(String(10))
+    """The citizen's evaluation at the hotline's 回访, when it sends one."""
+    round: Mapped[int] = mapped_column(Integer)
+    """Which reply it judges: 1 the first, 2 the reply after the first 退回再办, …"""
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ReportSnapshot(db.Model):

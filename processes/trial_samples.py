@@ -28,6 +28,8 @@ _BY_PROCESS: dict[str, dict[str, Any]] = {
         "rule_prefix": "court",
         "mediator": "试运行调解员",
     },
+    "confirmation": {"agreement_at": "2026-03-02"},
+    "hotline": {"channel": "12345"},
     "risk_alert": {"alert_id": 0},
     "supervise": {
         "supervise_reason": "超期未化解",

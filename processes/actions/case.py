@@ -12,7 +12,8 @@ from engine import current_step
 
 from ..codes import next_case_code
 from ..enums import CaseStatus, Remedy, RiskColour, Route
-from ..models import ProgressReport
+from ..models import Case, ProgressReport
+from ..roles import Role
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
@@ -224,6 +225,36 @@ def report(params: dict[str, Any], data: dict[str, Any]) -> int:
     return row.id
 
 
+LADDER_ROLES = (
+    Role.GRID_WORKER,
+    Role.VILLAGE_MEDIATION,
+    Role.TOWNSHIP_CENTER,
+    Role.TOWNSHIP_LEADERSHIP,
+)
+"""The four levels of 四级七天: each is also the lane (role) that acts at that level."""
+
+
+def holder_role(case: Case) -> Role:
+    """The role (a diagram lane) of whoever handles or last handled ``case``.
+
+    A ladder level acts in its own lane; the responsible unit fixed by 中心吹哨 and a
+    法律服务 department act in 部门; a whistle not yet dispatched is the county center's;
+    anything else (当场办结, 引导, not yet routed) was handled by the township center.
+    """
+    if case.level in LADDER_ROLES:
+        return Role(case.level)
+    if case.level == "中心吹哨" or case.route == Route.LEGAL_SERVICE:
+        return Role.DEPARTMENT
+    if case.route == Route.WHISTLE:
+        return Role.COUNTY_CENTER
+    return Role.TOWNSHIP_CENTER
+
+
+@actions("case.holder_role", "确定案件的承办层级（退回再办交由原承办层级）")
+def handler_role(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return holder_role(case_of(data)).value
+
+
 # -- trial runs: what each action would answer, checked as it would be, nothing written ------
 
 
@@ -285,3 +316,8 @@ def _four_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     due = parse_time(params["due"])
     assert due is not None
     return due.isoformat()
+
+
+@actions.simulation("case.holder_role")
+def _holder_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return Role.TOWNSHIP_CENTER.value

@@ -209,7 +209,7 @@ def test_a_ladder_resolution_goes_to_callback(library, clock):
     s.complete(
         "网格员",
         "grid",
-        {"level_outcome": "化解", "level_result": "口头调解协议", "level_notes": "当面调解"},
+        {"level_outcome": "化解", "level_result": "当事人自行和解", "level_notes": "当面调解"},
     )
     assert (s.case().status, s.case().level) == ("已化解", "网格员")
     assert s.ready_ids(CENTER) == ["call_back"]

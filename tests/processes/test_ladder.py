@@ -28,6 +28,7 @@ SECOND = timedelta(seconds=1)
 RESOLVED = {
     "level_outcome": "化解",
     "level_result": "书面调解协议",
+    "agreement_at": "2026-03-02",
     "level_notes": "双方签订书面调解协议，疏通排水沟并赔偿 800 元",
 }
 
@@ -109,6 +110,44 @@ def test_a_level_that_resolves_ends_the_ladder_as_resolved(ladder, clock, index)
     assert [change[1] for change in level_changes(s)] == [r for r, _ in LEVELS[: index + 1]]
     assert s.advance(days=30) == 0  # every timer went with the ladder
     assert s.rows(SupervisionRecord) == []
+
+
+def test_a_resolution_by_agreement_hands_its_date_to_the_caller(ladder, clock):
+    s = start(ladder, clock)
+    s.complete(GRID, "grid", RESOLVED)
+    assert s.instance().data["agreement_at"] == "2026-03-02"
+
+
+# -- 当事人拒绝调解 at any level -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("index", range(4), ids=[spec for _, spec in LEVELS])
+def test_a_party_refusing_mediation_ends_the_ladder_at_that_level(ladder, clock, index):
+    s = start(ladder, clock)
+    for role, spec in LEVELS[:index]:
+        s.complete(role, spec, cannot(f"{role}无法化解"))
+    role, spec = LEVELS[index]
+    s.complete(
+        role,
+        spec,
+        {
+            "level_outcome": "当事人拒绝调解",
+            "refusal_reason": "申请人要求终止调解",
+            "remedy": "仲裁",
+            "level_notes": "调解一次后申请人要求终止",
+        },
+    )
+    run = s.instance()
+    assert run.status == InstanceStatus.COMPLETED
+    assert (run.data["ladder_result"], run.data["remedy"], run.data["guide_reason"]) == (
+        "拒绝调解",
+        "仲裁",
+        f"当事人拒绝调解（{role}）：申请人要求终止调解",
+    )
+    case = s.case()
+    assert (case.level, case.status, case.resolved_at) == (role, "已受理", None)
+    assert s.events(["case_resolved"]) == []
+    assert s.advance(days=30) == 0 and s.rows(SupervisionRecord) == []
 
 
 # -- hand-up by declaration -----------------------------------------------------------------
@@ -503,7 +542,11 @@ def test_each_level_works_only_on_its_own_list_with_its_own_form(ladder, clock):
         )
         schema = ladder.form_schema(task.id)
         assert schema["title"] == task.name
-        assert schema["properties"]["level_outcome"]["enum"] == ["化解", "无法化解"]
+        assert schema["properties"]["level_outcome"]["enum"] == [
+            "化解",
+            "无法化解",
+            "当事人拒绝调解",
+        ]
         others = [r for r, _ in LEVELS if r != role] + [SUPERVISOR]
         assert all(s.ready_ids(other) == [] for other in others)
         with pytest.raises(PermissionDenied, match=role):
@@ -519,7 +562,7 @@ def test_each_level_works_only_on_its_own_list_with_its_own_form(ladder, clock):
         ({"level_outcome": "无法化解"}, {"level_notes": ["必填"]}),
         (
             {"level_outcome": "搁置", "level_notes": "再说"},
-            {"level_outcome": ["请从以下选项中选择：化解、无法化解"]},
+            {"level_outcome": ["请从以下选项中选择：化解、无法化解、当事人拒绝调解"]},
         ),
         (
             {"level_outcome": "化解", "level_result": "罚款", "level_notes": "已化解"},

@@ -107,6 +107,13 @@ def test_lanes_are_roles_and_nodes_are_named_in_chinese(path):
 
 def test_the_whole_library_deploys_as_one_version(case_engine):
     result = case_engine.deploy([BPMN_DIR], actor="tester", forms_dirs=[FORMS_DIR])
-    assert {"case_main", "callback", "ladder", "whistle", "handoff", "supervise"} <= set(
-        result.process_ids
-    )
+    assert {
+        "case_main",
+        "callback",
+        "ladder",
+        "whistle",
+        "handoff",
+        "supervise",
+        "hotline",
+        "confirmation",
+    } <= set(result.process_ids)

@@ -129,6 +129,7 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "admin.edit_user": lambda s: {"user_id": s.user_id},
     "admin.user_password": lambda s: {"user_id": s.user_id},
     "api.matter_status": lambda s: {"external_id": "no-such-push"},
+    "api.post_verdict": lambda s: {"external_id": "no-such-push"},
     "designer.version": lambda s: {"version_id": s.version_id},
     "designer.form_edit": lambda s: {"key": "case_main/assess.schema.json"},
     "designer.dmn_edit": lambda s: {"name": "triage.dmn"},

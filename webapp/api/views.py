@@ -1,4 +1,5 @@
-"""The API's routes: push a matter, read its state, poll results, the OpenAPI document.
+"""The API's routes: push a matter, read its state, post a hotline's verdict on a reply,
+poll results, the OpenAPI document.
 
 Every ``/api/v1`` route needs ``Authorization: Bearer <token>`` of an active sender and
 sees only that sender's matters. Errors are JSON: ``{"error": code, "message": text}``,
@@ -24,6 +25,7 @@ from processes.handoff import (
     receive_push,
     results_for,
 )
+from processes.hotline import VerdictRefused, receive_verdict
 from processes.models import HandoffSender
 
 from ..engine_binding import current_engine
@@ -61,17 +63,27 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def json_body() -> tuple[dict[str, Any] | None, Any]:
+    """The request's JSON object, or ``(None, error response)`` saying what is wrong."""
+    if not request.is_json:
+        return None, error(
+            400, "not_json", "请求体应为 JSON，并设置 Content-Type: application/json"
+        )
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return None, error(400, "not_json", "请求体不是合法的 JSON")
+    if not isinstance(payload, dict):
+        return None, error(400, "not_object", "请求体应为 JSON 对象")
+    return payload, None
+
+
 @bp.post("/v1/matters")
 @token_required
 def push_matter():
     """Register a pushed matter (201), or return the case of the same push before (200)."""
-    if not request.is_json:
-        return error(400, "not_json", "请求体应为 JSON，并设置 Content-Type: application/json")
-    payload = request.get_json(silent=True)
+    payload, refused = json_body()
     if payload is None:
-        return error(400, "not_json", "请求体不是合法的 JSON")
-    if not isinstance(payload, dict):
-        return error(400, "not_object", "请求体应为 JSON 对象")
+        return refused
     sender: HandoffSender = g.sender
     try:
         _, created = receive_push(current_engine(), sender, payload)
@@ -95,6 +107,26 @@ def matter_status(external_id: str):
     if body is None:
         return error(404, "not_found", f"未找到来源编号为 {external_id} 的推送")
     return jsonify(body)
+
+
+@bp.post("/v1/matters/<path:external_id>/verdicts")
+@token_required
+def post_verdict(external_id: str):
+    """The hotline's verdict on the latest reply to its work order: 201 taken, 200 the
+    same ``verdict_id`` again (the stored verdict), 409 when no reply awaits one."""
+    payload, refused = json_body()
+    if payload is None:
+        return refused
+    try:
+        body, created = receive_verdict(current_engine(), g.sender, external_id, payload)
+    except FormInvalid as invalid:
+        return error(422, "invalid", "回访结果有误，请按字段修改后重新提交", errors=invalid.errors)
+    except NotFound as exc:
+        return error(404, "not_found", str(exc))
+    except VerdictRefused as refusal:
+        return error(409, refusal.code, str(refusal))
+    body["created"] = created
+    return jsonify(body), 201 if created else 200
 
 
 @bp.get("/v1/results")

@@ -52,6 +52,7 @@ EVENT_LABELS: dict[str, str] = {
     "confirmation_due_set": "司法确认提醒",
     "petition_clocks_set": "设定信访时限",
     "handoff_feedback_queued": "反馈来源单位",
+    "handoff_verdict_received": "热线回访结果",
     # operation log
     PERSONAL_DATA_VIEWED: "查看当事人完整信息",
     "intake_duplicate_overridden": "重复提示后仍予登记",
@@ -97,6 +98,9 @@ DATA_LABELS: dict[str, str] = {
     "notice_due": "告知期限",
     "conclude_due": "办结期限",
     "message": "消息",
+    "verdict": "回访结论",
+    "verdict_id": "回访结果编号",
+    "round": "答复轮次",
     "open_cases": "在办案件",
     "timers": "重新设定的定时器",
     "timer": "定时器",
