@@ -2,8 +2,8 @@
 replies (认可/退回, idempotent by the sender's own id), the deadline rule for how long a
 reply waits for the hotline's verdict, and the 12345 handling rule's full legal basis
 
-Revision ID: 0011_ladder_hotline
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0011_ladder_hotline"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
