@@ -41,4 +41,6 @@ class EventType(StrEnum):
     TASK_CANCELLED = "task_cancelled"
     TIMER_FIRED = "timer_fired"
     MESSAGE_RECEIVED = "message_received"
+    VARIABLES_SET = "variables_set"
+    """Variables of a running instance set from outside its steps (data: values, old, reason)."""
     USER_CHANGED = "user_changed"
