@@ -13,6 +13,8 @@ from engine import current_step
 from ..codes import next_case_code
 from ..enums import CaseStatus, Remedy, RiskColour, Route
 from ..models import ProgressReport
+from ..risk_colour import record_colour
+from ..risk_raise import RiskEvent, raise_in_step
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
@@ -80,7 +82,11 @@ def set_level(params: dict[str, Any], data: dict[str, Any]) -> str:
     return level
 
 
-@actions("case.mark_overdue", "标记超期（红色标识，启动督办）", reason="超期说明")
+@actions(
+    "case.mark_overdue",
+    "标记超期（红色标识，启动督办），并按风险等级自动上调规则（risk_raise.dmn）上调风险等级",
+    reason="超期说明",
+)
 def mark_overdue(params: dict[str, Any], data: dict[str, Any]) -> bool:
     case = case_of(data)
     if not case.overdue:
@@ -88,6 +94,7 @@ def mark_overdue(params: dict[str, Any], data: dict[str, Any]) -> bool:
         current_step().record(
             "case_overdue", {"case_id": case.id, "reason": params.get("reason") or ""}
         )
+    raise_in_step(case, RiskEvent.OVERDUE)
     return True
 
 
@@ -139,19 +146,10 @@ def close(params: dict[str, Any], data: dict[str, Any]) -> str:
 
 @actions("case.set_risk", "调整风险等级（三色预警）", colour="红/黄/绿", reason="调整理由")
 def set_risk(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """The diagram passes the colour from its own data, which therefore already holds it."""
     case = case_of(data)
     colour = RiskColour(required(params, "colour"))
-    if colour != case.risk_colour:
-        current_step().record(
-            "case_risk_changed",
-            {
-                "case_id": case.id,
-                "from": case.risk_colour,
-                "to": colour,
-                "reason": params.get("reason") or "",
-            },
-        )
-        case.risk_colour = colour
+    record_colour(case, colour, params.get("reason") or "", record=current_step().record)
     return colour
 
 
