@@ -181,4 +181,3 @@ def queued_hook(engine: Engine) -> Callable[[Session], None]:
         apply_queued(engine, session)
 
     return hook
-

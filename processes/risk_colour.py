@@ -57,9 +57,7 @@ def needs_leader(case: Case) -> bool:
     return case.risk_colour == RiskColour.RED and not case.case_leader
 
 
-def record_colour(
-    case: Case, colour: str, reason: str, *, record: Recorder, **extra: Any
-) -> bool:
+def record_colour(case: Case, colour: str, reason: str, *, record: Recorder, **extra: Any) -> bool:
     """Set the case's colour and record ``case_risk_changed``; False when unchanged."""
     colour = RiskColour(colour)
     if colour == case.risk_colour:
@@ -151,9 +149,7 @@ def change_risk(engine: Engine, case_id: int, change: RiskChange, *, actor: Acto
     values = {"risk_colour": change.colour}
     if change.leader:
         values["case_leader"] = change.leader
-    engine.set_variables(
-        instance_id, values, actor=actor, reason=change.reason, before_save=save
-    )
+    engine.set_variables(instance_id, values, actor=actor, reason=change.reason, before_save=save)
 
 
 def _running_instance(session: Session, case: Case) -> int | None:
@@ -174,9 +170,10 @@ def _apply(
     """Inside the change's transaction, on the case row as it is now (a change made
     meanwhile is judged again)."""
     case = session.scalars(
-        select(Case).where(Case.id == case_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
     errors = problems(change, case)
     if errors:

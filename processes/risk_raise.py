@@ -103,7 +103,9 @@ def apply_raise(case: Case, found: RiskRaise, *, record: Recorder) -> dict[str, 
     record_colour(case, found.colour, found.reason, record=record, trigger=found.event.value)
     values: dict[str, Any] = {"risk_colour": found.colour.value}
     if found.colour == RiskColour.RED and not case.case_leader and case.lead_leader:
-        record_leader(case, case.lead_leader, "风险升为红色，由中心吹哨的牵头领导包案", record=record)
+        record_leader(
+            case, case.lead_leader, "风险升为红色，由中心吹哨的牵头领导包案", record=record
+        )
         values["case_leader"] = case.lead_leader
     return values
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from engine import current_step
 
+from ..calendar import load_calendar
 from ..codes import next_case_code
 from ..enums import CaseStatus, Remedy, RiskColour, Route
-from ..calendar import load_calendar
 from ..models import ProgressReport
 from ..risk_colour import record_colour
 from ..risk_raise import RiskEvent, raise_in_step
@@ -205,7 +205,9 @@ def _four_due(params: dict[str, Any], data: dict[str, Any]) -> datetime:
     if due_text:
         field, due = "handle_days", parse_time(due_text)
     else:
-        field, due = fixed_due(days=None, day=day, now=step.now, calendar=load_calendar(step.session))
+        field, due = fixed_due(
+            days=None, day=day, now=step.now, calendar=load_calendar(step.session)
+        )
     rule = HandleRule.from_data(data.get("handle_rule"))
     check_fixed(rule, field, due, parse_time(params.get("latest")))
     return due

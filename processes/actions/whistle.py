@@ -104,7 +104,6 @@ def _days(params: dict[str, Any]) -> int:
     return days
 
 
-
 @actions(
     "whistle.request_extension",
     "登记责任人的延期申请（理由、天数），返回已申请次数",

@@ -119,9 +119,7 @@ def varied(engine, tmp_path):
 
 def _ready(engine, instance_id: int, spec_id: str):
     [task] = [
-        t
-        for t in engine.tasks_of(instance_id)
-        if t.status == "ready" and t.spec_id == spec_id
+        t for t in engine.tasks_of(instance_id) if t.status == "ready" and t.spec_id == spec_id
     ]
     return task
 

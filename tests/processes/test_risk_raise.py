@@ -172,7 +172,10 @@ def test_a_party_with_an_open_case_comes_again(library):
 def test_a_party_whose_case_ended_recently_comes_again(library, clock, days_ago, colour):
     first = receive_case(
         library,
-        {**MATTER, "parties": [{"role": "申请人", "name": "李四", "id_number": "620702199001011234"}]},
+        {
+            **MATTER,
+            "parties": [{"role": "申请人", "name": "李四", "id_number": "620702199001011234"}],
+        },
         actor=CLERK,
     )
     with library.session_factory() as session:
@@ -181,7 +184,10 @@ def test_a_party_whose_case_ended_recently_comes_again(library, clock, days_ago,
         session.commit()
     again = receive_case(
         library,
-        {**MATTER, "parties": [{"role": "申请人", "name": "李四", "id_number": "620702199001011234"}]},
+        {
+            **MATTER,
+            "parties": [{"role": "申请人", "name": "李四", "id_number": "620702199001011234"}],
+        },
         actor=CLERK,
     )
     assert stored(library, again.case_id).risk_colour == colour
@@ -222,7 +228,9 @@ def test_an_overdue_collective_case_turns_red_and_later_slices_are_shorter(ladde
     s = overdue_at_township(ladder, clock, risk_colour="黄", collective=True)
     case = s.case()
     assert (case.risk_colour, case.case_leader) == ("红", None)  # no whistle, no lead leader yet
-    s.complete("镇综治中心", "township", {"level_outcome": "无法化解", "level_notes": "需镇党委协调"})
+    s.complete(
+        "镇综治中心", "township", {"level_outcome": "无法化解", "level_notes": "需镇党委协调"}
+    )
     leadership = s.task("镇党委政府", "leadership")
     # ladder.leadership: 2 working days, 1 for a red case (Wed 4 March → Thu 5, not Fri 6)
     assert s.case().due_at == end_of(3, 5)

@@ -27,14 +27,19 @@ from tests.processes.whistle_support import (
     acknowledge_all,
     acknowledge_one,
     at,
+    deployed,
     dispatched,
     end_of,
-    engine,  # noqa: F401 - the fixture
     mediate_and_feed_back,
     notices,
     submit,
     summons,
 )
+
+
+@pytest.fixture
+def engine(case_engine, regions):
+    return deployed(case_engine)
 
 
 # -- 四定: all four items and at least one department are required ------------------------
@@ -326,7 +331,11 @@ def test_missed_deadline_marks_overdue_raises_supervision_and_goes_to_the_lead_l
         SUPERVISOR: ["chase"],
     }
     [warned] = notices(s, "临期预警")  # 24 hours before (whistle.handle's warning)
-    assert (warned.kind, warned.target, warned.due_at) == ("督办提示单", "司法所", end_of(2026, 3, 4))
+    assert (warned.kind, warned.target, warned.due_at) == (
+        "督办提示单",
+        "司法所",
+        end_of(2026, 3, 4),
+    )
     assert warned.issued_at == end_of(2026, 3, 3) + timedelta(seconds=1)
     assert warned.content == "四定办结时限即将届满（2026-03-04），请责任人李调解抓紧调处"
     [notice] = notices(s, "超期未化解")

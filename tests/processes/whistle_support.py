@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from engine import Actor, FormInvalid, TaskView
 from processes import task_forms
 from processes.models import Summons, SupervisionRecord
@@ -43,8 +41,9 @@ def end_of(year: int, month: int, day: int) -> datetime:
     return at(year, month, day, 23, 59, 59)
 
 
-@pytest.fixture
-def engine(case_engine, regions):
+def deployed(case_engine):
+    """``case_engine`` with the whistle and the supervision it calls deployed (each test
+    module's ``engine`` fixture)."""
     deploy(case_engine, "whistle.bpmn", "supervise.bpmn")
     return case_engine
 

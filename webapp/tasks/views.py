@@ -145,10 +145,10 @@ def _finished_message(task: TaskView, viewer: Viewer) -> str:
 def _submit(task: TaskView, schema: dict):
     parsed = schema_form.parse(schema, request.form)
     if parsed.errors:
-        return _page(task, schema, request.form, _with_schema_errors(schema, parsed)), 422
-    ruled = _rule_errors(task, parsed.data)
-    if ruled:
-        errors = {**schema_form.schema_errors(schema, parsed.data), **ruled}
+        errors = _with_schema_errors(schema, parsed)
+    else:
+        errors = _rule_errors(task, schema, parsed.data)
+    if errors:
         return _page(task, schema, request.form, errors), 422
     try:
         current_engine().complete(task.id, parsed.data, actor=current_actor())
@@ -171,12 +171,14 @@ def _data(task: TaskView) -> dict:
     return current_engine().task_instructions(task.id)[1]
 
 
-def _rule_errors(task: TaskView, data: dict) -> dict[str, list[str]]:
-    """What the admins' rules and the calendar say of the form (``processes.task_forms``)."""
+def _rule_errors(task: TaskView, schema: dict, data: dict) -> dict[str, list[str]]:
+    """What the admins' rules and the calendar say of the form (``processes.task_forms``),
+    with what the schema says of the other fields."""
     if not task_forms.has_rules(task.form_key):
         return {}
     now = current_engine().clock.now()
-    return task_forms.check(db.session, task.form_key, data=_data(task), form=data, now=now)
+    ruled = task_forms.check(db.session, task.form_key, data=_data(task), form=data, now=now)
+    return {**schema_form.schema_errors(schema, data), **ruled} if ruled else {}
 
 
 def _with_schema_errors(schema: dict, parsed: schema_form.Parsed) -> dict[str, list[str]]:
