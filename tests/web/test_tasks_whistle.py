@@ -44,7 +44,9 @@ def text(response) -> str:
 def test_the_rules_default_is_prefilled_and_the_limit_explained(dispatch, app):
     _received, task = dispatch
     page = text(client_for(app, "xian", COUNTY_CENTER, region=COUNTY).get(f"/tasks/{task.id}"))
-    assert 'name="handle_days"' in page and 'value="10"' in page.split('name="handle_days"')[1][:200]
+    assert (
+        'name="handle_days"' in page and 'value="10"' in page.split('name="handle_days"')[1][:200]
+    )
     assert 'name="handle_date"' in page and 'type="date"' in page
     assert "黄色案件默认 10 个工作日，最长 20 个工作日，超过的不能提交" in page
 
@@ -82,7 +84,9 @@ def test_an_extension_request_beyond_the_latest_day_is_refused_at_its_field(
 ):
     received, task = dispatch
     county = Actor.of("x", [COUNTY_CENTER])
-    web_engine.complete(task.id, {**FOUR, "departments": ["司法所"], "handle_days": 18}, actor=county)
+    web_engine.complete(
+        task.id, {**FOUR, "departments": ["司法所"], "handle_days": 18}, actor=county
+    )
     ack = only_ready(web_engine, received.instance_id, "acknowledge")
     web_engine.complete(ack.id, {"liaison": "联络员"}, actor=Actor.of("d", [DEPT]))
     asking = only_ready(web_engine, received.instance_id, "request_extension")
