@@ -24,6 +24,7 @@ from . import (
     timers,
     trail,
     validation,
+    variables,
 )
 from . import deploy as deploying
 from . import retime as retiming
@@ -69,7 +70,9 @@ class Engine:
 
     # -- plumbing ---------------------------------------------------------------------
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.before_commit)
+        # Values that a step's operators asked to set on their instance are written first.
+        hooks = [variables.queued_hook(self), *self.before_commit]
+        return UnitOfWork(self.session_factory, hooks)
 
     def script_engine(self):
         return self._script_engine
@@ -169,6 +172,25 @@ class Engine:
         self, instance_id: int, name: str, payload: Mapping[str, Any], *, actor: Actor
     ) -> None:
         instances.send_message(self, instance_id, name, dict(payload), actor=actor)
+
+    def set_variables(
+        self,
+        instance_id: int,
+        values: Mapping[str, Any],
+        *,
+        actor: Actor,
+        reason: str,
+        before_save: variables.BeforeSave | None = None,
+    ) -> None:
+        """Set ``values`` in a running instance's data (the workflow's and every unfinished
+        task's, subprocesses included) in one unit of work, with a ``variables_set`` event
+        (old and new values, reason); no step runs. ``before_save(session)`` writes what
+        goes with the change in the same transaction. Raises ``ValueError`` without a
+        reason or with bad names, ``NotFound``, ``ConflictError`` for an instance that has
+        ended or was changed meanwhile."""
+        variables.set_variables(
+            self, instance_id, values, actor=actor, reason=reason, before_save=before_save
+        )
 
     def instance(self, instance_id: int, *, with_data: bool = False) -> InstanceView:
         return instances.view(self, instance_id, with_data=with_data)

@@ -44,4 +44,6 @@ class EventType(StrEnum):
     """Waiting timers re-armed after their deadlines were counted again (data: reason,
     each timer's old and new due, the data variables that changed)."""
     MESSAGE_RECEIVED = "message_received"
+    VARIABLES_SET = "variables_set"
+    """Variables of a running instance set from outside its steps (data: values, old, reason)."""
     USER_CHANGED = "user_changed"

@@ -115,8 +115,8 @@ def _rearm(workflow, moves: Moves):
         yield {
             "element": spec.bpmn_id,
             "timer": spec.bpmn_name or spec.bpmn_id,
-            "old": old,
-            "new": new,
+            "from": old,
+            "to": new,
         }
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from .deadlines import local
 from .enums import CaseStatus
 from .masking import MaskedParty, mask_id_number, mask_phone, masked_party
 from .models import Case, DisputeType, Party
@@ -67,6 +68,63 @@ def open_cases_sharing_parties(
     cases = list(session.scalars(query))
     names = _type_names(session, {case.dispute_type for case in cases})
     return [_open_case(case, names, phones, id_numbers) for case in cases]
+
+
+@dataclass(frozen=True)
+class PartyHistory:
+    """The other cases of a matter's parties (same phone or ID number; cancelled ones left
+    out): what the risk rule's 重复来访 event is judged on."""
+
+    open_cases: int
+    """How many of them are still open."""
+    days_since_last: int | None
+    """Days from the latest of them (0 while one is open; for ended ones, the day it ended
+    or was resolved) to today; None when the parties have no other case."""
+
+    @property
+    def repeat(self) -> bool:
+        """The matter comes from a party the center has met before."""
+        return self.days_since_last is not None
+
+
+HISTORY_MAX = 200
+"""At most this many of the parties' latest cases are read."""
+
+
+def party_history(
+    session: Session,
+    parties: Iterable[Mapping[str, Any]],
+    *,
+    today: date,
+    exclude_case_id: int | None = None,
+) -> PartyHistory:
+    """The other cases (not ``exclude_case_id``) of parties with the same phone or ID
+    number: how many are open, and how long ago the latest one ended."""
+    phones, id_numbers = _keys(parties)
+    matches = []
+    if phones:
+        matches.append(Party.phone.in_(sorted(phones)))
+    if id_numbers:
+        matches.append(Party.id_number.in_(sorted(id_numbers)))
+    if not matches:
+        return PartyHistory(0, None)
+    case_ids = select(Party.case_id).where(or_(*matches))
+    query = (
+        select(Case.status, Case.received_at, Case.resolved_at, Case.closed_at)
+        .where(Case.id.in_(case_ids), Case.status != CaseStatus.CANCELLED)
+        .order_by(Case.received_at.desc(), Case.id.desc())
+        .limit(HISTORY_MAX)
+    )
+    if exclude_case_id is not None:
+        query = query.where(Case.id != exclude_case_id)
+    rows = session.execute(query).all()
+    if not rows:
+        return PartyHistory(0, None)
+    open_cases = sum(row.status not in TERMINAL_STATUSES for row in rows)
+    if open_cases:
+        return PartyHistory(open_cases, 0)
+    ended = max(local(row.closed_at or row.resolved_at or row.received_at).date() for row in rows)
+    return PartyHistory(0, max(0, (today - ended).days))
 
 
 def _keys(parties: Iterable[Mapping[str, Any]]) -> tuple[set[str], set[str]]:

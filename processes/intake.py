@@ -24,6 +24,7 @@ from engine.forms import validate_form
 
 from .enums import HANDOFF_CHANNELS
 from .models import Case, DisputeType, Party, Region
+from .risk_raise import raise_at_intake
 
 CASE_PROCESS = "case_main"
 INTAKE_FORM = "intake/case.schema.json"
@@ -65,6 +66,7 @@ def receive_case(
         session.add(case)
         session.flush()
         created["case_id"] = case.id
+        raise_at_intake(engine, session, case, fields["parties"])  # 群体性, 重复来访
         if on_created is not None:
             on_created(session, case)
         return start_data(case)

@@ -167,7 +167,7 @@ def _retime_instance(
             record.calendar_revision = revision
         return {
             "deadlines": [
-                {"label": m.label, "old": m.old.isoformat(), "new": m.new.isoformat()}
+                {"label": m.label, "from": m.old.isoformat(), "to": m.new.isoformat()}
                 for m in moves
             ],
             "records": fields,

@@ -55,6 +55,11 @@ PERSONAL_DATA_ROLES = frozenset(
 )
 """Roles whose work needs a party's full name, phone and ID number (to call, to visit,
 to draw up an agreement); they may reveal them on a case page, and each reveal is logged."""
+RISK_ROLES = frozenset({Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER, Role.CASE_LEADER})
+"""Roles that change a case's risk colour (三色预警) on the case page at any time while it
+is open, with a reason: the centers, which assess risk at intake and triage, and the
+包案领导, who answers for high-risk cases. Supervisors chase deadlines and do not assess
+risk; departments, mediators and the levels below the township report to the centers."""
 ADMIN_ROLES = frozenset({Role.ADMIN})
 DESIGN_ROLES = frozenset({Role.PROCESS_DESIGNER})
 """Roles that edit, validate, try, deploy and migrate diagrams, decision tables and forms."""

@@ -6,14 +6,19 @@ also a history event of the instance, in the same transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from engine import current_step
 
+from ..calendar import load_calendar
 from ..codes import next_case_code
 from ..enums import CaseStatus, Remedy, RiskColour, Route
 from ..models import Case, ProgressReport
+from ..risk_colour import record_colour
+from ..risk_raise import RiskEvent, raise_in_step
 from ..roles import Role
+from ..whistle_deadline import HandleRule, check_fixed, fixed_due
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
@@ -81,7 +86,11 @@ def set_level(params: dict[str, Any], data: dict[str, Any]) -> str:
     return level
 
 
-@actions("case.mark_overdue", "标记超期（红色标识，启动督办）", reason="超期说明")
+@actions(
+    "case.mark_overdue",
+    "标记超期（红色标识，启动督办），并按风险等级自动上调规则（risk_raise.dmn）上调风险等级",
+    reason="超期说明",
+)
 def mark_overdue(params: dict[str, Any], data: dict[str, Any]) -> bool:
     case = case_of(data)
     if not case.overdue:
@@ -89,6 +98,7 @@ def mark_overdue(params: dict[str, Any], data: dict[str, Any]) -> bool:
         current_step().record(
             "case_overdue", {"case_id": case.id, "reason": params.get("reason") or ""}
         )
+    raise_in_step(case, RiskEvent.OVERDUE)
     return True
 
 
@@ -140,19 +150,10 @@ def close(params: dict[str, Any], data: dict[str, Any]) -> str:
 
 @actions("case.set_risk", "调整风险等级（三色预警）", colour="红/黄/绿", reason="调整理由")
 def set_risk(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """The diagram passes the colour from its own data, which therefore already holds it."""
     case = case_of(data)
     colour = RiskColour(required(params, "colour"))
-    if colour != case.risk_colour:
-        current_step().record(
-            "case_risk_changed",
-            {
-                "case_id": case.id,
-                "from": case.risk_colour,
-                "to": colour,
-                "reason": params.get("reason") or "",
-            },
-        )
-        case.risk_colour = colour
+    record_colour(case, colour, params.get("reason") or "", record=current_step().record)
     return colour
 
 
@@ -166,11 +167,13 @@ def set_leader(params: dict[str, Any], data: dict[str, Any]) -> str:
 
 @actions(
     "case.fix_four",
-    "四定：牵头领导、责任单位、责任人、办结时限（均为必填）",
+    "四定：牵头领导、责任单位、责任人、办结时限（均为必填；办结时限不超过规则允许的最长期限）",
     lead_leader="牵头领导",
     responsible_unit="责任单位",
     responsible_person="责任人",
-    due="办结时限（ISO 时间）",
+    due="办结时限（ISO 时间，按工作日数算出；与 due_date 二选一）",
+    due_date="办结日期（年-月-日，须为工作日；与 due 二选一）",
+    latest="最迟办结时限（ISO 时间；空：不设上限）",
 )
 def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     case = case_of(data)
@@ -178,7 +181,7 @@ def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     case.lead_leader = params["lead_leader"]
     case.responsible_unit = params["responsible_unit"]
     case.responsible_person = params["responsible_person"]
-    case.due_at = parse_time(params["due"])
+    case.due_at = _four_due(params, data)
     case.level, case.owner_unit = "中心吹哨", case.responsible_unit
     current_step().record(
         "case_four_fixed",
@@ -193,16 +196,34 @@ def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     return case.due_at.isoformat()
 
 
+def _four_due(params: dict[str, Any], data: dict[str, Any]) -> datetime:
+    """The 办结时限 asked for (a due time, or a working day's end), refused beyond the
+    rule's longest limit: never shortened in silence."""
+    step = current_step()
+    due_text, day = params.get("due") or "", params.get("due_date") or ""
+    if due_text and day:
+        raise ValueError("办结时限只能按工作日数或办结日期之一确定")
+    if due_text:
+        field, due = "handle_days", parse_time(due_text)
+    else:
+        field, due = fixed_due(
+            days=None, day=day, now=step.now, calendar=load_calendar(step.session)
+        )
+    rule = HandleRule.from_data(data.get("handle_rule"))
+    check_fixed(rule, field, due, parse_time(params.get("latest")))
+    return due
+
+
 def _check_four(params: dict[str, Any]) -> None:
     missing = [
         label
-        for name, label in (
-            ("lead_leader", "牵头领导"),
-            ("responsible_unit", "责任单位"),
-            ("responsible_person", "责任人"),
-            ("due", "办结时限"),
+        for names, label in (
+            (("lead_leader",), "牵头领导"),
+            (("responsible_unit",), "责任单位"),
+            (("responsible_person",), "责任人"),
+            (("due", "due_date"), "办结时限"),
         )
-        if not params.get(name)
+        if not any(str(params.get(name) or "").strip() for name in names)
     ]
     if missing:
         raise ValueError(f"四定未填全，缺少：{'、'.join(missing)}")
@@ -313,9 +334,7 @@ def _leader_result(params: dict[str, Any], data: dict[str, Any]) -> str:
 @actions.simulation("case.fix_four")
 def _four_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     _check_four(params)
-    due = parse_time(params["due"])
-    assert due is not None
-    return due.isoformat()
+    return _four_due(params, data).isoformat()
 
 
 @actions.simulation("case.holder_role")

@@ -119,7 +119,7 @@ def test_a_petition_clock_set_before_the_import_moves_and_fires_on_the_new_date(
     assert (conclude.due_at, conclude.provisional) == (end_of(2027, 2, 15), False)
     [event] = s.events(["deadlines_retimed"])
     assert event.actor == "admin"
-    moved = {t["element"]: (t["old"], t["new"]) for t in event.data["timers"]}
+    moved = {t["element"]: (t["from"], t["to"]) for t in event.data["timers"]}
     assert moved["conclude_overdue"] == (
         "2027-02-12T23:59:59+08:00",
         "2027-02-15T23:59:59+08:00",

@@ -7,81 +7,39 @@ result back (包反馈); a missed 四定 deadline raises 督办 and goes to the 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from engine import Actor, FormInvalid, InstanceStatus
-from processes.actions import whistle
+from engine import Actor, FormInvalid, InstanceStatus, StepFailed
 from processes.models import Department, ProgressReport, Summons, SupervisionRecord
-from tests.conftest import CST
-from tests.processes.conftest import Scenario, deploy
-
-CENTER, DEPT, LEADER, SUPERVISOR = "县综治中心", "部门", "包案领导", "督办员"
-FOUR = {
-    "lead_leader": "王副县长",
-    "responsible_unit": "司法所",
-    "responsible_person": "李调解",
-    "handle_days": 10,
-}
-MEDIATED = {"mediation_outcome": "化解", "mediation_note": "三方联合调解，双方签订协议"}
-FEEDBACK = {
-    "feedback_text": "已达成协议并履行完毕",
-    "citizen_informed": True,
-    "inform_method": "电话",
-}
-CHASED = {"chase_method": "电话督办", "chase_note": "已电话催促司法所，承诺三日内办结"}
-
-
-def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=CST)
-
-
-def end_of(year: int, month: int, day: int) -> datetime:
-    return at(year, month, day, 23, 59, 59)
+from tests.processes.conftest import Scenario
+from tests.processes.whistle_support import (
+    CENTER,
+    CHASED,
+    DEPT,
+    FEEDBACK,
+    FOUR,
+    HANDLING,
+    LEADER,
+    MEDIATED,
+    SUPERVISOR,
+    acknowledge_all,
+    acknowledge_one,
+    at,
+    deployed,
+    dispatched,
+    end_of,
+    mediate_and_feed_back,
+    notices,
+    submit,
+    summons,
+)
 
 
 @pytest.fixture
 def engine(case_engine, regions):
-    if "summons.create" not in case_engine.operators:  # until MODULES lists the module
-        whistle.actions.register(case_engine.operators)
-    deploy(case_engine, "whistle.bpmn", "supervise.bpmn")
-    return case_engine
-
-
-def dispatched(engine, clock, *departments: str, data=(), **case) -> Scenario:
-    """A whistle blown: the 四定 fixed and ``departments`` summoned."""
-    days = case.pop("handle_days", FOUR["handle_days"])
-    s = Scenario(engine, clock, "whistle", data=data, **case)
-    s.complete(CENTER, "dispatch", {**FOUR, "handle_days": days, "departments": list(departments)})
-    return s
-
-
-def summons(s: Scenario) -> dict[str, Summons]:
-    return {row.department: row for row in s.rows(Summons)}
-
-
-def acknowledge_one(s: Scenario, user: str) -> str:
-    """One 部门报到 task completed by ``user``; returns the department it acknowledged."""
-    before = {d for d, row in summons(s).items() if row.acknowledged_at}
-    task = next(t for t in s.ready(DEPT) if t.spec_id == "acknowledge")
-    s.engine.complete(task.id, {"liaison": "联络员甲"}, actor=Actor.of(user, [DEPT]))
-    [department] = {d for d, row in summons(s).items() if row.acknowledged_at} - before
-    return department
-
-
-def acknowledge_all(s: Scenario) -> None:
-    while any(t.spec_id == "acknowledge" for t in s.ready(DEPT)):
-        acknowledge_one(s, "liaison")
-
-
-def mediate_and_feed_back(s: Scenario, outcome: str = "化解") -> None:
-    s.complete(DEPT, "mediate", {**MEDIATED, "mediation_outcome": outcome}, user="li.tiaojie")
-    s.complete(DEPT, "feedback", FEEDBACK, user="li.tiaojie")
-
-
-def notices(s: Scenario, reason: str) -> list[SupervisionRecord]:
-    return [r for r in s.rows(SupervisionRecord) if r.reason == reason]
+    return deployed(case_engine)
 
 
 # -- 四定: all four items and at least one department are required ------------------------
@@ -110,9 +68,8 @@ def test_dispatch_refuses_a_missing_or_empty_item_naming_the_field(engine, clock
         del form[field]
     else:
         form[field] = value
-    task = s.task(CENTER, "dispatch")
     with pytest.raises(FormInvalid) as raised:
-        engine.complete(task.id, form, actor=Actor.of("center", [CENTER]))
+        submit(s, CENTER, "dispatch", form)
     assert any(key == field or key.startswith(f"{field}/") for key in raised.value.errors), (
         raised.value.errors
     )
@@ -120,6 +77,16 @@ def test_dispatch_refuses_a_missing_or_empty_item_naming_the_field(engine, clock
     assert s.rows(Summons) == []
     case = s.case()
     assert (case.lead_leader, case.responsible_unit, case.responsible_person) == (None,) * 3
+
+
+def test_a_dispatch_that_bypasses_the_form_checks_is_still_refused(engine, clock):
+    s = Scenario(engine, clock, "whistle")
+    task = s.task(CENTER, "dispatch")
+    form = {k: v for k, v in FOUR.items() if k != "handle_days"}
+    with pytest.raises(StepFailed, match="四定未填全，缺少：办结时限"):
+        engine.complete(task.id, {**form, "departments": ["司法所"]}, actor=Actor.of("c", [CENTER]))
+    assert s.open_tasks() == {CENTER: ["dispatch"]}
+    assert s.case().due_at is None
 
 
 def test_dispatch_form_lists_the_four_items_and_the_seeded_departments(engine, clock):
@@ -131,7 +98,10 @@ def test_dispatch_form_lists_the_four_items_and_the_seeded_departments(engine, c
         "whistle/dispatch.schema.json",
     )
     schema = engine.form_schema(task.id)
-    assert set(schema["required"]) == {*FOUR, "departments"}
+    assert set(schema["required"]) == {"lead_leader", "responsible_unit", "responsible_person"} | {
+        "departments"
+    }
+    assert {"handle_days", "handle_date"} <= set(schema["properties"])  # one of the two
     with engine.session_factory() as session:
         seeded = [d.name for d in session.query(Department).filter_by(active=True)]
     assert len(seeded) == 13
@@ -254,7 +224,7 @@ def test_several_departments_each_report_and_a_late_one_is_chased(engine, clock)
         "liaison.late",
         1,
     )
-    assert s.open_tasks() == {DEPT: ["mediate"]}
+    assert s.open_tasks() == {DEPT: HANDLING}
     acks = {a["department"]: a for a in s.instance().data["acknowledgements"]}
     assert acks == {
         first: {"department": first, "on_time": True, "chased": 0},
@@ -270,12 +240,12 @@ def test_progress_reports_fall_due_on_the_cycle_and_stop_at_the_cap(engine, cloc
     s = dispatched(engine, clock, "民政局", data={"max_progress_reports": 2})
     acknowledge_all(s)
     mediation_open = clock.now()
-    assert s.open_tasks() == {DEPT: ["mediate"]}
+    assert s.open_tasks() == {DEPT: HANDLING}
 
     s.advance_to(mediation_open + timedelta(days=3) - timedelta(minutes=1))
-    assert s.open_tasks() == {DEPT: ["mediate"]}
+    assert s.open_tasks() == {DEPT: HANDLING}
     s.advance(minutes=2)  # whistle.progress: every 3 calendar days
-    assert s.open_tasks() == {DEPT: ["mediate", "progress_report"]}
+    assert s.open_tasks() == {DEPT: sorted([*HANDLING, "progress_report"])}
     report = s.task(DEPT, "progress_report")
     assert (report.name, report.form_key) == ("进展报告", "whistle/progress.schema.json")
     s.complete(DEPT, "progress_report", {"progress_text": "已约谈双方，分歧缩小"}, user="li")
@@ -283,10 +253,10 @@ def test_progress_reports_fall_due_on_the_cycle_and_stop_at_the_cap(engine, cloc
     assert (row.text, row.by, row.at) == ("已约谈双方，分歧缩小", "li", clock.now())
 
     s.advance_to(mediation_open + timedelta(days=6, minutes=1))
-    assert s.open_tasks() == {DEPT: ["mediate", "progress_report"]}
+    assert s.open_tasks() == {DEPT: sorted([*HANDLING, "progress_report"])}
     s.complete(DEPT, "progress_report", {"progress_text": "第二次联合调解"}, user="li")
     s.advance_to(mediation_open + timedelta(days=9, minutes=1))  # a third would be due: capped
-    assert s.open_tasks() == {DEPT: ["mediate"]}
+    assert s.open_tasks() == {DEPT: HANDLING}
     assert [r.text for r in s.rows(ProgressReport, kind="进展")] == [
         "已约谈双方，分歧缩小",
         "第二次联合调解",
@@ -307,7 +277,7 @@ def test_an_open_progress_report_is_withdrawn_when_mediation_ends(engine, clock,
     s = dispatched(engine, clock, "民政局", data={"max_progress_reports": cap})
     acknowledge_all(s)
     s.advance(days=3, minutes=1)
-    assert s.open_tasks() == {DEPT: ["mediate", "progress_report"]}
+    assert s.open_tasks() == {DEPT: sorted([*HANDLING, "progress_report"])}
     s.complete(DEPT, "mediate", MEDIATED)
     s.advance(days=10)  # no more progress reports after mediation
     s.complete(DEPT, "feedback", FEEDBACK)
@@ -344,9 +314,11 @@ def test_missed_deadline_marks_overdue_raises_supervision_and_goes_to_the_lead_l
     assert s.case().due_at == end_of(2026, 3, 4)
     acknowledge_all(s)
 
+    s.advance_to(end_of(2026, 3, 3) + timedelta(seconds=1))  # 24 hours before: warned
+    assert [n.reason for n in s.rows(SupervisionRecord)] == ["临期预警"]
     s.advance_to(end_of(2026, 3, 4))
     assert not s.case().overdue
-    assert s.open_tasks() == {DEPT: ["mediate"]}
+    assert s.open_tasks() == {DEPT: HANDLING}
     s.advance(seconds=2)
 
     case = s.case()
@@ -354,10 +326,18 @@ def test_missed_deadline_marks_overdue_raises_supervision_and_goes_to_the_lead_l
     [overdue] = s.events(["case_overdue"])
     assert overdue.data["reason"] == "超过四定办结时限（2026-03-04T23:59:59+08:00）未办结"
     assert s.open_tasks() == {
-        DEPT: ["mediate"],
+        DEPT: HANDLING,
         LEADER: ["leader_supervise"],
         SUPERVISOR: ["chase"],
     }
+    [warned] = notices(s, "临期预警")  # 24 hours before (whistle.handle's warning)
+    assert (warned.kind, warned.target, warned.due_at) == (
+        "督办提示单",
+        "司法所",
+        end_of(2026, 3, 4),
+    )
+    assert warned.issued_at == end_of(2026, 3, 3) + timedelta(seconds=1)
+    assert warned.content == "四定办结时限即将届满（2026-03-04），请责任人李调解抓紧调处"
     [notice] = notices(s, "超期未化解")
     assert (notice.kind, notice.target) == ("督办提示单", "司法所")
     assert notice.content == "超过四定办结时限（2026-03-04T23:59:59+08:00）未办结，责任人：李调解"
@@ -398,15 +378,15 @@ def test_mediation_in_time_raises_no_supervision(engine, clock):
     ("colour", "days", "due"),
     [
         ("黄", 10, end_of(2026, 3, 16)),
-        ("红", 10, end_of(2026, 3, 9)),  # whistle.handle red limit: 5 working days
+        ("红", 10, end_of(2026, 3, 16)),  # the center's 10 days stand: within 5 + 10
         ("黄", 3, end_of(2026, 3, 5)),
         ("红", 3, end_of(2026, 3, 5)),
     ],
 )
-def test_red_cases_get_the_shorter_handling_limit(engine, clock, colour, days, due):
+def test_the_center_fixes_the_handling_limit_whatever_the_colour(engine, clock, colour, days, due):
     s = dispatched(engine, clock, "司法所", risk_colour=colour, handle_days=days)
     assert s.case().due_at == due
-    assert s.instance().data["handle_days_default"] == (5 if colour == "红" else 10)
+    assert s.instance().data["handle_rule"]["default"] == (5 if colour == "红" else 10)
     acknowledge_all(s)
     s.advance_to(due)
     assert not s.case().overdue

@@ -81,6 +81,20 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
 }
 """Who may open each main page, written by hand from the issue and domain.md."""
 
+CASE_WRITES: dict[str, set[Role]] = {
+    "cases.reveal": {
+        Role.GRID_WORKER,
+        Role.VILLAGE_MEDIATION,
+        Role.TOWNSHIP_CENTER,
+        Role.COUNTY_CENTER,
+        Role.MEDIATOR,
+        Role.CASE_LEADER,
+    },
+    "cases.change_risk_colour": {Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER, Role.CASE_LEADER},
+}
+"""Who may change a case from its page, written by hand: 调整风险等级 is for the centers,
+which assess risk, and the 包案领导, who answers for high-risk cases (domain.md 三色预警)."""
+
 MATTER = {
     "channel": "窗口",
     "dispute_type": "02",
@@ -118,6 +132,7 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "tasks.unclaim": lambda s: {"task_id": s.task_id},
     "cases.show": lambda s: {"case_id": s.case_id},
     "cases.reveal": lambda s: {"case_id": s.case_id},
+    "cases.change_risk_colour": lambda s: {"case_id": s.case_id},
     "cases.diagram": lambda s: {"case_id": s.case_id},
     "cases.document": lambda s: {"case_id": s.case_id, "record_id": s.supervision_id},
     "supervision.chase": lambda s: {"case_id": s.case_id},
@@ -242,6 +257,12 @@ def test_the_main_pages_admit_the_roles_written_here(app):
             if stated != expected:
                 wrong.append(f"{path} ({endpoint}): states {stated}, expected {expected}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_the_case_page_writes_admit_the_roles_written_here(app):
+    with app.test_request_context():
+        stated = {endpoint: _readable(route_rule(endpoint)) for endpoint in CASE_WRITES}
+    assert stated == CASE_WRITES
 
 
 def test_every_route_answers_every_role_as_its_rule_states(app, seeded, principals):

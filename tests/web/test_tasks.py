@@ -118,8 +118,8 @@ def test_filter_by_deadline_state(library, login_as, clock):
 
 def test_filter_by_risk_colour_and_sort_by_risk(library, login_as):
     yellow = receive(library, risk="黄")
-    green = receive(library, risk="绿")
-    red = receive(library, risk="绿")
+    green = receive(library, risk="绿", phone="13900000001")  # another party: not a repeat
+    red = receive(library, risk="绿", phone="13900000002")
     set_case(library, red.case_id, risk_colour="红")
     client = login_as("li", CENTER, region=TOWNSHIP)
 
@@ -222,7 +222,7 @@ def test_pages(library, login_as, monkeypatch):
 
 def test_page_links_keep_the_filters(library, login_as, monkeypatch):
     for i in range(3):
-        receive(library, name=f"人{i}", risk="绿")
+        receive(library, name=f"人{i}", risk="绿", phone=f"1390000000{i}")
     monkeypatch.setattr(service, "PER_PAGE", 2)
     page = login_as("li", CENTER, region=TOWNSHIP).get("/tasks/?risk=绿&sort=received")
     links = re.findall(r'href="([^"]*)" rel="next"', page.get_data(as_text=True))

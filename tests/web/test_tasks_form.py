@@ -257,7 +257,7 @@ def test_instructions_fill_in_the_task_data(library, login_as, app):
     client = login_as("xian", COUNTY_CENTER, region=COUNTY)
 
     page = client.get(f"/tasks/{dispatch.id}").get_data(as_text=True)
-    assert re.search(r"黄色案件默认且最长 \d+ 个工作日", page)
+    assert re.search(r"黄色案件默认 \d+ 个工作日，最长 \d+ 个工作日", page)
     assert 'type="checkbox" name="departments" value="公安派出所"' in page
 
     client.post(

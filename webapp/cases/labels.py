@@ -5,7 +5,15 @@ from __future__ import annotations
 PERSONAL_DATA_VIEWED = "personal_data_viewed"
 """Operation-log event: a user revealed a case's parties in full (data: case_id, user)."""
 
-CASE_OPERATIONS = frozenset({PERSONAL_DATA_VIEWED, "case_chased", "intake_duplicate_overridden"})
+CASE_OPERATIONS = frozenset(
+    {
+        PERSONAL_DATA_VIEWED,
+        "case_chased",
+        "intake_duplicate_overridden",
+        "case_risk_changed",
+        "case_leader_set",
+    }
+)
 """Operation-log events about one case (``case_id`` in their data); some are written
 without an instance, so the timeline also looks them up by ``case_id``."""
 
@@ -22,6 +30,7 @@ EVENT_LABELS: dict[str, str] = {
     "timer_fired": "时限到达",
     "deadlines_retimed": "按新日历重新计算期限",
     "message_received": "收到消息",
+    "variables_set": "更新流程数据",
     # the case
     "case_registered": "登记赋码",
     "case_routed": "确定分流去向",
@@ -42,6 +51,9 @@ EVENT_LABELS: dict[str, str] = {
     "departments_summoned": "吹哨召集部门",
     "department_acknowledged": "部门报到",
     "department_chased": "催促部门报到",
+    "deadline_extension_requested": "申请延长办结时限",
+    "deadline_extended": "批准延长办结时限",
+    "deadline_extension_refused": "不同意延长办结时限",
     "mediation_received": "签收调解",
     "mediation_assigned": "指派调解员",
     "mediation_accepted": "调解员签收",
@@ -105,12 +117,20 @@ DATA_LABELS: dict[str, str] = {
     "timers": "重新设定的定时器",
     "timer": "定时器",
     "element": "流程元素",
-    "old": "原到期",
-    "new": "新到期",
     "variables": "随之更新的流程变量",
     "deadlines": "重新计算的期限",
     "label": "期限",
     "records": "随之更新的案件记录",
+    "trigger": "触发事件",
+    "values": "新值",
+    "old": "原值",
+    "case_leader": "包案领导",
+    "old_due": "原办结时限",
+    "new_due": "新办结时限",
+    "requested_by": "申请人",
+    "approved_by": "批准人",
+    "refused_by": "审批人",
+    "request": "第几次申请",
 }
 
 HIDDEN_KEYS = frozenset(

@@ -5,18 +5,37 @@ A case outside the user's region scope answers 404, as one that does not exist.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
+from engine import ConflictError, FormInvalid
 from engine.db import db
 from processes.calendar import load_calendar
 from processes.deadlines import local
 from processes.enums import CaseStatus, Channel, RiskColour
 from processes.models import Case
+from processes.risk_colour import RiskChange, change_risk, is_open, needs_leader
 
 from ..engine_binding import current_engine
 from ..scope import region_scope
-from ..security import CASE_READERS, PERSONAL_DATA_ROLES, has_any_role, roles_required
+from ..security import (
+    CASE_READERS,
+    PERSONAL_DATA_ROLES,
+    RISK_ROLES,
+    current_actor,
+    has_any_role,
+    roles_required,
+)
 from .detail import find_case, record_reveal
 from .diagram import diagram_payload
 from .documents import case_document
@@ -78,7 +97,13 @@ def index():
     )
 
 
-def _render_case(case: Case, *, revealed: bool):
+def _render_case(
+    case: Case,
+    *,
+    revealed: bool,
+    risk_form: RiskChange | None = None,
+    risk_errors: dict[str, list[str]] | None = None,
+):
     all_steps = request.args.get("steps") == "all"
     page = case_page(db.session, current_engine(), case, revealed=revealed, all_steps=all_steps)
     code = case.code or ""
@@ -90,6 +115,11 @@ def _render_case(case: Case, *, revealed: bool):
         qr=qr_svg(_lookup_target(code), title=f"案件编号 {code}") if code else None,
         all_steps=all_steps,
         may_reveal=has_any_role(PERSONAL_DATA_ROLES),
+        may_change_risk=has_any_role(RISK_ROLES) and is_open(case),
+        needs_leader=needs_leader(case) and is_open(case),
+        risk_form=risk_form or RiskChange(colour=case.risk_colour, reason=""),
+        risk_errors=risk_errors or {},
+        colours=list(RiskColour),
     )
 
 
@@ -107,6 +137,28 @@ def reveal(case_id: int):
     record_reveal(db.session, current_engine(), case, user=current_user.username)
     db.session.commit()
     return _render_case(case, revealed=True)
+
+
+@bp.post("/<int:case_id>/risk")
+@roles_required(RISK_ROLES)
+def change_risk_colour(case_id: int):
+    """调整风险等级: a new colour with a reason (and a 包案领导 when raised to 红 without
+    one), on the case and its running instance; logged and on the timeline."""
+    case = _case_or_404(case_id)
+    change = RiskChange.from_form(request.form)
+    before = case.risk_colour
+    try:
+        change_risk(current_engine(), case.id, change, actor=current_actor())
+    except FormInvalid as invalid:
+        return _render_case(case, revealed=False, risk_form=change, risk_errors=invalid.errors), 422
+    except ConflictError as conflict:
+        flash(f"风险等级未调整：{conflict}", "error")
+        return redirect(url_for("cases.show", case_id=case.id, _anchor="risk-title"))
+    if change.colour == before:
+        flash(f"已指定包案领导：{change.leader}", "info")
+    else:
+        flash(f"已将风险等级由{before}色调整为{change.colour}色", "info")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="risk-title"))
 
 
 @bp.get("/<int:case_id>/diagram.json")

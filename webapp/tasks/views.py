@@ -14,6 +14,7 @@ from engine import (
     TaskView,
 )
 from engine.db import db
+from processes import task_forms
 from processes.models import Case
 
 from .. import schema_form
@@ -93,7 +94,12 @@ def show(task_id: str):
     schema = current_engine().form_schema(task_id) or {}
     if request.method == "POST":
         return _submit(task, schema)
-    return _page(task, schema, schema_form.form_values(schema), {})
+    shown = (
+        task_forms.prefill(task.form_key, _data(task))
+        if task_forms.has_rules(task.form_key)
+        else {}
+    )
+    return _page(task, schema, schema_form.form_values(schema, shown), {})
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -139,7 +145,11 @@ def _finished_message(task: TaskView, viewer: Viewer) -> str:
 def _submit(task: TaskView, schema: dict):
     parsed = schema_form.parse(schema, request.form)
     if parsed.errors:
-        return _page(task, schema, request.form, _with_schema_errors(schema, parsed)), 422
+        errors = _with_schema_errors(schema, parsed)
+    else:
+        errors = _rule_errors(task, schema, parsed.data)
+    if errors:
+        return _page(task, schema, request.form, errors), 422
     try:
         current_engine().complete(task.id, parsed.data, actor=current_actor())
     except FormInvalid as invalid:
@@ -155,6 +165,20 @@ def _submit(task: TaskView, schema: dict):
     if following is not None:
         return redirect(url_for("tasks.show", task_id=following))
     return redirect(url_for("tasks.index"))
+
+
+def _data(task: TaskView) -> dict:
+    return current_engine().task_instructions(task.id)[1]
+
+
+def _rule_errors(task: TaskView, schema: dict, data: dict) -> dict[str, list[str]]:
+    """What the admins' rules and the calendar say of the form (``processes.task_forms``),
+    with what the schema says of the other fields."""
+    if not task_forms.has_rules(task.form_key):
+        return {}
+    now = current_engine().clock.now()
+    ruled = task_forms.check(db.session, task.form_key, data=_data(task), form=data, now=now)
+    return {**schema_form.schema_errors(schema, data), **ruled} if ruled else {}
 
 
 def _with_schema_errors(schema: dict, parsed: schema_form.Parsed) -> dict[str, list[str]]:

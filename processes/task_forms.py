@@ -1,0 +1,66 @@
+"""What some task forms need beyond their JSON Schema: a value prefilled from the process's
+data (the admins' rule gives a default) and checks against the rules and the calendar
+(a limit longer than the rule allows, a holiday chosen as a due day), each message named
+by its field like the schema's own.
+
+The task page asks ``prefill`` when it shows a form and ``check`` before it submits one;
+the actions the diagram calls next refuse the same values, so nothing bypasses a rule. A
+form is found by its file (the ``formJsonSchemaFilename`` of its user task).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from . import whistle_deadline
+
+Check = Callable[[Session, Mapping[str, Any], Mapping[str, Any], datetime], dict[str, list[str]]]
+"""``check(session, task_data, form_data, now)``: messages by field (empty: fine)."""
+Prefill = Callable[[Mapping[str, Any]], dict[str, Any]]
+"""``prefill(task_data)``: values to show in the form before the user types."""
+
+
+def _nothing(_data: Mapping[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class FormRules:
+    check: Check
+    prefill: Prefill = _nothing
+
+
+RULES: dict[str, FormRules] = {
+    "whistle/dispatch.schema.json": FormRules(
+        whistle_deadline.dispatch_errors, whistle_deadline.dispatch_prefill
+    ),
+    "whistle/extension.schema.json": FormRules(whistle_deadline.request_errors),
+    "whistle/approve.schema.json": FormRules(whistle_deadline.approval_errors),
+}
+
+
+def has_rules(form_key: str | None) -> bool:
+    """Whether the form needs the task's data to be prefilled or checked."""
+    return form_key in RULES
+
+
+def prefill(form_key: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    rules = RULES.get(form_key or "")
+    return rules.prefill(data) if rules else {}
+
+
+def check(
+    session: Session,
+    form_key: str | None,
+    *,
+    data: Mapping[str, Any],
+    form: Mapping[str, Any],
+    now: datetime,
+) -> dict[str, list[str]]:
+    rules = RULES.get(form_key or "")
+    return rules.check(session, data, form, now) if rules else {}
