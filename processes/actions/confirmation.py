@@ -54,7 +54,12 @@ def confirmation_result(params: dict[str, Any], data: dict[str, Any]) -> str:
         text = "申请司法确认的期限已届满，未登记提醒结果"
     step.session.add(
         ProgressReport(
-            case_id=case.id, kind="进展", at=step.now, by=step.actor.user, level=case.level, text=text
+            case_id=case.id,
+            kind="进展",
+            at=step.now,
+            by=step.actor.user,
+            level=case.level,
+            text=text,
         )
     )
     step.record(

@@ -158,7 +158,9 @@ def petition_extend(params: dict[str, Any], data: dict[str, Any]) -> dict[str, A
             "by": step.actor.user,
         },
     )
-    message = f"经本单位负责人批准延长 {days} 日，办结期限延至 {_shown(due)}，请告知信访人延期理由。"
+    message = (
+        f"经本单位负责人批准延长 {days} 日，办结期限延至 {_shown(due)}，请告知信访人延期理由。"
+    )
     return _extension_result(due, rule, extended + days, granted=True, message=message)
 
 
@@ -216,9 +218,7 @@ def _extend_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     assert due is not None
     granted = refusal is None
     days = _int(params, "days", 1) if granted else 0
-    return _extension_result(
-        due, rule, extended + days, granted=granted, message=refusal or ""
-    )
+    return _extension_result(due, rule, extended + days, granted=granted, message=refusal or "")
 
 
 @actions.simulation("handoff.warning_issued")

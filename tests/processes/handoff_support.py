@@ -55,9 +55,7 @@ def end_of(year: int, month: int, day: int) -> datetime:
 
 
 def deploy_handoff(case_engine) -> Any:
-    deploy(
-        case_engine, "handoff.bpmn", "mediation.bpmn", "confirmation.bpmn", "supervise.bpmn"
-    )
+    deploy(case_engine, "handoff.bpmn", "mediation.bpmn", "confirmation.bpmn", "supervise.bpmn")
     return case_engine
 
 

@@ -249,12 +249,18 @@ def test_a_red_ladder_runs_on_the_shorter_limits(library, clock):
 def test_a_hand_off_agreement_is_called_back(library, clock):
     s = Scenario(library, clock, "case_main", channel="警调")
     s.complete(COUNTY, "receive", {"receipt_decision": "签收"})
-    s.complete(COUNTY, "assign_mediator", {"mediator": "王调解员"})
-    s.complete("调解员", "accept", {"accepted": True})
+    s.complete(COUNTY, "assign_mediator", {"assign_decision": "指派", "mediator": "王调解员"})
+    s.complete("调解员", "accept", {"accept_decision": "接受委派"})
+    s.complete("调解员", "contact_party", {"contact_result": "同意调解", "contact_note": "同意"})
     s.complete(
         "调解员", "mediate", {"mediation_outcome": "达成协议", "mediation_note": "签署调解协议"}
     )
     assert s.case().status == "已化解"
+    s.complete(
+        "调解员",
+        "remind_mediator",
+        {"confirmation_status": "已提醒，当事人将申请", "remind_note": "当场提醒"},
+    )
     assert s.ready_ids(CENTER) == ["call_back"]
 
 

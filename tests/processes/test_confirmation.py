@@ -21,7 +21,11 @@ from tests.processes.handoff_support import end_of, instructions
 
 AGREEMENT = datetime(2026, 9, 1, 10, 0, tzinfo=CST)
 DUE = end_of(2026, 10, 8)  # 9/1 + 30 = 10/1, inside 国庆 (10/1–10/7): Thursday 10/8
-LANES = [("调解员", "remind_mediator"), ("镇综治中心", "remind_township"), ("县综治中心", "remind_county")]
+LANES = [
+    ("调解员", "remind_mediator"),
+    ("镇综治中心", "remind_township"),
+    ("县综治中心", "remind_county"),
+]
 
 
 @pytest.fixture
@@ -73,7 +77,9 @@ def test_the_caller_names_who_reminds(engine, clock, role, task):
     assert s.open_tasks() == {role: [task]}
     (notice,) = s.rows(SupervisionRecord)
     assert notice.target == role
-    s.complete(role, task, {"confirmation_status": "当事人决定不申请", "remind_note": "当事人表示自愿履行"})
+    s.complete(
+        role, task, {"confirmation_status": "当事人决定不申请", "remind_note": "当事人表示自愿履行"}
+    )
     assert s.instance().data["confirmation_status"] == "当事人决定不申请"
 
 

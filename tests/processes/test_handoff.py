@@ -333,16 +333,18 @@ def test_failure_tells_remedies_and_returns_to_the_source(engine, clock, handoff
 
 
 @pytest.mark.parametrize("handoff", HANDOFFS)
-def test_a_refusal_during_mediation_returns_with_the_remedies_already_told(
-    engine, clock, handoff
-):
+def test_a_refusal_during_mediation_returns_with_the_remedies_already_told(engine, clock, handoff):
     s = mediating(engine, clock, handoff)
     sender = with_sender(s, handoff)
     with pytest.raises(FormInvalid) as missing:
         s.complete(MEDIATOR, "mediate", {"mediation_outcome": "拒绝调解", "mediation_note": "拒绝"})
     assert set(missing.value.errors) >= {"refusing_party", "refusal_reason", "remedies"}
     s.advance(days=4)
-    s.complete(MEDIATOR, "mediate", {**REFUSAL, "mediation_outcome": "拒绝调解", "mediation_note": "第二次调解时被申请人离场"})
+    s.complete(
+        MEDIATOR,
+        "mediate",
+        {**REFUSAL, "mediation_outcome": "拒绝调解", "mediation_note": "第二次调解时被申请人离场"},
+    )
 
     assert_finished(s, "退回")  # no 告知其他救济途径 task: the mediator told them already
     row = the_mediation(s)
@@ -391,7 +393,11 @@ def test_assignment_returned_for_want_of_a_mediator(engine, clock):
     s.complete(
         CENTER,
         "assign_mediator",
-        {"assign_decision": "退回", "return_reason": "本中心无建工类特邀调解员", "remedies": ["诉讼"]},
+        {
+            "assign_decision": "退回",
+            "return_reason": "本中心无建工类特邀调解员",
+            "remedies": ["诉讼"],
+        },
     )
     assert_finished(s, "退回")
     assert the_mediation(s).outcome is None  # never mediated: not counted as a failure

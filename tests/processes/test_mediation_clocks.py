@@ -18,7 +18,6 @@ from engine import FormInvalid, TaskStatus
 from processes.models import Case, DeadlineRule, OutboxMessage, ProgressReport, SupervisionRecord
 from tests.conftest import CST
 from tests.processes.handoff_support import (
-    ACCEPTED,
     AGREED,
     BEFORE_NATIONAL_DAY,
     CENTER,
@@ -116,7 +115,9 @@ def test_a_mediator_may_decline_with_a_reason(engine, clock):
     with pytest.raises(FormInvalid) as missing:
         s.complete(MEDIATOR, "accept", {"accept_decision": "拒绝委派"})
     assert "decline_reason" in missing.value.errors
-    s.complete(MEDIATOR, "accept", {"accept_decision": "拒绝委派", "decline_reason": "系一方亲属，需回避"})
+    s.complete(
+        MEDIATOR, "accept", {"accept_decision": "拒绝委派", "decline_reason": "系一方亲属，需回避"}
+    )
 
     assert s.open_tasks() == {CENTER: ["assign_mediator"]}
     assert "系一方亲属，需回避" in instructions(s, CENTER, "assign_mediator")
@@ -203,7 +204,9 @@ def test_the_other_party_refusing_ends_the_mediation(engine, clock):
     s = accepted_before_national_day(engine, clock, "警调")
     sender = with_sender(s, "警调")
     with pytest.raises(FormInvalid) as missing:
-        s.complete(MEDIATOR, "contact_party", {"contact_result": "拒绝调解", "contact_note": "拒绝"})
+        s.complete(
+            MEDIATOR, "contact_party", {"contact_result": "拒绝调解", "contact_note": "拒绝"}
+        )
     assert set(missing.value.errors) >= {"refusing_party", "refusal_reason", "remedies"}
     s.complete(
         MEDIATOR,
@@ -222,7 +225,9 @@ def test_the_other_party_refusing_ends_the_mediation(engine, clock):
 
 def test_an_unreachable_party_is_a_failure(engine, clock):
     s = accepted_before_national_day(engine, clock)
-    s.complete(MEDIATOR, "contact_party", {"contact_result": "无法联系", "contact_note": "号码停机"})
+    s.complete(
+        MEDIATOR, "contact_party", {"contact_result": "无法联系", "contact_note": "号码停机"}
+    )
     assert s.open_tasks() == {MEDIATOR: ["tell_remedies"]}
     assert the_mediation(s).reason == "无法联系对方当事人：号码停机"
 
@@ -443,11 +448,17 @@ def test_labour_expiry_tells_the_parties_arbitration_is_open(engine, clock):
     s.complete(
         MEDIATOR,
         "tell_arbitration",
-        {"arbitration_method": "电话告知", "arbitration_note": "告知可向甘州区劳动人事争议仲裁委员会申请"},
+        {
+            "arbitration_method": "电话告知",
+            "arbitration_note": "告知可向甘州区劳动人事争议仲裁委员会申请",
+        },
     )
     assert_finished(s, "退回")
     (told,) = s.rows(ProgressReport, kind="进展")
-    assert told.text == "已告知当事人可以申请劳动仲裁（电话告知）：告知可向甘州区劳动人事争议仲裁委员会申请"
+    assert (
+        told.text
+        == "已告知当事人可以申请劳动仲裁（电话告知）：告知可向甘州区劳动人事争议仲裁委员会申请"
+    )
     (returned,) = s.rows(OutboxMessage)
     assert (returned.sender_id, returned.payload["remedies"]) == (sender, ["仲裁"])
     assert returned.payload["outcome"] == (
@@ -460,7 +471,9 @@ def test_the_dispute_type_is_read_when_the_mediator_accepts(engine, clock):
     receive(s)
     with engine.session_factory() as session:  # 受理后更正为劳动争议（欠薪）
         session.execute(
-            update(Case).where(Case.id == s.case_id).values(dispute_type="10", dispute_subtype="1001")
+            update(Case)
+            .where(Case.id == s.case_id)
+            .values(dispute_type="10", dispute_subtype="1001")
         )
         session.commit()
     accept(s)

@@ -92,7 +92,11 @@ def test_notice_and_conclusion_are_supervised_when_late(engine, clock):
     s.complete(
         MEDIATOR,
         "mediate",
-        {"mediation_outcome": "鉴定评估", "appraisal_item": "土地界址测绘", "mediation_note": "委托测绘"},
+        {
+            "mediation_outcome": "鉴定评估",
+            "appraisal_item": "土地界址测绘",
+            "mediation_note": "委托测绘",
+        },
     )
 
     s.advance_to(NOTICE_DUE)
@@ -128,7 +132,11 @@ def test_notice_and_conclusion_are_supervised_when_late(engine, clock):
     assert s.ready_ids(SUPERVISOR) == ["chase"]
     assert s.ready_ids(MEDIATOR) == ["appraisal_done"]  # the mediation clock is paused
 
-    s.complete(MEDIATOR, "appraisal_done", {"appraisal_outcome": "鉴定完成", "appraisal_result": "界址已测定"})
+    s.complete(
+        MEDIATOR,
+        "appraisal_done",
+        {"appraisal_outcome": "鉴定完成", "appraisal_result": "界址已测定"},
+    )
     s.complete(MEDIATOR, "mediate", AGREED)
     # the mediation's end stops the 信访 clock: its open chase closes with it
     assert [t.status for t in s.engine.tasks_of(s.instance_id) if t.spec_id == "chase"][
