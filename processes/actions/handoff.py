@@ -53,7 +53,33 @@ def feedback(params: dict[str, Any], data: dict[str, Any]) -> int | None:
     return message.id
 
 
-# -- 访调: extending the 信访 conclusion limit -------------------------------------------------
+# -- 访调: the 信访 clocks and extending the conclusion limit -----------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@actions(
+    "mediation.petition_clocks",
+    "访调：记录信访程序时限（书面告知、办结）",
+    notice_due="书面告知信访人截止时间（ISO 时间）",
+    conclude_due="信访事项办结截止时间（ISO 时间）",
+)
+def petition_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
+    step = current_step()
+    case = case_of(data)
+    row = step.session.query(Mediation).filter_by(case_id=case.id).one_or_none()
+    if row is None:
+        raise ValueError(f"案件 {case.id} 尚未签收，没有调解记录")
+    row.petition_notice_due_at = parse_time(required(params, "notice_due"))
+    row.petition_conclude_due_at = parse_time(required(params, "conclude_due"))
+    result = {
+        "notice_due": _iso(row.petition_notice_due_at),
+        "conclude_due": _iso(row.petition_conclude_due_at),
+    }
+    step.record("petition_clocks_set", {"case_id": case.id, **result})
+    return result
 
 
 def _shown(moment: datetime) -> str:
@@ -200,6 +226,14 @@ def warning_issued(params: dict[str, Any], data: dict[str, Any]) -> bool:
 
 
 # -- trial runs ---------------------------------------------------------------------------
+
+
+@actions.simulation("mediation.petition_clocks")
+def _petition_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
+    return {
+        "notice_due": _iso(parse_time(required(params, "notice_due"))),
+        "conclude_due": _iso(parse_time(required(params, "conclude_due"))),
+    }
 
 
 @actions.simulation("handoff.petition_extension_request")

@@ -212,7 +212,7 @@ def _extension_refusal(rule: DeadlineRule, extended: int, days: int) -> str | No
 
 
 @actions(
-    "mediation.extend",
+    "mediation.extension",
     "经全体当事人同意延长调解期限（特邀调解规定第二十七条：当事人同意延长的不受限制）",
     rule="调解时限规则键",
     days="延长天数",
@@ -220,18 +220,38 @@ def _extension_refusal(rule: DeadlineRule, extended: int, days: int) -> str | No
     requested_by="提出延期的一方",
     agreed_by="同意延期的当事人",
 )
-def extend(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """Extends the clock if the rule allows it; returns ``{"granted", "due",
     "extended_days", "message"}`` (a refusal keeps the due and says why)."""
+    who = {
+        "requested_by": str(required(params, "requested_by")),
+        "agreed_by": str(required(params, "agreed_by")),
+    }
+    return _extend(params, data, who)
+
+
+@actions(
+    "mediation.extend",
+    "经当事人同意延长调解期限（0011 之前的流程版本使用；新版本用 mediation.extension）",
+    rule="调解时限规则键",
+    days="延长天数",
+    due="延长后的调解期限（ISO 时间）",
+)
+def extend(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """The extension as cases still running on older diagram versions call it: the new
+    due (ISO), or an error when the rule refuses."""
+    result = _extend(params, data, {})
+    if not result["granted"]:
+        raise ValueError(result["message"])
+    return result["due"] or ""
+
+
+def _extend(params: dict[str, Any], data: dict[str, Any], who: dict[str, str]) -> dict[str, Any]:
     step = current_step()
     case = case_of(data)
     row = _mediation_of(case)
     days = _days(params)
     rule = rule_of(step.session, required(params, "rule"))
-    who = {
-        "requested_by": str(required(params, "requested_by")),
-        "agreed_by": str(required(params, "agreed_by")),
-    }
     refusal = _extension_refusal(rule, row.extended_days, days)
     if refusal is not None:
         message = f"延期申请未获准许：{refusal}。调解期限仍为 {_shown(row.due_at)}。"
@@ -357,26 +377,6 @@ def conclude(params: dict[str, Any], data: dict[str, Any]) -> str:
     return outcome
 
 
-@actions(
-    "mediation.petition_clocks",
-    "访调：记录信访程序时限（书面告知、办结）",
-    notice_due="书面告知信访人截止时间（ISO 时间）",
-    conclude_due="信访事项办结截止时间（ISO 时间）",
-)
-def petition_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
-    step = current_step()
-    case = case_of(data)
-    row = _mediation_of(case)
-    row.petition_notice_due_at = parse_time(required(params, "notice_due"))
-    row.petition_conclude_due_at = parse_time(required(params, "conclude_due"))
-    result = {
-        "notice_due": _iso(row.petition_notice_due_at),
-        "conclude_due": _iso(row.petition_conclude_due_at),
-    }
-    step.record("petition_clocks_set", {"case_id": case.id, **result})
-    return result
-
-
 # -- trial runs: the clock's answers, computed as the actions would, nothing written ---------
 
 
@@ -404,8 +404,8 @@ def _accept_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     return {"due": _iso(_due(params)), **_rule_flags(required(params, "rule"))}
 
 
-@actions.simulation("mediation.extend")
-def _extend_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+@actions.simulation("mediation.extension")
+def _extension_result_simulated(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     rule = rule_of(current_step().session, required(params, "rule"))
     refusal = _extension_refusal(rule, 0, _days(params))
     due = _iso(_due(params))
@@ -418,6 +418,7 @@ def _refuse_pause_result(params: dict[str, Any], data: dict[str, Any]) -> str:
 
 
 @actions.simulation("mediation.step_due")
+@actions.simulation("mediation.extend")
 @actions.simulation("mediation.resume")
 def _due_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     return _iso(_due(params)) or ""
@@ -434,11 +435,3 @@ def _conclude_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     if outcome not in OUTCOMES:
         raise ValueError(f"调解结果必须是 达成协议 或 调解不成，实为 {outcome!r}")
     return outcome
-
-
-@actions.simulation("mediation.petition_clocks")
-def _petition_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
-    return {
-        "notice_due": _iso(parse_time(required(params, "notice_due"))),
-        "conclude_due": _iso(parse_time(required(params, "conclude_due"))),
-    }

@@ -16,7 +16,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from engine import FormInvalid, InstanceStatus
-from processes.models import Mediation, OutboxMessage, ProgressReport, SupervisionRecord
+from processes.models import (
+    DeadlineRule,
+    Mediation,
+    OutboxMessage,
+    ProgressReport,
+    SupervisionRecord,
+)
 from tests.conftest import CST
 from tests.processes.handoff_support import (
     ACCEPTED,
@@ -427,3 +433,31 @@ def test_a_mediator_is_assigned_within_three_working_days_or_supervised(engine, 
     s.complete(SUPERVISOR, "chase", CHASED)
     assign(s)
     assert s.ready_ids(MEDIATOR) == ["accept"]
+
+
+def test_every_hand_off_clock_has_a_seeded_rule_with_its_basis(engine):
+    expected = {
+        "court.assign": ("工作日", 3, "D8"),
+        "police.assign": ("工作日", 3, "D8"),
+        "petition.assign": ("工作日", 3, "D8"),
+        "court.accept": ("工作日", 3, "D9"),
+        "police.accept": ("工作日", 3, "D9"),
+        "petition.accept": ("工作日", 3, "D9"),
+        "court.contact": ("工作日", 3, "D10"),
+        "police.contact": ("工作日", 3, "D10"),
+        "petition.contact": ("工作日", 3, "D10"),
+        "petition.objection": ("工作日", 5, "D14"),
+        "agreement.confirmation": ("自然日", 30, "D2"),
+        "labour.mediation": ("自然日", 15, "D11"),
+        "petition.conclude": ("自然日", 60, "D15"),
+    }
+    with engine.session_factory() as session:
+        for key, (unit, amount, number) in expected.items():
+            rule = session.get(DeadlineRule, key)
+            assert (rule.unit, rule.amount) == (unit, amount), key
+            assert f"({number})" in rule.basis, key
+        conclude = session.get(DeadlineRule, "petition.conclude")
+        assert (conclude.extendable_by, conclude.max_extension) == ("领导批准", 30)
+        receipt = session.get(DeadlineRule, "petition.receipt")
+        assert receipt.name == "访调·县综治中心签收"
+        assert "D12" in receipt.basis

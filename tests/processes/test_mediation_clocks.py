@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from engine import FormInvalid, TaskStatus
+from engine import Actor, FormInvalid, TaskStatus
+from engine.context import StepContext, in_step
+from processes.actions import mediation
 from processes.models import Case, DeadlineRule, OutboxMessage, ProgressReport, SupervisionRecord
 from tests.conftest import CST
 from tests.processes.handoff_support import (
@@ -478,3 +480,27 @@ def test_the_dispute_type_is_read_when_the_mediator_accepts(engine, clock):
         session.commit()
     accept(s)
     assert the_mediation(s).due_at == end_of(2026, 3, 17)  # 3/2 + 15
+
+
+def test_cases_on_diagram_versions_before_these_clocks_still_extend(engine, clock):
+    """A case still running on an older diagram version calls ``mediation.extend`` and
+    times its mediation by the ISO due it returns; a refusal is an error there."""
+    s = mediating(engine, clock, "警调")
+    recorded = []
+    with engine.session_factory() as session:
+        step = StepContext(
+            session=session,
+            instance_id=s.instance_id,
+            process_id="mediation",
+            version_id=1,
+            actor=Actor.of("old.mediator", [MEDIATOR]),
+            now=clock.now(),
+            _record=lambda kind, data: recorded.append(kind),
+        )
+        with in_step(step):
+            params = {"rule": "police.mediation", "days": 10, "due": "2026-04-13T23:59:59+08:00"}
+            assert mediation.extend(params, {"case_id": s.case_id}) == params["due"]
+            session.get(DeadlineRule, "police.mediation").extendable_by = "不可延长"
+            with pytest.raises(ValueError, match=r"police\.mediation（警调·调解）不允许"):
+                mediation.extend(params, {"case_id": s.case_id})
+    assert recorded == ["mediation_extended", "mediation_extension_refused"]
