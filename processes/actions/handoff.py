@@ -53,6 +53,12 @@ def feedback(params: dict[str, Any], data: dict[str, Any]) -> int | None:
     return message.id
 
 
+@actions("handoff.received_at", "读取收到推送的时间（案件受理时间，信访时限自收到之日起算）")
+def received_at(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """When the pushed matter arrived (``Case.received_at``), as an ISO time."""
+    return local(case_of(data).received_at).isoformat()
+
+
 # -- 访调: the 信访 clocks and extending the conclusion limit -----------------------------------
 
 
@@ -226,6 +232,11 @@ def warning_issued(params: dict[str, Any], data: dict[str, Any]) -> bool:
 
 
 # -- trial runs ---------------------------------------------------------------------------
+
+
+@actions.simulation("handoff.received_at")
+def _received_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return local(current_step().now).isoformat()
 
 
 @actions.simulation("mediation.petition_clocks")

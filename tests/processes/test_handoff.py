@@ -24,6 +24,7 @@ from processes.models import (
     SupervisionRecord,
 )
 from tests.conftest import CST
+from tests.processes.conftest import Scenario, deploy
 from tests.processes.handoff_support import (
     ACCEPTED,
     AGREED,
@@ -461,3 +462,23 @@ def test_every_hand_off_clock_has_a_seeded_rule_with_its_basis(engine):
         receipt = session.get(DeadlineRule, "petition.receipt")
         assert receipt.name == "访调·县综治中心签收"
         assert "D12" in receipt.basis
+
+
+def test_petition_limits_count_from_the_push_even_when_the_hand_off_starts_later(
+    case_engine, regions, clock
+):
+    deploy(case_engine)  # the whole library: case_main gives a red case its leader first
+    clock.set(BEFORE_NATIONAL_DAY)
+    s = Scenario(case_engine, clock, "case_main", channel="访调", risk_colour="红")
+    s.advance_to(datetime(2026, 9, 30, 9, 0, tzinfo=CST))
+    s.complete("镇综治中心", "assign_leader", {"case_leader": "李某（副县长）"})
+
+    # 异议: 5 working days from the push on 9/29 (Mon 10/12), not from 9/30 (Tue 10/13)
+    assert "2026-10-12 23:59" in instructions(s, CENTER, "receive_petition")
+    s.complete(CENTER, "receive_petition", SIGNED)
+    # 书面告知: 9/29 + 15 = Wed 10/14; 办结: from 签收 on 9/30, + 60 = Sun 11/29 → Mon 11/30
+    row = the_mediation(s)
+    assert (row.petition_notice_due_at, row.petition_conclude_due_at) == (
+        end_of(2026, 10, 14),
+        end_of(2026, 11, 30),
+    )
