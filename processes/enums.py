@@ -111,6 +111,8 @@ class SupervisionReason(StrEnum):
     OVERDUE = "超期未化解"
     NO_ACKNOWLEDGEMENT = "部门未报到"
     NOT_RECEIVED = "超期未签收"
+    NOT_ASSIGNED = "超期未指派"
+    """A hand-off signed for but no mediator designated in time (在线调解规则 Art.10)."""
     DISSATISFIED = "回访不满意"
     ASSIGNED = "交办"
 

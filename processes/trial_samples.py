@@ -28,8 +28,20 @@ _BY_PROCESS: dict[str, dict[str, Any]] = {
         "rule_prefix": "court",
         "mediator": "试运行调解员",
     },
-    "confirmation": {"agreement_at": "2026-03-02"},
     "hotline": {"channel": "12345"},
+    "petition_extension": {
+        "channel": "访调",
+        "handoff": "访调",
+        "petition_conclude_due": "2026-11-16T23:59:59+08:00",
+        "petition_extended_days": 0,
+        "conclude_extension_days": 20,
+        "conclude_extension_reason": "试运行：需会同有关部门核实",
+    },
+    "confirmation": {
+        "agreement_at": "2026-03-02",
+        "confirmation_reminder": "调解员",
+        "mediator": "试运行调解员",
+    },
     "risk_alert": {"alert_id": 0},
     "whistle_round": {
         "lead_leader": "试运行牵头领导",

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 from engine import OperatorRegistry
 
-from . import callback, case, handoff, mediation, risk, supervision, whistle
+from . import (
+    callback,
+    case,
+    confirmation,
+    handoff,
+    hotline,
+    mediation,
+    petition,
+    risk,
+    supervision,
+    whistle,
+)
 
-MODULES = (case, supervision, callback, handoff, whistle, mediation, risk)
+MODULES = (
+    case,
+    supervision,
+    callback,
+    handoff,
+    hotline,
+    whistle,
+    mediation,
+    petition,
+    confirmation,
+    risk,
+)
 
 
 def register_actions(registry: OperatorRegistry) -> OperatorRegistry:

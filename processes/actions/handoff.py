@@ -1,5 +1,4 @@
-"""Feeding a result back to the system a case came from (court, police, petition, 12345),
-and hearing the 12345 hotline's verdict on a reply to its work order."""
+"""Feeding a result back to the system a case came from (court, police, petition, 12345)."""
 
 from __future__ import annotations
 
@@ -7,8 +6,7 @@ from typing import Any
 
 from engine import current_step
 
-from ..enums import Verdict
-from ..models import HandoffVerdict, ProgressReport
+from ..deadlines import local
 from ..outbox import enqueue_result
 from .base import ActionSet, case_of, required
 
@@ -52,58 +50,15 @@ def feedback(params: dict[str, Any], data: dict[str, Any]) -> int | None:
     return message.id
 
 
-@actions(
-    "handoff.verdict",
-    "登记 12345 热线对答复的回访结果（认可/退回）",
-    verdict_id="热线的回访结果编号",
-    verdict="认可/退回",
-    reason="退回理由或说明",
-    evaluation="群众评价（可空）",
-    round="所评判的是第几次答复",
-)
-def verdict(params: dict[str, Any], data: dict[str, Any]) -> str:
-    step = current_step()
-    case = case_of(data)
-    heard = Verdict(required(params, "verdict"))
-    row = HandoffVerdict(
-        sender_id=case.sender_id,
-        case_id=case.id,
-        verdict_id=str(required(params, "verdict_id")),
-        verdict=heard,
-        reason=params.get("reason") or "",
-        evaluation=params.get("evaluation") or None,
-        round=int(params.get("round") or 1),
-        received_at=step.now,
-    )
-    step.session.add(row)
-    text = f"12345 热线回访：{heard}（第 {row.round} 次答复）"
-    step.session.add(
-        ProgressReport(
-            case_id=case.id,
-            kind="反馈",
-            at=step.now,
-            by=step.actor.user,
-            level=case.level,
-            text=text + (f"。{row.reason}" if row.reason else ""),
-        )
-    )
-    step.session.flush()
-    step.record(
-        "handoff_verdict_received",
-        {
-            "case_id": case.id,
-            "verdict_id": row.verdict_id,
-            "verdict": heard,
-            "reason": row.reason,
-            "evaluation": row.evaluation,
-            "round": row.round,
-        },
-    )
-    return heard
+@actions("handoff.received_at", "读取收到推送的时间（案件受理时间，信访时限自收到之日起算）")
+def received_at(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """When the pushed matter arrived (``Case.received_at``), as an ISO time."""
+    return local(case_of(data).received_at).isoformat()
 
 
-@actions.simulation("handoff.verdict")
-def _verdict_result(params: dict[str, Any], data: dict[str, Any]) -> str:
-    """Trial runs: the verdict, checked as ``verdict`` checks it; nothing written."""
-    required(params, "verdict_id")
-    return Verdict(required(params, "verdict"))
+# -- trial runs ---------------------------------------------------------------------------
+
+
+@actions.simulation("handoff.received_at")
+def _received_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return local(current_step().now).isoformat()

@@ -1,9 +1,13 @@
-"""三调对接的调解记录：签收、指派、调解期限（起算、延期、鉴定暂停）、结果和后续时限.
+"""三调对接的调解记录：签收、指派（及调解员拒绝后另行指派）、调解期限（起算、延期、鉴定暂停）和结果.
 
 One ``Mediation`` row per hand-off case. The diagrams (``handoff``, ``mediation``) compute
 every due time with the script helpers (``deadline``, ``extend_due``, ``shift``) and pass
 it in; these actions store it on the row and on the case (``Case.due_at`` is the deadline
 now running) and write a history event for each change of the mediation clock.
+
+Whether a clock may be extended or paused is the deadline rule's (``extendable_by``,
+``max_extension``, ``pausable``): a request the rule does not allow is not an error but a
+refusal the diagram shows the mediator (``message``), and the mediation goes on.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from typing import Any
 
 from engine import current_step
 
-from ..deadlines import rule_of
+from ..deadlines import local, rule_of
 from ..enums import Extension
-from ..models import Case, Mediation
+from ..models import Case, DeadlineRule, DisputeType, Mediation
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
@@ -41,6 +45,25 @@ def _due(params: dict[str, Any]) -> datetime:
     return due
 
 
+def _days(params: dict[str, Any]) -> int:
+    days = int(required(params, "days"))
+    if days < 1:
+        raise ValueError(f"延长天数必须为正整数，实为 {days}")
+    return days
+
+
+def _rule_label(rule: DeadlineRule) -> str:
+    return f"时限规则 {rule.key}（{rule.name}）"
+
+
+def _shown(moment: datetime | None) -> str:
+    """A due time as people read it: ``2026-04-13 23:59``."""
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment is not None else "未设定"
+
+
+# -- 签收、指派、调解员确认 ---------------------------------------------------------------
+
+
 @actions("mediation.receive", "综治中心签收三调对接案件，建立调解记录")
 def receive(params: dict[str, Any], data: dict[str, Any]) -> int:
     step = current_step()
@@ -58,28 +81,104 @@ def receive(params: dict[str, Any], data: dict[str, Any]) -> int:
     return row.id
 
 
-@actions("mediation.assign", "指派调解员", mediator="调解员姓名")
+@actions(
+    "mediation.step_due",
+    "调解开始前一步的办理时限（如指派调解员），记为案件当前时限",
+    step="步骤名称，如 指派调解员",
+    due="办理时限（ISO 时间）",
+)
+def step_due(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    case.due_at = _due(params)
+    step.record(
+        "mediation_step_due",
+        {"case_id": case.id, "step": required(params, "step"), "due": _iso(case.due_at)},
+    )
+    return _iso(case.due_at) or ""
+
+
+@actions(
+    "mediation.assign",
+    "指派调解员；调解员应在确认时限内接受或拒绝",
+    mediator="调解员姓名",
+    due="调解员确认时限（ISO 时间，可空）",
+)
 def assign(params: dict[str, Any], data: dict[str, Any]) -> str:
     step = current_step()
     case = case_of(data)
     row = _mediation_of(case)
     row.mediator = str(required(params, "mediator")).strip()
+    due = parse_time(params.get("due"))
+    if due is not None:
+        case.due_at = due
     step.record(
         "mediation_assigned",
-        {"case_id": case.id, "mediator": row.mediator, "by": step.actor.user},
+        {"case_id": case.id, "mediator": row.mediator, "due": _iso(due), "by": step.actor.user},
     )
     return row.mediator
 
 
 @actions(
+    "mediation.decline",
+    "调解员拒绝委派或逾期未确认（在线调解规则第十二条），待另行指派",
+    reason="拒绝理由",
+    silent="是否逾期未确认（true/false）",
+)
+def decline(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    row = _mediation_of(case)
+    silent = bool(params.get("silent"))
+    reason = "逾期未确认接受委派" if silent else str(required(params, "reason")).strip()
+    step.record(
+        "mediation_declined",
+        {
+            "case_id": case.id,
+            "mediator": row.mediator,
+            "reason": reason,
+            "silent": silent,
+            "by": step.actor.user,
+        },
+    )
+    row.mediator = None
+    return reason
+
+
+@actions("mediation.dispute_type", "读取案件当前的纠纷类型（选定调解时限规则用）")
+def dispute_type(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    """``{"code", "name", "subtype"}``: the case's 司法行政 class (e.g. "10" 劳动争议纠纷)."""
+    step = current_step()
+    case = case_of(data)
+    kind = step.session.get(DisputeType, case.dispute_type)
+    return {
+        "code": case.dispute_type,
+        "name": kind.name if kind is not None else "",
+        "subtype": case.dispute_subtype or "",
+    }
+
+
+# -- the mediation clock ------------------------------------------------------------------
+
+
+def _clock_flags(rule: DeadlineRule) -> dict[str, Any]:
+    return {
+        "rule": rule.key,
+        "extendable": rule.extendable_by == Extension.CONSENT,
+        "pausable": bool(rule.pausable),
+        "max_extension": rule.max_extension,
+    }
+
+
+@actions(
     "mediation.accept",
-    "调解员签收，调解期限自签收之日起算（特邀调解规定第二十七条）",
+    "调解员接受委派，调解期限自接受之日起算（特邀调解规定第二十七条）",
     rule="调解时限规则键，如 court.mediation",
     due="调解期限（ISO 时间）",
 )
 def accept(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """Starts the clock; returns ``{"due", "extendable", "pausable"}`` for the diagram's
-    gateways (延期 only where the rule allows the parties' consent, 暂停 where pausable)."""
+    """Starts the clock; returns ``{"due", "rule", "extendable", "pausable",
+    "max_extension"}`` for the diagram's gateways and the mediator's instructions."""
     step = current_step()
     case = case_of(data)
     row = _mediation_of(case)
@@ -96,35 +195,71 @@ def accept(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
             "due": _iso(row.due_at),
         },
     )
-    return {
-        "due": _iso(row.due_at),
-        "extendable": rule.extendable_by == Extension.CONSENT,
-        "pausable": bool(rule.pausable),
+    return {"due": _iso(row.due_at), **_clock_flags(rule)}
+
+
+def _extension_refusal(rule: DeadlineRule, extended: int, days: int) -> str | None:
+    """Why the rule does not allow ``days`` more on top of ``extended``, or None."""
+    if rule.extendable_by != Extension.CONSENT:
+        return f"{_rule_label(rule)}不允许经当事人同意延长"
+    if rule.max_extension is not None and extended + days > rule.max_extension:
+        left = max(rule.max_extension - extended, 0)
+        return (
+            f"{_rule_label(rule)}累计最多延长 {rule.max_extension} 天，已延长 {extended} 天，"
+            f"还可延长 {left} 天，本次申请 {days} 天超出"
+        )
+    return None
+
+
+@actions(
+    "mediation.extension",
+    "经全体当事人同意延长调解期限（特邀调解规定第二十七条：当事人同意延长的不受限制）",
+    rule="调解时限规则键",
+    days="延长天数",
+    due="延长后的调解期限（ISO 时间）",
+    requested_by="提出延期的一方",
+    agreed_by="同意延期的当事人",
+)
+def extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Extends the clock if the rule allows it; returns ``{"granted", "due",
+    "extended_days", "message"}`` (a refusal keeps the due and says why)."""
+    who = {
+        "requested_by": str(required(params, "requested_by")),
+        "agreed_by": str(required(params, "agreed_by")),
     }
+    return _extend(params, data, who)
 
 
 @actions(
     "mediation.extend",
-    "经当事人同意延长调解期限",
+    "经当事人同意延长调解期限（0011 之前的流程版本使用；新版本用 mediation.extension）",
     rule="调解时限规则键",
     days="延长天数",
     due="延长后的调解期限（ISO 时间）",
 )
 def extend(params: dict[str, Any], data: dict[str, Any]) -> str:
+    """The extension as cases still running on older diagram versions call it: the new
+    due (ISO), or an error when the rule refuses."""
+    result = _extend(params, data, {})
+    if not result["granted"]:
+        raise ValueError(result["message"])
+    return result["due"] or ""
+
+
+def _extend(params: dict[str, Any], data: dict[str, Any], who: dict[str, str]) -> dict[str, Any]:
     step = current_step()
     case = case_of(data)
     row = _mediation_of(case)
-    days = int(required(params, "days"))
-    if days < 1:
-        raise ValueError(f"延长天数必须为正整数，实为 {days}")
+    days = _days(params)
     rule = rule_of(step.session, required(params, "rule"))
-    if rule.extendable_by != Extension.CONSENT:
-        raise ValueError(f"时限规则 {rule.key}（{rule.name}）不能经当事人同意延长")
-    if rule.max_extension is not None and row.extended_days + days > rule.max_extension:
-        raise ValueError(
-            f"累计延长 {row.extended_days + days} 天，超过规则 {rule.key} 允许的 "
-            f"{rule.max_extension} 天"
+    refusal = _extension_refusal(rule, row.extended_days, days)
+    if refusal is not None:
+        message = f"延期申请未获准许：{refusal}。调解期限仍为 {_shown(row.due_at)}。"
+        step.record(
+            "mediation_extension_refused",
+            {"case_id": case.id, "days": days, **who, "message": message, "by": step.actor.user},
         )
+        return _extension_result(row, granted=False, message=message)
     row.extended_days += days
     row.due_at = _due(params)
     case.due_at = row.due_at
@@ -135,10 +270,41 @@ def extend(params: dict[str, Any], data: dict[str, Any]) -> str:
             "days": days,
             "extended_days": row.extended_days,
             "due": _iso(row.due_at),
+            **who,
             "by": step.actor.user,
         },
     )
-    return _iso(row.due_at) or ""
+    message = f"已经当事人同意延长 {days} 天，调解期限延至 {_shown(row.due_at)}。"
+    return _extension_result(row, granted=True, message=message)
+
+
+def _extension_result(row: Mediation, *, granted: bool, message: str) -> dict[str, Any]:
+    return {
+        "granted": granted,
+        "due": _iso(row.due_at),
+        "extended_days": row.extended_days,
+        "message": message,
+    }
+
+
+@actions(
+    "mediation.refuse_pause",
+    "本类调解不允许因鉴定、评估暂停计时：记录并告知调解员，调解期限照常计算",
+    rule="调解时限规则键",
+)
+def refuse_pause(params: dict[str, Any], data: dict[str, Any]) -> str:
+    step = current_step()
+    case = case_of(data)
+    row = _mediation_of(case)
+    rule = rule_of(step.session, required(params, "rule"))
+    message = (
+        f"暂停计时未获准许：{_rule_label(rule)}不因鉴定、评估暂停，"
+        f"调解期限仍为 {_shown(row.due_at)}。"
+    )
+    step.record(
+        "mediation_pause_refused", {"case_id": case.id, "message": message, "by": step.actor.user}
+    )
+    return message
 
 
 @actions(
@@ -188,7 +354,7 @@ def resume(params: dict[str, Any], data: dict[str, Any]) -> str:
 
 @actions(
     "mediation.conclude",
-    "记录调解结果：达成协议或调解不成（附理由）",
+    "记录调解结果：达成协议或调解不成（附理由；拒绝调解、期满未达成协议均为调解不成）",
     outcome="达成协议/调解不成",
     reason="理由或说明",
 )
@@ -211,49 +377,11 @@ def conclude(params: dict[str, Any], data: dict[str, Any]) -> str:
     return outcome
 
 
-@actions(
-    "mediation.confirmation",
-    "诉调达成协议：记录申请司法确认的截止时间（人民调解法第三十三条）",
-    due="申请司法确认截止时间（ISO 时间）",
-)
-def confirmation(params: dict[str, Any], data: dict[str, Any]) -> str:
-    step = current_step()
-    case = case_of(data)
-    row = _mediation_of(case)
-    row.confirmation_due_at = _due(params)
-    step.record(
-        "confirmation_due_set",
-        {"case_id": case.id, "due": _iso(row.confirmation_due_at)},
-    )
-    return _iso(row.confirmation_due_at) or ""
-
-
-@actions(
-    "mediation.petition_clocks",
-    "访调：记录信访程序时限（书面告知、办结）",
-    notice_due="书面告知信访人截止时间（ISO 时间）",
-    conclude_due="信访事项办结截止时间（ISO 时间）",
-)
-def petition_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
-    step = current_step()
-    case = case_of(data)
-    row = _mediation_of(case)
-    row.petition_notice_due_at = parse_time(required(params, "notice_due"))
-    row.petition_conclude_due_at = parse_time(required(params, "conclude_due"))
-    result = {
-        "notice_due": _iso(row.petition_notice_due_at),
-        "conclude_due": _iso(row.petition_conclude_due_at),
-    }
-    step.record("petition_clocks_set", {"case_id": case.id, **result})
-    return result
-
-
 # -- trial runs: the clock's answers, computed as the actions would, nothing written ---------
 
 
-def _rule_flags(key: str) -> dict[str, bool]:
-    rule = rule_of(current_step().session, key)
-    return {"extendable": rule.extendable_by == Extension.CONSENT, "pausable": bool(rule.pausable)}
+def _rule_flags(key: str) -> dict[str, Any]:
+    return _clock_flags(rule_of(current_step().session, key))
 
 
 @actions.simulation("mediation.assign")
@@ -261,14 +389,37 @@ def _assign_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     return str(required(params, "mediator")).strip()
 
 
+@actions.simulation("mediation.decline")
+def _decline_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return "逾期未确认接受委派" if params.get("silent") else str(required(params, "reason"))
+
+
+@actions.simulation("mediation.dispute_type")
+def _dispute_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    return {"code": str(data.get("dispute_type") or ""), "name": "", "subtype": ""}
+
+
 @actions.simulation("mediation.accept")
 def _accept_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return {"due": _iso(_due(params)), **_rule_flags(required(params, "rule"))}
 
 
+@actions.simulation("mediation.extension")
+def _extension_result_simulated(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    rule = rule_of(current_step().session, required(params, "rule"))
+    refusal = _extension_refusal(rule, 0, _days(params))
+    due = _iso(_due(params))
+    return {"granted": refusal is None, "due": due, "extended_days": 0, "message": refusal or ""}
+
+
+@actions.simulation("mediation.refuse_pause")
+def _refuse_pause_result(params: dict[str, Any], data: dict[str, Any]) -> str:
+    return f"暂停计时未获准许：{_rule_label(rule_of(current_step().session, params['rule']))}"
+
+
+@actions.simulation("mediation.step_due")
 @actions.simulation("mediation.extend")
 @actions.simulation("mediation.resume")
-@actions.simulation("mediation.confirmation")
 def _due_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     return _iso(_due(params)) or ""
 
@@ -284,11 +435,3 @@ def _conclude_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     if outcome not in OUTCOMES:
         raise ValueError(f"调解结果必须是 达成协议 或 调解不成，实为 {outcome!r}")
     return outcome
-
-
-@actions.simulation("mediation.petition_clocks")
-def _petition_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str | None]:
-    return {
-        "notice_due": _iso(parse_time(required(params, "notice_due"))),
-        "conclude_due": _iso(parse_time(required(params, "conclude_due"))),
-    }

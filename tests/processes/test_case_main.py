@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from engine import InstanceStatus
-from processes.models import SupervisionRecord
+from processes.models import Mediation, SupervisionRecord
 from tests.conftest import CST
 from tests.processes.conftest import Scenario, deploy
 
@@ -246,16 +246,36 @@ def test_a_red_ladder_runs_on_the_shorter_limits(library, clock):
     assert s.case().due_at == datetime(2026, 3, 3, 23, 59, 59, tzinfo=CST)
 
 
-def test_a_hand_off_agreement_is_called_back(library, clock):
+def test_a_hand_off_agreement_is_called_back_with_the_confirmation_reminder_beside(library, clock):
+    """The callback does not wait 30 days for the 司法确认 window: both start together."""
     s = Scenario(library, clock, "case_main", channel="警调")
     s.complete(COUNTY, "receive", {"receipt_decision": "签收"})
-    s.complete(COUNTY, "assign_mediator", {"mediator": "王调解员"})
-    s.complete("调解员", "accept", {"accepted": True})
+    s.complete(COUNTY, "assign_mediator", {"assign_decision": "指派", "mediator": "王调解员"})
+    s.complete("调解员", "accept", {"accept_decision": "接受委派"})
+    s.complete("调解员", "contact_party", {"contact_result": "同意调解", "contact_note": "同意"})
     s.complete(
         "调解员", "mediate", {"mediation_outcome": "达成协议", "mediation_note": "签署调解协议"}
     )
     assert s.case().status == "已化解"
     assert s.ready_ids(CENTER) == ["call_back"]
+    assert s.ready_ids("调解员") == ["remind_mediator"]
+    # Mon 3/2 + 30 days = Wed 4/1: the window the mediator reminds of
+    window = datetime(2026, 4, 1, 23, 59, 59, tzinfo=CST)
+    assert s.task("调解员", "remind_mediator").due_at == window
+    (notice,) = s.rows(SupervisionRecord, reason="交办")
+    assert (notice.target, notice.due_at) == ("王调解员", window)
+    (row,) = s.rows(Mediation)
+    assert row.confirmation_due_at == window
+    s.complete(CENTER, "call_back", {"evaluation": "满意"})
+    assert s.case().status == "已结案"
+    s.complete(
+        "调解员",
+        "remind_mediator",
+        {"confirmation_status": "已提醒，当事人将申请", "remind_note": "当场提醒"},
+    )
+    assert s.ready_ids("调解员") == []
+    [recorded] = s.events(["confirmation_recorded"])
+    assert recorded.data["status"] == "已提醒，当事人将申请"
 
 
 def test_a_returned_hand_off_ends_without_callback(library, clock):

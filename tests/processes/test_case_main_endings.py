@@ -122,27 +122,27 @@ def test_a_written_agreement_at_a_level_starts_the_reminder_beside_the_callback(
             "level_notes": "签订书面调解协议，约定3月10日前赔偿800元",
         },
     )
-    assert s.ready_ids(CENTER) == ["call_back", "remind"]
-    remind = s.task(CENTER, "remind")
+    assert s.ready_ids(CENTER) == ["call_back", "remind_township"]
+    remind = s.task(CENTER, "remind_township")
     # 30 calendar days after Tue 3/3 (the day itself not counted) → Thu 4/2
     assert remind.due_at == at(4, 2)
     template, data = library.task_instructions(remind.id)
     assert "{{ confirmation_due[:10] }}" in template and data["confirmation_due"].startswith(
         "2026-04-02"
     )
-    assert s.rows(ProgressReport)[-1].text == (
-        "调解协议于 2026-03-03 生效，当事人可于 2026-04-02 前共同向人民法院申请司法确认"
-    )
+    [notice] = [e for e in s.events(["confirmation_due_set"])]
+    assert notice.data["due"] == "2026-04-02T23:59:59+08:00"
 
     s.complete(CENTER, "call_back", {"evaluation": "满意"})
     assert s.case().status == "已结案"
     s.complete(
         CENTER,
-        "remind",
+        "remind_township",
         {"confirmation_status": "已提醒，当事人将申请", "remind_note": "电话告知双方当事人"},
     )
     assert (
-        s.rows(ProgressReport)[-1].text == "司法确认提醒：已提醒，当事人将申请。电话告知双方当事人"
+        s.rows(ProgressReport)[-1].text
+        == "司法确认提醒：已提醒，当事人将申请（电话告知双方当事人）"
     )
 
 
@@ -159,12 +159,10 @@ def test_a_reminder_nobody_records_lapses_with_the_time_limit(library, clock):
         },
     )
     s.advance_to(at(4, 1))  # 30 days after Mon 3/2 → Wed 4/1
-    assert "remind" in s.ready_ids(CENTER)
+    assert "remind_township" in s.ready_ids(CENTER)
     s.advance(seconds=2)
-    assert "remind" not in s.ready_ids(CENTER)
-    assert (
-        s.rows(ProgressReport)[-1].text == "申请司法确认的期限（2026-04-01）已届满，未登记提醒结果"
-    )
+    assert "remind_township" not in s.ready_ids(CENTER)
+    assert s.rows(ProgressReport)[-1].text == "申请司法确认的期限已届满，未登记提醒结果"
 
 
 def test_settling_without_an_agreement_starts_no_reminder(library, clock):
@@ -190,8 +188,8 @@ def test_an_on_the_spot_agreement_starts_the_reminder(library, clock):
             "agreement_at": "2026-03-02",
         },
     )
-    assert s.ready_ids(CENTER) == ["call_back", "remind"]
-    assert s.task(CENTER, "remind").due_at == at(4, 1)
+    assert s.ready_ids(CENTER) == ["call_back", "remind_township"]
+    assert s.task(CENTER, "remind_township").due_at == at(4, 1)
 
 
 def test_on_the_spot_without_an_agreement_starts_no_reminder(library, clock):

@@ -1,9 +1,12 @@
-"""三调对接 (``bpmn/handoff.bpmn``) and its 调解 (``bpmn/mediation.bpmn``), end to end.
+"""三调对接 (``bpmn/handoff.bpmn``), end to end through its called processes.
 
-The people of the lanes — 县综治中心 (签收、指派、书面告知), 调解员 (签收、调解、鉴定完成、
+The people of the lanes — 县综治中心 (签收、异议、指派、书面告知), 调解员 (接受、联系、调解、
 告知救济途径、提醒司法确认), 督办员 (督办催办) — play each hand-off: 诉调 (court.*),
-警调 (police.*) and 访调 (petition.*). Dates are real: calendar-day limits whose last day
-is a holiday move to the next working day (2026 国庆 10/1–10/7, 中秋 9/25–9/27).
+警调 (police.*) and 访调 (petition.*). Dates are real (see ``handoff_support``): calendar-day
+limits whose last day is a holiday move to the next working day, working-day limits skip
+国庆 and count its make-up Saturday. The mediation's own clocks are in
+``test_mediation_clocks``, the 访调 信访 clock in ``test_petition_clocks``, the reminder of
+司法确认 on its own in ``test_confirmation``.
 """
 
 from __future__ import annotations
@@ -11,124 +14,78 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
-from engine import FormInvalid, InstanceStatus, TaskStatus
-from processes.actions import mediation
+from engine import FormInvalid, InstanceStatus
 from processes.models import (
-    Case,
     DeadlineRule,
-    HandoffSender,
     Mediation,
     OutboxMessage,
-    ProgressReport,
     SupervisionRecord,
 )
 from tests.conftest import CST
-from tests.processes.conftest import COUNTY, Scenario, deploy
+from tests.processes.conftest import Scenario, deploy
+from tests.processes.handoff_support import (
+    ACCEPTED,
+    AGREED,
+    BEFORE_NATIONAL_DAY,
+    CENTER,
+    CHASED,
+    CONSENTED,
+    FAILED,
+    HANDOFFS,
+    MEDIATOR,
+    REFUSAL,
+    REMEDIES,
+    RETURN_TO,
+    SIGNED,
+    SUPERVISOR,
+    assert_finished,
+    assign,
+    deploy_handoff,
+    due_of,
+    end_of,
+    event_types,
+    instructions,
+    mediating,
+    receive,
+    receive_spec,
+    start,
+    the_mediation,
+    with_sender,
+)
 
-CENTER, MEDIATOR, SUPERVISOR = "县综治中心", "调解员", "督办员"
-HANDOFFS = ["诉调", "警调", "访调"]
-RETURN_TO = {"诉调": "退回法院登记立案", "警调": "退回公安机关处理", "访调": "退回信访程序依法办理"}
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
-AGREED = {"mediation_outcome": "达成协议", "mediation_note": "双方当面协商，签署调解协议"}
-FAILED = {
-    "mediation_outcome": "调解不成",
-    "failure_reason": "双方分歧较大难以达成协议",
-    "mediation_note": "赔偿数额分歧过大",
-}
-REMEDIES = {"remedies": ["诉讼", "仲裁"], "return_reason": "赔偿数额分歧过大，调解不成"}
-CHASED = {"chase_method": "电话督办", "chase_note": "已电话督促，承诺当日办理"}
-
-
-def end_of(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, 23, 59, 59, tzinfo=CST)
+REMINDED = {"confirmation_status": "已提醒，当事人将申请", "remind_note": "电话提醒双方当事人"}
 
 
 @pytest.fixture
 def engine(case_engine, regions):
-    if "mediation.receive" not in case_engine.operators:
-        mediation.actions.register(case_engine.operators)
-    deploy(case_engine, "handoff.bpmn", "mediation.bpmn", "supervise.bpmn")
-    return case_engine
-
-
-def start(engine, clock, handoff: str, **case) -> Scenario:
-    return Scenario(engine, clock, "handoff", channel=handoff, **case)
-
-
-def with_sender(s: Scenario, handoff: str) -> int:
-    """Give the case a hand-off sender, so feedback lands in its outbox."""
-    with s.engine.session_factory() as session:
-        sender = HandoffSender(
-            code=f"sender-{s.case_id}",
-            name=f"{handoff}来源系统",
-            channel=handoff,
-            region_code=COUNTY,
-            token_hash="0" * 64,
-        )
-        session.add(sender)
-        session.flush()
-        session.execute(update(Case).where(Case.id == s.case_id).values(sender_id=sender.id))
-        session.commit()
-        return sender.id
-
-
-def receive(s: Scenario, mediator: str = "王调解员") -> None:
-    s.complete(CENTER, "receive", {"receipt_decision": "签收"})
-    s.complete(CENTER, "assign_mediator", {"mediator": mediator})
-
-
-def accepted(engine, clock, handoff: str, **case) -> Scenario:
-    """A hand-off signed for, assigned and accepted: the 调解 task is waiting."""
-    s = start(engine, clock, handoff, **case)
-    receive(s)
-    s.complete(MEDIATOR, "accept", {"accepted": True})
-    return s
-
-
-def the_mediation(s: Scenario) -> Mediation:
-    (row,) = s.rows(Mediation)
-    return row
-
-
-def due_of(s: Scenario, role: str, spec_id: str) -> datetime:
-    return s.task(role, spec_id).due_at
-
-
-def ready_everywhere(s: Scenario) -> dict[str, list[str]]:
-    return s.open_tasks()
-
-
-def assert_finished(s: Scenario, result: str) -> dict:
-    instance = s.instance()
-    assert instance.status == InstanceStatus.COMPLETED
-    assert s.open_tasks() == {}
-    assert instance.data["handoff_result"] == result
-    return instance.data
-
-
-def event_types(s: Scenario, *types: str) -> list[str]:
-    return [e.event_type for e in s.events(types)]
+    return deploy_handoff(case_engine)
 
 
 # -- 签收 ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("handoff", "receipt_due"),
-    [("诉调", end_of(2026, 3, 5)), ("警调", end_of(2026, 3, 3)), ("访调", end_of(2026, 3, 5))],
+    ("handoff", "task", "receipt_due"),
+    [
+        ("诉调", "receive", end_of(2026, 3, 5)),
+        ("警调", "receive", end_of(2026, 3, 3)),
+        ("访调", "receive_petition", end_of(2026, 3, 5)),
+    ],
 )
-def test_receipt_in_time_feeds_back_and_hands_to_the_mediator(engine, clock, handoff, receipt_due):
+def test_receipt_in_time_feeds_back_and_waits_for_a_mediator(
+    engine, clock, handoff, task, receipt_due
+):
     s = start(engine, clock, handoff)
     sender = with_sender(s, handoff)
-    assert s.open_tasks() == {CENTER: ["receive"]}
-    assert due_of(s, CENTER, "receive") == receipt_due
+    assert s.ready_ids(CENTER) == [task]
+    assert due_of(s, CENTER, task) == receipt_due
     case = s.case()
     assert (case.level, case.due_at) == (CENTER, receipt_due)
+    assert str(receipt_due.day) in instructions(s, CENTER, task)
 
     clock.advance(hours=3)
-    s.complete(CENTER, "receive", {"receipt_decision": "签收"})
+    s.complete(CENTER, task, SIGNED)
     row = the_mediation(s)
     assert (row.handoff, row.received_at, row.mediator) == (handoff, clock.now(), None)
     (signed,) = s.rows(OutboxMessage)
@@ -137,28 +94,29 @@ def test_receipt_in_time_feeds_back_and_hands_to_the_mediator(engine, clock, han
         "签收",
         "已签收，适宜调解",
     )
+    assert "assign_mediator" in s.ready_ids(CENTER)
 
-    assert s.open_tasks() == {CENTER: ["assign_mediator"]}
-    s.complete(CENTER, "assign_mediator", {"mediator": "王调解员"})
-    assert the_mediation(s).mediator == "王调解员"
-    assert s.ready_ids(MEDIATOR) == ["accept"]
-
-    s.advance_to(receipt_due + timedelta(days=2))
-    assert s.rows(SupervisionRecord) == []
-    assert s.case().overdue is False
+    s.advance_to(receipt_due + timedelta(hours=1))
+    assert s.rows(SupervisionRecord, reason="超期未签收") == []
 
 
 @pytest.mark.parametrize(
-    ("handoff", "receipt_due"),
-    [("诉调", end_of(2026, 3, 5)), ("警调", end_of(2026, 3, 3)), ("访调", end_of(2026, 3, 5))],
+    ("handoff", "task", "receipt_due"),
+    [
+        ("诉调", "receive", end_of(2026, 3, 5)),
+        ("警调", "receive", end_of(2026, 3, 3)),
+        ("访调", "receive_petition", end_of(2026, 3, 5)),
+    ],
 )
-def test_late_receipt_is_supervised_and_can_still_be_signed(engine, clock, handoff, receipt_due):
+def test_late_receipt_is_supervised_and_can_still_be_signed(
+    engine, clock, handoff, task, receipt_due
+):
     s = start(engine, clock, handoff)
     s.advance_to(receipt_due)
     assert s.ready_ids(SUPERVISOR) == []
     s.advance_to(receipt_due + timedelta(seconds=1))
 
-    assert s.open_tasks() == {CENTER: ["receive"], SUPERVISOR: ["chase"]}
+    assert s.open_tasks() == {CENTER: [task], SUPERVISOR: ["chase"]}
     (notice,) = s.rows(SupervisionRecord)
     assert (notice.kind, notice.reason, notice.target, notice.due_at) == (
         "督办提示单",
@@ -174,20 +132,21 @@ def test_late_receipt_is_supervised_and_can_still_be_signed(engine, clock, hando
     assert s.open_tasks()[MEDIATOR] == ["accept"]
 
 
-# -- 不宜调解: returned at once ----------------------------------------------------------------
+# -- 不宜调解 and 异议: returned at once ------------------------------------------------------
 
 
 @pytest.mark.parametrize("handoff", HANDOFFS)
 def test_not_fit_for_mediation_is_returned_at_once_with_reason(engine, clock, handoff):
     s = start(engine, clock, handoff)
     sender = with_sender(s, handoff)
+    task = receive_spec(s)
     with pytest.raises(FormInvalid) as missing:
-        s.complete(CENTER, "receive", {"receipt_decision": "退回"})
+        s.complete(CENTER, task, {"receipt_decision": "退回"})
     assert set(missing.value.errors) >= {"return_reason", "remedies"}
 
     s.complete(
         CENTER,
-        "receive",
+        task,
         {
             "receipt_decision": "退回",
             "return_reason": "属于劳动仲裁受案范围，不宜调解",
@@ -214,115 +173,118 @@ def test_not_fit_for_mediation_is_returned_at_once_with_reason(engine, clock, ha
     ]
 
 
-# -- 调解: the clock starts at the mediator's acceptance ----------------------------------
+@pytest.mark.parametrize("handoff", ["诉调", "警调"])
+def test_only_a_petition_hand_off_may_be_objected_to(engine, clock, handoff):
+    s = start(engine, clock, handoff)
+    with pytest.raises(FormInvalid) as refused:
+        s.complete(CENTER, "receive", {"receipt_decision": "异议", "return_reason": "非本单位"})
+    assert "receipt_decision" in refused.value.errors
 
 
-@pytest.mark.parametrize(
-    ("handoff", "colour", "days"),
-    [("诉调", "红", 30), ("警调", "黄", 30), ("警调", "红", 15), ("访调", "红", 15)],
-)
-def test_mediation_clock_starts_when_the_mediator_accepts(engine, clock, handoff, colour, days):
-    s = start(engine, clock, handoff, risk_colour=colour)
-    receive(s)
-    s.advance_to(datetime(2026, 3, 4, 16, 0, tzinfo=CST))
-    assert the_mediation(s).accepted_at is None
-    s.complete(MEDIATOR, "accept", {"accepted": True})
+def test_petition_objection_within_five_working_days_goes_back_to_the_petition_office(
+    engine, clock
+):
+    clock.set(BEFORE_NATIONAL_DAY)
+    s = start(engine, clock, "访调")
+    sender = with_sender(s, "访调")
+    assert "2026-10-12 23:59" in instructions(s, CENTER, "receive_petition")
+    with pytest.raises(FormInvalid) as missing:
+        s.complete(CENTER, "receive_petition", {"receipt_decision": "异议"})
+    assert "return_reason" in missing.value.errors
 
-    due = end_of(2026, 3, 4) + timedelta(days=days)  # 4/3 and 3/19: working days
-    row = the_mediation(s)
-    assert (row.accepted_at, row.due_at) == (clock.now(), due)
+    s.advance_to(datetime(2026, 10, 12, 16, 0, tzinfo=CST))  # the fifth working day
+    s.complete(SUPERVISOR, "chase", CHASED)  # late for 签收 (10/9), in time for 异议
+    reason = "所涉土地权属争议属自然资源部门职责，非本单位职责"
+    s.complete(CENTER, "receive_petition", {"receipt_decision": "异议", "return_reason": reason})
+
+    assert_finished(s, "退回")
+    assert s.rows(Mediation) == []
     case = s.case()
-    assert (case.level, case.owner_unit, case.due_at) == (MEDIATOR, "王调解员", due)
-    assert due_of(s, MEDIATOR, "mediate") == due
-    levels = [e.data["to"] for e in s.events(["case_level_changed"])]
-    assert levels == [CENTER, MEDIATOR]
+    assert (case.status, case.result_note) == ("已退回", reason)
+    (objected,) = s.rows(OutboxMessage)
+    assert (objected.sender_id, objected.kind, objected.payload["reason"]) == (
+        sender,
+        "退回",
+        reason,
+    )
+    assert objected.payload["outcome"] == "对交办提出异议（非本单位职责），退回信访程序依法办理"
+    assert objected.payload["remedies"] == []
 
 
-# -- 达成协议 -------------------------------------------------------------------------------
+def test_objection_window_closes_after_five_working_days(engine, clock):
+    clock.set(BEFORE_NATIONAL_DAY)  # Tue 9/29: 3 working days → Fri 10/9, 5 → Mon 10/12
+    s = start(engine, clock, "访调")
+    receipt_due, objection_due = end_of(2026, 10, 9), end_of(2026, 10, 12)
+    assert due_of(s, CENTER, "receive_petition") == receipt_due
+
+    s.advance_to(receipt_due + timedelta(seconds=1))
+    assert s.open_tasks() == {CENTER: ["receive_petition"], SUPERVISOR: ["chase"]}
+    s.complete(SUPERVISOR, "chase", CHASED)
+    s.advance_to(objection_due)  # the make-up Saturday 10/10 counted: still open on Monday
+    assert s.ready_ids(CENTER) == ["receive_petition"]
+
+    s.advance_to(objection_due + timedelta(seconds=1))
+    assert s.ready_ids(CENTER) == ["receive"]
+    assert "提出异议的期限" in instructions(s, CENTER, "receive")
+    # still not signed when the window closed: supervised a second time
+    assert [(r.reason, r.due_at) for r in s.rows(SupervisionRecord)] == [
+        ("超期未签收", receipt_due),
+        ("超期未签收", receipt_due),
+    ]
+    with pytest.raises(FormInvalid):
+        s.complete(CENTER, "receive", {"receipt_decision": "异议", "return_reason": "非本单位"})
+    s.complete(CENTER, "receive", SIGNED)
+    assert "assign_mediator" in s.ready_ids(CENTER)
 
 
-def test_court_agreement_resolves_and_reminds_of_judicial_confirmation(engine, clock):
+def test_signing_a_petition_closes_the_objection_window(engine, clock):
+    clock.set(BEFORE_NATIONAL_DAY)
+    s = start(engine, clock, "访调")
+    s.advance(hours=2)
+    s.complete(CENTER, "receive_petition", SIGNED)
+    s.advance_to(end_of(2026, 10, 12) + timedelta(seconds=1))
+    assert "receive" not in s.ready_ids(CENTER)
+    assert "receive_petition" not in s.ready_ids(CENTER)
+    assert s.rows(SupervisionRecord, reason="超期未签收") == []
+
+
+# -- 达成协议: resolved, fed back, the agreement's time handed to case_main ------------------
+
+
+@pytest.mark.parametrize("handoff", HANDOFFS)
+def test_an_agreement_resolves_and_hands_back_the_time_it_took_effect(engine, clock, handoff):
+    """The 司法确认 reminder runs from case_main beside the callback (test_case_main.py,
+    test_confirmation.py); the hand-off gives it the agreement's time."""
     clock.set(datetime(2026, 8, 28, 9, 0, tzinfo=CST))
-    s = start(engine, clock, "诉调")
-    sender = with_sender(s, "诉调")
+    s = start(engine, clock, handoff)
+    sender = with_sender(s, handoff)
     receive(s)
-    s.complete(MEDIATOR, "accept", {"accepted": True})
+    s.complete(MEDIATOR, "accept", ACCEPTED)
+    s.complete(MEDIATOR, "contact_party", CONSENTED)
     # 8/28 + 30 = 9/27, a 中秋 holiday: the limit moves to Monday 9/28
     assert the_mediation(s).due_at == end_of(2026, 9, 28)
 
     s.advance_to(datetime(2026, 9, 1, 10, 0, tzinfo=CST))
     s.complete(MEDIATOR, "mediate", AGREED)
 
-    # 9/1 + 30 = 10/1, inside 国庆 (10/1–10/7): the last day is Thursday 10/8
-    confirmation_due = end_of(2026, 10, 8)
     row = the_mediation(s)
-    assert (row.outcome, row.agreement_at, row.confirmation_due_at) == (
-        "达成协议",
-        clock.now(),
-        confirmation_due,
-    )
+    assert (row.outcome, row.agreement_at) == ("达成协议", clock.now())
     case = s.case()
     assert (case.status, case.result, case.resolved_at) == ("已化解", "调解成功", clock.now())
     assert [(m.sender_id, m.kind, m.payload["outcome"]) for m in s.rows(OutboxMessage)] == [
         (sender, "签收", "已签收，适宜调解"),
         (sender, "调解成功", "达成调解协议"),
     ]
-    (notice,) = s.rows(SupervisionRecord)
-    assert (notice.kind, notice.reason, notice.target, notice.due_at) == (
-        "督办提示单",
-        "交办",
-        "王调解员",
-        confirmation_due,
-    )
-    assert s.open_tasks() == {MEDIATOR: ["remind_confirmation"]}
-    assert due_of(s, MEDIATOR, "remind_confirmation") == confirmation_due
-    assert s.instance().status == InstanceStatus.RUNNING
-
-    s.advance(days=3)
-    s.complete(
-        MEDIATOR,
-        "remind_confirmation",
-        {"confirmation_status": "已提醒，当事人将申请", "remind_note": "电话提醒双方当事人"},
-    )
-    assert_finished(s, "化解")
-    s.advance_to(confirmation_due + timedelta(days=1))
-    assert s.rows(ProgressReport, kind="进展") == []
+    data = assert_finished(s, "化解")
+    assert data["agreement_at"] == clock.now().astimezone(CST).isoformat()
 
 
-def test_court_confirmation_window_lapsing_ends_the_reminder(engine, clock):
-    s = accepted(engine, clock, "诉调")
-    s.advance(days=2)
-    s.complete(MEDIATOR, "mediate", AGREED)
-    due = the_mediation(s).confirmation_due_at
-    assert due == end_of(2026, 4, 3)  # 3/4 + 30 = 4/3, a Friday (清明 starts 4/4)
-    s.advance_to(due)
-    assert s.ready_ids(MEDIATOR) == ["remind_confirmation"]
-    s.advance_to(due + timedelta(seconds=1))
-    assert_finished(s, "化解")
-    (lapsed,) = s.rows(ProgressReport, kind="进展")
-    assert "期限已届满" in lapsed.text
-
-
-@pytest.mark.parametrize("handoff", ["警调", "访调"])
-def test_police_and_petition_agreements_resolve_without_confirmation(engine, clock, handoff):
-    s = accepted(engine, clock, handoff)
-    sender = with_sender(s, handoff)
-    s.advance(days=5)
-    s.complete(MEDIATOR, "mediate", AGREED)
-    assert_finished(s, "化解")
-    assert s.case().status == "已化解"
-    row = the_mediation(s)
-    assert (row.outcome, row.confirmation_due_at) == ("达成协议", None)
-    assert [(m.sender_id, m.kind) for m in s.rows(OutboxMessage)] == [(sender, "调解成功")]
-    assert s.rows(SupervisionRecord) == []
-
-
-# -- 调解不成 -------------------------------------------------------------------------------
+# -- 调解不成, 拒绝调解: back to the source -------------------------------------------------
 
 
 @pytest.mark.parametrize("handoff", HANDOFFS)
 def test_failure_tells_remedies_and_returns_to_the_source(engine, clock, handoff):
-    s = accepted(engine, clock, handoff)
+    s = mediating(engine, clock, handoff)
     sender = with_sender(s, handoff)
     s.advance(days=10)
     s.complete(MEDIATOR, "mediate", FAILED)
@@ -342,260 +304,32 @@ def test_failure_tells_remedies_and_returns_to_the_source(engine, clock, handoff
     assert returned.payload["remedies"] == ["诉讼", "仲裁"]
 
 
-def test_expiry_without_agreed_extension_is_a_failure(engine, clock):
-    s = accepted(engine, clock, "警调")
-    due = end_of(2026, 4, 1)  # 3/2 + 30
-    assert due_of(s, MEDIATOR, "mediate") == due
-    s.advance_to(due)
-    assert s.ready_ids(MEDIATOR) == ["mediate"]
-    s.advance_to(due + timedelta(seconds=1))
-
-    assert s.open_tasks() == {MEDIATOR: ["tell_remedies"]}
-    assert [t.status for t in s.engine.tasks_of(s.instance_id) if t.spec_id == "mediate"] == [
-        TaskStatus.CANCELLED
-    ]
-    row = the_mediation(s)
-    assert (row.outcome, row.reason) == ("调解不成", "调解期限届满，当事人未同意延长")
-    assert s.case().due_at is None
-    assert s.instance().data["mediation_expired"] is True
-    s.complete(MEDIATOR, "tell_remedies", REMEDIES)
-    assert_finished(s, "退回")
-
-
-# -- 延期 and 鉴定 ---------------------------------------------------------------------------
-
-
-def test_extension_by_consent_moves_the_due_date(engine, clock):
-    s = accepted(engine, clock, "警调")
+@pytest.mark.parametrize("handoff", HANDOFFS)
+def test_a_refusal_during_mediation_returns_with_the_remedies_already_told(engine, clock, handoff):
+    s = mediating(engine, clock, handoff)
+    sender = with_sender(s, handoff)
     with pytest.raises(FormInvalid) as missing:
-        s.complete(MEDIATOR, "mediate", {"mediation_outcome": "申请延期", "mediation_note": "同意"})
-    assert set(missing.value.errors) >= {"parties_consent", "extension_days"}
-
-    s.advance_to(datetime(2026, 3, 30, 10, 0, tzinfo=CST))
+        s.complete(MEDIATOR, "mediate", {"mediation_outcome": "拒绝调解", "mediation_note": "拒绝"})
+    assert set(missing.value.errors) >= {"refusing_party", "refusal_reason", "remedies"}
+    s.advance(days=4)
     s.complete(
         MEDIATOR,
         "mediate",
-        {
-            "mediation_outcome": "申请延期",
-            "parties_consent": True,
-            "extension_days": 10,
-            "mediation_note": "双方书面同意延长十日",
-        },
+        {**REFUSAL, "mediation_outcome": "拒绝调解", "mediation_note": "第二次调解时被申请人离场"},
     )
-    # 4/1 + 10 = 4/11, a Saturday: the extended limit is Monday 4/13
-    extended = end_of(2026, 4, 13)
+
+    assert_finished(s, "退回")  # no 告知其他救济途径 task: the mediator told them already
     row = the_mediation(s)
-    assert (row.extended_days, row.due_at) == (10, extended)
-    assert s.case().due_at == extended
-    assert due_of(s, MEDIATOR, "mediate") == extended
-    (event,) = s.events(["mediation_extended"])
-    assert (event.data["days"], event.data["due"]) == (10, extended.isoformat())
-
-    s.advance_to(end_of(2026, 4, 1) + timedelta(hours=1))  # the old limit passes quietly
-    assert s.ready_ids(MEDIATOR) == ["mediate"]
-    s.complete(MEDIATOR, "mediate", AGREED)
-    assert_finished(s, "化解")
-
-
-def test_appraisal_pauses_the_clock_and_moves_the_due_by_the_paused_time(engine, clock):
-    s = accepted(engine, clock, "诉调")
-    due = end_of(2026, 4, 1)
-    paused_at = datetime(2026, 3, 10, 10, 0, tzinfo=CST)
-    s.advance_to(paused_at)
-    s.complete(
-        MEDIATOR,
-        "mediate",
-        {
-            "mediation_outcome": "鉴定评估",
-            "appraisal_item": "房屋漏水损失评估",
-            "mediation_note": "双方同意委托评估",
-        },
+    assert (row.outcome, row.reason) == ("调解不成", "拒绝调解（被申请人）：不愿调解，要求直接诉讼")
+    case = s.case()
+    assert (case.status, case.due_at) == ("已退回", None)
+    (returned,) = s.rows(OutboxMessage)
+    assert (returned.sender_id, returned.payload["outcome"]) == (
+        sender,
+        "当事人拒绝调解，" + RETURN_TO[handoff],
     )
-    assert s.open_tasks() == {MEDIATOR: ["appraisal_done"]}
-    row = the_mediation(s)
-    assert (row.paused_at, row.due_at) == (paused_at, due)
-    assert s.case().due_at is None
-
-    s.advance_to(due + timedelta(days=4))  # past the old limit: the clock is stopped
-    assert s.open_tasks() == {MEDIATOR: ["appraisal_done"]}
-    resumed_at = datetime(2026, 4, 5, 15, 30, tzinfo=CST)
-    s.advance_to(resumed_at)
-    s.complete(MEDIATOR, "appraisal_done", {"appraisal_result": "损失约两万元"})
-
-    paused = resumed_at - paused_at
-    new_due = due + paused
-    assert new_due == datetime(2026, 4, 28, 5, 29, 59, tzinfo=CST)
-    row = the_mediation(s)
-    assert (row.paused_at, row.paused_seconds, row.due_at) == (
-        None,
-        int(paused.total_seconds()),
-        new_due,
-    )
-    assert s.case().due_at == new_due
-    assert due_of(s, MEDIATOR, "mediate") == new_due
-    assert event_types(s, "mediation_paused", "mediation_resumed") == [
-        "mediation_paused",
-        "mediation_resumed",
-    ]
-    s.advance_to(new_due)
-    assert s.ready_ids(MEDIATOR) == ["mediate"]
-    s.advance_to(new_due + timedelta(seconds=1))
-    assert s.ready_ids(MEDIATOR) == ["tell_remedies"]
-
-
-def test_extensions_are_capped_and_then_treated_as_failure(engine, clock):
-    s = accepted(engine, clock, "警调")
-    extend = {
-        "mediation_outcome": "申请延期",
-        "parties_consent": True,
-        "extension_days": 5,
-        "mediation_note": "双方同意延期",
-    }
-    for _ in range(3):
-        s.advance(days=1)
-        s.complete(MEDIATOR, "mediate", extend)
-        assert s.ready_ids(MEDIATOR) == ["mediate"]
-    s.complete(MEDIATOR, "mediate", extend)
-
-    assert s.open_tasks() == {MEDIATOR: ["tell_remedies"]}
-    row = the_mediation(s)
-    assert (row.extended_days, row.outcome) == (15, "调解不成")
-    assert row.reason.startswith("申请延期未获准许（次数已达上限")
-    assert len(s.events(["mediation_extended"])) == 3
-
-
-def test_pauses_are_capped(engine, clock):
-    s = accepted(engine, clock, "诉调")
-    appraise = {
-        "mediation_outcome": "鉴定评估",
-        "appraisal_item": "伤残鉴定",
-        "mediation_note": "委托",
-    }
-    for _ in range(3):
-        s.complete(MEDIATOR, "mediate", appraise)
-        s.advance(days=2)
-        s.complete(MEDIATOR, "appraisal_done", {"appraisal_result": "已出结论"})
-    s.complete(MEDIATOR, "mediate", appraise)
-    assert s.open_tasks() == {MEDIATOR: ["tell_remedies"]}
-    assert the_mediation(s).paused_seconds == 3 * 2 * 86400
-
-
-def test_no_extension_where_the_rule_does_not_allow_consent(engine, clock):
-    with engine.session_factory() as session:
-        session.execute(
-            update(DeadlineRule)
-            .where(DeadlineRule.key == "police.mediation")
-            .values(extendable_by="不可延长")
-        )
-        session.commit()
-    s = accepted(engine, clock, "警调")
-    s.complete(
-        MEDIATOR,
-        "mediate",
-        {
-            "mediation_outcome": "申请延期",
-            "parties_consent": True,
-            "extension_days": 10,
-            "mediation_note": "当事人同意延期",
-        },
-    )
-    assert s.open_tasks() == {MEDIATOR: ["tell_remedies"]}
-    row = the_mediation(s)
-    assert (row.extended_days, row.due_at, row.outcome) == (0, end_of(2026, 4, 1), "调解不成")
-
-
-# -- 访调: the 信访 clock beside the mediation -----------------------------------------------
-
-
-def test_petition_notice_and_conclusion_clocks_run_beside_the_mediation(engine, clock):
-    clock.set(datetime(2026, 9, 16, 10, 0, tzinfo=CST))
-    s = start(engine, clock, "访调")
-    receive(s)
-    # 9/16 + 15 = 10/1 (国庆) -> 10/8; 9/16 + 60 = 11/15 (Sunday) -> 11/16
-    notice_due, conclude_due = end_of(2026, 10, 8), end_of(2026, 11, 16)
-    row = the_mediation(s)
-    assert (row.petition_notice_due_at, row.petition_conclude_due_at) == (notice_due, conclude_due)
-    assert s.open_tasks() == {CENTER: ["notify_petitioner"], MEDIATOR: ["accept"]}
-    assert due_of(s, CENTER, "notify_petitioner") == notice_due
-
-    s.complete(MEDIATOR, "accept", {"accepted": True})
-    s.complete(
-        MEDIATOR,
-        "mediate",
-        {
-            "mediation_outcome": "鉴定评估",
-            "appraisal_item": "土地界址测绘",
-            "mediation_note": "委托测绘",
-        },
-    )
-
-    s.advance_to(notice_due)
-    assert s.ready_ids(SUPERVISOR) == []
-    s.advance_to(notice_due + timedelta(seconds=1))
-    assert s.ready_ids(SUPERVISOR) == ["chase"]
-    (late_notice,) = s.rows(SupervisionRecord)
-    assert (late_notice.reason, late_notice.target, late_notice.due_at) == (
-        "超期未化解",
-        CENTER,
-        notice_due,
-    )
-    assert "书面告知" in late_notice.content
-    s.complete(SUPERVISOR, "chase", CHASED)
-    s.complete(
-        CENTER, "notify_petitioner", {"notice_method": "邮寄送达", "notice_note": "告知书已寄出"}
-    )
-    assert [r.text for r in s.rows(ProgressReport, kind="进展")] == [
-        "已书面告知信访人（邮寄送达）：告知书已寄出"
-    ]
-
-    warn_at = conclude_due - timedelta(hours=120)  # the rule warns 120 hours ahead
-    s.advance_to(warn_at)
-    assert len(s.rows(SupervisionRecord)) == 1
-    s.advance_to(warn_at + timedelta(seconds=1))
-    warning = s.rows(SupervisionRecord)[-1]
-    assert (warning.kind, warning.reason, warning.due_at) == (
-        "督办提示单",
-        "临期预警",
-        conclude_due,
-    )
-    assert s.case().overdue is False
-
-    s.advance_to(conclude_due + timedelta(seconds=1))
-    assert s.case().overdue is True
-    overdue = s.rows(SupervisionRecord)[-1]
-    assert (overdue.reason, overdue.due_at) == ("超期未化解", conclude_due)
-    assert s.ready_ids(SUPERVISOR) == ["chase"]
-    assert s.ready_ids(MEDIATOR) == ["appraisal_done"]  # the mediation clock is paused
-
-    s.complete(MEDIATOR, "appraisal_done", {"appraisal_result": "界址已测定"})
-    s.complete(MEDIATOR, "mediate", AGREED)
-    assert s.instance().status == InstanceStatus.RUNNING  # the 督办 chase is still open
-    s.complete(SUPERVISOR, "chase", CHASED)
-    assert_finished(s, "化解")
-
-
-def test_petition_clocks_stop_when_the_mediation_ends(engine, clock):
-    s = accepted(engine, clock, "访调")
-    assert s.open_tasks() == {CENTER: ["notify_petitioner"], MEDIATOR: ["mediate"]}
-    s.advance(days=3)
-    s.complete(MEDIATOR, "mediate", FAILED)
-    assert s.open_tasks() == {MEDIATOR: ["tell_remedies"]}
-    notify = [t for t in s.engine.tasks_of(s.instance_id) if t.spec_id == "notify_petitioner"]
-    assert [t.status for t in notify] == [TaskStatus.CANCELLED]
-
-    s.advance(days=70)  # past both 信访 limits: nothing fires any more
-    assert s.rows(SupervisionRecord) == []
-    assert s.case().overdue is False
-    s.complete(MEDIATOR, "tell_remedies", {**REMEDIES, "remedies": ["信访"]})
-    assert_finished(s, "退回")
-
-
-@pytest.mark.parametrize("handoff", ["诉调", "警调"])
-def test_court_and_police_have_no_petition_clock(engine, clock, handoff):
-    s = accepted(engine, clock, handoff)
-    assert s.open_tasks() == {MEDIATOR: ["mediate"]}
-    row = the_mediation(s)
-    assert (row.petition_notice_due_at, row.petition_conclude_due_at) == (None, None)
+    assert returned.payload["reason"] == "被申请人拒绝调解：不愿调解，要求直接诉讼"
+    assert returned.payload["remedies"] == ["诉讼"]
 
 
 def test_result_survives_a_supervision_finished_after_the_mediation(engine, clock):
@@ -603,9 +337,112 @@ def test_result_survives_a_supervision_finished_after_the_mediation(engine, cloc
     s.advance_to(end_of(2026, 3, 3) + timedelta(minutes=1))
     assert s.ready_ids(SUPERVISOR) == ["chase"]
     receive(s)
-    s.complete(MEDIATOR, "accept", {"accepted": True})
+    s.complete(MEDIATOR, "accept", ACCEPTED)
+    s.complete(MEDIATOR, "contact_party", CONSENTED)
     s.complete(MEDIATOR, "mediate", AGREED)
     assert s.instance().status == InstanceStatus.RUNNING
     s.complete(SUPERVISOR, "chase", CHASED)
     data = assert_finished(s, "化解")
     assert data["mediation_outcome"] == "达成协议"
+
+
+@pytest.mark.parametrize("handoff", ["诉调", "警调"])
+def test_court_and_police_have_no_petition_clock(engine, clock, handoff):
+    s = mediating(engine, clock, handoff)
+    assert s.open_tasks() == {MEDIATOR: ["mediate"]}
+    row = the_mediation(s)
+    assert (row.petition_notice_due_at, row.petition_conclude_due_at) == (None, None)
+
+
+def test_assignment_returned_for_want_of_a_mediator(engine, clock):
+    s = start(engine, clock, "诉调")
+    sender = with_sender(s, "诉调")
+    s.complete(CENTER, "receive", SIGNED)
+    with pytest.raises(FormInvalid) as missing:
+        s.complete(CENTER, "assign_mediator", {"assign_decision": "退回"})
+    assert set(missing.value.errors) >= {"return_reason", "remedies"}
+    s.complete(
+        CENTER,
+        "assign_mediator",
+        {
+            "assign_decision": "退回",
+            "return_reason": "本中心无建工类特邀调解员",
+            "remedies": ["诉讼"],
+        },
+    )
+    assert_finished(s, "退回")
+    assert the_mediation(s).outcome is None  # never mediated: not counted as a failure
+    (returned,) = [m for m in s.rows(OutboxMessage) if m.kind == "退回"]
+    assert (returned.sender_id, returned.payload["outcome"]) == (
+        sender,
+        "未能指派调解员，退回法院登记立案",
+    )
+    assert returned.payload["reason"] == "本中心无建工类特邀调解员"
+
+
+def test_a_mediator_is_assigned_within_three_working_days_or_supervised(engine, clock):
+    clock.set(BEFORE_NATIONAL_DAY)
+    s = start(engine, clock, "诉调")
+    s.complete(CENTER, "receive", SIGNED)
+    assign_due = end_of(2026, 10, 9)  # 9/30, 10/8, 10/9
+    assert due_of(s, CENTER, "assign_mediator") == assign_due
+    assert s.case().due_at == assign_due
+    assert "2026-10-09 23:59" in instructions(s, CENTER, "assign_mediator")
+
+    s.advance_to(assign_due)
+    assert s.ready_ids(SUPERVISOR) == []
+    s.advance_to(assign_due + timedelta(seconds=1))
+    assert s.open_tasks() == {CENTER: ["assign_mediator"], SUPERVISOR: ["chase"]}
+    (notice,) = s.rows(SupervisionRecord)
+    assert (notice.reason, notice.target, notice.due_at) == ("超期未指派", CENTER, assign_due)
+    s.complete(SUPERVISOR, "chase", CHASED)
+    assign(s)
+    assert s.ready_ids(MEDIATOR) == ["accept"]
+
+
+def test_every_hand_off_clock_has_a_seeded_rule_with_its_basis(engine):
+    expected = {
+        "court.assign": ("工作日", 3, "D8"),
+        "police.assign": ("工作日", 3, "D8"),
+        "petition.assign": ("工作日", 3, "D8"),
+        "court.accept": ("工作日", 3, "D9"),
+        "police.accept": ("工作日", 3, "D9"),
+        "petition.accept": ("工作日", 3, "D9"),
+        "court.contact": ("工作日", 3, "D10"),
+        "police.contact": ("工作日", 3, "D10"),
+        "petition.contact": ("工作日", 3, "D10"),
+        "petition.objection": ("工作日", 5, "D14"),
+        "agreement.confirmation": ("自然日", 30, "D2"),
+        "labour.mediation": ("自然日", 15, "D11"),
+        "petition.conclude": ("自然日", 60, "D15"),
+    }
+    with engine.session_factory() as session:
+        for key, (unit, amount, number) in expected.items():
+            rule = session.get(DeadlineRule, key)
+            assert (rule.unit, rule.amount) == (unit, amount), key
+            assert f"({number})" in rule.basis, key
+        conclude = session.get(DeadlineRule, "petition.conclude")
+        assert (conclude.extendable_by, conclude.max_extension) == ("领导批准", 30)
+        receipt = session.get(DeadlineRule, "petition.receipt")
+        assert receipt.name == "访调·县综治中心签收"
+        assert "D12" in receipt.basis
+
+
+def test_petition_limits_count_from_the_push_even_when_the_hand_off_starts_later(
+    case_engine, regions, clock
+):
+    deploy(case_engine)  # the whole library: case_main gives a red case its leader first
+    clock.set(BEFORE_NATIONAL_DAY)
+    s = Scenario(case_engine, clock, "case_main", channel="访调", risk_colour="红")
+    s.advance_to(datetime(2026, 9, 30, 9, 0, tzinfo=CST))
+    s.complete("镇综治中心", "assign_leader", {"case_leader": "李某（副县长）"})
+
+    # 异议: 5 working days from the push on 9/29 (Mon 10/12), not from 9/30 (Tue 10/13)
+    assert "2026-10-12 23:59" in instructions(s, CENTER, "receive_petition")
+    s.complete(CENTER, "receive_petition", SIGNED)
+    # 书面告知: 9/29 + 15 = Wed 10/14; 办结: from 签收 on 9/30, + 60 = Sun 11/29 → Mon 11/30
+    row = the_mediation(s)
+    assert (row.petition_notice_due_at, row.petition_conclude_due_at) == (
+        end_of(2026, 10, 14),
+        end_of(2026, 11, 30),
+    )
