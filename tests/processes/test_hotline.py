@@ -336,7 +336,7 @@ def test_a_12345_order_runs_its_reply_clock_beside_the_ladder(library, clock, se
     )
     s.complete("村调委会", "redo_village", DONE)
     verdict(s, "HF-2", "认可", evaluation="满意")
-    assert s.open_tasks() == {CENTER: ["call_back", "remind"]}
+    assert s.open_tasks() == {CENTER: ["call_back", "remind_township"]}
     assert [r["round"] for r in replies(s)] == [1, 2]
     assert s.case().status == "已化解" and not s.case().overdue
 

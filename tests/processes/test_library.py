@@ -3,10 +3,12 @@ routed, every form present, every lane a role, and the whole set deployable."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from sqlalchemy import text
 
 from processes.roles import Role
 from tests.conftest import BPMN_DIR, FORMS_DIR
@@ -117,3 +119,27 @@ def test_the_whole_library_deploys_as_one_version(case_engine):
         "hotline",
         "confirmation",
     } <= set(result.process_ids)
+
+
+def _deadline_rows() -> list[tuple[str, str]]:
+    """(rule keys, carried-by text) of each row of the README's statutory clock table."""
+    readme = (BPMN_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Where each statutory clock lives.**", 1)[1].split("\n\n", 2)[1]
+    rows = [line.split(" | ") for line in section.splitlines()[2:]]
+    return [(row[2], row[3]) for row in rows]
+
+
+def test_the_readme_names_real_elements_and_rules_for_every_statutory_clock(app, sa_engine):
+    rows = _deadline_rows()
+    assert len(rows) == 19  # D1–D21, D3/D4 and D16/D17 share a row
+    with sa_engine.connect() as connection:
+        keys = {row[0] for row in connection.execute(text("SELECT key FROM deadline_rule"))}
+    for rules, carried in rows:
+        for key in re.findall(r"`([a-z]+\.[a-z_]+)`", rules):
+            assert key in keys, f"README names rule {key}, which is not seeded"
+        for diagram, ids in re.findall(r"(\w+)\.bpmn: ([^;]+)", carried):
+            tree = _tree(BPMN_DIR / f"{diagram}.bpmn")
+            for element in re.findall(r"`(\w+)`", ids):
+                assert tree.find(f".//*[@id='{element}']") is not None, (
+                    f"README: {diagram}.bpmn has no element {element}"
+                )

@@ -83,5 +83,6 @@ def test_a_petition_hand_off_steps_through_on_simulated_clocks(case_engine, libr
     (extended,) = _simulated(view, "extend_clock")
     assert extended.details["result"]["granted"] is True
     view = _complete(case_engine, trial_id, "mediate", AGREED)
-    assert "remind_mediator" in {t.element for t in view.tasks}
-    assert view.summary.status == TrialStatus.RUNNING
+    # agreed: the hand-off ends with the agreement's time for case_main's reminder
+    assert view.summary.status == TrialStatus.COMPLETED
+    assert view.data["handoff_result"] == "化解" and view.data["agreement_at"]
