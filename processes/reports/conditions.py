@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, and_, case, func, or_, true
+from sqlalchemy import ColumnElement, Date, and_, case, func, literal, or_, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -68,15 +68,15 @@ def resolved(window: Window) -> ColumnElement[bool]:
 
 
 def settled_by(column, received_at, windows: Sequence[Window], cutoffs: Sequence[datetime]):
-    """``column`` (a resolution's or an agreement's time) set and before the cut-off of the
-    window ``received_at`` lies in: ``cutoffs[i]`` for ``windows[i]``. False for a row
-    received outside every window."""
-    return or_(
-        *(
-            and_(within(received_at, window), column < cutoff)
-            for window, cutoff in zip(windows, cutoffs, strict=True)
-        )
+    """``column`` (a resolution's time) set and before the cut-off of the window
+    ``received_at`` lies in: ``cutoffs[i]`` for ``windows[i]`` (windows disjoint; rows
+    outside every window must be filtered out by the caller, as for ``bucket``). One
+    CASE picks the row's cut-off, so a row costs one walk down the windows."""
+    order = sorted(range(len(windows)), key=lambda i: windows[i][0])
+    limit = case(
+        *((received_at < windows[i][1], literal(cutoffs[i], type_=column.type)) for i in order)
     )
+    return column < limit
 
 
 def unresolved_end() -> ColumnElement[bool]:
