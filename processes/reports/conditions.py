@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, and_, case, func, or_, true
+from sqlalchemy import ColumnElement, Date, and_, case, func, literal, or_, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from ..enums import CaseStatus, Evaluation
+from ..enums import CaseStatus, Channel, Evaluation
 from ..models import Case
 
 OPEN_STATUSES = (CaseStatus.RECEIVED.value, CaseStatus.HANDLING.value)
@@ -26,6 +26,9 @@ ENDED_UNRESOLVED = (CaseStatus.GUIDED.value, CaseStatus.RETURNED.value)
 
 TOWNSHIP_LEVELS = ("网格员", "村调委会", "镇综治中心", "镇党委政府")
 """The levels of 四级七天: a case settled at one of them stayed in the township."""
+
+HANDOFFS = (Channel.COURT.value, Channel.POLICE.value, Channel.PETITION.value)
+"""The 三调 channels, in the order reports list them: 诉调, 警调, 访调."""
 
 SATISFIED = (Evaluation.SATISFIED.value, Evaluation.BASICALLY_SATISFIED.value)
 AGREED = "达成协议"
@@ -62,6 +65,18 @@ def received(window: Window) -> ColumnElement[bool]:
 def resolved(window: Window) -> ColumnElement[bool]:
     """化解: ``resolved_at`` in the window."""
     return within(Case.resolved_at, window)
+
+
+def settled_by(column, received_at, windows: Sequence[Window], cutoffs: Sequence[datetime]):
+    """``column`` (a resolution's time) set and before the cut-off of the window
+    ``received_at`` lies in: ``cutoffs[i]`` for ``windows[i]`` (windows disjoint; rows
+    outside every window must be filtered out by the caller, as for ``bucket``). One
+    CASE picks the row's cut-off, so a row costs one walk down the windows."""
+    order = sorted(range(len(windows)), key=lambda i: windows[i][0])
+    limit = case(
+        *((received_at < windows[i][1], literal(cutoffs[i], type_=column.type)) for i in order)
+    )
+    return column < limit
 
 
 def unresolved_end() -> ColumnElement[bool]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
@@ -49,8 +50,10 @@ def grouped_counts(
     regions: Collection[str] | None,
     window: Window,
     previous: Window,
+    cutoff: datetime,
 ) -> dict[str, dict[str | None, Group]]:
-    """``{dimension: {value: Group}}`` for every dimension of ``GROUP_COLUMNS``."""
+    """``{dimension: {value: Group}}`` for every dimension of ``GROUP_COLUMNS``; cases
+    received in ``window`` count as resolved for 化解率 when resolved before ``cutoff``."""
     received, resolved = c.received(window), c.resolved(window)
     ended = c.ended_unresolved(window)
     overdue, settled = Case.overdue.is_(True), or_(resolved, ended)
@@ -62,6 +65,7 @@ def grouped_counts(
         "township_resolved": _flag(and_(resolved, Case.level.in_(c.TOWNSHIP_LEVELS))),
         "returned": _flag(and_(ended, Case.status == CaseStatus.RETURNED.value)),
         "court_received": _flag(and_(received, Case.channel == Channel.COURT.value)),
+        "received_resolved": _flag(and_(received, Case.resolved_at < cutoff)),
         "previous_received": _flag(c.received(previous)),
     }
     touched = (

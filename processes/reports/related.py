@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import CallbackRecord, Case, CourtFiling, Mediation
@@ -29,28 +29,63 @@ class Pair:
         return Pair(self.n + other.n, self.d + other.d)
 
 
+@dataclass(frozen=True)
+class MediationCounts:
+    """The two 调解成功率 counts of each window, by hand-off (诉调/警调/访调)."""
+
+    received: dict[str, list[Pair]]
+    """By the case's channel: (reached 达成协议 before the window's cut-off, 三调 cases
+    received in the window): the published 调解成功率."""
+    concluded: dict[str, list[Pair]]
+    """By the mediation's hand-off: (达成协议, any outcome) among cases concluded in the
+    window: 结案调解成功率."""
+
+
 def mediation_counts(
-    session: Session, *, regions: Collection[str] | None, windows: Sequence[Window]
-) -> dict[str, list[Pair]]:
-    """By hand-off (诉调/警调/访调): for each window, (mediations that reached 达成协议,
-    mediations with an outcome) among cases concluded in the window."""
-    columns = []
-    for i, window in enumerate(windows):
+    session: Session,
+    *,
+    regions: Collection[str] | None,
+    windows: Sequence[Window],
+    cutoffs: Sequence[datetime],
+) -> MediationCounts:
+    """Both mediation success counts of each window, from one statement (two arms: the
+    三调 cases received, walking the received index and looking their mediation up; the
+    mediations of cases concluded)."""
+    received_cols, concluded_cols = [], []
+    for i, (window, cutoff) in enumerate(zip(windows, cutoffs, strict=True)):
+        pushed = c.within(Case.received_at, window)
+        agreed = and_(pushed, Mediation.outcome == c.AGREED, Mediation.agreement_at < cutoff)
+        received_cols += [c.count_if(agreed).label(f"n{i}"), c.count_if(pushed).label(f"d{i}")]
         decided = and_(c.concluded(window), Mediation.outcome.is_not(None))
-        columns.append(c.count_if(and_(decided, Mediation.outcome == c.AGREED)).label(f"n{i}"))
-        columns.append(c.count_if(decided).label(f"d{i}"))
-    query = (
-        select(Mediation.handoff, *columns)
+        concluded_cols += [
+            c.count_if(and_(decided, Mediation.outcome == c.AGREED)).label(f"n{i}"),
+            c.count_if(decided).label(f"d{i}"),
+        ]
+    in_scope = c.in_regions(Case.region_code, regions)
+    received = (
+        select(literal("received").label("kind"), Case.channel.label("handoff"), *received_cols)
+        .select_from(Case)
+        .outerjoin(Mediation, Mediation.case_id == Case.id)
+        .where(
+            in_scope,
+            c.any_within(Case.received_at, windows),
+            c.not_cancelled(),
+            Case.channel.in_(c.HANDOFFS),
+        )
+        .group_by(Case.channel)
+    )
+    concluded = (
+        select(literal("concluded"), Mediation.handoff, *concluded_cols)
         .join(Case, Case.id == Mediation.case_id)
-        .where(c.in_regions(Case.region_code, regions), c.concluded_in_any(windows))
+        .where(in_scope, c.concluded_in_any(windows))
         .group_by(Mediation.handoff)
     )
-    return {
-        row["handoff"]: [
+    found: dict[str, dict[str, list[Pair]]] = {"received": {}, "concluded": {}}
+    for row in session.execute(union_all(received, concluded)).mappings():
+        found[row["kind"]][row["handoff"]] = [
             Pair(int(row[f"n{i}"] or 0), int(row[f"d{i}"] or 0)) for i in range(len(windows))
         ]
-        for row in session.execute(query).mappings()
-    }
+    return MediationCounts(**found)
 
 
 def callback_counts(

@@ -3,8 +3,10 @@
 ``build_report`` reads the region tree, then answers the period, the period before (环比),
 the same period a year ago (同比) and the trend with batched aggregate queries (eleven in
 all, whatever the number of cases: ``counts``, ``groups``, ``related``, ``open_cases``),
-and the open-case figures as of ``as_of``. The dict is JSON-serialisable and carries no
-personal data (no party, summary or free text; cases by code only).
+and the open-case figures as of ``as_of``. 化解率 and 调解成功率 count the resolutions and
+agreements of each period's received cases up to that period's ``metrics.cutoff``. The
+dict is JSON-serialisable and carries no personal data (no party, summary or free text;
+cases by code only).
 """
 
 from __future__ import annotations
@@ -20,25 +22,29 @@ from ..calendar import WorkCalendar, load_calendar
 from ..models import DisputeType
 from . import counts, open_cases, related, sections
 from .groups import grouped_counts
-from .metrics import Rate, average_working_days, court_total, rate
+from .metrics import FIGURES, PERCENT, Rate, average_working_days, court_total, cutoff, rate
 from .periods import Period
 from .regions import RegionTree
 
-COUNT, PERCENT, DAYS = "件", "%", "工作日"
-HEADLINE = (
-    ("received", "受理数", COUNT),
-    ("concluded", "办结数", COUNT),
-    ("resolved", "化解数", COUNT),
-    ("resolution_rate", "化解率", PERCENT),
-    ("mediation_success_rate", "调解成功率", PERCENT),
-    ("satisfaction_rate", "满意率", PERCENT),
-    ("avg_handling_days", "平均办理时长", DAYS),
-    ("overdue_rate", "超期率", PERCENT),
-    ("overdue_open", "超期在办", COUNT),
-    ("township_share", "镇村化解占比", PERCENT),
-    ("diversion_rate", "诉前分流率", PERCENT),
+HEADLINE_KEYS = (
+    "received",
+    "concluded",
+    "resolved",
+    "received_resolution_rate",
+    "resolution_rate",
+    "received_mediation_success_rate",
+    "mediation_success_rate",
+    "satisfaction_rate",
+    "avg_handling_days",
+    "overdue_rate",
+    "overdue_open",
+    "township_share",
+    "diversion_rate",
 )
-"""The headline figures in order: key, label, unit (rates are fractions 0..1)."""
+"""The headline figures in order (``metrics.FIGURES`` has their labels, units, 口径); each
+published figure is followed by its second definition."""
+HEADLINE = tuple((key, FIGURES[key].label, FIGURES[key].unit) for key in HEADLINE_KEYS)
+"""key, label, unit of each headline figure (rates are fractions 0..1)."""
 RATE_KEYS = tuple(key for key, _, unit in HEADLINE if unit == PERCENT)
 
 
@@ -54,12 +60,15 @@ def build_report(
     calendar = load_calendar(session)
     trend = period.trend()
     periods = [period, period.previous(), period.year_ago()]
-    figures, mediation, trend_counts = _period_figures(session, regions, periods, trend, calendar)
+    figures, mediation, trend_counts = _period_figures(
+        session, regions, periods, trend, calendar, as_of
+    )
     groups = grouped_counts(
         session,
         regions=regions,
         window=(period.start, period.end),
         previous=(periods[1].start, periods[1].end),
+        cutoff=as_of,
     )
     type_names = _type_names(session)
     colours, overdue_open = open_cases.open_by_colour(session, regions=regions, as_of=as_of)
@@ -91,18 +100,24 @@ def _period_figures(
     periods: list[Period],
     trend: list[Period],
     calendar: WorkCalendar,
-) -> tuple[list[dict[str, Any]], dict[str, Rate], list[counts.CaseCounts]]:
+    as_of: datetime,
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Rate]], list[counts.CaseCounts]]:
     """Every headline figure (rates as ``Rate``) of each of ``periods`` (the period, the
-    one before, the one a year ago); the period's mediation success rate by hand-off; and
-    the case counts of each ``trend`` period (which ends with the period and the one
-    before it: one statement counts them all with the year-ago period)."""
+    one before, the one a year ago); the period's two mediation success rates by hand-off
+    (``{"received": {hand-off: Rate}, "concluded": {...}}``); and the case counts of each
+    ``trend`` period (which ends with the period and the one before it: one statement
+    counts them all with the year-ago period)."""
     windows = [(p.start, p.end) for p in periods]
+    cutoffs = [cutoff(p, report=periods[0], as_of=as_of) for p in periods]
     counted = trend if periods[2] in trend else [*trend, periods[2]]
     found = counts.case_counts(
-        session, regions=regions, windows=[(p.start, p.end) for p in counted]
+        session,
+        regions=regions,
+        windows=[(p.start, p.end) for p in counted],
+        cutoffs=[cutoff(p, report=periods[0], as_of=as_of) for p in counted],
     )
     case = [found[counted.index(p)] for p in periods]
-    mediation = related.mediation_counts(session, regions=regions, windows=windows)
+    mediation = related.mediation_counts(session, regions=regions, windows=windows, cutoffs=cutoffs)
     callbacks = related.callback_counts(session, regions=regions, windows=windows)
     handling = related.handling_day_pairs(session, regions=regions, windows=windows)
     months = {month for p in periods for month in p.months() or []}
@@ -110,13 +125,16 @@ def _period_figures(
     result = []
     for i, period in enumerate(periods):
         figures = case[i]
-        success = sum((pairs[i] for pairs in mediation.values()), related.Pair())
+        agreed = sum((pairs[i] for pairs in mediation.received.values()), related.Pair())
+        success = sum((pairs[i] for pairs in mediation.concluded.values()), related.Pair())
         result.append(
             {
                 "received": figures.received,
                 "concluded": figures.concluded,
                 "resolved": figures.resolved,
+                "received_resolution_rate": rate(figures.received_resolved, figures.received),
                 "resolution_rate": rate(figures.resolved, figures.concluded),
+                "received_mediation_success_rate": rate(agreed.n, agreed.d),
                 "mediation_success_rate": rate(success.n, success.d),
                 "satisfaction_rate": rate(callbacks[i].n, callbacks[i].d),
                 "avg_handling_days": average_working_days(handling[i], calendar),
@@ -126,7 +144,14 @@ def _period_figures(
                 "diversion_rate": rate(figures.court_received, court_total(filed, period)),
             }
         )
-    by_handoff = {handoff: rate(pairs[0].n, pairs[0].d) for handoff, pairs in mediation.items()}
+    by_handoff = {
+        "received": {
+            key: rate(pairs[0].n, pairs[0].d) for key, pairs in mediation.received.items()
+        },
+        "concluded": {
+            key: rate(pairs[0].n, pairs[0].d) for key, pairs in mediation.concluded.items()
+        },
+    }
     return result, by_handoff, found[: len(trend)]
 
 
@@ -154,6 +179,7 @@ def _headline(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "key": key,
                 "label": label,
                 "unit": unit,
+                "variant_of": FIGURES[key].variant_of,
                 "value": value,
                 "previous": before,
                 "year_ago": last_year,
@@ -173,6 +199,7 @@ def _trend(trend: list[Period], found: list[counts.CaseCounts]) -> list[dict[str
             "last": p.last.isoformat(),
             "received": figures.received,
             "resolved": figures.resolved,
+            "received_resolution_rate": rate(figures.received_resolved, figures.received),
             "resolution_rate": rate(figures.resolved, figures.concluded),
         }
         for p, figures in zip(trend, found, strict=True)

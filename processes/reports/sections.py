@@ -16,7 +16,7 @@ from .groups import Group
 from .metrics import Rate, rate
 from .regions import RegionTree
 
-HANDOFFS = (Channel.COURT.value, Channel.POLICE.value, Channel.PETITION.value)
+HANDOFFS = c.HANDOFFS
 HOTSPOT_LIMIT = 10
 NO_LEVEL = "未分级"
 """The level key of cases no level holds (not yet routed)."""
@@ -35,13 +35,16 @@ def _rolled_up(groups: dict[str | None, Group], rollup: dict[str, str], root: st
 
 
 def breakdown_row(key: str, counts: CaseCounts, **extra: Any) -> dict[str, Any]:
-    """``{"key", "received", "concluded", "resolved", "resolution_rate": Rate}``."""
+    """``{"key", "received", "concluded", "resolved", "received_resolution_rate": Rate,
+    "resolution_rate": Rate}``: 化解率 (of the cases received, those resolved by the report)
+    and 办结化解率 (化解数 / 办结数)."""
     return {
         "key": key,
         **extra,
         "received": counts.received,
         "concluded": counts.concluded,
         "resolved": counts.resolved,
+        "received_resolution_rate": rate(counts.received_resolved, counts.received),
         "resolution_rate": rate(counts.resolved, counts.concluded),
     }
 
@@ -89,11 +92,16 @@ def breakdowns(
 
 
 def handoffs(
-    groups: dict[str, dict[str | None, Group]], *, mediation: dict[str, Rate], diversion: Rate
+    groups: dict[str, dict[str | None, Group]],
+    *,
+    mediation: dict[str, dict[str, Rate]],
+    diversion: Rate,
 ) -> list[dict[str, Any]]:
-    """诉调/警调/访调: pushed (received by that channel), concluded, resolved, returned,
-    resolution rate, mediation success rate (``mediation`` by hand-off), and for 诉调 the
-    diversion rate (``None`` for the others: only the court has a filing count)."""
+    """诉调/警调/访调: pushed (received by that channel), concluded, resolved, returned;
+    化解率 (of those pushed, resolved by the report) and 办结化解率; 调解成功率 and
+    结案调解成功率 (``mediation["received"]`` and ``mediation["concluded"]`` by hand-off);
+    and for 诉调 the diversion rate (``None`` for the others: only the court has a filing
+    count)."""
     by_channel = _counts(groups["channel"])
     result = []
     for handoff in HANDOFFS:
@@ -105,8 +113,10 @@ def handoffs(
                 "concluded": counts.concluded,
                 "resolved": counts.resolved,
                 "returned": counts.returned,
+                "received_resolution_rate": rate(counts.received_resolved, counts.received),
                 "resolution_rate": rate(counts.resolved, counts.concluded),
-                "mediation_success_rate": mediation.get(handoff, rate(0, 0)),
+                "received_mediation_success_rate": mediation["received"].get(handoff, rate(0, 0)),
+                "mediation_success_rate": mediation["concluded"].get(handoff, rate(0, 0)),
                 "diversion_rate": diversion if handoff == Channel.COURT.value else None,
             }
         )

@@ -49,6 +49,35 @@ def assert_charts_drawn(page, *, min_width: float = 250) -> None:
         assert chart["width"] >= min_width and chart["height"] >= 200, f"{name}: {chart}"
 
 
+def assert_cards_laid_out(page, *, first_row: int) -> None:
+    """Every headline card whole (nothing spilling out of it, none past the page's edge),
+    ``first_row`` cards in the first row, and each published rate in one row with its
+    second definition beside it (化解率 | 办结化解率, 调解成功率 | 结案调解成功率)."""
+    boxes = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('article.kpi')].map(card => {
+            const box = card.getBoundingClientRect();
+            const spill = [...card.querySelectorAll('*')].some(el => {
+                const r = el.getBoundingClientRect();
+                return r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5;
+            });
+            return [card.dataset.key, {top: Math.round(box.top), left: box.left,
+                                       right: box.right, spill: spill}];
+        }))"""
+    )
+    assert len(boxes) == 13, list(boxes)
+    assert not [key for key, box in boxes.items() if box["spill"]], "a card's text spills out"
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert all(box["right"] <= width for box in boxes.values()), "a card runs off the page"
+    first = boxes["received"]["top"]
+    assert sum(box["top"] == first for box in boxes.values()) == first_row
+    for published, second in (
+        ("received_resolution_rate", "resolution_rate"),
+        ("received_mediation_success_rate", "mediation_success_rate"),
+    ):
+        assert boxes[published]["top"] == boxes[second]["top"], (published, second)
+        assert boxes[published]["right"] < boxes[second]["left"], (published, second)
+
+
 def sheet_values(path) -> dict[str, list[tuple]]:
     book = load_workbook(path)
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
@@ -66,7 +95,10 @@ def test_the_county_reads_the_dashboard_and_its_workbook(pages, add_user, figure
     assert bars > 10, "the trend draws bars for each of twelve months and a rate line"
     received, resolved = card_value(page, "受理数"), card_value(page, "化解数")
     rate = card_value(page, "化解率")
-    assert (received, resolved, rate) == ("4", "2", "66.7%")
+    assert (received, resolved, rate) == ("4", "2", "50.0%"), "化解率 of the 4 received"
+    assert card_value(page, "办结化解率") == "66.7%", "化解数 / 办结数, beside it"
+    assert card_value(page, "调解成功率") == "0.0%" and card_value(page, "结案调解成功率") == "—"
+    assert_cards_laid_out(page, first_row=7)
     overdue = page.locator(".overdue-table tbody tr")
     assert overdue.count() == 1 and figures.overdue_code in overdue.inner_text()
     assert overdue.get_by_role("link", name=figures.overdue_code).count() == 1
@@ -83,7 +115,8 @@ def test_the_county_reads_the_dashboard_and_its_workbook(pages, add_user, figure
     assert headline["受理数"][2] == int(received)
     assert headline["化解数"][2] == int(resolved)
     assert f"{headline['化解率'][2] * 100:.1f}%" == rate
-    assert (headline["化解率"][7], headline["化解率"][8]) == (2, 3)
+    assert (headline["化解率"][7], headline["化解率"][8]) == (2, 4)
+    assert (headline["办结化解率"][7], headline["办结化解率"][8]) == (2, 3)
     assert sheets["超期清单"][1][0] == figures.overdue_code
     every_cell = " ".join(str(v) for rows in sheets.values() for row in rows for v in row)
     assert PARTY_NAME not in every_cell and PARTY_PHONE not in every_cell
@@ -93,6 +126,7 @@ def test_the_county_reads_the_dashboard_and_its_workbook(pages, add_user, figure
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     assert not page.get_by_role("navigation", name="主导航").is_visible()
     assert not page.get_by_role("button", name="查看").is_visible()
+    assert_cards_laid_out(page, first_row=1)  # 受理数 across, then four by four
     assert_charts_drawn(page, min_width=600)
     shot(page, "34b-reports-dashboard-print")
 
@@ -141,6 +175,7 @@ def test_the_dashboard_on_a_phone(pages, add_user, figures):
     login(phone, "zhenzx")
     phone.goto("/reports/")
     assert phone.get_by_text("大满镇 · 2026年3月").is_visible()
+    assert_cards_laid_out(phone, first_row=1)  # 受理数 across, then two by two
     assert_charts_drawn(phone, min_width=280)
     shot(phone, "38-reports-phone")
 

@@ -132,7 +132,10 @@ def seed(session) -> dict[str, int]:
         session.flush()
         ids[code] = case.id
     for code, (handoff, outcome) in MEDIATIONS.items():
-        session.add(Mediation(case_id=ids[code], handoff=handoff, outcome=outcome))
+        agreed = _time(TIMES[code][1]) if outcome == "达成协议" else None  # when resolved
+        session.add(
+            Mediation(case_id=ids[code], handoff=handoff, outcome=outcome, agreement_at=agreed)
+        )
     for code, round_, at, evaluation in CALLBACKS:
         session.add(
             CallbackRecord(

@@ -67,9 +67,18 @@ def test_the_header_names_region_period_and_moment(session):
 def test_headline_figures_with_month_on_month_and_year_on_year(session):
     headline = {row["key"]: row for row in _report(session)["headline"]}
     assert list(headline) == [
-        "received", "concluded", "resolved", "resolution_rate", "mediation_success_rate",
+        "received", "concluded", "resolved",
+        "received_resolution_rate", "resolution_rate",
+        "received_mediation_success_rate", "mediation_success_rate",
         "satisfaction_rate", "avg_handling_days", "overdue_rate", "overdue_open",
         "township_share", "diversion_rate",
+    ]  # fmt: skip
+    assert [headline[k]["label"] for k in list(headline)[3:7]] == [
+        "化解率", "办结化解率", "调解成功率", "结案调解成功率",
+    ]  # fmt: skip
+    # each figure over concluded cases names the published one it stands beside
+    assert [headline[k]["variant_of"] for k in list(headline)[3:7]] == [
+        None, "received_resolution_rate", None, "received_mediation_success_rate",
     ]  # fmt: skip
 
     def row(key):
@@ -80,9 +89,17 @@ def test_headline_figures_with_month_on_month_and_year_on_year(session):
     assert row("received") == (11, 4, 2, (11 - 4) / 4, (11 - 2) / 2)
     assert row("concluded") == (9, 2, 2, (9 - 2) / 2, (9 - 2) / 2)
     assert row("resolved") == (6, 2, 1, (6 - 2) / 2, (6 - 1) / 1)
-    # rates: the difference in points (as fractions)
+    # rates: the difference in points (as fractions).
+    # 化解率: October's 11 receipts, 4 resolved by the report (K2 K3 K4 K7). The report is
+    # 34 hours after October, so September's receipts count up to 2 Oct 10:00: P1, P2
+    # of K1 P1 P2 K15 (K1, K15 resolved later); October 2025 up to 2 Nov 2025: Y1 of Y1 Y2
+    assert row("received_resolution_rate") == (4 / 11, 0.5, 0.5, 4 / 11 - 0.5, 4 / 11 - 0.5)
+    # 办结化解率: 化解数 / 办结数
     assert row("resolution_rate") == (6 / 9, 1.0, 0.5, 6 / 9 - 1.0, 6 / 9 - 0.5)
-    # no mediation concluded in September or October 2025
+    # 调解成功率: K4, K7 agreed of the 4 hand-offs received in October; September's K15
+    # agreed on 13 October, after its cut-off; no hand-off in October 2025
+    assert row("received_mediation_success_rate") == (0.5, 0.0, None, 0.5, None)
+    # 结案调解成功率: no mediation concluded in September or October 2025
     assert row("mediation_success_rate") == (0.75, None, None, None, None)
     # no callback in October 2025
     assert row("satisfaction_rate") == (0.75, 0.5, None, 0.25, None)
@@ -103,7 +120,9 @@ def test_headline_figures_with_month_on_month_and_year_on_year(session):
 
 def test_rates_carry_their_numerators_and_denominators(session):
     assert _report(session)["rates"] == {
+        "received_resolution_rate": _rate(4, 11),
         "resolution_rate": _rate(6, 9),
+        "received_mediation_success_rate": _rate(2, 4),
         "mediation_success_rate": _rate(3, 4),
         "satisfaction_rate": _rate(3, 4),
         "overdue_rate": _rate(2, 9),
@@ -146,6 +165,20 @@ def test_breakdowns_by_type_channel_level_region_and_colour(session):
         ("未分级", (1, 0, 0)),  # K11, not routed yet
         ("调解员", (3, 3, 2)),  # K4, K5, K7
     ]
+    # 化解率 by channel: of the receipts, those resolved by the report
+    assert {
+        row["key"]: row["received_resolution_rate"]
+        for row in report["breakdowns"]["channel"]
+        if row["received"]
+    } == {
+        "窗口": _rate(1, 4),  # K2 of K2 K8 K10 K16
+        "12345": _rate(1, 1),  # K3
+        "网格上报": _rate(0, 1),
+        "诉调": _rate(1, 3),  # K4 of K4 K5 K6
+        "警调": _rate(1, 1),  # K7
+        "线上": _rate(0, 1),
+    }
+    assert report["breakdowns"]["channel"][0]["resolution_rate"] == _rate(2, 3)  # 窗口 办结
     assert _rows(report, "risk") == {
         "红": (2, 1, 1),  # K7, K8
         "黄": (5, 4, 3),  # K2 K3 K5 K9 K16 received; K2 K3 K5 K15 concluded; K2 K3 K15
@@ -185,19 +218,23 @@ def test_hand_offs(session):
         {
             "handoff": "诉调", "pushed": 3, "concluded": 3, "resolved": 1,
             "returned": 2,  # K5 (调解不成), K6 (unfit, returned at once)
+            "received_resolution_rate": _rate(1, 3),  # K4 of K4 K5 K6
             "resolution_rate": _rate(1, 3),
+            "received_mediation_success_rate": _rate(1, 3),  # K4 agreed of the 3 pushed
             "mediation_success_rate": _rate(1, 2),  # K4 达成协议, K5 调解不成; K6 none
             "diversion_rate": _rate(3, 40),
         },
         {
             "handoff": "警调", "pushed": 1, "concluded": 1, "resolved": 1, "returned": 0,
-            "resolution_rate": _rate(1, 1), "mediation_success_rate": _rate(1, 1),
-            "diversion_rate": None,
+            "received_resolution_rate": _rate(1, 1), "resolution_rate": _rate(1, 1),
+            "received_mediation_success_rate": _rate(1, 1),
+            "mediation_success_rate": _rate(1, 1), "diversion_rate": None,
         },
         {  # K15 was pushed in September and settled in October
             "handoff": "访调", "pushed": 0, "concluded": 1, "resolved": 1, "returned": 0,
-            "resolution_rate": _rate(1, 1), "mediation_success_rate": _rate(1, 1),
-            "diversion_rate": None,
+            "received_resolution_rate": _rate(0, 0), "resolution_rate": _rate(1, 1),
+            "received_mediation_success_rate": _rate(0, 0),
+            "mediation_success_rate": _rate(1, 1), "diversion_rate": None,
         },
     ]  # fmt: skip
 
@@ -226,11 +263,16 @@ def test_trend_is_twelve_months_ending_with_this_one(session):
     trend = _report(session)["trend"]
     assert [t["label"] for t in trend][:2] == ["2025年11月", "2025年12月"]
     assert (trend[-1]["first"], trend[-1]["last"]) == ("2026-10-01", "2026-10-31")
-    # September: 4 received, P1 P2 resolved of 2 concluded; October: 11, 6 of 9;
-    # October 2025 (Y1, Y2) lies before the trend; K12 (November) after it
-    assert [(t["received"], t["resolved"], t["resolution_rate"]) for t in trend[-2:]] == [
-        (4, 2, _rate(2, 2)),
-        (11, 6, _rate(6, 9)),
+    # September: 4 received, P1 P2 resolved of 2 concluded, and of its receipts P1 P2
+    # resolved by 2 Oct 10:00 (as long after September as the report is after October);
+    # October: 11, 6 of 9, 4 of 11. October 2025 (Y1, Y2) lies before the trend; K12
+    # (November) after it
+    assert [
+        (t["received"], t["resolved"], t["received_resolution_rate"], t["resolution_rate"])
+        for t in trend[-2:]
+    ] == [
+        (4, 2, _rate(2, 4), _rate(2, 2)),
+        (11, 6, _rate(4, 11), _rate(6, 9)),
     ]
     assert all(t["received"] == t["resolved"] == 0 for t in trend[:-2])
 

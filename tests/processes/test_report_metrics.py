@@ -56,12 +56,14 @@ def test_received_counts_local_days_and_leaves_out_cancelled_and_other_areas(ses
     assert _figure(session, "received", None) == 12
 
 
-def test_resolved_concluded_and_the_resolution_rate(session, county):
+def test_resolved_concluded_and_the_concluded_resolution_rate(session, county):
     # resolved in October: K1 (9 Oct), K2, K3, K4, K7, K15 (received in September) = 6
     assert _figure(session, "resolved", county) == 6
     # concluded: those 6 + never resolved and closed in October as 已退回 (K5, K6) or
     # 已引导 (K10) = 9; K13 (已撤销) is not concluded
     assert _figure(session, "concluded", county) == 9
+    # 办结化解率 = 化解数 / 办结数
+    assert metrics.FIGURES["resolution_rate"].label == "办结化解率"
     assert _figure(session, "resolution_rate", county) == {"n": 6, "d": 9, "value": 6 / 9}
     # September: P1, P2 resolved and concluded: 2 / 2
     assert _figure(session, "resolution_rate", county, SEPTEMBER)["value"] == 1.0
@@ -69,11 +71,56 @@ def test_resolved_concluded_and_the_resolution_rate(session, county):
     assert _figure(session, "resolution_rate", county, OCTOBER_2025)["value"] == 0.5
 
 
-def test_mediation_success_counts_concluded_hand_offs_with_an_outcome(session, county):
-    # concluded in October with a mediation: K4 达成协议, K5 调解不成, K6 (returned at
-    # once: no outcome, left out), K7 达成协议, K15 达成协议 -> 3 agreed of 4 decided
+def _published(session, name, regions, as_of, period=OCTOBER):
+    return getattr(metrics, name)(session, regions=regions, period=period, as_of=as_of)
+
+
+def test_the_published_resolution_rate_is_over_the_cases_received(session, county):
+    # 化解率: received in October (11, see above), resolved by the report: K2, K3, K4
+    # (30 Oct), K7 = 4; not K1/K15 (received in September, resolved in October)
+    assert metrics.FIGURES["received_resolution_rate"].label == "化解率"
+    rate = _published(session, "received_resolution_rate", county, AS_OF)
+    assert rate == {"n": 4, "d": 11, "value": 4 / 11}
+    # counted on 25 October, K4 was not resolved yet
+    assert _published(session, "received_resolution_rate", county, bj(2026, 10, 25))["n"] == 3
+    # September's receipts (K1, K15, P1, P2) are all resolved by now; by 1 October only
+    # P1 and P2 were
+    september = _published(session, "received_resolution_rate", county, AS_OF, SEPTEMBER)
+    assert september == {"n": 4, "d": 4, "value": 1.0}
+    first = _published(session, "received_resolution_rate", county, OCTOBER.start, SEPTEMBER)
+    assert first["n"] == 2
+
+
+def test_concluded_mediation_success_counts_concluded_hand_offs_with_an_outcome(session, county):
+    # 结案调解成功率: concluded in October with a mediation: K4 达成协议, K5 调解不成, K6
+    # (returned at once: no outcome, left out), K7 达成协议, K15 达成协议 -> 3 agreed of 4
+    assert metrics.FIGURES["mediation_success_rate"].label == "结案调解成功率"
     assert _figure(session, "mediation_success_rate", county) == {"n": 3, "d": 4, "value": 0.75}
     assert _figure(session, "mediation_success_rate", county, SEPTEMBER)["value"] is None
+
+
+def test_the_published_mediation_success_rate_is_over_the_hand_offs_received(session, county):
+    # 调解成功率: 三调 received in October: K4 (诉调, agreed 30 Oct), K5 (调解不成), K6
+    # (returned at once), K7 (警调, agreed 22 Oct) -> 2 / 4; K15 was received in September
+    name = "received_mediation_success_rate"
+    assert metrics.FIGURES[name].label == "调解成功率"
+    assert _published(session, name, county, AS_OF) == {"n": 2, "d": 4, "value": 0.5}
+    # on 25 October only K7 had agreed
+    assert _published(session, name, county, bj(2026, 10, 25))["n"] == 1
+    # September: K15 (访调) agreed on 13 October
+    assert _published(session, name, county, AS_OF, SEPTEMBER) == {"n": 1, "d": 1, "value": 1.0}
+
+
+def test_a_compared_period_gets_as_long_after_its_end_as_the_report(session, county):
+    # the October report as of Mon 2 Nov 10:00 is 34 hours after October; September is
+    # counted up to 2 Oct 10:00, October 2025 up to 2 Nov 2025 10:00
+    assert metrics.cutoff(OCTOBER, report=OCTOBER, as_of=AS_OF) == AS_OF
+    assert metrics.cutoff(SEPTEMBER, report=OCTOBER, as_of=AS_OF) == bj(2026, 10, 2, 10)
+    assert metrics.cutoff(OCTOBER_2025, report=OCTOBER, as_of=AS_OF) == bj(2025, 11, 2, 10)
+    # a report of a month still running counts the months before it up to their ends
+    mid = bj(2026, 10, 20)
+    assert metrics.cutoff(OCTOBER, report=OCTOBER, as_of=mid) == mid
+    assert metrics.cutoff(SEPTEMBER, report=OCTOBER, as_of=mid) == OCTOBER.start
 
 
 def test_satisfaction_counts_every_callback_in_the_period(session, county):
@@ -154,6 +201,7 @@ def test_diversion_rate_needs_whole_months_with_court_figures(session, county):
 
 
 FIGURES = ("received", "resolved", "concluded", "satisfaction_rate", "mediation_success_rate")
+PUBLISHED = ("received_resolution_rate", "received_mediation_success_rate")
 DESIGNER = Actor.of("designer.wang", ["流程设计员"])
 
 
@@ -163,6 +211,7 @@ def test_a_trial_run_leaves_every_figure_unchanged(session, county, case_engine,
     clock.set(bj(2026, 10, 20, 9))
     before_report = build_report(session, region_code=COUNTY, period=OCTOBER, as_of=AS_OF)
     before = {name: _figure(session, name, None) for name in FIGURES}
+    published = {name: _published(session, name, None, AS_OF) for name in PUBLISHED}
 
     files, problems = collect_set([BPMN_DIR], [FORMS_DIR])
     assert problems == []
@@ -184,6 +233,7 @@ def test_a_trial_run_leaves_every_figure_unchanged(session, county, case_engine,
 
     session.expire_all()
     assert {name: _figure(session, name, None) for name in FIGURES} == before
+    assert {name: _published(session, name, None, AS_OF) for name in PUBLISHED} == published
     after = build_report(session, region_code=COUNTY, period=OCTOBER, as_of=AS_OF)
     assert after == before_report
 

@@ -6,7 +6,10 @@ import json
 import re
 
 import pytest
+from markupsafe import escape
 
+from processes.reports.metrics import FIGURES
+from processes.reports.report import HEADLINE_KEYS
 from tests.processes.conftest import COUNTY, TOWNSHIP, VILLAGE
 
 from .reports_support import OTHER_TOWNSHIP, PARTY_NAME, PARTY_PHONE
@@ -17,6 +20,13 @@ def card(html: str, label: str) -> str:
     match = re.search(rf'<h2 class="kpi-label">{label}</h2>\s*<p class="kpi-value">([^<]*)', html)
     assert match, f"no card {label}"
     return match.group(1)
+
+
+def kpi(html: str, key: str) -> str:
+    """The whole headline card of figure ``key``."""
+    match = re.search(rf'<article class="kpi[^"]*" data-key="{key}".*?</article>', html, re.S)
+    assert match, f"no card {key}"
+    return match.group(0)
 
 
 def charts(html: str) -> dict:
@@ -37,12 +47,42 @@ def test_the_county_sees_this_month_of_the_whole_county(figures, login_as):
     assert card(html, "化解数") == "2"
     assert card(html, "办结数") == "3"
     assert card(html, "超期在办") == "1"
+    # 化解率 as published: GZ-0301, GZ-0302 resolved of the 4 received; 办结化解率 beside
+    # it: of the 3 concluded (GZ-0304 guided); 调解成功率: GZ-0303 (诉调) still mediating
+    assert card(html, "化解率") == "50.0%"
+    assert card(html, "办结化解率") == "66.7%"
+    assert card(html, "调解成功率") == "0.0%"
+    assert card(html, "结案调解成功率") == "—"
+    assert re.search(r'class="kpi kpi-secondary" data-key="resolution_rate"', html)
+    # February's receipts were both resolved by the end of February: 100% -> -50 points
+    assert "-50.0个百分点" in kpi(html, "received_resolution_rate")
     assert 'href="/cases/' in html and figures.overdue_code in html
     assert PARTY_NAME not in html and PARTY_PHONE not in html
     data = charts(html)
     assert sum(data["trend"]["received"]) >= 6
     assert data["region"]["labels"] == ["大满镇", "党寨镇"]
     assert {item["colour"]: item["value"] for item in data["risk"]} == {"红": 1, "黄": 0, "绿": 0}
+
+
+def test_the_definitions_are_the_metric_functions_own(figures, login_as):
+    client = login_as("xian", "县综治中心", region=COUNTY)
+    html = client.get("/reports/").get_data(as_text=True)
+    panel = re.search(
+        r'<details class="card definitions" id="definitions".*?</details>', html, re.S
+    )
+    assert panel and "<summary>指标口径</summary>" in panel.group(0)
+    terms = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", panel.group(0))
+    assert sorted(HEADLINE_KEYS) == sorted(FIGURES), "every figure is a card, once"
+    figures = [FIGURES[key] for key in HEADLINE_KEYS]
+    assert [label for label, _ in terms] == [figure.label for figure in figures]
+    for (_, text), figure in zip(terms, figures, strict=True):
+        assert text == str(escape(figure.definition))
+    assert "本期受理的案件中，截至统计时点已化解的占比" in dict(terms)["化解率"]
+    assert dict(terms)["办结化解率"].startswith("化解数 ÷ 办结数")
+    # each card says its 口径 on hover
+    assert f'title="{escape(FIGURES["resolution_rate"].definition)}"' in kpi(
+        html, "resolution_rate"
+    )
 
 
 def test_a_township_user_sees_its_township_and_may_pick_only_below_it(figures, login_as):

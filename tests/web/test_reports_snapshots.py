@@ -3,17 +3,23 @@ transaction, logged), and a report's figures staying what they were when issued.
 
 from __future__ import annotations
 
+import copy
+import io
 import re
 from datetime import date
 from urllib.parse import quote
 
 import pytest
+from markupsafe import escape
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from engine.db import db
 from processes.models import ReportSnapshot
+from processes.reports.metrics import FIGURES
 from processes.reports.periods import Period, PeriodKind
-from processes.reports.snapshots import issue_snapshot
+from processes.reports.report import build_report
+from processes.reports.snapshots import content_hash, issue_snapshot
 from tests.processes.conftest import COUNTY, TOWNSHIP, operation_log
 
 from .reports_support import NOW, OTHER_TOWNSHIP, PARTY_NAME, add_case, at
@@ -176,3 +182,57 @@ def test_the_print_version_and_workbook_are_named_for_the_report(app, figures, l
     assert workbook.mimetype.endswith("spreadsheetml.sheet")
     disposition = workbook.headers["Content-Disposition"]
     assert f"filename*=UTF-8''{quote('月总结_甘州区_2026年3月.xlsx')}" in disposition
+
+
+PUBLISHED_KEYS = ("received_resolution_rate", "received_mediation_success_rate")
+OLD_LABELS = {"resolution_rate": "化解率", "mediation_success_rate": "调解成功率"}
+
+
+def as_issued_before_the_published_rates(content: dict) -> dict:
+    """A report as it was stored before 化解率 and 调解成功率 followed the published
+    definitions: only the rates over concluded cases, under those two names."""
+    old = copy.deepcopy(content)
+    old["headline"] = [
+        {**{k: v for k, v in item.items() if k != "variant_of"},
+         "label": OLD_LABELS.get(item["key"], item["label"])}
+        for item in old["headline"]
+        if item["key"] not in PUBLISHED_KEYS
+    ]  # fmt: skip
+    rows = [
+        old["rates"], *old["handoffs"], *old["trend"],
+        *(row for rows in old["breakdowns"].values() for row in rows),
+    ]  # fmt: skip
+    for row in rows:
+        for key in PUBLISHED_KEYS:
+            row.pop(key, None)
+    return old
+
+
+def test_a_report_stored_before_keeps_its_figures_and_their_definitions(app, figures, login_as):
+    with app.app_context():
+        content = as_issued_before_the_published_rates(
+            build_report(db.session, region_code=COUNTY, period=MARCH, as_of=NOW)
+        )
+        row = ReportSnapshot(
+            kind=MARCH.kind.value, region_code=COUNTY, first=MARCH.first, last=MARCH.last,
+            issued_at=NOW, issued_by="定时任务", scheduled=True, content=content,
+            content_hash=content_hash(content),
+        )  # fmt: skip
+        db.session.add(row)
+        db.session.commit()
+        snapshot_id = row.id
+        db.session.remove()
+    client = login_as("xian", "县综治中心", region=COUNTY)
+    page = client.get(f"/reports/snapshots/{snapshot_id}").get_data(as_text=True)
+    # its 化解率 was 化解数 / 办结数 (2 / 3), and its 口径 still says so
+    assert card(page, "化解率") == "66.7%"
+    assert "办结化解率" not in re.sub(r'title="[^"]*"', "", page.split("指标口径")[0])
+    definitions = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page))
+    assert definitions["化解率"] == str(escape(FIGURES["resolution_rate"].definition))
+    assert definitions["调解成功率"] == str(escape(FIGURES["mediation_success_rate"].definition))
+    assert "以本期受理的案件为分母" not in page
+    book = load_workbook(io.BytesIO(client.get(f"/reports/snapshots/{snapshot_id}.xlsx").data))
+    notes = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True) if r and r[0]}
+    assert notes["化解率"] == FIGURES["resolution_rate"].definition
+    overview = {r[0]: r for r in book["概况"].iter_rows(values_only=True) if r and r[0]}
+    assert overview["化解率"][2] == pytest.approx(2 / 3) and "办结化解率" not in overview

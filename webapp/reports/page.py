@@ -12,10 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from processes.models import Case
+from processes.reports.metrics import FIGURES
 
 from ..scope import in_scope
 from ..security import CASE_READERS, has_any_role
-from .definitions import BREAKDOWNS, CHANGE_NOTES, DEFINITIONS, NO_PERSONAL_DATA
+from .definitions import (
+    BREAKDOWNS,
+    CHANGE_NOTES,
+    DEFINITIONS,
+    HANDOFF_RATES,
+    NO_PERSONAL_DATA,
+    PUBLISHED_NOTE,
+    ROW_RATES,
+    rate_columns,
+)
 from .presenter import RISK_COLOURS, Card, cards, chart_data, growth_text, rate_text
 
 OVERDUE_SHOWN = 200
@@ -61,7 +71,33 @@ class ReportPage:
             (item["label"], DEFINITIONS.get(item["key"], "")) for item in self.report["headline"]
         ]
 
+    @staticmethod
+    def definition(key: str) -> str:
+        """The figure's 口径 (``processes.reports.metrics.FIGURES``)."""
+        return DEFINITIONS.get(key, "")
+
+    @property
+    def row_rates(self) -> list[tuple[str, str]]:
+        """(key, label) of the rates the breakdowns' rows hold (化解率, 办结化解率)."""
+        return rate_columns(self.report, ROW_RATES)
+
+    @property
+    def handoff_rates(self) -> list[tuple[str, str]]:
+        """(key, label) of the rates the hand-offs' rows hold."""
+        return rate_columns(self.report, HANDOFF_RATES)
+
+    def secondary(self, key: str) -> bool:
+        """Whether ``key`` is a second definition beside a published figure, in this
+        report (a report stored before has ``resolution_rate`` as its 化解率)."""
+        return self.published and key in FIGURES and FIGURES[key].variant_of is not None
+
+    @property
+    def published(self) -> bool:
+        """Whether the report has 化解率 as published (one stored before has not)."""
+        return "received_resolution_rate" in self.report.get("rates", {})
+
     change_notes = CHANGE_NOTES
+    published_note = PUBLISHED_NOTE
     privacy_note = NO_PERSONAL_DATA
     rate = staticmethod(rate_text)
     growth = staticmethod(growth_text)

@@ -43,6 +43,8 @@ class Card:
     """The rate's numerator / denominator (``""`` for counts and days)."""
     mom: Change
     yoy: Change
+    secondary: bool = False
+    """A second definition shown beside a published figure (办结化解率 beside 化解率)."""
 
 
 def number_text(value: float | None, unit: str) -> str:
@@ -83,9 +85,16 @@ def cards(report: Mapping[str, Any]) -> list[Card]:
             ratio=ratio_text(rates.get(item["key"])),
             mom=change(item["key"], item["unit"], item["mom"]),
             yoy=change(item["key"], item["unit"], item["yoy"]),
+            secondary=bool(item.get("variant_of")),
         )
         for item in report["headline"]
     ]
+
+
+def published_rate(row: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """A row's 化解率 (over the cases received); a report stored before it existed has only
+    the rate over concluded cases, which was its 化解率 then."""
+    return row.get("received_resolution_rate", row.get("resolution_rate"))
 
 
 def percent(rate: Mapping[str, Any] | float | None) -> float | None:
@@ -133,7 +142,7 @@ def chart_data(report: Mapping[str, Any]) -> dict[str, Any]:
     trend = report["trend"]
     breakdowns = report["breakdowns"]
     region = _rows(breakdowns["region"], "received", "resolved")
-    region["rate"] = [percent(row["resolution_rate"]) for row in breakdowns["region"]]
+    region["rate"] = [percent(published_rate(row)) for row in breakdowns["region"]]
     handoffs = report["handoffs"]
     return {
         "trend": {
@@ -141,7 +150,7 @@ def chart_data(report: Mapping[str, Any]) -> dict[str, Any]:
             "titles": [row["label"] for row in trend],
             "received": [row["received"] for row in trend],
             "resolved": [row["resolved"] for row in trend],
-            "rate": [percent(row["resolution_rate"]) for row in trend],
+            "rate": [percent(published_rate(row)) for row in trend],
         },
         "type": _rows([row for row in breakdowns["type"] if _any(row)], "received", "resolved"),
         "channel": _rows(breakdowns["channel"], "received", "resolved"),

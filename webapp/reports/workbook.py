@@ -14,7 +14,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .blueprint import local_time
-from .definitions import BREAKDOWNS, CHANGE_NOTES, DEFINITIONS, NO_PERSONAL_DATA
+from .definitions import (
+    BREAKDOWNS,
+    CHANGE_NOTES,
+    DEFINITIONS,
+    HANDOFF_RATES,
+    NO_PERSONAL_DATA,
+    PUBLISHED_NOTE,
+    ROW_RATES,
+    rate_columns,
+)
 from .presenter import DAYS_UNIT, RATE_UNIT
 
 PERCENT = "0.0%"
@@ -112,10 +121,11 @@ def _rate_value(rate: Mapping[str, Any] | float | None) -> float | None:
 
 
 def _breakdowns(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    rates = rate_columns(report, ROW_RATES)
     for key, title in BREAKDOWNS.items():
         sheet.append([title])
         sheet.cell(row=sheet.max_row, column=1).font = BOLD
-        _header(sheet, ["项目", "受理数", "办结数", "化解数", "化解率"])
+        _header(sheet, ["项目", "受理数", "办结数", "化解数", *(label for _, label in rates)])
         for row in report["breakdowns"][key]:
             sheet.append(
                 [
@@ -123,34 +133,28 @@ def _breakdowns(sheet: Worksheet, report: Mapping[str, Any]) -> None:
                     row["received"],
                     row["concluded"],
                     row["resolved"],
-                    _rate_value(row["resolution_rate"]),
+                    *(_rate_value(row.get(k)) for k, _ in rates),
                 ]
             )
-            _formats(sheet, {5: PERCENT})
+            _formats(sheet, {5 + i: PERCENT for i in range(len(rates))})
         sheet.append([])
-    _widths(sheet, (24, 10, 10, 10, 10))
-
-
-RATE_COLUMNS = (
-    ("resolution_rate", "化解率"),
-    ("mediation_success_rate", "调解成功率"),
-    ("diversion_rate", "诉前分流率"),
-)
+    _widths(sheet, (24, 10, 10, 10, 10, 12))
 
 
 def _handoffs(sheet: Worksheet, report: Mapping[str, Any]) -> None:
+    rates = rate_columns(report, HANDOFF_RATES)
     header = ["对接类型", "推送数", "办结数", "化解数", "退回数"]
-    for _, label in RATE_COLUMNS:
+    for _, label in rates:
         header += [label, f"{label}分子", f"{label}分母"]
     _header(sheet, header)
     for row in report["handoffs"]:
         cells = [row["handoff"], row["pushed"], row["concluded"], row["resolved"], row["returned"]]
-        for key, _ in RATE_COLUMNS:
+        for key, _ in rates:
             rate = row.get(key) or {}
             cells += [rate.get("value"), rate.get("n"), rate.get("d")]
         sheet.append(cells)
-        _formats(sheet, {6: PERCENT, 9: PERCENT, 12: PERCENT})
-    _widths(sheet, (10, 8, 8, 8, 8, *([11, 13, 13] * len(RATE_COLUMNS))))
+        _formats(sheet, {6 + 3 * i: PERCENT for i in range(len(rates))})
+    _widths(sheet, (10, 8, 8, 8, 8, *([13, 15, 15] * len(rates))))
 
 
 def _hotspots(sheet: Worksheet, report: Mapping[str, Any]) -> None:
@@ -191,7 +195,8 @@ def _overdue(sheet: Worksheet, report: Mapping[str, Any]) -> None:
 
 
 def _trend(sheet: Worksheet, report: Mapping[str, Any]) -> None:
-    _header(sheet, ["周期", "开始日期", "结束日期", "受理数", "化解数", "化解率"])
+    rates = rate_columns(report, ROW_RATES)
+    _header(sheet, ["周期", "开始日期", "结束日期", "受理数", "化解数", *(lb for _, lb in rates)])
     for row in report["trend"]:
         sheet.append(
             [
@@ -200,11 +205,11 @@ def _trend(sheet: Worksheet, report: Mapping[str, Any]) -> None:
                 row["last"],
                 row["received"],
                 row["resolved"],
-                _rate_value(row["resolution_rate"]),
+                *(_rate_value(row.get(k)) for k, _ in rates),
             ]
         )
-        _formats(sheet, {6: PERCENT})
-    _widths(sheet, (36, 12, 12, 10, 10, 10))
+        _formats(sheet, {6 + i: PERCENT for i in range(len(rates))})
+    _widths(sheet, (36, 12, 12, 10, 10, 10, 12))
 
 
 def _notes(sheet: Worksheet, report: Mapping[str, Any], about: list[tuple[str, str]]) -> None:
@@ -225,7 +230,10 @@ def _notes(sheet: Worksheet, report: Mapping[str, Any], about: list[tuple[str, s
     for item in report["headline"]:
         sheet.append([item["label"], DEFINITIONS.get(item["key"], "")])
     sheet.append([])
-    for note in CHANGE_NOTES:
+    notes = CHANGE_NOTES
+    if "received_resolution_rate" in report.get("rates", {}):
+        notes = (PUBLISHED_NOTE, *notes)
+    for note in notes:
         sheet.append(["说明", note])
     _widths(sheet, (16, 100))
     for row in sheet.iter_rows(min_col=2, max_col=2):
