@@ -53,7 +53,14 @@ class Case(db.Model):
         Index("ix_dispute_case_status_due", "status", "due_at"),
         # the received, resolved and ended indexes carry what reports count by (index-only
         # scans: processes/reports/counts.py)
-        Index("ix_dispute_case_received", "received_at", "status", "channel", "region_code"),
+        Index(
+            "ix_dispute_case_received",
+            "received_at",
+            "status",
+            "channel",
+            "region_code",
+            "resolved_at",
+        ),
         Index("ix_dispute_case_region", "region_code"),
         Index("ix_dispute_case_region_instance", "region_code", "instance_id"),
         Index(

@@ -5,10 +5,8 @@ resolved by a cut-off) to ``received_at``, resolved counts to ``resolved_at``, c
 cases ended unresolved to ``closed_at``. So the counts of many windows are three
 aggregates, each walking its own time stamp's index over the windows and grouping rows by
 the window they fall in: about three range scans per report, whatever the number of
-periods, never a row per case sent to Python. The resolved and ended scans read their
-indexes only; the received scan also reads ``resolved_at`` (化解率's numerator), which
-``ix_dispute_case_received`` does not carry, so it reads the table until an index does
-(README, Benchmarks).
+periods, never a row per case sent to Python. Each scan reads its index only: the received
+one carries ``resolved_at`` too (化解率's numerator; migration 0013).
 """
 
 from __future__ import annotations
