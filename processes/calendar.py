@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import chinese_calendar
 import holidays
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from engine.context import step_or_none
@@ -238,12 +238,19 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def _read_calendar(session: Session) -> WorkCalendar:
+    """Two statements: the overrides; the revision with every imported year."""
     overrides = session.execute(select(HolidayOverride.day, HolidayOverride.is_workday)).all()
-    years = session.scalars(select(CalendarYear)).all()
+    rows = session.execute(
+        select(CalendarRevision.revision, CalendarYear).outerjoin(CalendarYear, true())
+    ).all()
+    if rows:
+        revision, years = rows[0][0], [year for _, year in rows if year is not None]
+    else:  # no revision row (it is seeded by the migration): the years alone
+        revision, years = 0, list(session.scalars(select(CalendarYear)))
     return WorkCalendar(
         {day: is_workday for day, is_workday in overrides},
         (year_schedule(row) for row in years),
-        revision=current_revision(session),
+        revision=revision,
     )
 
 
