@@ -12,7 +12,13 @@ from .helpers import follow, shot
 pytestmark = pytest.mark.browser
 
 
-def focused_id(page) -> str:
+def focused_id(page, expected: str | None = None) -> str:
+    """The focused element's id; with ``expected``, after waiting (up to the page's
+    timeout) for the browser to move the focus there (autofocus lands after load)."""
+    if expected is not None:
+        page.wait_for_function(
+            "id => document.activeElement && document.activeElement.id === id", arg=expected
+        )
     return page.evaluate("document.activeElement && document.activeElement.id")
 
 
@@ -42,7 +48,7 @@ def test_a_wrong_password_is_named_then_the_right_one_lets_in(page, add_user):
 def test_the_keyboard_alone_logs_in_and_the_skip_link_jumps_to_the_content(page, add_user):
     add_user("zhao", "网格员")
     page.goto("/login")
-    assert focused_id(page) == "username", "the user name field has the focus on arrival"
+    assert focused_id(page, "username") == "username", "the user name field has the focus"
     page.keyboard.type("zhao")
     page.keyboard.press("Tab")
     assert focused_id(page) == "password"
