@@ -11,6 +11,7 @@ Trial runs (``engine.trial``) have no instance and record nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from .deadlines import local
 from .models import DeadlineRecord
 
 LABEL_MAX = 160
+RECORDED_KEY = "processes.deadline_ledger.recorded"
+"""Where a step keeps what it recorded already (a counting is written once per step)."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,11 @@ def record(
     revision = calendar.revision
     if inner_revision is not None:
         revision = min(revision, inner_revision)
-    previous = known(due)
-    if previous is not None and previous.basis == basis and previous.revision == revision:
+    recorded = step.cache.setdefault(RECORDED_KEY, set())
+    key = (due, json.dumps(basis, sort_keys=True, ensure_ascii=False))
+    if key in recorded:  # the same counting twice in one step (a timer and its variable)
         return
+    recorded.add(key)
     step.session.add(
         DeadlineRecord(
             instance_id=step.instance_id,
