@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from .calendar import (
     CalendarError,
     OperationRecorder,
-    WorkCalendar,
     bump_revision,
     load_calendar,
 )
@@ -111,11 +110,6 @@ def remove_override(
         actor=actor,
         data={"action": "remove", "day": day.isoformat(), "before": before, "after": None},
     )
-
-
-def override_effect(calendar: WorkCalendar, day: date, is_workday: bool | None) -> WorkCalendar:
-    """The calendar as it would be with ``day`` set (``None``: its override removed)."""
-    return calendar.with_changes(overrides={day: is_workday})
 
 
 def _checked_note(note: str) -> str:

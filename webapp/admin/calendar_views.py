@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from engine import Actor
 from engine.db import db
-from processes.calendar import CalendarError, load_calendar, year_coverage_warning
+from processes.calendar import CalendarError, load_calendar
 from processes.calendar_overrides import list_overrides, remove_override, set_override
 from processes.calendar_years import (
     FIRST_YEAR,
@@ -201,7 +201,7 @@ def _page(
         covered=calendar.covered(year),
         grid=year_grid(calendar, year),
         overrides=list_overrides(db.session, year),
-        warning=year_coverage_warning(db.session, year),
+        warning=calendar.coverage_warning(year),
         typed=typed or {"day": "", "kind": "holiday", "note": ""},
         errors=errors or {},
         import_problems=import_problems or [],
