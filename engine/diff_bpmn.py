@@ -37,6 +37,36 @@ TIMER_LABELS = {
 }
 _NOT_ASPECTS = {"incoming", "outgoing", "flowNodeRef"}  # follow from flows and lanes
 
+_ACTIVITY_DEFAULTS = {"isForCompensation": "false", "startQuantity": "1", "completionQuantity": "1"}
+_CATCH_DEFAULTS = {"parallelMultiple": "false"}
+DEFAULTS: dict[str, dict[str, str]] = {
+    "boundaryEvent": {"cancelActivity": "true", **_CATCH_DEFAULTS},
+    "startEvent": {"isInterrupting": "true", **_CATCH_DEFAULTS},
+    "intermediateCatchEvent": _CATCH_DEFAULTS,
+    "subProcess": {"triggeredByEvent": "false", **_ACTIVITY_DEFAULTS},
+    "transaction": {"triggeredByEvent": "false", **_ACTIVITY_DEFAULTS},
+    "process": {"isExecutable": "false", "isClosed": "false", "processType": "None"},
+    "multiInstanceLoopCharacteristics": {"isSequential": "false", "behavior": "All"},
+    "standardLoopCharacteristics": {"testBefore": "false"},
+    "eventBasedGateway": {"instantiate": "false", "eventGatewayType": "Exclusive"},
+    "exclusiveGateway": {"gatewayDirection": "Unspecified"},
+    "inclusiveGateway": {"gatewayDirection": "Unspecified"},
+    "parallelGateway": {"gatewayDirection": "Unspecified"},
+    "complexGateway": {"gatewayDirection": "Unspecified"},
+    "userTask": {"implementation": "##unspecified", **_ACTIVITY_DEFAULTS},
+    "serviceTask": {"implementation": "##WebService", **_ACTIVITY_DEFAULTS},
+    "businessRuleTask": {"implementation": "##unspecified", **_ACTIVITY_DEFAULTS},
+    "sendTask": {"implementation": "##WebService", **_ACTIVITY_DEFAULTS},
+    "receiveTask": {"implementation": "##WebService", "instantiate": "false", **_ACTIVITY_DEFAULTS},
+    "scriptTask": _ACTIVITY_DEFAULTS,
+    "manualTask": _ACTIVITY_DEFAULTS,
+    "task": _ACTIVITY_DEFAULTS,
+    "callActivity": _ACTIVITY_DEFAULTS,
+}
+"""Attribute values BPMN 2.0 gives an element that does not state them. A modeler may write
+them out or leave them off (bpmn-js drops ``cancelActivity="true"``): either way the
+element is the same, so comparisons read these values when an attribute is absent."""
+
 
 def spiff(name: str) -> str:
     return f"{{{SPIFF_NS}}}{name}"
@@ -55,6 +85,20 @@ def is_element(node: etree._Element) -> bool:
     )
 
 
+def attribute(node: etree._Element, name: str) -> str:
+    """The attribute's value, or the one BPMN gives when it is not stated (``DEFAULTS``)."""
+    value = node.get(name)
+    if value is not None:
+        return value
+    return DEFAULTS.get(local(node), {}).get(name, "")
+
+
+def _stated(node: etree._Element) -> tuple[tuple[str, str], ...]:
+    """The attributes that say something: those equal to BPMN's default are left out."""
+    defaults = DEFAULTS.get(local(node), {})
+    return tuple(sorted((k, v) for k, v in node.attrib.items() if defaults.get(k) != v))
+
+
 def _canonical(node: etree._Element) -> tuple:
     """The element's own content (nested elements and derived children left out)."""
     children = tuple(
@@ -64,7 +108,7 @@ def _canonical(node: etree._Element) -> tuple:
     )
     return (
         node.tag,
-        tuple(sorted(node.attrib.items())),
+        _stated(node),
         " ".join((node.text or "").split()),
         children,
     )
@@ -107,7 +151,7 @@ def _loop_aspects(node: etree._Element, aspects: dict[str, str]) -> None:
         if node.find(bpmn("standardLoopCharacteristics")) is not None:
             aspects["循环"] = "标准循环"
         return
-    aspects["多实例"] = "顺序" if loop.get("isSequential") == "true" else "并行"
+    aspects["多实例"] = "顺序" if attribute(loop, "isSequential") == "true" else "并行"
     for tag, label in (
         ("loopDataInputRef", "多实例集合"),
         ("loopCardinality", "多实例数量"),
@@ -128,6 +172,7 @@ _ATTRIBUTE_ASPECTS = (
     ("calledElement", "调用流程"),
     ("attachedToRef", "附着于"),
     ("cancelActivity", "中断活动"),
+    ("isInterrupting", "中断"),
     ("isExecutable", "可执行"),
     ("triggeredByEvent", "事件子流程"),
 )
@@ -141,7 +186,7 @@ def aspects_of(node: etree._Element, lane: str | None) -> dict[str, str]:
     aspects["条件"] = _text(node.find(bpmn("conditionExpression")))
     aspects["脚本"] = _text(node.find(bpmn("script")))
     for attr, label in _ATTRIBUTE_ASPECTS:
-        aspects[label] = node.get(attr) or ""
+        aspects[label] = attribute(node, attr)
     _extension_aspects(node, aspects)
     _event_aspects(node, aspects)
     _loop_aspects(node, aspects)

@@ -109,6 +109,33 @@ def test_layout_only_change_is_not_an_element_change(engine):
     assert diagram.elements == () and diagram.notes == ("仅布局变化",)
 
 
+def test_defaults_written_out_or_left_off_are_no_change(engine):
+    """A modeler's save may write BPMN's default attribute values out or drop them
+    (bpmn-js drops cancelActivity="true"): the element is the same."""
+    v1 = _deploy(engine, plain_case_set())
+
+    def explicit(text: str) -> str:
+        text = text.replace(
+            '<bpmn:startEvent id="start"', '<bpmn:startEvent isInterrupting="true" id="start"'
+        )
+        text = text.replace(
+            '<bpmn:userTask id="handle"',
+            '<bpmn:userTask implementation="##unspecified" isForCompensation="false" id="handle"',
+        )
+        return text.replace('<dc:Bounds x="270" y="130"', '<dc:Bounds x="290" y="140"')
+
+    v2 = _deploy(engine, edited(plain_case_set(), DIAGRAM, explicit))
+    diagram = _file(engine.diff_versions(v1, v2), DIAGRAM)
+    assert diagram.elements == () and diagram.notes == ("仅布局变化",)
+
+    def interrupting(text: str) -> str:
+        return text.replace('cancelActivity="false"', 'cancelActivity="true"', 1)
+
+    v3 = _deploy(engine, edited(plain_case_set(), DIAGRAM, interrupting))
+    [timer] = _file(engine.diff_versions(v1, v3), DIAGRAM).elements
+    assert timer.details == ("中断活动：false → true",)
+
+
 def test_same_version_has_no_differences(engine):
     v1 = _deploy(engine, plain_case_set())
     assert engine.diff_versions(v1, v1).identical
