@@ -49,6 +49,17 @@ def main() -> None:
     level = logging.getLevelName(os.environ.get("ZONGZHI_LOG_LEVEL", "INFO").strip().upper())
     level = level if isinstance(level, int) else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # APScheduler logs every poll at INFO; the engine logs what matters (timers fired).
-    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
+    quiet_libraries(level)
     cli.main(prog_name="zongzhi")
+
+
+def quiet_libraries(level: int) -> None:
+    """The libraries' chatter stays below our own events: APScheduler logs every poll and
+    SpiffWorkflow every task state change at INFO (about nine lines per fired timer); the
+    engine logs what matters (timers fired, steps failed). ``ZONGZHI_LIBRARY_LOG_LEVEL``
+    (default WARNING) lets them speak when a problem needs it."""
+    raw = os.environ.get("ZONGZHI_LIBRARY_LOG_LEVEL", "WARNING").strip().upper()
+    library = logging.getLevelName(raw)
+    library = library if isinstance(library, int) else logging.WARNING
+    for name in ("apscheduler", "spiff"):
+        logging.getLogger(name).setLevel(max(level, library))
