@@ -1,4 +1,10 @@
-"""Deploying diagram sets: the bundled library at ``init`` and files named on the CLI."""
+"""Deploying diagram sets: the bundled library at ``init`` and files named on the CLI.
+
+``zongzhi deploy`` works as the browser's deploy does: the diagrams named replace theirs
+in the current version and every other file of that version is kept, so deploying one
+changed diagram keeps the processes it calls. Forms are found in the folders given, then
+in a ``forms`` folder beside or inside the diagrams' folder, then in the current version.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine import DeployResult
+from engine import DeployRejected, DeployResult, Engine, SourceFile
+from engine.bundle import collect_set
 
 from .engine_binding import current_engine
 
@@ -25,14 +32,15 @@ def bundled_forms_dir() -> Path:
 
 
 def deploy_bundled(app: Flask) -> DeployResult:
-    """Deploy the shipped diagrams and forms; raises ``engine.errors.DeployRejected``."""
-    return deploy_paths(
-        app,
-        [bundled_bpmn_dir()],
-        forms_dirs=[bundled_forms_dir()],
-        actor="system:init",
-        note="初始化部署",
-    )
+    """Deploy the shipped diagrams and forms as they are (nothing kept from the current
+    version); raises ``engine.errors.DeployRejected``."""
+    with app.app_context():
+        return current_engine().deploy(
+            [bundled_bpmn_dir()],
+            forms_dirs=[bundled_forms_dir()],
+            actor="system:init",
+            note="初始化部署",
+        )
 
 
 def deploy_paths(
@@ -43,8 +51,35 @@ def deploy_paths(
     note: str = "",
     forms_dirs: Iterable[Path] = (),
 ) -> DeployResult:
-    """Deploy diagram files or directories as one version (or find it already deployed)."""
+    """Deploy diagram files or directories as a new version of the current set (or find
+    it already deployed); raises ``engine.errors.DeployRejected``."""
+    paths = list(paths)
     with app.app_context():
-        return current_engine().deploy(
-            paths=list(paths), forms_dirs=list(forms_dirs), actor=actor, note=note
-        )
+        engine = current_engine()
+        files, problems = collect_set(paths, [*forms_dirs, *forms_beside(paths)])
+        if problems:
+            raise DeployRejected(problems)
+        return engine.deploy_set(with_current(engine, files), actor=actor, note=note)
+
+
+def forms_beside(paths: Iterable[Path]) -> list[Path]:
+    """``forms`` folders where a project keeps them: inside the diagrams' folder, or beside
+    it (``bpmn/`` and ``forms/`` side by side)."""
+    found: list[Path] = []
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        for candidate in (folder / "forms", folder.parent / "forms"):
+            if candidate.is_dir() and candidate not in found:
+                found.append(candidate)
+    return found
+
+
+def with_current(engine: Engine, files: list[SourceFile]) -> list[SourceFile]:
+    """``files`` plus every file of the current version they do not replace (the forms
+    a diagram uses that were not found on disk included)."""
+    current = engine.latest_version_id()
+    if current is None:
+        return files
+    given = {file.name for file in files}
+    kept = [file for file in engine.version_files(current) if file.name not in given]
+    return files + kept

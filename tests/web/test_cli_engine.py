@@ -38,6 +38,33 @@ def test_deploy_reports_each_problem_and_exits_1(app, tmp_path):
     assert good.exit_code == 0 and "已部署新版本" in good.output
 
 
+def test_deploy_finds_the_forms_beside_the_diagrams_folder(app, tmp_path):
+    """``zongzhi deploy bpmn/`` from the project folder: ``forms/`` sits beside ``bpmn/``."""
+    result = _run(app, "deploy", str(BPMN_DIR), "--note", "不指定表单目录")
+    assert result.exit_code == 0, result.output
+    assert "已部署新版本" in result.output and "case_main" in result.output
+
+
+def test_deploying_one_changed_diagram_keeps_the_rest_of_the_current_version(app, tmp_path):
+    """The changed ladder alone: the processes it calls (supervise) and the ones calling it
+    come from the current version, as the browser's deploy does."""
+    assert _run(app, "init").exit_code == 0
+    changed = tmp_path / "ladder.bpmn"
+    changed.write_text(
+        (BPMN_DIR / "ladder.bpmn")
+        .read_text(encoding="utf-8")
+        .replace('name="网格员化解"', 'name="网格员先行化解"'),
+        encoding="utf-8",
+    )
+    result = _run(app, "deploy", str(changed), "--note", "改一个环节的名称")
+    assert result.exit_code == 0, result.output
+    assert "已部署新版本 2" in result.output
+    for process in ("case_main", "ladder", "supervise", "whistle", "handoff"):
+        assert process in result.output
+    again = _run(app, "deploy", str(changed))
+    assert "未创建新版本" in again.output
+
+
 def test_verify_history_exit_code_names_the_first_bad_row(app, sa_engine):
     assert _run(app, "init").exit_code == 0
     ok = _run(app, "verify-history")
