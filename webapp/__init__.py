@@ -41,6 +41,8 @@ from .config import load_config
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides what the environment says."""
     app = Flask(__name__)
+    # /cases and /cases/, /tasks and /tasks/ are the same page: a hand-typed slash never 404s
+    app.url_map.strict_slashes = False
     app.config.from_mapping(load_config(app.instance_path, config))
     app.logger.setLevel(app.config["ZONGZHI_LOG_LEVEL"])
 

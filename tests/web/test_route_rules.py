@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from webapp.security import LOGIN, PUBLIC, TOKEN
 
 
@@ -15,3 +17,9 @@ def test_every_route_states_its_rule(app):
             if not (stated in (LOGIN, PUBLIC, TOKEN) or isinstance(stated, frozenset)):
                 missing.append(f"{rule.rule} ({rule.endpoint})")
     assert missing == [], "routes without a stated rule: " + ", ".join(missing)
+
+
+@pytest.mark.parametrize("path", ["/cases", "/cases/", "/tasks", "/tasks/", "/admin", "/admin/"])
+def test_a_page_answers_with_or_without_a_trailing_slash(login_as, path):
+    client = login_as("both", "县综治中心", "管理员")
+    assert client.get(path).status_code == 200
