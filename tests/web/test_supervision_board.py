@@ -23,6 +23,7 @@ from processes.intake import receive_case
 from processes.models import Case, Region, SupervisionRecord
 from tests.conftest import CST
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
+from tests.web.conftest import add_test_user
 from webapp.due import DueState, due_info
 from webapp.supervision.late import near_cutoff
 
@@ -176,7 +177,7 @@ def test_a_phone_chase_is_recorded_and_shown_on_the_board(scene, web_engine, log
     page = client.get("/supervision").get_data(as_text=True)
     assert f"已记录电话催办：{near.code}" in page
     assert "03-12 09:00 电话督办" in page
-    assert "li · 共 1 次" in page
+    assert "测试li · 共 1 次" in page  # the display name, not the login
 
     clock.advance(minutes=30)
     client.post(
@@ -187,7 +188,7 @@ def test_a_phone_chase_is_recorded_and_shown_on_the_board(scene, web_engine, log
     assert (second.chase_method, second.chase_note) == ("函件督办", "已向网格长发函，要求明日办结")
     page = client.get("/supervision").get_data(as_text=True)
     assert f"已记录书面催办：{near.code}" in page
-    assert "03-12 09:30 函件督办" in page and "li · 共 2 次" in page
+    assert "03-12 09:30 函件督办" in page and "测试li · 共 2 次" in page
 
 
 def test_the_supervisor_s_chase_completes_the_waiting_supervision_task(
@@ -302,3 +303,12 @@ def test_the_board_reads_the_task_projection_not_the_workflows(scene, web_engine
     page = login_as("du", "督办员", region=TOWNSHIP).get("/supervision").get_data(as_text=True)
     assert on_time.code in page
     assert '<span class="total-number">2</span><span class="total-label">件超期' in page
+
+
+def test_a_claimed_task_shows_who_holds_it_by_name(scene, web_engine, login_as, app):
+    near = scene["near"]
+    add_test_user(app, "wang", "网格员", region=TOWNSHIP)
+    [task] = [t for t in web_engine.tasks_of(near.instance_id) if t.status == "ready"]
+    web_engine.claim(task.id, actor=Actor.of("wang", ["网格员"]))
+    page = login_as("li", "镇综治中心", region=TOWNSHIP).get("/supervision").get_data(as_text=True)
+    assert f"{task.name}：测试wang" in page

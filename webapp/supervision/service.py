@@ -8,7 +8,7 @@ case, with overdue and near-due counts per group; a chase is recorded by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from processes.enums import ChaseMethod, RiskColour, SupervisionReason
 from processes.holder import level_rank, load_regions
 from processes.models import Case, DisputeType
 
+from ..accounts.models import User
 from ..due import DueInfo, DueState, due_info
 from ..scope import may_see
 from .late import LateItem, TaskFacts, late_items, near_cutoff
@@ -191,9 +192,27 @@ def _fill_rows(
 ) -> None:
     chases = load_chase_summaries(session, (item.case.id for item in items))
     types = dict(session.execute(select(DisputeType.code, DisputeType.name)).all())
+    people = display_names(
+        session,
+        {t.assignee for item in items for t in item.tasks if t.assignee}
+        | {c.last_by for c in chases.values()},
+    )
     for item in items:
-        row = _row(item, chases.get(item.case.id), types, now, calendar)
+        summary = chases.get(item.case.id)
+        if summary is not None:
+            summary = replace(summary, last_by=people.get(summary.last_by, summary.last_by))
+        row = _row(item, summary, types, now, calendar, people)
         groups[(item.level, item.unit)].rows.append(row)
+
+
+def display_names(session: Session, usernames: set[str]) -> dict[str, str]:
+    """Username → the name people know them by (one query for the whole board)."""
+    if not usernames:
+        return {}
+    rows = session.execute(
+        select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+    )
+    return dict(rows.all())
 
 
 def _row(
@@ -202,6 +221,7 @@ def _row(
     types: Mapping[str, str],
     now: datetime,
     calendar: WorkCalendar,
+    people: Mapping[str, str],
 ) -> BoardRow:
     case = item.case
     return BoardRow(
@@ -216,13 +236,18 @@ def _row(
         state=item.state,
         flagged_overdue=case.overdue,
         due=due_info(item.case_due, now, calendar),
-        tasks=[_task_line(task, now, calendar) for task in item.tasks],
+        tasks=[_task_line(task, now, calendar, people) for task in item.tasks],
         chases=chases,
     )
 
 
-def _task_line(task: TaskFacts, now: datetime, calendar: WorkCalendar) -> TaskLine:
-    holder = task.assignee or f"{task.lane or '未设泳道'}（未认领）"
+def _task_line(
+    task: TaskFacts, now: datetime, calendar: WorkCalendar, people: Mapping[str, str]
+) -> TaskLine:
+    if task.assignee:
+        holder = people.get(task.assignee, task.assignee)
+    else:
+        holder = f"{task.lane or '未设泳道'}（未认领）"
     due = due_info(task.due_at, now, calendar) if task.due_at else None
     return TaskLine(task.name, holder, due, task.supervision)
 
