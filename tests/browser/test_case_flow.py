@@ -89,7 +89,20 @@ def assert_step_on_case_page(page, code: str) -> None:
     done = page.locator('svg g.djs-element[data-element-id="assess"]')
     done.wait_for()
     assert "trail-completed" in done.get_attribute("class"), "分流研判 is marked completed"
+    assert_current_step_is_readable(page)
     shot(page, "08-case-after-assess")
+
+
+def assert_current_step_is_readable(page) -> None:
+    """A long process opens on its current step, centred, at a zoom its labels can be read
+    (a task, 100 units wide, at least 85 px), not shrunk to fit the whole width."""
+    current = page.locator("svg g.djs-element.trail-current").first
+    canvas = page.locator(".diagram-canvas").bounding_box()
+    step = current.bounding_box()
+    assert step["width"] >= 85, f"the current step is drawn {step['width']:.0f}px wide"
+    middle = step["x"] + step["width"] / 2
+    assert canvas["x"] <= step["x"] and step["x"] + step["width"] <= canvas["x"] + canvas["width"]
+    assert abs(middle - (canvas["x"] + canvas["width"] / 2)) < canvas["width"] / 4, "centred"
 
 
 def test_register_a_walk_in_then_complete_its_task_from_the_work_list(page, guard, add_user):

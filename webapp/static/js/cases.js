@@ -40,10 +40,32 @@
     });
   }
 
+  var READABLE = 0.9;  // below this zoom a long process's labels cannot be read
+
+  function focus(viewer, process) {
+    // The whole diagram when it is readable so; else the current step (or what the case
+    // waits for) in the middle, at a zoom where its labels can be read.
+    var canvas = viewer.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    var id = (process.current || [])[0] || (process.waiting || [])[0];
+    var element = id && viewer.get("elementRegistry").get(id);
+    if (!element || canvas.viewbox().scale >= READABLE) {
+      return;
+    }
+    canvas.zoom(READABLE);
+    var box = canvas.viewbox();
+    canvas.viewbox({
+      x: element.x + element.width / 2 - box.width / 2,
+      y: element.y + element.height / 2 - box.height / 2,
+      width: box.width,
+      height: box.height
+    });
+  }
+
   function show(app, viewer, process) {
     return viewer.importXML(process.xml).then(function () {
       mark(viewer, process);
-      viewer.get("canvas").zoom("fit-viewport", "auto");
+      focus(viewer, process);
       setStatus(app, "正在显示：" + process.name);
     }).catch(function () {
       setStatus(app, "流程图「" + process.name + "」无法显示，请参看下方的办理步骤。");
