@@ -16,7 +16,7 @@ Everything here is returned with usernames; the web resolves names and form titl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -226,9 +226,8 @@ def _supervision(session: Session, case_id: int, until: datetime) -> list[Note]:
         chased = f"已{row.chase_method or '催办'}"
         lines.append(f"{chased}：{row.chase_note}" if row.chase_note else chased)
     title = f"{row.kind}：{row.reason}"
-    return [
-        Note(NoteKind.SUPERVISION, title, row.issued_at, row.issued_by, row.content, False, tuple(lines))
-    ]
+    note = Note(NoteKind.SUPERVISION, title, row.issued_at, row.issued_by, row.content)
+    return [replace(note, lines=tuple(lines))]
 
 
 def _hotline(session: Session, case_id: int, until: datetime) -> list[Note]:

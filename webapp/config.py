@@ -9,7 +9,7 @@
 | ``ZONGZHI_RATELIMIT_STORAGE_URL`` | where public-page rate-limit counters live | ``memory://`` |
 | ``ZONGZHI_LOOKUP_RATE_LIMIT`` | citizen lookups per address | ``10 per minute;100 per day`` |
 | ``ZONGZHI_LOOKUP_CODE_LIMIT`` | failed citizen lookups per case code | ``20 per day`` |
-| ``ZONGZHI_CENTER_PHONE`` | the center's phone on the 受理回执: one number, or per region ``620702=0936-8212345;620702101=0936-8210001`` | none |
+| ``ZONGZHI_CENTER_PHONE`` | the center's phone on the 受理回执 (see ``center_phones``) | none |
 """
 
 from __future__ import annotations

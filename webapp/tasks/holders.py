@@ -76,13 +76,16 @@ class Holders:
         return ""
 
     def level_unit(self, lane: str, region_code: str | None) -> str:
-        if self._regions is None:
-            self._regions = load_regions(self.session)
         if not region_code:
             return ""
         return holder_unit(
-            level=lane, owner_unit=None, region_code=region_code, regions=self._regions
+            level=lane, owner_unit=None, region_code=region_code, regions=self._load_regions()
         )
+
+    def _load_regions(self) -> dict[str, RegionNode]:
+        if self._regions is None:
+            self._regions = load_regions(self.session)
+        return self._regions
 
     # -- people and units -----------------------------------------------------------------
 
@@ -102,9 +105,22 @@ class Holders:
         if code:
             [name] = self.unit_names([code])
             return name
-        if lane in LEVEL_TIERS and user.region_code:
-            return self.level_unit(lane, user.region_code)
+        if lane in LEVEL_TIERS:
+            # their own area's unit at that level, else the case's (a user of a wider area)
+            own = user.region_code if self._reaches(user.region_code, lane) else None
+            return self.level_unit(lane, own or (self.case.region_code if self.case else None))
         return ""
+
+    def _reaches(self, region_code: str | None, lane: str) -> bool:
+        """Whether ``region_code`` lies at or below the tier of ``lane``'s level."""
+        regions = self._load_regions()
+        tier, seen = LEVEL_TIERS[lane][0], set()
+        while region_code and region_code in regions and region_code not in seen:
+            if regions[region_code].level == tier:
+                return True
+            seen.add(region_code)
+            region_code = regions[region_code].parent_code
+        return False
 
     def unit_names(self, codes: Iterable[str]) -> list[str]:
         """Unit (or department) names for codes; an unknown code stands as given."""

@@ -81,9 +81,7 @@ def _who(holders: Holders, actor: str | None, lane: str = "") -> str:
     return f"{person.name}（{person.unit}）" if person.unit else person.name
 
 
-def _step_view(
-    session: Session, engine: Engine, holders: Holders, step: PreviousStep
-) -> StepView:
+def _step_view(session: Session, engine: Engine, holders: Holders, step: PreviousStep) -> StepView:
     when = _when(step.at)
     if step.kind == StepKind.TIMER:
         return StepView(f"「{step.name}」时限到达，系统自动转来 · {when}", [])
