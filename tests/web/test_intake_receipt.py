@@ -14,7 +14,7 @@ from sqlalchemy import select
 from processes.models import Case
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
 from tests.web.tasks_support import OTHER_TOWNSHIP, add_other_township, client_for
-from webapp.config import ConfigError, center_phones
+from webapp.config import ConfigError, center_phones, load_config
 
 PHONE, ID_NUMBER, ADDRESS = "13812345678", "620702199001011234", "大满村三社 12 号"
 WALK_IN = {
@@ -171,3 +171,12 @@ def test_a_bad_phone_setting_is_refused_with_the_reason():
     for bad in ("620702=", "大满镇=0936-1", "0936-1;0936-2", "620702=1;620702=2"):
         with pytest.raises(ConfigError, match="ZONGZHI_CENTER_PHONE 无效"):
             center_phones(bad)
+
+
+def test_the_phone_setting_is_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZONGZHI_CENTER_PHONE", f"0936-1;{TOWNSHIP}=0936-2")
+    config = load_config(str(tmp_path), {"SECRET_KEY": "k"})
+    assert config["ZONGZHI_CENTER_PHONE"] == {"": "0936-1", TOWNSHIP: "0936-2"}
+    monkeypatch.setenv("ZONGZHI_CENTER_PHONE", "=")
+    with pytest.raises(ConfigError):
+        load_config(str(tmp_path), {"SECRET_KEY": "k"})

@@ -61,7 +61,7 @@ def test_the_township_reads_what_the_village_wrote_when_it_handed_up(
 
     shown = panel(text(center.get(f"/tasks/{township.id}")))
 
-    heading = "前一环节 村调委会化解 · 测试cun（大满村调委会） · 2026-03-03 10:00 提交"
+    heading = "前一环节 村调委会化解 测试cun（大满村调委会） · 2026-03-03 10:00 提交"
     assert shown.startswith(heading)
     assert "本级化解结果 无法化解 办理情况 上门调解两次，被申请人拒不赔偿" in shown
     # the ladder's own handover note of that step says the same: not repeated
@@ -79,7 +79,7 @@ def test_an_automatic_hand_up_says_the_limit_passed_and_shows_the_notice(
 
     shown = panel(text(center.get(f"/tasks/{township.id}")))
 
-    assert "「村调委会超期」时限到达，系统自动转来 · 2026-03-05 09:00" in shown
+    assert "「村调委会超期」时限到达，系统自动转来 2026-03-05 09:00" in shown
     assert "村调委会超过化解时限未化解，系统自动上交镇综治中心" in shown
     assert "督办提示单：超期未化解" in shown and "督办对象：村调委会" in shown
 
@@ -91,7 +91,7 @@ def test_the_callback_reads_the_agreed_result(at_village, app, center, web_engin
 
     shown = panel(text(center.get(f"/tasks/{call_back.id}")))
 
-    assert "村调委会化解 · cun · 2026-03-03 10:00 提交" in shown
+    assert "村调委会化解 cun · 2026-03-03 10:00 提交" in shown
     assert "本级化解结果 化解 化解方式 当事人自行和解 办理情况 双方已和解" in shown
 
 
@@ -112,7 +112,7 @@ def test_second_supervision_shows_the_complaint_it_answers(
     page = text(center.get(f"/tasks/{redo.id}"))
     shown = panel(page)
 
-    assert "电话回访 · 测试zhen（大满镇综治中心） · 2026-03-04 15:00 提交" in shown
+    assert "电话回访 测试zhen（大满镇综治中心） · 2026-03-04 15:00 提交" in shown
     assert "满意程度 不满意 协议履行情况 赔偿款未付 回访情况 对方拖延付款" in shown
     assert 'previous-fields previous-complaint"' in page  # marked as what the task answers
     assert "化解结果 2026-03-03 10:00 当事人自行和解：双方已和解" in shown

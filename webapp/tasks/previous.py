@@ -28,8 +28,10 @@ from .holders import Holders
 
 @dataclass(frozen=True)
 class StepView:
-    heading: str
-    """e.g. 村调委会化解 · 王五（大满村调委会）· 2026-03-04 10:20 提交."""
+    title: str
+    """What happened: the submitted task's name (村调委会化解), 「村调委会超期」时限到达…"""
+    meta: str
+    """Who and when: 王五（大满村调委会） · 2026-03-04 10:20 提交."""
     fields: list[tuple[str, str]]
     """(title, value) of what the submitted form said."""
     complaint: bool = False
@@ -84,14 +86,14 @@ def _who(holders: Holders, actor: str | None, lane: str = "") -> str:
 def _step_view(session: Session, engine: Engine, holders: Holders, step: PreviousStep) -> StepView:
     when = _when(step.at)
     if step.kind == StepKind.TIMER:
-        return StepView(f"「{step.name}」时限到达，系统自动转来 · {when}", [])
+        return StepView(f"「{step.name}」时限到达，系统自动转来", when, [])
     if step.kind == StepKind.MESSAGE:
-        return StepView(f"收到「{step.name}」 · {when}", [])
+        return StepView(f"收到「{step.name}」", when, [])
     who = _who(holders, step.actor, step.lane or "")
     if step.kind == StepKind.START:
-        return StepView(f"受理登记 · {who} · {when}", [])
+        return StepView("受理登记", f"{who} · {when}", [])
     fields = _fields(session, engine, step)
-    return StepView(f"{step.name} · {who} · {when} 提交", fields)
+    return StepView(step.name, f"{who} · {when} 提交", fields)
 
 
 def _fields(session: Session, engine: Engine, step: PreviousStep) -> list[tuple[str, str]]:
