@@ -45,6 +45,7 @@ STATE_WORDS: dict[str, str] = {
 }
 """What became of a case that has no open task after the step."""
 WAITING_WORDS = "案件暂无待办，等待下一环节"
+NOTHING_OPEN = "已办结，无后续待办"
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ class Landing:
     made_ready: tuple[HandOn, ...]
     still_open: tuple[HandOn, ...]
     state: str
-    """What became of the case, when no task is open on it; "" otherwise."""
+    """What became of the case when this step resolved or ended it, or when no task is open
+    on it (案件已化解，待回访; 案件已结案；06-01 回访复核时间到); "" otherwise."""
     more: int
     """Lines left out past ``LINES_MAX``."""
     next_task: str | None
@@ -158,12 +160,14 @@ def _state(
 ) -> str:
     """What became of the case: said when this step resolved or ended it, or when no task
     is open on it (then with the next time limit it waits for)."""
-    status = case.status if case is not None else None
+    if case is None:  # a process without a case (a rising-risk alert)
+        return NOTHING_OPEN if waiting else ""
+    status = case.status
     changed = status in STATE_WORDS and status != was
     if not (changed or waiting):
         return ""
-    words = STATE_WORDS.get(status or "", WAITING_WORDS)
-    if not waiting or case is None or case.instance_id is None:
+    words = STATE_WORDS.get(status, WAITING_WORDS)
+    if not waiting or case.instance_id is None:
         return words
     timer = session.execute(
         select(TimerRecord.name, TimerRecord.due_at)
