@@ -9,6 +9,7 @@
 | ``ZONGZHI_RATELIMIT_STORAGE_URL`` | where public-page rate-limit counters live | ``memory://`` |
 | ``ZONGZHI_LOOKUP_RATE_LIMIT`` | citizen lookups per address | ``10 per minute;100 per day`` |
 | ``ZONGZHI_LOOKUP_CODE_LIMIT`` | failed citizen lookups per case code | ``20 per day`` |
+| ``ZONGZHI_CENTER_PHONE`` | the center's phone on the 受理回执 (see ``center_phones``) | none |
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     for key in ("ZONGZHI_LOOKUP_RATE_LIMIT", "ZONGZHI_LOOKUP_CODE_LIMIT"):
         if env.get(key):
             cfg[key] = env[key]
+    cfg["ZONGZHI_CENTER_PHONE"] = center_phones(env.get("ZONGZHI_CENTER_PHONE", ""))
     cfg.update(overrides or {})
     instance = Path(instance_path)
     if not cfg["SQLALCHEMY_DATABASE_URI"]:
@@ -122,3 +124,23 @@ def _log_level(raw: str) -> str:
             f"ZONGZHI_LOG_LEVEL 无效：{raw!r}（可用 DEBUG、INFO、WARNING、ERROR、CRITICAL）"
         )
     return level
+
+
+def center_phones(raw: str) -> dict[str, str]:
+    """``ZONGZHI_CENTER_PHONE`` as region code → phone ("" for every region without one).
+
+    ``0936-8212345`` gives every center that number; ``620702=0936-8212345;620702101=…``
+    gives each region's center its own (a region without an entry takes its nearest
+    ancestor's); both may be mixed: ``0936-1234567;620702101=0936-8210001``.
+    """
+    phones: dict[str, str] = {}
+    for part in filter(None, (piece.strip() for piece in raw.split(";"))):
+        code, _, phone = part.rpartition("=")
+        code, phone = code.strip(), phone.strip()
+        if not phone or (code and not code.isdigit()) or code in phones:
+            raise ConfigError(
+                f"ZONGZHI_CENTER_PHONE 无效：{part!r}"
+                "（应为一个电话号码，或“区划代码=电话号码”，多项以分号分隔，区划不重复）"
+            )
+        phones[code] = phone
+    return phones

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,26 @@ def login(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     follow(page.get_by_role("button", name="登录", exact=True))
     assert "/login" not in page.url, f"login as {username} failed: still on {page.url}"
+
+
+WALK_IN_SUMMARY = "两户因院墙渗水发生争执，要求对方修缮"
+
+
+def register_walk_in(page: Page, *, name: str = "王五", phone: str = "13912345678") -> str:
+    """Fill 受理登记 as the window clerk does; returns the new case's code."""
+    nav(page, "受理登记")
+    page.get_by_label("纠纷类型", exact=False).first.select_option("02")
+    page.get_by_label("纠纷简要情况").fill(WALK_IN_SUMMARY)
+    page.get_by_label("发生地（区划）").select_option(GRID)
+    page.get_by_label("黄色").check()
+    page.locator("#party-0-name").fill(name)
+    page.locator("#party-0-phone").fill(phone)
+    shot(page, "04-intake-filled")
+    follow(page.locator("#submit-intake"))
+    flash = page.locator(".flash").first.inner_text()
+    match = re.search(r"案件编号\s*(\S+)", flash)
+    assert match, f"no case code in the confirmation: {flash!r}"
+    return match.group(1)
 
 
 CLERK = Actor.of("window.clerk", ["镇综治中心"])

@@ -1,7 +1,7 @@
 """A case from the window to its next step, as the township caseworker does it: register a
-walk-in at 受理登记, land on the case page, find its task in 我的待办, submit the form once
-with a required field left empty (the message stands at that field, the rest is kept),
-then complete it, and see the step on the case's timeline and diagram."""
+walk-in at 受理登记, land on its 受理回执, go on to the case page, find its task in 我的待办,
+submit the form once with a required field left empty (the message stands at that field,
+the rest is kept), then complete it, and see the step on the case's timeline and diagram."""
 
 from __future__ import annotations
 
@@ -9,31 +9,11 @@ import re
 
 import pytest
 
-from tests.processes.conftest import GRID
-
-from .helpers import follow, login, nav, shot
+from .helpers import follow, login, nav, register_walk_in, shot
 
 pytestmark = pytest.mark.browser
 
-SUMMARY = "两户因院墙渗水发生争执，要求对方修缮"
 RISK_NOTE = "双方情绪尚稳定，暂无激化迹象"
-
-
-def register_walk_in(page) -> str:
-    """Fill 受理登记 as the window clerk does; returns the new case's code."""
-    nav(page, "受理登记")
-    page.get_by_label("纠纷类型", exact=False).first.select_option("02")
-    page.get_by_label("纠纷简要情况").fill(SUMMARY)
-    page.get_by_label("发生地（区划）").select_option(GRID)
-    page.get_by_label("黄色").check()
-    page.locator("#party-0-name").fill("王五")
-    page.locator("#party-0-phone").fill("13912345678")
-    shot(page, "04-intake-filled")
-    follow(page.locator("#submit-intake"))
-    flash = page.locator(".flash").first.inner_text()
-    match = re.search(r"案件编号\s*(\S+)", flash)
-    assert match, f"no case code in the confirmation: {flash!r}"
-    return match.group(1)
 
 
 def open_task_from_work_list(page, code: str) -> None:
@@ -110,7 +90,9 @@ def test_register_a_walk_in_then_complete_its_task_from_the_work_list(page, guar
     login(page, "chuang")
 
     code = register_walk_in(page)
-    assert re.search(r"/cases/\d+$", page.url), f"registering lands on the case page: {page.url}"
+    assert re.search(r"/intake/\d+/receipt$", page.url), f"lands on the receipt: {page.url}"
+    follow(page.get_by_role("link", name="查看案件"))
+    assert re.search(r"/cases/\d+$", page.url), f"the receipt leads to the case page: {page.url}"
     assert page.get_by_role("heading", name=re.compile(code)).count() >= 1
     shot(page, "05-case-registered")
 

@@ -70,7 +70,7 @@ def test_the_form_offers_the_window_channel_active_types_and_the_clerks_regions(
     assert "高风险" in page and 'name="csrf_token"' in page
 
 
-def test_a_walk_in_case_is_registered_and_opens_its_case_page(clerk, web_engine):
+def test_a_walk_in_case_is_registered_and_opens_its_receipt(clerk, web_engine):
     response = clerk.post("/intake/new", data=_form())
 
     assert response.status_code == 302
@@ -83,7 +83,7 @@ def test_a_walk_in_case_is_registered_and_opens_its_case_page(clerk, web_engine)
             ("被申请人", "李四", None),
         ]
         assert case.code and case.instance_id
-    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    assert response.headers["Location"].endswith(f"/intake/{case.id}/receipt")
     with clerk.session_transaction() as session:
         assert ("info", f"已受理，案件编号 {case.code}") in session["_flashes"]
 

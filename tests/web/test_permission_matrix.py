@@ -130,6 +130,8 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "tasks.show": lambda s: {"task_id": s.task_id},
     "tasks.claim": lambda s: {"task_id": s.task_id},
     "tasks.unclaim": lambda s: {"task_id": s.task_id},
+    "tasks.reveal_phone": lambda s: {"task_id": s.task_id},
+    "intake.receipt": lambda s: {"case_id": s.case_id},
     "cases.show": lambda s: {"case_id": s.case_id},
     "cases.reveal": lambda s: {"case_id": s.case_id},
     "cases.change_risk_colour": lambda s: {"case_id": s.case_id},
@@ -170,9 +172,12 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
 TASK_LANE = {Role.TOWNSHIP_CENTER}
 OBJECT_ROLES: dict[str, set[Role]] = {
     "tasks.show": TASK_LANE,
+    "tasks.reveal_phone": set(),
 }
 """Routes that also ask whether the seeded object is the user's: the seeded task (分流研判)
-is offered to its lane only, so the other roles the route admits are refused it (403)."""
+is offered to its lane only, so the other roles the route admits are refused it (403); and
+分流研判 is no calling task, so nobody may reveal phones on it (the calling tasks:
+tests/web/test_tasks_handon.py)."""
 
 
 @pytest.fixture

@@ -97,7 +97,11 @@ def test_completing_the_task_records_the_judgement(app, alert, web_engine):
             "wang",
         )
         assert row.assigned_to == "各乡镇（街道）" and row.assigned_due_at is not None
-    assert _rows(wang.get("/tasks/").get_data(as_text=True)) == []
+    page = wang.get("/tasks/").get_data(as_text=True)
+    assert _rows(page) == []
+    message = re.sub(r"<[^>]+>", "", page[page.index('class="handon"') :].split("</p>")[0])
+    assert "已提交：研判风险预警。" in message and "已办结，无后续待办" in message
+    assert "案件" not in message  # an alert has no case
 
 
 def test_alert_and_case_tasks_share_the_list_its_order_count_and_pages(

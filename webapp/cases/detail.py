@@ -3,6 +3,7 @@ current tasks, and the records its diagrams wrote (督办, 报到, 调解, 回�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -181,12 +182,20 @@ def case_detail(
     )
 
 
-def record_reveal(session: Session, engine: Engine, case: Case, *, user: str) -> None:
-    """Log that ``user`` revealed the case's parties (in the caller's transaction)."""
+def record_reveal(
+    session: Session,
+    engine: Engine,
+    case: Case,
+    *,
+    user: str,
+    about: Mapping[str, str] | None = None,
+) -> None:
+    """Log that ``user`` revealed the case's parties (in the caller's transaction);
+    ``about`` says where and what, when not the whole case page (e.g. a task's phones)."""
     engine.record_operation(
         session,
         event_type=PERSONAL_DATA_VIEWED,
         actor=user,
         instance_id=case.instance_id,
-        data={"case_id": case.id, "code": case.code, "user": user},
+        data={"case_id": case.id, "code": case.code, "user": user, **(about or {})},
     )

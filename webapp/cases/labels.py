@@ -144,6 +144,8 @@ DATA_LABELS: dict[str, str] = {
     "approved_by": "批准人",
     "refused_by": "审批人",
     "request": "第几次申请",
+    "task": "任务",
+    "fields": "查看内容",
 }
 
 HIDDEN_KEYS = frozenset(

@@ -30,6 +30,7 @@ from ..engine_binding import current_engine
 from ..scope import region_scope
 from ..security import (
     CASE_READERS,
+    INTAKE_ROLES,
     PERSONAL_DATA_ROLES,
     RISK_ROLES,
     current_actor,
@@ -40,7 +41,7 @@ from .detail import find_case, record_reveal
 from .diagram import diagram_payload
 from .documents import case_document
 from .page import case_page
-from .qr import qr_svg
+from .qr import case_qr
 from .service import CaseFilters, search_cases
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -67,13 +68,6 @@ def _case_or_404(case_id: int) -> Case:
     if case is None:
         abort(404)
     return case
-
-
-def _lookup_target(code: str) -> str:
-    """What the QR code holds: the citizen lookup page for the code, else the bare code."""
-    if "lookup.index" in current_app.view_functions:
-        return url_for("lookup.index", code=code, _external=True)
-    return code
 
 
 @bp.get("")
@@ -112,7 +106,8 @@ def _render_case(
         case=case,
         page=page,
         detail=page.detail,
-        qr=qr_svg(_lookup_target(code), title=f"案件编号 {code}") if code else None,
+        qr=case_qr(code) if code else None,
+        may_print_receipt=bool(code) and has_any_role(INTAKE_ROLES),
         all_steps=all_steps,
         may_reveal=has_any_role(PERSONAL_DATA_ROLES),
         may_change_risk=has_any_role(RISK_ROLES) and is_open(case),

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from engine.db import db
+from processes.enums import Channel
 
+from ..cases.detail import find_case
+from ..cases.qr import case_qr
 from ..engine_binding import current_engine
 from ..scope import region_scope
 from ..security import INTAKE_ROLES, current_actor, roles_required
 from . import form, service
+from . import receipt as receipt_slip
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -38,10 +51,41 @@ def new():
     )
     if outcome.received is not None:
         flash(f"已受理，案件编号 {outcome.received.code}", "info")
-        return redirect(case_url(outcome.received.case_id))
+        return redirect(_after_intake(outcome.received.case_id, entry.fields.get("channel")))
     entry.errors = form.shown_errors(entry, outcome.errors)
     status = 422 if outcome.errors else 200
     return _page(form.ensure_rows(entry), duplicates=outcome.duplicates), status
+
+
+@bp.get("/<int:case_id>/receipt")
+@roles_required(INTAKE_ROLES)
+def receipt(case_id: int):
+    """受理回执: printable, A4 or 80 mm (``?paper=80mm``); reprinted from the case page."""
+    case = find_case(db.session, case_id, region_scope(db.session, current_user))
+    if case is None or not case.code:
+        abort(404)
+    paper = receipt_slip.paper_of(request.args.get("paper"))
+    slip = receipt_slip.receipt_of(
+        db.session,
+        case,
+        lookup_url=url_for("lookup.index", _external=True),
+        qr=case_qr(case.code),
+        phones=current_app.config.get("ZONGZHI_CENTER_PHONE") or {},
+    )
+    return render_template(
+        "intake/receipt.html",
+        receipt=slip,
+        paper=paper,
+        papers=receipt_slip.PAPERS,
+        case_url=case_url(case.id),
+    )
+
+
+def _after_intake(case_id: int, channel: str | None) -> str:
+    """A walk-in (窗口) goes on to its 受理回执, to hand over; other channels to the case."""
+    if channel == Channel.WINDOW:
+        return url_for("intake.receipt", case_id=case_id)
+    return case_url(case_id)
 
 
 def case_url(case_id: int) -> str:

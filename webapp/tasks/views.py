@@ -20,7 +20,7 @@ from processes.models import Case
 from .. import schema_form
 from ..engine_binding import current_engine
 from ..security import CASEWORKERS, current_actor, roles_required
-from . import detail, service
+from . import detail, handon, phone, previous, service
 from .context import (
     current_clock,
     current_viewer,
@@ -94,12 +94,20 @@ def show(task_id: str):
     schema = current_engine().form_schema(task_id) or {}
     if request.method == "POST":
         return _submit(task, schema)
-    shown = (
-        task_forms.prefill(task.form_key, _data(task))
-        if task_forms.has_rules(task.form_key)
-        else {}
-    )
-    return _page(task, schema, schema_form.form_values(schema, shown), {})
+    return _page(task, schema, _blank_form(task, schema), {})
+
+
+@bp.post("/<task_id>/phone")
+@roles_required(CASEWORKERS)
+def reveal_phone(task_id: str):
+    """显示完整号码 on a task whose holder must call a party: logged as on the case page."""
+    task, case = _visible(task_id)
+    if case is None or not phone.may_reveal(db.session, current_viewer(), task, case):
+        abort(403)
+    phone.record(db.session, current_engine(), case, task, user=current_viewer().username)
+    db.session.commit()
+    schema = current_engine().form_schema(task_id) or {}
+    return _page(task, schema, _blank_form(task, schema), {}, revealed=True)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -150,6 +158,7 @@ def _submit(task: TaskView, schema: dict):
         errors = _rule_errors(task, schema, parsed.data)
     if errors:
         return _page(task, schema, request.form, errors), 422
+    before = handon.before_submit(db.session, task.instance_id)
     try:
         current_engine().complete(task.id, parsed.data, actor=current_actor())
     except FormInvalid as invalid:
@@ -160,11 +169,30 @@ def _submit(task: TaskView, schema: dict):
     except ConflictError as conflict:
         flash(f"提交未保存：{conflict}", "error")
         return redirect(url_for("tasks.index"))
-    flash(f"已提交：{task.name}", "info")
-    following = service.next_task(db.session, viewer=current_viewer(), instance_id=task.instance_id)
-    if following is not None:
-        return redirect(url_for("tasks.show", task_id=following))
+    return _landing(task, before)
+
+
+def _landing(task: TaskView, before: handon.Before):
+    """After a submit: say where the case went (``handon``); open the next task of the case
+    only when it is really the user's."""
+    now = current_engine().clock.now()
+    landing = handon.after_submit(
+        db.session, viewer=current_viewer(), task=task, before=before, now=now
+    )
+    flash(handon.message(landing), "info")
+    if landing.next_task is not None:
+        return redirect(url_for("tasks.show", task_id=landing.next_task))
     return redirect(url_for("tasks.index"))
+
+
+def _blank_form(task: TaskView, schema: dict) -> MultiDict:
+    """The form as first shown: what the admins' rules prefill, else empty."""
+    shown = (
+        task_forms.prefill(task.form_key, _data(task))
+        if task_forms.has_rules(task.form_key)
+        else {}
+    )
+    return schema_form.form_values(schema, shown)
 
 
 def _data(task: TaskView) -> dict:
@@ -188,7 +216,14 @@ def _with_schema_errors(schema: dict, parsed: schema_form.Parsed) -> dict[str, l
     return {**merged, **parsed.errors}
 
 
-def _page(task: TaskView, schema: dict, form: MultiDict, errors: dict[str, list[str]]):
+def _page(
+    task: TaskView,
+    schema: dict,
+    form: MultiDict,
+    errors: dict[str, list[str]],
+    *,
+    revealed: bool = False,
+):
     case = detail.case_of(db.session, task.instance_id)
     alert = detail.alert_of(db.session, task.instance_id) if case is None else None
     template, data = current_engine().task_instructions(task.id)
@@ -206,7 +241,20 @@ def _page(task: TaskView, schema: dict, form: MultiDict, errors: dict[str, list[
         claimer=detail.display_name(db.session, task.assignee),
         due_of=due_of,
         case_links="cases.show" in current_app.view_functions,
+        **_side_panels(task, case, revealed=revealed),
     )
+
+
+def _side_panels(task: TaskView, case: Case | None, *, revealed: bool) -> dict:
+    """What the holder before wrote (前一环节), and the parties' phones for a calling task."""
+    if case is None:
+        return {"previous": None, "may_reveal": False, "full_phones": None}
+    may_reveal = phone.may_reveal(db.session, current_viewer(), task, case)
+    return {
+        "previous": previous.previous_panel(db.session, current_engine(), task, case),
+        "may_reveal": may_reveal,
+        "full_phones": phone.full_phones(case) if revealed and may_reveal else None,
+    }
 
 
 def _back() -> str:
