@@ -10,6 +10,7 @@ from processes.models import Unit
 from tests.processes.conftest import COUNTY, TOWNSHIP, VILLAGE
 
 from .admin_helpers import ADMIN, log_entries, seed_regions
+from .conftest import PASSWORD, add_test_user
 
 
 @pytest.fixture
@@ -119,3 +120,16 @@ def test_other_roles_are_refused(app, login_as):
     assert client.post("/admin/units/new", data=CENTER).status_code == 403
     assert client.post("/admin/units/court/edit", data={"region_code": COUNTY}).status_code == 403
     assert _unit(app, "zhen") is None
+
+
+def test_the_auditor_reads_unit_changes_in_chinese(app, admin, client):
+    admin.post("/admin/units/new", data=CENTER | {"active": "on"})
+    admin.post("/admin/units/zhen/edit", data=CENTER | {"name": "大满镇综治中心（新）"})
+    admin.post("/logout")
+    add_test_user(app, "shen", "审计", region=None)
+    client.post("/login", data={"username": "shen", "password": PASSWORD})
+    html = client.get("/audit", query_string={"event": "unit_changed"}).get_data(as_text=True)
+    assert '<option value="unit_changed" selected>单位变更</option>' in html
+    assert html.count('data-label="事件">单位变更') == 2
+    assert "单位名称：大满镇综治中心（新）" in html and "启用：否" in html
+    assert "unit_name" not in html and "region_code" not in html
