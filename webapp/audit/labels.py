@@ -79,7 +79,7 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "station_id": "驻点编号",
     "mode": "进驻方式",
     "liaison": "默认值班人",
-    "day": "值班日期",
+    "day": "日期",
 }
 """Words for the data keys of the operation log (verify, export, deploy, accounts, units,
 roster, stations and rota), at the top level and inside ``before``/``after``."""
