@@ -129,3 +129,50 @@ class OutboxStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     """Gave up after the last retry; still readable by polling."""
+
+
+class UnitKind(StrEnum):
+    """What kind of body a unit (单位) is: every account belongs to one, and tasks can be
+    offered to one (``candidateUnits``)."""
+
+    DEPARTMENT = "部门"
+    """A department the center summons (法院, 公安, 司法所 …); a ``department`` row is also a
+    unit with the same code, and a local branch may be a unit of this kind beneath it."""
+    COUNTY_CENTER = "县综治中心"
+    """A 市/县(区) 综治中心; its region is a 市 or 县."""
+    TOWNSHIP_CENTER = "乡镇综治中心"
+    """A 乡镇(街道) 综治中心; its region is a 镇."""
+    TOWNSHIP_GOVERNMENT = "乡镇党委政府"
+    """A township's Party committee and government (镇党委、政府), the ladder's last level."""
+    VILLAGE = "村（社区）"
+    """A village or community committee (村委会/居委会) with its mediation committee; its
+    region is a 村."""
+    MEDIATION_ORGANISATION = "调解组织"
+    """A mediation organisation: a 人民调解委员会, a 行业调解组织 or a 品牌调解室."""
+    COURT_INVITED = "法院特邀调解"
+    """A court's invited mediators and mediation organisations (特邀调解名册)."""
+    OTHER = "其他机构"
+    """Any other organisation a roster entry works for: a 律师事务所, a 心理咨询机构 …"""
+
+
+class RosterKind(StrEnum):
+    """What a roster entry (调解员名册) does for the center."""
+
+    PEOPLES_MEDIATOR = "人民调解员"
+    INVITED_MEDIATOR = "特邀调解员"
+    """A mediator on a court's 特邀调解 list (委派/委托调解)."""
+    LAWYER = "律师"
+    COUNSELLOR = "心理咨询师"
+    SAN_GUAN_YI_SHI = "三官一师"
+    """法官、检察官、警官 and 律师 who join mediation in the villages (三官一师进网格)."""
+
+
+class StationMode(StrEnum):
+    """How a department is stationed at a center (部门进驻方式)."""
+
+    RESIDENT = "常驻"
+    """Present every working day; one default liaison, the rota may name another for a day."""
+    ROTATING = "轮驻"
+    """Present on the days of the rota only."""
+    ON_CALL = "随叫随驻"
+    """Comes when called; no rota: a summons goes to the department as a whole."""

@@ -9,6 +9,10 @@
 - ``DeadlineRule`` / ``DeadlineRecord``: the deadline types (amount, unit, pause and
   extension rules) and every due time diagrams computed with them, with its counting.
 - ``DisputeType`` / ``Region`` / ``Department``: reference data admins edit.
+- ``Unit``: the bodies accounts belong to and tasks can be offered to (departments,
+  centers, village committees, mediation organisations); ``RosterEntry``: the mediators
+  and helpers a center can call on; ``Station`` / ``DutyRota``: which department is
+  stationed at which center, and who is on duty there each day.
 - ``SupervisionRecord`` / ``Summons`` / ``ProgressReport`` / ``Mediation`` /
   ``CallbackRecord``: the records the diagrams' service tasks write.
 - ``CourtFiling``: the court's monthly civil filings, for the 诉前分流率.
@@ -42,7 +46,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from engine.db import db
 from engine.types import UTCDateTime
 
-from .enums import CaseStatus, OutboxStatus
+from .enums import CaseStatus, OutboxStatus, StationMode
 
 
 class Case(db.Model):
@@ -281,6 +285,79 @@ class Department(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     station: Mapped[str] = mapped_column(String(10))  # 常驻 | 轮驻 | 随叫随驻
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Unit(db.Model):
+    """A body people work for (单位): a department, a center, a village committee, a
+    mediation organisation. Every account belongs to one (``app_user.unit_code``); a task
+    may be offered to the accounts of a unit. Every ``Department`` is also a unit with the
+    same code (kind 部门), kept in step by ``processes.units.sync_department``."""
+
+    __tablename__ = "unit"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    """A ``UnitKind`` value."""
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    """The area the unit serves (a center's township or county); ``None``: no one area."""
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"))
+    """The unit above it (a branch's department, a township center's county center)."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RosterEntry(db.Model):
+    """A mediator or helper the center can call on (调解员名册): 人民调解员, 特邀调解员,
+    律师, 心理咨询师, 三官一师. ``processes.roster.candidates`` picks those for a case."""
+
+    __tablename__ = "roster_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10))
+    """A ``RosterKind`` value."""
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    """The organisation the person works for (a 调委会, a court's invited list, a law firm)."""
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    """The area the person serves; cases there, above and below may use them."""
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Dispute-type codes (``dispute_type.code``) the person is good at; a first-level type
+    covers its subtypes; an empty list: any dispute."""
+    username: Mapped[str | None] = mapped_column(String(80))
+    """The account of the person, if they have one: then tasks can be assigned to them."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Station(db.Model):
+    """A department stationed at a center (部门进驻): 常驻, 轮驻 or 随叫随驻.
+
+    A summons of the department for a case reaches the liaison on duty at the nearest
+    center whose area holds the case (``processes.stations.liaison_on_duty``)."""
+
+    __tablename__ = "station"
+    __table_args__ = (UniqueConstraint("department_code", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    """The center (a unit of kind 县综治中心 or 乡镇综治中心)."""
+    mode: Mapped[str] = mapped_column(String(10), default=StationMode.RESIDENT)
+    """A ``StationMode`` value."""
+    liaison: Mapped[str | None] = mapped_column(String(80))
+    """常驻 only: the username on duty on a day the rota does not name another."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DutyRota(db.Model):
+    """Who of a station's department is on duty at the center on one day (值班表)."""
+
+    __tablename__ = "duty_rota"
+    __table_args__ = (UniqueConstraint("station_id", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"))
+    day: Mapped[date] = mapped_column(Date)
+    username: Mapped[str] = mapped_column(String(80))
 
 
 class SupervisionRecord(db.Model):

@@ -1,7 +1,8 @@
 """Reference data admins edit without a release: regions, dispute types, departments.
 
 Rows are never deleted (cases point at them); an admin deactivates one instead. Every
-change is an operation-log entry with the row before and after.
+change is an operation-log entry with the row before and after. A department is also a
+unit (``processes.units``): saving one creates or updates its unit in the same step.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .calendar import OperationRecorder
 from .models import Department, DisputeType, Region
+from .units import UnitInvalid, sync_department
 
 REFERENCE_CHANGED = "reference_changed"
 REGION_LEVELS = ("市", "县", "镇", "村", "网格")
@@ -84,6 +86,11 @@ def save_row(
             actor=actor,
             data={"kind": kind, "code": code, "before": before, "after": after},
         )
+    if kind == "department":
+        try:
+            sync_department(session, row, actor=actor, record=record)
+        except UnitInvalid as exc:
+            raise ReferenceInvalid(str(exc)) from exc
     return row
 
 

@@ -80,7 +80,8 @@ def app(database_url):
 @pytest.fixture
 def sa_engine(app):
     """The database; after each test every table is emptied and the migration's seed
-    rows (deadline rules, dispute types, departments) are put back as they were."""
+    rows (deadline rules, dispute types, departments and their units) are put back as they
+    were."""
     with app.app_context():
         sa_engine = db.engine
     yield sa_engine
@@ -93,7 +94,7 @@ def sa_engine(app):
                 connection.execute(insert(table), rows)
 
 
-SEEDED_TABLES = ("deadline_rule", "dispute_type", "department", "calendar_revision")
+SEEDED_TABLES = ("deadline_rule", "dispute_type", "department", "unit", "calendar_revision")
 
 
 def _seeded_rows(sa_engine) -> dict[str, list[dict]]:

@@ -7,7 +7,15 @@ import pytest
 from processes.roles import Role
 from webapp.security import ADMIN_ROLES
 
-SAMPLE_ARGS = {"user_id": 1, "kind": "region", "code": "620702", "key": "x", "day": "2099-10-01"}
+SAMPLE_ARGS = {
+    "user_id": 1,
+    "kind": "region",
+    "code": "620702",
+    "key": "x",
+    "day": "2099-10-01",
+    "entry_id": 1,
+    "station_id": 1,
+}
 
 
 def _admin_requests(app) -> list[tuple[str, str]]:

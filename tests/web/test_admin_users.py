@@ -230,3 +230,27 @@ def test_unknown_user_is_404(admin):
         admin.post("/admin/users/9999/password", data={"password": "long-enough"}).status_code
         == 404
     )
+
+
+def test_the_user_s_unit_is_chosen_on_the_form_and_logged(app, admin, regions, sa_engine):
+    form = admin.get("/admin/users/new").get_data(as_text=True)
+    assert 'id="unit_code"' in form and "人民法院（部门，court）" in form
+    liaison = NEW_USER | {"username": "ma", "roles": ["部门"], "department_code": "court"}
+    assert admin.post("/admin/users/new", data=liaison).status_code == 302
+    with app.app_context():
+        assert find_user(db.session, username="ma").unit_code == "court", "the department's"
+        db.session.remove()
+    user_id = _user(app, "ma")[0]
+    edit = admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    assert 'value="court" selected>人民法院（部门，court）' in edit
+
+    moved = {"display_name": "马", "roles": ["部门"], "department_code": "court", "active": "on"}
+    admin.post(f"/admin/users/{user_id}", data=moved | {"unit_code": "police"})
+    last = log_entries(sa_engine, "user_changed")[-1]
+    assert (last["before"]["unit_code"], last["after"]["unit_code"]) == ("court", "police")
+    assert "公安派出所" in admin.get("/admin/users").get_data(as_text=True)
+
+    refused = admin.post(f"/admin/users/{user_id}", data=moved | {"unit_code": "nowhere"})
+    html = refused.get_data(as_text=True)
+    assert 'id="err-unit_code">单位代码不存在：nowhere' in html
+    assert 'id="unit_code" name="unit_code" aria-invalid="true"' in html

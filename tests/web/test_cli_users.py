@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from engine.db import db
+from processes.models import Unit
 from processes.reference import DEMO_REGIONS
+from processes.roster import candidates
+from processes.stations import liaison_on_duty
 from tests.processes.conftest import COUNTY, TOWNSHIP
 from webapp.accounts.service import authenticate, find_user
 from webapp.cli import cli
@@ -134,8 +139,9 @@ def test_create_with_region_and_department_then_set(app, run, regions, sa_engine
         "--role", "部门", "--region", COUNTY, "--department", "court",
     )  # fmt: skip
     assert created.exit_code == 0, created.output
-    assert f"区划：{COUNTY}，部门：court" in created.output
+    assert f"区划：{COUNTY}，部门：court，单位：court" in created.output
     assert _scope_of(app, "wang") == (COUNTY, "court", True)
+    assert _unit_of(app, "wang") == "court", "a liaison belongs to their department's unit"
     listed = run("users", "list").output
     assert COUNTY in listed and "court" in listed and "区划" in listed
 
@@ -153,8 +159,39 @@ def test_create_with_region_and_department_then_set(app, run, regions, sa_engine
         "roles": ["部门"],
         "region_code": TOWNSHIP,
         "department_code": None,
+        "unit_code": None,
         "active": False,
     }
+
+
+def _unit_of(app, username: str) -> str | None:
+    with app.app_context():
+        unit = find_user(db.session, username=username).unit_code
+        db.session.remove()
+        return unit
+
+
+def test_a_user_s_unit_is_set_cleared_and_follows_their_department(app, run, sa_engine):
+    run("users", "create", "li", "--name", "李四", "--password", "long-enough", "--unit", "police")
+    assert _unit_of(app, "li") == "police"
+    assert _scope_of(app, "li")[1] is None, "a unit alone does not make a department liaison"
+    run("users", "set", "li", "--department", "court")
+    assert _unit_of(app, "li") == "police", "a unit other than the department stays"
+
+    run("users", "create", "wang", "--name", "王五", "--password", "long-enough",
+        "--department", "court")  # fmt: skip
+    moved = run("users", "set", "wang", "--department", "labour")
+    assert moved.exit_code == 0, moved.output
+    assert "部门 labour，单位 labour" in moved.output
+    assert run("users", "set", "wang", "--no-unit").exit_code == 0
+    assert (_scope_of(app, "wang")[1], _unit_of(app, "wang")) == ("labour", None)
+    assert "labour" in run("users", "list").output
+
+    bad = run("users", "set", "wang", "--unit", "nowhere")
+    assert bad.exit_code == 1 and "单位代码不存在：nowhere" in bad.output
+    assert run("users", "set", "wang", "--unit", "court", "--no-unit").exit_code == 2
+    last = log_entries(sa_engine, "user_changed")[-1]
+    assert (last["before"]["unit_code"], last["after"]["unit_code"]) == ("labour", None)
 
 
 def test_unknown_region_or_department_is_refused(app, run, regions):
@@ -184,9 +221,10 @@ def test_password_reset(app, run, sa_engine):
     assert entry["action"] == "reset_password" and "another-pass" not in str(entry)
 
 
-def test_demo_users_get_the_region_of_their_role(app, run):
+def test_demo_users_get_the_region_and_unit_of_their_role(app, run):
     result = run("init", "--demo")
     assert result.exit_code == 0, result.output
+    assert "已创建 7 个演示单位、3 条调解员名册与部门驻点" in result.output
     expected = {
         "demo_wangge": (DEMO_GRID, None),
         "demo_cuntiao": (DEMO_VILLAGE, None),
@@ -200,3 +238,34 @@ def test_demo_users_get_the_region_of_their_role(app, run):
         "admin": (None, None),
     }
     assert {name: _scope_of(app, name)[:2] for name in expected} == expected
+    units = {
+        "demo_wangge": "大满村村民委员会",
+        "demo_cuntiao": "大满村村民委员会",
+        "demo_zhenzongzhi": "大满镇综治中心",
+        "demo_zhendangwei": "大满镇党委政府",
+        "demo_tiaojie": "大满镇人民调解委员会",
+        "demo_xianzongzhi": "甘州区综治中心",
+        "demo_duban": "甘州区综治中心",
+        "demo_baoan": "甘州区综治中心",
+        "demo_bumen": "司法所",
+        "demo_sheji": "甘州区综治中心",
+        "demo_shenji": "甘州区综治中心",
+        "demo_guanli": "甘州区综治中心",
+        "admin": "甘州区综治中心",
+    }
+    with app.app_context():
+        names = {
+            username: db.session.get(Unit, find_user(db.session, username=username).unit_code).name
+            for username in units
+        }
+        on_duty = liaison_on_duty(
+            db.session, department_code="justice", region_code=DEMO_GRID, day=date(2026, 3, 2)
+        )
+        mediators = [view.username for view in candidates(db.session, region_code=DEMO_GRID)]
+        db.session.remove()
+    assert names == units
+    assert on_duty == "demo_bumen"
+    assert mediators == ["demo_tiaojie", None]
+
+    again = run("init", "--demo")
+    assert again.exit_code == 0 and "演示单位" not in again.output

@@ -30,6 +30,9 @@ from processes.models import SupervisionRecord
 from processes.reports.periods import Period, PeriodKind
 from processes.reports.snapshots import issue_snapshot
 from processes.roles import Role
+from processes.roster import save_entry
+from processes.stations import save_station
+from processes.units import save_unit
 from tests.processes.conftest import COUNTY, GRID
 from webapp.accounts.models import User, UserRole
 from webapp.limits import limiter
@@ -71,6 +74,9 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/intake/new": {Role.GRID_WORKER, Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER},
     "/supervision": {Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER},
     "/admin": {Role.ADMIN},
+    "/admin/units": {Role.ADMIN},
+    "/admin/roster": {Role.ADMIN},
+    "/admin/stations": {Role.ADMIN},
     "/designer": {Role.PROCESS_DESIGNER},
     "/designer/files/case_main.bpmn/edit": {Role.PROCESS_DESIGNER},
     "/designer/trials": {Role.PROCESS_DESIGNER},
@@ -119,6 +125,9 @@ class Seeded:
     """The deployed library's version (every process of the shipped library is in it)."""
     snapshot_id: int
     """The county's monthly report, issued on schedule."""
+    roster_entry_id: int
+    station_id: int
+    """The court stationed at the county's center (轮驻: it has a rota)."""
 
 
 NO_TRIAL, NO_TASK = 999_999, "00000000-0000-0000-0000-000000000000"
@@ -145,6 +154,10 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "admin.edit_rule": lambda s: {"key": "ladder.grid"},
     "admin.edit_user": lambda s: {"user_id": s.user_id},
     "admin.user_password": lambda s: {"user_id": s.user_id},
+    "admin.edit_unit": lambda s: {"code": "court"},
+    "admin.edit_roster_entry": lambda s: {"entry_id": s.roster_entry_id},
+    "admin.edit_station": lambda s: {"station_id": s.station_id},
+    "admin.station_rota": lambda s: {"station_id": s.station_id},
     "api.matter_status": lambda s: {"external_id": "no-such-push"},
     "api.post_verdict": lambda s: {"external_id": "no-such-push"},
     "designer.version": lambda s: {"version_id": s.version_id},
@@ -209,6 +222,7 @@ def seeded(app, web_engine, clock) -> Seeded:
             issued_by="定时任务",
             scheduled=True,
         )
+        roster_entry_id, station_id = _seed_directory(session, web_engine)
         session.commit()
         supervision_id, snapshot_id = record.id, snapshot.id
     assert task_id is not None, "the new case should wait at a ready task"
@@ -224,7 +238,31 @@ def seeded(app, web_engine, clock) -> Seeded:
         user_id,
         web_engine.latest_version_id(),
         snapshot_id,
+        roster_entry_id,
+        station_id,
     )
+
+
+def _seed_directory(session, engine) -> tuple[int, int]:
+    """A center unit in the county, a mediator on the roster and the court stationed there."""
+    audit = {"actor": "tester", "record": engine.record_operation}
+    values = {"name": "甘州区综治中心", "kind": "县综治中心", "region_code": COUNTY}
+    save_unit(session, code="center", values=values, create=True, **audit)
+    entry = save_entry(
+        session,
+        entry_id=None,
+        values={
+            "name": "王调解",
+            "kind": "人民调解员",
+            "unit_code": "center",
+            "region_code": COUNTY,
+        },
+        **audit,
+    )
+    station = save_station(
+        session, station_id=None, department_code="court", unit_code="center", values={}, **audit
+    )
+    return entry.id, station.id
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from processes.models import Department, Region
+from processes import demo_directory as demo_units
+from processes.calendar import OperationRecorder
+from processes.models import Department, Region, Unit
 from processes.reference import DEMO_REGIONS
 from processes.roles import Role
 
@@ -14,6 +16,7 @@ from .service import create_user, find_user, grant_roles
 
 DEMO_PASSWORD = "demo1234"
 ADMIN_PASSWORD = "admin1234"
+DEMO_DEPARTMENT = "justice"
 
 _DEMO_NAMES: dict[Role, str] = {
     Role.GRID_WORKER: "demo_wangge",
@@ -32,20 +35,21 @@ _DEMO_NAMES: dict[Role, str] = {
 
 
 _COUNTY, _TOWNSHIP, _VILLAGE, _GRID = (code for code, *_ in DEMO_REGIONS[:4])
-_SCOPES: dict[Role, tuple[str | None, str | None]] = {
-    Role.GRID_WORKER: (_GRID, None),
-    Role.VILLAGE_MEDIATION: (_VILLAGE, None),
-    Role.TOWNSHIP_CENTER: (_TOWNSHIP, None),
-    Role.TOWNSHIP_LEADERSHIP: (_TOWNSHIP, None),
-    Role.MEDIATOR: (_TOWNSHIP, None),
-    Role.COUNTY_CENTER: (_COUNTY, None),
-    Role.SUPERVISOR: (_COUNTY, None),
-    Role.CASE_LEADER: (_COUNTY, None),
-    Role.DEPARTMENT: (_COUNTY, "justice"),
+_SCOPES: dict[Role, tuple[str | None, str | None, str]] = {
+    Role.GRID_WORKER: (_GRID, None, demo_units.VILLAGE_COMMITTEE),
+    Role.VILLAGE_MEDIATION: (_VILLAGE, None, demo_units.VILLAGE_COMMITTEE),
+    Role.TOWNSHIP_CENTER: (_TOWNSHIP, None, demo_units.TOWNSHIP_CENTER),
+    Role.TOWNSHIP_LEADERSHIP: (_TOWNSHIP, None, demo_units.TOWNSHIP_GOVERNMENT),
+    Role.MEDIATOR: (_TOWNSHIP, None, demo_units.TOWNSHIP_MEDIATION),
+    Role.COUNTY_CENTER: (_COUNTY, None, demo_units.COUNTY_CENTER),
+    Role.SUPERVISOR: (_COUNTY, None, demo_units.COUNTY_CENTER),
+    Role.CASE_LEADER: (_COUNTY, None, demo_units.COUNTY_CENTER),
+    Role.DEPARTMENT: (_COUNTY, DEMO_DEPARTMENT, DEMO_DEPARTMENT),
 }
-"""Each demo user's (region, department); designers, auditors and admins see every area.
-The regions are ``processes.reference.DEMO_REGIONS``; ``justice`` (司法所) is seeded by
-migration 0002."""
+"""Each demo user's (region, department, unit). Designers, auditors and admins see every
+area and belong to the county center that runs the system. The regions are
+``processes.reference.DEMO_REGIONS``, the units ``processes.demo_directory.DEMO_UNITS``;
+``justice`` (司法所) is seeded by migration 0002 and is a unit since 0014."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,8 @@ class DemoLogin:
 def ensure_demo_users(session: Session) -> list[DemoLogin]:
     """Create missing demo users; existing ones keep their password and get their role.
 
-    Each gets the region (and department) of its role where that row exists and the user
-    has none yet, so run ``ensure_demo_regions`` first."""
+    Each gets the region, department and unit of its role where that row exists and the
+    user has none yet, so run ``ensure_demo_regions`` and ``ensure_demo_units`` first."""
     wanted = [(name, DEMO_PASSWORD, role) for role, name in _DEMO_NAMES.items()]
     wanted.append(("admin", ADMIN_PASSWORD, Role.ADMIN))
     return [_ensure(session, username, pw, role) for username, pw, role in wanted]
@@ -75,10 +79,28 @@ def _ensure(session: Session, username: str, password: str, role: Role) -> DemoL
         )
     else:
         user = grant_roles(session, username=username, roles=[role])
-    region, department = _SCOPES.get(role, (None, None))
+    region, department, unit = _SCOPES.get(role, (None, None, demo_units.COUNTY_CENTER))
     if user.region_code is None and region and session.get(Region, region) is not None:
         user.region_code = region
     if user.department_code is None and department and session.get(Department, department):
         user.department_code = department
+    if user.unit_code is None and session.get(Unit, unit) is not None:
+        user.unit_code = unit
     session.flush()
     return DemoLogin(username, password, role, created=created)
+
+
+def ensure_demo_directory(session: Session, *, actor: str, record: OperationRecorder) -> int:
+    """The demo roster and station, naming the demo mediator and liaison (run after
+    ``ensure_demo_users``); how many rows were added."""
+    added = demo_units.ensure_demo_roster(
+        session, mediator=_DEMO_NAMES[Role.MEDIATOR], actor=actor, record=record
+    )
+    added += demo_units.ensure_demo_station(
+        session,
+        department_code=DEMO_DEPARTMENT,
+        liaison=_DEMO_NAMES[Role.DEPARTMENT],
+        actor=actor,
+        record=record,
+    )
+    return added

@@ -29,7 +29,11 @@ class User(db.Model):
     department_code: Mapped[str | None] = mapped_column(
         ForeignKey("department.code"), nullable=True
     )
-    """The department a 部门 liaison answers for."""
+    """The department a 部门 liaison answers for (read by the summons views; the unit below
+    says the same for newer code: a liaison's unit is their department's)."""
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), nullable=True)
+    """The unit the account belongs to (``processes.models.Unit``): a department, a center,
+    a village committee, a mediation organisation. Tasks offered to a unit reach its users."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     role_rows: Mapped[list[UserRole]] = relationship(

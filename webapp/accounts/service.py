@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine import EventType
 from processes.calendar import OperationRecorder
-from processes.models import Department, Region
+from processes.models import Department, Region, Unit
 from processes.roles import Role
 
 from .models import User, UserRole
@@ -28,7 +28,8 @@ class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the messages are for people.
 
     ``errors`` maps a form field (``username``, ``password``, ``display_name``, ``roles``,
-    ``region_code``, ``department_code``, ``active``; ``""`` for none) to its message.
+    ``region_code``, ``department_code``, ``unit_code``, ``active``; ``""`` for none) to
+    its message.
     """
 
     def __init__(self, message: str | None = None, *, errors: Mapping[str, str] | None = None):
@@ -46,6 +47,9 @@ class Profile:
     """``None``: every region (administrators, auditors, designers)."""
     department_code: str | None = None
     active: bool = True
+    unit_code: str | None = None
+    """The unit the account belongs to; a new liaison without one gets their department's
+    (every department is a unit with the same code)."""
 
 
 def parse_role(text: str) -> Role:
@@ -78,10 +82,18 @@ def create_user(
     roles: Iterable[str] = (),
     region_code: str | None = None,
     department_code: str | None = None,
+    unit_code: str | None = None,
 ) -> User:
-    """A new active user with the given roles and scope; every bad field is reported."""
+    """A new active user with the given roles, scope and unit (by default a liaison's
+    department's); every bad field is reported."""
     username = username.strip()
-    profile = Profile(display_name, tuple(roles), region_code, department_code)
+    profile = Profile(
+        display_name,
+        tuple(roles),
+        region_code,
+        department_code,
+        unit_code=unit_code or _unit_of_department(session, department_code),
+    )
     errors: dict[str, str] = {}
     _check_username(session, username, errors)
     _check_password(password, errors)
@@ -119,8 +131,16 @@ def change_profile(
     changes: Mapping[str, Any],
     acting_username: str | None = None,
 ) -> User:
-    """Change some ``Profile`` fields of the user, keeping the others (see ``update_user``)."""
-    profile = dataclasses.replace(profile_of(_get_user(session, username)), **changes)
+    """Change some ``Profile`` fields of the user, keeping the others (see ``update_user``).
+
+    A liaison whose unit is their department's follows a change of department unless the
+    unit is changed too."""
+    current = profile_of(_get_user(session, username))
+    profile = dataclasses.replace(current, **changes)
+    follows = current.unit_code is not None and current.unit_code == current.department_code
+    if follows and "department_code" in changes and "unit_code" not in changes:
+        unit = _unit_of_department(session, profile.department_code)
+        profile = dataclasses.replace(profile, unit_code=unit)
     return update_user(session, username=username, profile=profile, acting_username=acting_username)
 
 
@@ -132,6 +152,7 @@ def profile_of(user: User) -> Profile:
         region_code=user.region_code,
         department_code=user.department_code,
         active=user.active,
+        unit_code=user.unit_code,
     )
 
 
@@ -186,6 +207,35 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     return user
 
 
+def account_problem(
+    session: Session, username: str | None, *, department_code: str | None = None
+) -> str | None:
+    """Why ``username`` cannot be named (on the roster, on a rota): no such user, an
+    inactive one, or, with ``department_code``, one who does not answer for that department
+    (neither their department nor their unit is it). ``None``: it can."""
+    if username is None:
+        return None
+    user = find_user(session, username=username)
+    if user is None:
+        return f"用户不存在：{username}"
+    if not user.active:
+        return f"账号已停用：{username}（{user.display_name}）"
+    if department_code and department_code not in (user.department_code, user.unit_code):
+        department = session.get(Department, department_code)
+        name = department.name if department is not None else department_code
+        return f"{user.display_name}（{username}）不是{name}的人员"
+    return None
+
+
+def department_people(session: Session, department_code: str) -> list[User]:
+    """The active accounts answering for a department (by department or unit), by name."""
+    query = select(User).where(
+        User.active.is_(True),
+        (User.department_code == department_code) | (User.unit_code == department_code),
+    )
+    return list(session.scalars(query.order_by(User.display_name, User.username)))
+
+
 # -- the operation log ------------------------------------------------------------------
 
 
@@ -196,6 +246,7 @@ def user_state(user: User) -> dict[str, Any]:
         "roles": sorted(user.roles),
         "region_code": user.region_code,
         "department_code": user.department_code,
+        "unit_code": user.unit_code,
         "active": user.active,
     }
 
@@ -266,6 +317,10 @@ def _check_profile(
     )
     if problem:
         errors["department_code"] = problem
+    kept_unit = current.unit_code if current else None
+    problem = _reference_problem(session, Unit, "单位", profile.unit_code, kept_unit)
+    if problem:
+        errors["unit_code"] = problem
     return roles
 
 
@@ -283,6 +338,13 @@ def _reference_problem(
     return None
 
 
+def _unit_of_department(session: Session, department_code: str | None) -> str | None:
+    """The unit of a department (the same code), if there is one."""
+    if department_code is None or session.get(Unit, department_code) is None:
+        return None
+    return department_code
+
+
 def _check_not_locking_out(
     user: User, profile: Profile, roles: list[Role], errors: dict[str, str]
 ) -> None:
@@ -296,6 +358,7 @@ def _apply_profile(user: User, profile: Profile, roles: list[Role]) -> None:
     user.display_name = profile.display_name.strip()
     user.region_code = profile.region_code
     user.department_code = profile.department_code
+    user.unit_code = profile.unit_code
     user.active = profile.active
     wanted = [role.value for role in roles]
     kept = [row for row in user.role_rows if row.role in wanted]

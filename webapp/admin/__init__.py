@@ -1,6 +1,15 @@
-"""系统管理: users, roles, regions, departments and reference data."""
+"""系统管理: users, roles, regions, departments and reference data; units, the roster of
+mediators, department stations and their duty rota."""
 
-from . import calendar_views, reference_views, rule_views, user_views  # noqa: F401 (routes)
+from . import (  # noqa: F401 (routes)
+    calendar_views,
+    reference_views,
+    roster_views,
+    rule_views,
+    station_views,
+    unit_views,
+    user_views,
+)
 from .views import bp
 
 __all__ = ["bp"]

@@ -51,6 +51,7 @@ class UserForm:
     region_code: str | None = None
     department_code: str | None = None
     active: bool = True
+    unit_code: str | None = None
 
     @classmethod
     def read(cls, form: MultiDict, *, with_active: bool) -> UserForm:
@@ -61,6 +62,7 @@ class UserForm:
             region_code=optional(form, "region_code"),
             department_code=optional(form, "department_code"),
             active=checked(form, "active") if with_active else True,
+            unit_code=optional(form, "unit_code"),
         )
 
     @classmethod
@@ -72,6 +74,7 @@ class UserForm:
             region_code=user.region_code,
             department_code=user.department_code,
             active=user.active,
+            unit_code=user.unit_code,
         )
 
     def profile(self) -> Profile:
@@ -81,6 +84,7 @@ class UserForm:
             region_code=self.region_code,
             department_code=self.department_code,
             active=self.active,
+            unit_code=self.unit_code,
         )
 
 

@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from processes.calendar import OperationRecorder
-from processes.models import DeadlineRule, Department, DisputeType, Region
+from processes.models import (
+    DeadlineRule,
+    Department,
+    DisputeType,
+    Region,
+    RosterEntry,
+    Station,
+    Unit,
+)
 from processes.reference import KINDS, ReferenceInvalid, list_rows, save_row
 from processes.roles import Role
 
@@ -28,6 +36,7 @@ class UserRow:
     roles: list[str]
     region: str
     department: str
+    unit: str
     active: bool
 
 
@@ -50,9 +59,10 @@ def ordered_roles(roles: frozenset[str] | set[str]) -> list[str]:
 
 
 def user_rows(session: Session) -> list[UserRow]:
-    """Every user by username, with the names of their region and department."""
+    """Every user by username, with the names of their region, department and unit."""
     region_names = dict(session.execute(select(Region.code, Region.name)).all())
     department_names = dict(session.execute(select(Department.code, Department.name)).all())
+    unit_names = dict(session.execute(select(Unit.code, Unit.name)).all())
     users = session.scalars(select(User).order_by(User.username))
     return [
         UserRow(
@@ -64,6 +74,7 @@ def user_rows(session: Session) -> list[UserRow]:
             department=department_names.get(u.department_code, u.department_code)
             if u.department_code
             else "",
+            unit=unit_names.get(u.unit_code, u.unit_code) if u.unit_code else "",
             active=u.active,
         )
         for u in users
@@ -138,6 +149,9 @@ class Counts:
     departments: int
     dispute_types: int
     rules: int
+    units: int
+    roster: int
+    stations: int
 
 
 def counts(session: Session) -> Counts:
@@ -153,4 +167,7 @@ def counts(session: Session) -> Counts:
         departments=count(Department),
         dispute_types=count(DisputeType),
         rules=count(DeadlineRule),
+        units=count(Unit, Unit.active.is_(True)),
+        roster=count(RosterEntry, RosterEntry.active.is_(True)),
+        stations=count(Station, Station.active.is_(True)),
     )

@@ -1,4 +1,4 @@
-"""用户管理: list, create, edit (roles, region, department, active) and reset a password.
+"""用户管理: list, create, edit (roles, region, department, unit, active) and reset a password.
 
 Users are never deleted, only deactivated. Each change is a ``user_changed`` entry in the
 operation log, with the user before and after, written in the same transaction.
@@ -23,6 +23,7 @@ from ..accounts.service import (
 from ..engine_binding import current_engine
 from ..security import ADMIN_ROLES, roles_required
 from .forms import UserForm
+from .people_service import unit_options
 from .roles import role_choices
 from .service import departments, tree, user_rows
 from .views import bp
@@ -49,6 +50,7 @@ def new_user():
             roles=form.roles,
             region_code=form.region_code,
             department_code=form.department_code,
+            unit_code=form.unit_code,
         )
         _log(user, action="create", before=None)
     except AccountError as exc:
@@ -134,5 +136,6 @@ def _form_page(form: UserForm, *, user: User | None, errors: dict[str, str] | No
         roles=role_choices(),
         regions=tree(db.session, "region"),
         departments=departments(db.session),
+        units=unit_options(db.session),
         is_self=user is not None and user.id == current_user.id,
     )

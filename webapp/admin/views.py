@@ -1,7 +1,7 @@
 """Routes of the admin blueprint; every route states its roles (``webapp.security``).
 
-The landing page is here; the users, reference data, deadline rules and calendar pages
-are in their own modules, registered on the same blueprint.
+The landing page is here; the users, reference data, units, roster, stations, deadline
+rules and calendar pages are in their own modules, registered on the same blueprint.
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ AUDIT_EVENT_LABELS: dict[str, str] = {
     "risk_alert_judged": "研判风险预警",
     "risk_alert_assigned": "风险预警交办乡镇",
     "court_filing_changed": "法院收案数录入",
+    "unit_changed": "单位变更",
+    "roster_changed": "调解员名册变更",
+    "station_changed": "部门进驻变更",
+    "duty_changed": "值班安排变更",
     HISTORY_VERIFIED: "校验哈希链",
     HISTORY_EXPORTED: "导出执行历史",
 }
@@ -61,5 +65,21 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "after": "新值",
     "year": "年份",
     "changed_days": "变化天数",
+    "display_name": "姓名",
+    "roles": "角色",
+    "department_code": "部门代码",
+    "unit": "单位",
+    "unit_code": "单位代码",
+    "unit_name": "单位名称",
+    "parent_code": "上级代码",
+    "active": "启用",
+    "entry_id": "名册编号",
+    "person": "姓名",
+    "skills": "擅长纠纷类型",
+    "station_id": "驻点编号",
+    "mode": "进驻方式",
+    "liaison": "默认值班人",
+    "day": "日期",
 }
-"""Words for the data keys of the operation log (verify, export, deploy, accounts)."""
+"""Words for the data keys of the operation log (verify, export, deploy, accounts, units,
+roster, stations and rota), at the top level and inside ``before``/``after``."""

@@ -66,13 +66,26 @@ def details(data: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[st
     """(label, value) of already masked data, ids and actors left out; form fields under
     their titles."""
     return [
-        (
-            titles.get(key) or AUDIT_DATA_LABELS.get(key) or DATA_LABELS.get(key, key),
-            format_value(value),
-        )
+        (titles.get(key) or _label(key), _format(value))
         for key, value in data.items()
         if key not in HIDDEN_KEYS and value not in ("", None, [], {})
     ]
+
+
+def _label(key: str) -> str:
+    return AUDIT_DATA_LABELS.get(key) or DATA_LABELS.get(key, key)
+
+
+def _format(value: Any) -> str:
+    """``format_value``, with the keys of a nested record (an account's or a unit's
+    state before and after a change) in the operation log's words too."""
+    if isinstance(value, dict):
+        return "；".join(
+            f"{_label(key)}：{format_value(item)}"
+            for key, item in value.items()
+            if key not in HIDDEN_KEYS
+        )
+    return format_value(value)
 
 
 def summary(data: Mapping[str, Any], titles: Mapping[str, str]) -> str:

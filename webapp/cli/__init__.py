@@ -17,8 +17,11 @@ from .calendar import calendar_group
 from .deploy import deploy_command, init_command, verify_history_command
 from .reference import reference_group
 from .reports import reports_group
+from .roster import roster_group
 from .senders import senders_group
 from .server import scheduler_command, serve_command
+from .stations import rota_group, stations_group
+from .units import units_group
 from .users import users_group
 
 cli = FlaskGroup(
@@ -33,6 +36,10 @@ for _command in (
     deploy_command,
     verify_history_command,
     users_group,
+    units_group,
+    roster_group,
+    stations_group,
+    rota_group,
     senders_group,
     calendar_group,
     reference_group,

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from engine import DeployRejected, DeployResult, EngineError, Problem
 from engine.db import db
 from engine.history_verify import PART_SIZE
+from processes.demo_directory import ensure_demo_units
 from processes.models import Case
 from processes.reference import ensure_demo_regions
 
-from ..accounts.demo import ensure_demo_users
+from ..accounts.demo import ensure_demo_directory, ensure_demo_users
 from ..audit.integrity import verify_all, verify_case
 from ..deployments import deploy_bundled, deploy_paths
 from ..engine_binding import current_engine
@@ -43,13 +44,16 @@ def init_command(demo: bool) -> None:
 
 
 def _create_demo_users() -> None:
-    regions = ensure_demo_regions(
-        db.session, actor="cli:init", record=current_engine().record_operation
-    )
-    logins = ensure_demo_users(db.session)  # after the regions: users get one each
+    audit = {"actor": "cli:init", "record": current_engine().record_operation}
+    regions = ensure_demo_regions(db.session, **audit)
+    units = ensure_demo_units(db.session, **audit)
+    logins = ensure_demo_users(db.session)  # after regions and units: users get one each
+    directory = ensure_demo_directory(db.session, **audit)  # names the demo users
     db.session.commit()
     if regions:
         click.echo(f"已创建 {regions} 个演示区划（甘州区大满镇）。")
+    if units or directory:
+        click.echo(f"已创建 {units} 个演示单位、{directory} 条调解员名册与部门驻点。")
     click.echo("演示账号（仅供试用，正式环境请勿使用）：")
     for login in logins:
         state = "新建" if login.created else "已存在"

@@ -1,5 +1,5 @@
 """``zongzhi users``: create logins, list them, grant and revoke roles, set a user's region,
-department, name or status, reset a password."""
+department, unit, name or status, reset a password."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from .common import CliFailure, os_user
 _ROLE_HELP = "角色（可多次指定）：" + "、".join(role.value for role in Role)
 _REGION_HELP = "所属区划代码（只看本区划及下级的案件）；不指定则不限区划。"
 _DEPARTMENT_HELP = "所属部门代码（部门联络人），如 court、police。"
+_UNIT_HELP = "所属单位代码（综治中心、村委会、调解组织、部门…）；部门联络人不指定时为所属部门。"
 
 
 @click.group("users")
@@ -45,6 +46,7 @@ def users_group() -> None:
 @click.option("--role", "roles", multiple=True, help=_ROLE_HELP)
 @click.option("--region", "region_code", help=_REGION_HELP)
 @click.option("--department", "department_code", help=_DEPARTMENT_HELP)
+@click.option("--unit", "unit_code", help=_UNIT_HELP)
 @with_appcontext
 def create_command(
     username: str,
@@ -53,6 +55,7 @@ def create_command(
     roles: tuple[str, ...],
     region_code: str | None,
     department_code: str | None,
+    unit_code: str | None,
 ) -> None:
     """新建用户 USERNAME。"""
     if password is None:
@@ -68,11 +71,15 @@ def create_command(
             roles=roles,
             region_code=region_code,
             department_code=department_code,
+            unit_code=unit_code,
         ),
     )
     click.echo(f"已创建用户 {user.username}（{user.display_name}），角色：{_roles_text(user)}")
-    if user.region_code or user.department_code:
-        click.echo(f"区划：{user.region_code or '不限'}，部门：{user.department_code or '无'}")
+    if user.region_code or user.department_code or user.unit_code:
+        click.echo(
+            f"区划：{user.region_code or '不限'}，部门：{user.department_code or '无'}，"
+            f"单位：{user.unit_code or '无'}"
+        )
 
 
 @users_group.command("list")
@@ -83,7 +90,7 @@ def list_command() -> None:
     if not users:
         click.echo("还没有用户。可用 zongzhi users create 新建。")
         return
-    rows = [("用户名", "姓名", "状态", "区划", "部门", "角色")]
+    rows = [("用户名", "姓名", "状态", "区划", "部门", "单位", "角色")]
     rows += [
         (
             u.username,
@@ -91,6 +98,7 @@ def list_command() -> None:
             "启用" if u.active else "停用",
             u.region_code or "不限",
             u.department_code or "-",
+            u.unit_code or "-",
             _roles_text(u),
         )
         for u in users
@@ -136,13 +144,19 @@ def revoke_command(username: str, roles: tuple[str, ...]) -> None:
 @click.option("--no-region", is_flag=True, help="取消区划限制（可看所有区划）。")
 @click.option("--department", "department_code", help=_DEPARTMENT_HELP)
 @click.option("--no-department", is_flag=True, help="取消所属部门。")
+@click.option("--unit", "unit_code", help=_UNIT_HELP)
+@click.option("--no-unit", is_flag=True, help="取消所属单位。")
 @click.option("--active/--inactive", default=None, help="启用或停用账号（停用后不能登录）。")
 @with_appcontext
 def set_command(username: str, **options) -> None:
-    """修改用户 USERNAME 的姓名、区划、部门或状态（只改给出的项）。"""
+    """修改用户 USERNAME 的姓名、区划、部门、单位或状态（只改给出的项）。
+
+    部门联络人的单位原是其部门时，改部门而不指定 --unit，单位随部门一起改。"""
     changes = _profile_changes(**options)
     if not changes:
-        raise click.UsageError("请至少指定一项修改：--name、--region、--department、--active …")
+        raise click.UsageError(
+            "请至少指定一项修改：--name、--region、--department、--unit、--active …"
+        )
 
     user = _apply(
         lambda: change_profile(db.session, username=username, changes=changes),
@@ -151,7 +165,8 @@ def set_command(username: str, **options) -> None:
     )
     click.echo(
         f"已更新 {user.username}（{user.display_name}）：区划 {user.region_code or '不限'}，"
-        f"部门 {user.department_code or '无'}，{'启用' if user.active else '停用'}"
+        f"部门 {user.department_code or '无'}，单位 {user.unit_code or '无'}，"
+        f"{'启用' if user.active else '停用'}"
     )
 
 
@@ -178,14 +193,18 @@ def _profile_changes(
     no_region: bool,
     department_code: str | None,
     no_department: bool,
+    unit_code: str | None,
+    no_unit: bool,
     active: bool | None,
 ) -> dict:
-    if (region_code and no_region) or (department_code and no_department):
-        raise click.UsageError("--region 与 --no-region、--department 与 --no-department 不能同用")
+    cleared = {"region_code": no_region, "department_code": no_department, "unit_code": no_unit}
+    given = {"region_code": region_code, "department_code": department_code, "unit_code": unit_code}
+    if any(given[field] and cleared[field] for field in given):
+        raise click.UsageError(
+            "--region 与 --no-region、--department 与 --no-department、--unit 与 --no-unit 不能同用"
+        )
     changes: dict = {"display_name": display_name, "active": active}
-    changes["region_code"] = None if no_region else region_code
-    changes["department_code"] = None if no_department else department_code
-    cleared = {"region_code": no_region, "department_code": no_department}
+    changes |= {field: None if cleared[field] else value for field, value in given.items()}
     return {k: v for k, v in changes.items() if v is not None or cleared.get(k)}
 
 
