@@ -54,7 +54,7 @@ def test_units_migration_makes_every_department_a_unit_and_liaisons_its_members(
         {"SQLALCHEMY_DATABASE_URI": fresh_database_url, "TESTING": True, "SECRET_KEY": "x"}
     )
     with app.app_context():
-        before_units = _revision_before("0014_units")
+        before_units = _revision_before("0014")
         upgrade(revision=before_units)
         with db.engine.begin() as connection:
             connection.execute(
@@ -72,7 +72,7 @@ def test_units_migration_makes_every_department_a_unit_and_liaisons_its_members(
                     ),
                     {"u": name, "d": department, "on": True, "t": datetime.now(UTC)},
                 )
-        upgrade(revision="0014_units")
+        upgrade(revision="0014")
         with db.engine.connect() as connection:
             rows = connection.execute(text("SELECT code, kind, name, active FROM unit")).all()
             users = connection.execute(text("SELECT username, unit_code FROM app_user")).all()

@@ -1,7 +1,7 @@
 """people and units as data: units (every department is one, same code), the account's
 unit, the roster of mediators and helpers, department stations at centers and their rota
 
-Revision ID: 0014_units
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-08 10:00:00
 
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0014_units"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
