@@ -5,8 +5,8 @@
   per version, not in every instance).
 - ``Instance``: one running process, its serialized state without the spec, and a
   version counter that makes a stale write fail.
-- ``TaskRecord`` / ``TimerRecord``: projections that work lists and the scheduler read
-  without deserializing anything.
+- ``TaskRecord`` / ``TaskCandidate`` / ``TimerRecord``: projections that work lists and
+  the scheduler read without deserializing anything.
 - ``HistoryEvent`` / ``HistoryHead``: the append-only, hash-chained event log.
 """
 
@@ -16,6 +16,8 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -150,6 +153,35 @@ class TaskRecord(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    candidate_unit: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """The first unit the diagram's ``candidateUnits`` named (every one is a
+    ``TaskCandidate`` row while the task is ready); shown where the task went."""
+    item: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """A multi-instance task's item as people read it (e.g. the department summoned)."""
+    open_to_lane: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Offered to every holder of its lane; false when the diagram named candidate users or
+    units: then only the lane's holders among them (``TaskCandidate``) may take it."""
+
+
+class TaskCandidate(db.Model):
+    """A candidate of a ready task: a user (``username``) or a unit (``unit_code``), as
+    the diagram's ``candidateUsers``/``candidateUnits`` named them when it became ready.
+
+    Rows exist only while the task is ready (the work list reads them by user and unit);
+    the ``task_ready`` history event keeps what was named for good.
+    """
+
+    __tablename__ = "task_candidate"
+    __table_args__ = (
+        Index("ix_task_candidate_username", "username", "task_id"),
+        Index("ix_task_candidate_unit", "unit_code", "task_id"),
+        CheckConstraint("(username IS NULL) <> (unit_code IS NULL)", name="one_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("task.id"), index=True)
+    username: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class TimerRecord(db.Model):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import LoginManager
 
-from . import views
+from . import stand_ins, views
+
+__all__ = ["init_app", "stand_ins"]
 
 
 def init_app(app: Flask) -> None:
