@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, select
+from sqlalchemy import Date, ForeignKey, Index, Integer, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import db
