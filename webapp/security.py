@@ -121,9 +121,20 @@ def has_any_role(roles: Iterable[str]) -> bool:
     return current_user.is_authenticated and bool(set(current_user.roles) & set(roles))
 
 
+def user_units(user) -> frozenset[str]:
+    """The unit codes ``user`` belongs to, which a task's ``candidateUnits`` name.
+
+    ``User.unit_code`` comes with the units (issue 15, engineer A's change); until it is
+    there it reads as absent. A 部门 liaison's ``department_code`` counts too: every
+    department is a unit with the same code. The one place the app reads a user's unit.
+    """
+    code = getattr(user, "unit_code", None) or getattr(user, "department_code", None)
+    return frozenset({code}) if code else frozenset()
+
+
 def current_actor() -> Actor:
-    """The logged-in user as the engine's ``Actor`` (name and lane roles)."""
-    return Actor.of(current_user.username, current_user.roles)
+    """The logged-in user as the engine's ``Actor`` (name, lane roles and units)."""
+    return Actor.of(current_user.username, current_user.roles, user_units(current_user))
 
 
 def _flatten(items: Iterable[Role | Iterable[Role]]) -> Iterable[str]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, select
+from sqlalchemy import Date, ForeignKey, Index, Integer, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.db import db
 from engine.types import UTCDateTime
 
-from ..scope import descendants
+from ..scope import ancestors
 from .models import User, UserRole
 
 STAND_IN_SET = "stand_in_set"
@@ -79,22 +79,15 @@ def choices(session: Session, user: User, roles: frozenset[str]) -> list[Choice]
     if not roles:
         return []
     holders = select(UserRole.user_id).where(UserRole.role == sorted(roles)[0])
+    areas = [User.region_code.is_(None)]
+    if user.region_code is not None:
+        areas.append(User.region_code.in_(sorted(ancestors(session, user.region_code))))
     found = session.scalars(
-        select(User).where(User.id.in_(holders), User.active, User.id != user.id)
+        select(User)
+        .where(User.id.in_(holders), User.active, User.id != user.id, or_(*areas))
+        .order_by(User.username)
     )
-    return [
-        Choice(other.username, other.display_name)
-        for other in sorted(found, key=lambda u: u.username)
-        if roles <= other.roles and _covers(session, other, user)
-    ]
-
-
-def _covers(session: Session, other: User, user: User) -> bool:
-    if other.region_code is None:
-        return True
-    if user.region_code is None:
-        return False
-    return user.region_code in descendants(session, other.region_code)
+    return [Choice(other.username, other.display_name) for other in found if roles <= other.roles]
 
 
 def set_stand_in(

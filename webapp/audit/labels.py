@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.enums import EventType
 
+from ..accounts.stand_ins import STAND_IN_CLEARED, STAND_IN_SET
 from ..cases.labels import EVENT_LABELS
 
 HISTORY_VERIFIED = "history_verified"
@@ -26,6 +27,8 @@ AUDIT_EVENT_LABELS: dict[str, str] = {
     "risk_alert_judged": "研判风险预警",
     "risk_alert_assigned": "风险预警交办乡镇",
     "court_filing_changed": "法院收案数录入",
+    STAND_IN_SET: "设置代办人",
+    STAND_IN_CLEARED: "取消代办人",
     HISTORY_VERIFIED: "校验哈希链",
     HISTORY_EXPORTED: "导出执行历史",
 }
@@ -61,5 +64,8 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "after": "新值",
     "year": "年份",
     "changed_days": "变化天数",
+    "stand_in": "代办人",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
 }
 """Words for the data keys of the operation log (verify, export, deploy, accounts)."""

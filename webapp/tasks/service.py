@@ -58,6 +58,8 @@ COUNT_CAP = 2000
 class WorkItem:
     task_id: str
     task_name: str
+    item: str | None
+    """A multi-instance task's item (e.g. the department summoned), shown with its name."""
     case_id: int | None
     """``None`` for a task of a process without a case: a rising-risk alert (its facts
     fill the row) or another process (shown to unrestricted users only)."""
@@ -140,6 +142,7 @@ def _items(session: Session, rows: Sequence) -> list[WorkItem]:
         WorkItem(
             task_id=row.id,
             task_name=row.name,
+            item=row.item,
             case_id=row.case_id,
             case_code=_code(row, alerts.get(row.instance_id)),
             dispute_type=_subject(row, types, alerts.get(row.instance_id)),
