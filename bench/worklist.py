@@ -11,11 +11,12 @@ completed tasks and one ready task per case spread over the diagrams' lanes (som
 most with a deadline from ten days ago to twenty days ahead). As diagrams naming their
 people would: three in four ready 部门 tasks name a candidate unit (a department), one in
 ten of those assigned to that department's liaison; one in six 调解员 tasks names two
-candidate users. Then times ``webapp.tasks.service.work_list`` (the viewer's own probes
-as a request makes them, the query, the capped count and the page's parties, type names
-and claimers) for a township user, a county user, a county user holding every lane (the
-worst case) and a department liaison with assigned and candidate-unit tasks, and the
-whole ``GET /tasks/`` page for the township, county and liaison users.
+candidate users. Then times ``webapp.tasks.service.work_list`` (the query, the capped
+count and the page's parties, type names and claimers) for a township user, a county
+user, a county user holding every lane (the worst case) and a department liaison with
+assigned and candidate-unit tasks; what a request asks before it (``viewer``: scope,
+alerts, stand-ins, whether any task names them a candidate); and the whole ``GET /tasks/``
+page for the township, county and liaison users.
 
 Without ``--database-url`` it runs on a temporary SQLite file. With a PostgreSQL URL it
 creates its own database ``zongzhi_bench_<random>`` on that server and drops it at exit.
@@ -373,13 +374,9 @@ def measure_service(app: Flask, runs: int) -> tuple[list[str], dict[str, dict[st
                 if scenario.label not in labels:
                     labels.append(scenario.label)
 
-                def run(s=scenario, u=username):
+                def run(s=scenario, v=viewer):
                     return service.work_list(
-                        session,
-                        viewer=viewer_of(session, u),
-                        filters=s.filters,
-                        clock=clock,
-                        page=s.page,
+                        session, viewer=v, filters=s.filters, clock=clock, page=s.page
                     )
 
                 page = run()
@@ -387,11 +384,11 @@ def measure_service(app: Flask, runs: int) -> tuple[list[str], dict[str, dict[st
                 if scenario.page > 1:
                     shown += f", page {scenario.page}"
                 column[scenario.label] = f"{summary(timed(run, runs))}  ({shown})"
-            count = timed(
-                lambda u=username: service.count_offered(session, viewer_of(session, u)), runs
-            )
+            count = timed(lambda v=viewer: service.count_offered(session, v), runs)
             column["home count"] = summary(count)
-    return [*labels, "home count"], results
+            probes = timed(lambda u=username: viewer_of(session, u), runs)
+            column["viewer (per request)"] = summary(probes)
+    return [*labels, "home count", "viewer (per request)"], results
 
 
 def measure_pages(app: Flask, runs: int) -> dict[str, str]:

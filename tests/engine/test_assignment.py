@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from engine import Actor, ConflictError, PermissionDenied, SourceFile, StepFailed
 from engine.models import HistoryEvent, Instance, TaskCandidate
+from engine.trial import EntryKind, start_trial, trial_view
 
 from .diagrams import sequence
 
@@ -288,3 +289,12 @@ def test_deploy_checks_the_expressions_and_names_the_element(engine, properties,
     else:
         assert [(p.file, p.element) for p in errors] == [("p.bpmn", "handle")], errors
         assert expected in errors[0].message
+
+
+def test_a_trial_shows_whom_each_ready_task_goes_to(engine):
+    files = [SourceFile("summons.bpmn", "bpmn", (FIXTURES / "summons.bpmn").read_bytes())]
+    data = {"departments": ["人社局"], "unit_codes": {"人社局": "renshe"}, "reviewers": ["li"]}
+    trial_id = start_trial(engine, files, actor=ZHANG, data=data, source="草稿")
+    [step] = trial_view(engine, trial_id, user="zhang").steps
+    [ready] = [e for e in step.entries if e.kind == EntryKind.TASK_READY]
+    assert ready.details == {"lane": "部门", "candidate_units": ["renshe"], "item": "人社局"}
