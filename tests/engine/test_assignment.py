@@ -298,3 +298,18 @@ def test_a_trial_shows_whom_each_ready_task_goes_to(engine):
     [step] = trial_view(engine, trial_id, user="zhang").steps
     [ready] = [e for e in step.entries if e.kind == EntryKind.TASK_READY]
     assert ready.details == {"lane": "部门", "candidate_units": ["renshe"], "item": "人社局"}
+
+
+def test_people_named_on_an_element_nobody_does_by_hand_are_a_warning(engine):
+    task = (
+        '<bpmn:scriptTask id="calc" name="计算"><bpmn:extensionElements><spiffworkflow:properties>'
+        '<spiffworkflow:property name="assignee" value="responsible_person"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+        "<bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>"
+    )
+    problems = engine.validate_set(
+        [SourceFile("p.bpmn", "bpmn", sequence("p", ("calc", task)).encode())]
+    )
+    assert [(p.element, p.severity, p.message) for p in problems] == [
+        ("calc", "warning", "「计算」(calc) 不是人工任务，办理人（assignee）不起作用")
+    ]
