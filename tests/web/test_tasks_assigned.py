@@ -171,3 +171,17 @@ def test_a_stand_in_receives_the_holders_tasks_while_they_are_away(web_engine, p
 
     med1.post("/settings/stand-in", data={"action": "clear"})
     assert "尚未设置代办人" in text(med1.get("/settings/stand-in"))
+
+
+def test_after_a_submit_the_next_task_naming_the_user_a_candidate_opens(web_engine, people):
+    started = start_assigned_case(web_engine, departments=())
+    mediate = only_ready(web_engine, started.instance_id, "mediate")
+    med1, med2 = people["med1"], people["med2"]
+    assert "确认调解结果" not in text(med1.get("/tasks/"))
+
+    response = med1.post(f"/tasks/{mediate.id}", data={})
+    confirm = only_ready(web_engine, started.instance_id, "confirm")
+    assert response.headers["Location"] == f"/tasks/{confirm.id}"
+    assert web_engine.candidates(confirm.id).users == ("med1", "backup.med")
+    assert "确认调解结果" in text(med1.get("/tasks/"))
+    assert med2.get(f"/tasks/{confirm.id}").status_code == 404
