@@ -109,7 +109,9 @@ class Instance(db.Model):
 
 
 _READY = "status = 'ready'"
-_READY_OPEN = "status = 'ready' AND assignee IS NULL"
+_READY_OPEN = "status = 'ready' AND assignee IS NULL AND open_to_lane"
+_READY_OPEN_SQLITE = "status = 'ready' AND assignee IS NULL AND open_to_lane = 1"
+"""As SQLAlchemy writes the boolean for SQLite: its planner matches the terms literally."""
 
 
 class TaskRecord(db.Model):
@@ -119,15 +121,16 @@ class TaskRecord(db.Model):
     __table_args__ = (
         Index("ix_task_status_role", "status", "candidate_role"),
         Index("ix_task_status_assignee", "status", "assignee"),
-        # Work lists: ready tasks open to a role, and ready tasks claimed by a user, each in
-        # deadline order; partial, so they hold only the ready rows (migration 0005).
+        # Work lists: ready tasks open to every holder of a role, and ready tasks claimed by
+        # a user, each in deadline order; partial, so they hold only those rows (migrations
+        # 0005, 0014). Tasks for named candidates are found through ``task_candidate``.
         Index(
             "ix_task_ready_open",
             "candidate_role",
             "due_at",
             "instance_id",
             postgresql_where=text(_READY_OPEN),
-            sqlite_where=text(_READY_OPEN),
+            sqlite_where=text(_READY_OPEN_SQLITE),
         ),
         Index(
             "ix_task_ready_assignee",

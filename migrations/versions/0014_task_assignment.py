@@ -18,6 +18,10 @@ down_revision = "0013"
 branch_labels = None
 depends_on = None
 
+OLD_OPEN = "status = 'ready' AND assignee IS NULL"
+OPEN = OLD_OPEN + " AND open_to_lane"
+OPEN_SQLITE = OLD_OPEN + " AND open_to_lane = 1"  # as SQLAlchemy writes it for SQLite
+
 
 def upgrade():
     with op.batch_alter_table("task", schema=None) as batch_op:
@@ -26,6 +30,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("open_to_lane", sa.Boolean(), server_default=sa.true(), nullable=False)
         )
+    _open_index(OPEN, OPEN_SQLITE)
     op.create_table(
         "task_candidate",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -75,7 +80,21 @@ def downgrade():
         batch_op.drop_index("ix_task_candidate_username")
         batch_op.drop_index(batch_op.f("ix_task_candidate_task_id"))
     op.drop_table("task_candidate")
+    _open_index(OLD_OPEN, OLD_OPEN)
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.drop_column("open_to_lane")
         batch_op.drop_column("item")
         batch_op.drop_column("candidate_unit")
+
+
+def _open_index(predicate: str, sqlite_predicate: str) -> None:
+    """Ready tasks open to every holder of a role, in deadline order."""
+    with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_ready_open")
+        batch_op.create_index(
+            "ix_task_ready_open",
+            ["candidate_role", "due_at", "instance_id"],
+            unique=False,
+            postgresql_where=sa.text(predicate),
+            sqlite_where=sa.text(sqlite_predicate),
+        )
