@@ -76,7 +76,8 @@ def _set(user: User, roles: frozenset[str]):
     }
     _log(stand_ins.STAND_IN_SET, data)
     when = f"{row.starts_on} 至 {row.ends_on}"
-    flash(f"已设置代办人：{when} 由 {row.stand_in} 代为办理交给您的任务。", "info")
+    who = f"{_names().get(row.stand_in, row.stand_in)}（{row.stand_in}）"
+    flash(f"已设置代办人：{when} 由 {who} 代为办理交给您的任务。", "info")
     return redirect(url_for("settings.stand_in"))
 
 
