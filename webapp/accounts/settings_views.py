@@ -33,12 +33,15 @@ def stand_in():
         except stand_ins.StandInError as error:
             errors = {field: [message] for field, message in error.errors.items()}
             db.session.rollback()
+    current = stand_ins.stand_in_of(db.session, user.username)
+    covering = _covering(user.username)
+    people = {row.username for row in covering} | ({current.stand_in} if current else set())
     page = render_template(
         "settings/stand_in.html",
-        current=stand_ins.stand_in_of(db.session, user.username),
+        current=current,
         choices=stand_ins.choices(db.session, user, roles),
-        covering=_covering(user.username),
-        names=_names(),
+        covering=covering,
+        names=_names(people),
         form=request.form,
         errors=errors,
         today=_today(),
@@ -76,7 +79,7 @@ def _set(user: User, roles: frozenset[str]):
     }
     _log(stand_ins.STAND_IN_SET, data)
     when = f"{row.starts_on} 至 {row.ends_on}"
-    who = f"{_names().get(row.stand_in, row.stand_in)}（{row.stand_in}）"
+    who = f"{_names({row.stand_in}).get(row.stand_in, row.stand_in)}（{row.stand_in}）"
     flash(f"已设置代办人：{when} 由 {who} 代为办理交给您的任务。", "info")
     return redirect(url_for("settings.stand_in"))
 
@@ -104,5 +107,6 @@ def _covering(username: str) -> list[stand_ins.StandIn]:
     return list(db.session.scalars(query.order_by(stand_ins.StandIn.starts_on)))
 
 
-def _names() -> dict[str, str]:
-    return dict(db.session.execute(select(User.username, User.display_name)).all())
+def _names(usernames: set[str]) -> dict[str, str]:
+    query = select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+    return dict(db.session.execute(query).all())
