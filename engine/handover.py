@@ -98,7 +98,7 @@ def unclaim(engine: Engine, task_id: str, *, actor: Actor, on_behalf: bool = Fal
             return _Handover(None, EventType.TASK_UNCLAIMED)
         if not on_behalf:
             raise PermissionDenied(f"任务「{record.name}」不是由您认领的，不能退回")
-        return _Handover(None, EventType.TASK_UNCLAIMED, {"on_behalf_of": record.assignee})
+        return _Handover(None, EventType.TASK_UNCLAIMED, {offers.ON_BEHALF_OF: record.assignee})
 
     _hand_over(engine, task_id, actor, decide)
 
@@ -130,7 +130,7 @@ def assign(
         if record.assignee != actor.user:
             if not on_behalf:
                 raise PermissionDenied(f"只有办理人或督办人员可以改派任务「{record.name}」")
-            data["on_behalf_of"] = offers.holder(record)
+            data[offers.ON_BEHALF_OF] = offers.holder(record)
         return _Handover(to_user, EventType.TASK_ASSIGNED, data)
 
     _hand_over(engine, task_id, actor, decide)

@@ -214,7 +214,7 @@ def complete(
             task.data.update(data)
             task.run()
 
-        notes = {task_id: {"on_behalf_of": acting_for}} if acting_for else {}
+        notes = {task_id: {offers.ON_BEHALF_OF: acting_for}} if acting_for else {}
         run_step(engine, uow, row, workflow, action, actor=actor, notes=notes)
         _commit(uow)
 

@@ -15,6 +15,10 @@ from sqlalchemy.orm import Session
 from .models import TaskCandidate, TaskRecord
 from .views import Actor, Candidates
 
+ON_BEHALF_OF = "on_behalf_of"
+"""The event data key naming the task's holder when someone acted for them (history of
+the act, never process data)."""
+
 
 def _candidate_match(actor: Actor) -> ColumnElement[bool]:
     clauses = [TaskCandidate.username == actor.user]

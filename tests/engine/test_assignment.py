@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from engine import Actor, ConflictError, PermissionDenied, SourceFile, StepFailed
 from engine.models import HistoryEvent, Instance, TaskCandidate
+from engine.replay import data_after_each
 from engine.trial import EntryKind, start_trial, trial_view
 
 from .diagrams import sequence
@@ -313,3 +314,16 @@ def test_people_named_on_an_element_nobody_does_by_hand_are_a_warning(engine):
     assert [(p.element, p.severity, p.message) for p in problems] == [
         ("calc", "warning", "「计算」(calc) 不是人工任务，办理人（assignee）不起作用")
     ]
+
+
+def test_the_replay_keeps_who_was_acted_for_out_of_the_process_data(assigning):
+    instance, handle = _walk_to(assigning, "handle")
+    assigning.complete(handle.id, {"note": "代办"}, actor=SUPERVISOR, on_behalf=True)
+    with assigning.session_factory() as session:
+        events = session.scalars(
+            select(HistoryEvent)
+            .where(HistoryEvent.instance_id == instance)
+            .order_by(HistoryEvent.seq)
+        ).all()
+    assert data_after_each(events)[-1]["note"] == "代办"
+    assert "on_behalf_of" not in data_after_each(events)[-1]
