@@ -8,10 +8,15 @@ Seeds ``--cases`` cases (default 100,000) straight into the projection tables, i
 without the engine: regions (a county, 20 townships, 200 villages, 400 grids), one fake
 deployed version and definition, one instance per case, two parties per case, three
 completed tasks and one ready task per case spread over the diagrams' lanes (some claimed,
-most with a deadline from ten days ago to twenty days ahead). Then times
-``webapp.tasks.service.work_list`` (the query, the capped count and the page's parties,
-type names and claimers) for a township user, a county user and a county user holding
-every lane (the worst case), and the whole ``GET /tasks/`` page for the first two.
+most with a deadline from ten days ago to twenty days ahead). As diagrams naming their
+people would: three in four ready 部门 tasks name a candidate unit (a department), one in
+ten of those assigned to that department's liaison; one in six 调解员 tasks names two
+candidate users. Then times ``webapp.tasks.service.work_list`` (the query, the capped
+count and the page's parties, type names and claimers) for a township user, a county
+user, a county user holding every lane (the worst case) and a department liaison with
+assigned and candidate-unit tasks; what a request asks before it (``viewer``: scope,
+alerts, stand-ins, whether any task names them a candidate); and the whole ``GET /tasks/``
+page for the township, county and liaison users.
 
 Without ``--database-url`` it runs on a temporary SQLite file. With a PostgreSQL URL it
 creates its own database ``zongzhi_bench_<random>`` on that server and drops it at exit.
@@ -25,7 +30,7 @@ import random
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,7 +40,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -50,13 +55,23 @@ from bench.databases import (  # noqa: E402
 )
 from engine import ManualClock  # noqa: E402
 from engine.db import db  # noqa: E402
-from engine.models import Instance, ProcessDefinition, ProcessVersion, TaskRecord  # noqa: E402
+from engine.models import (  # noqa: E402
+    Instance,
+    ProcessDefinition,
+    ProcessVersion,
+    TaskCandidate,
+    TaskRecord,
+)
 from processes.calendar import load_calendar  # noqa: E402
 from processes.models import Case, Party, Region  # noqa: E402
+from webapp.accounts.models import User  # noqa: E402
 from webapp.accounts.service import create_user  # noqa: E402
+from webapp.accounts.stand_ins import standing_in_for  # noqa: E402
 from webapp.engine_binding import EXTENSION_KEY  # noqa: E402
 from webapp.scope import descendants  # noqa: E402
+from webapp.security import user_units  # noqa: E402
 from webapp.tasks import query, service  # noqa: E402
+from webapp.tasks.filters import department_name  # noqa: E402
 from webapp.tasks.service import Clock, DueFilter, Filters, SortKey, Viewer  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
@@ -74,6 +89,11 @@ LANES = [  # lane, share of ready tasks, task name
     ("调解员", 5, "调解"),
     ("督办员", 2, "督办催办"),
 ]
+UNITS = [  # the departments seeded by migration 0002: each is a unit of the same code
+    "court", "procuratorate", "police", "petition", "justice", "labour", "civil", "health",
+    "housing", "land", "environment", "agriculture", "women",
+]  # fmt: skip
+LIAISON_UNIT = "labour"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红娥玲芬燕鹏辉"
 
@@ -126,6 +146,8 @@ class Seeder:
     rng: random.Random
     grid_codes: list[str]
     users: list[str]
+    named: random.Random
+    """Draws who the diagrams name (apart, so the rest is seeded as it always was)."""
 
     def case(self, i: int, at: datetime, due: datetime | None) -> dict:
         rng = self.rng
@@ -171,6 +193,22 @@ class Seeder:
             ready["assignee"] = self.rng.choice(self.users)
         return [*rows, ready]
 
+    def candidates(self, ready: dict) -> list[dict]:
+        """Name the ready task's people as a diagram with candidates would; its rows."""
+        if ready["candidate_role"] == "部门" and self.named.random() < 0.75:
+            unit = self.named.choice(UNITS)
+            ready.update(candidate_unit=unit, open_to_lane=False)
+            if unit == LIAISON_UNIT and self.named.random() < 0.1:
+                ready["assignee"] = "bench.liaison"
+            return [dict(task_id=ready["id"], username=None, unit_code=unit)]
+        if ready["candidate_role"] == "调解员" and self.named.random() < 1 / 6:
+            ready["open_to_lane"] = False
+            return [
+                dict(task_id=ready["id"], username=user, unit_code=None)
+                for user in self.named.sample(self.users[2:], 2)
+            ]
+        return []
+
     def task(self, i: int, at: datetime, status: str) -> dict:
         done = status == "completed"
         lane, name = self.lane()
@@ -184,6 +222,9 @@ class Seeder:
             candidate_role=lane,
             assignee="bench" if done else None,
             status=status,
+            candidate_unit=None,
+            item=None,
+            open_to_lane=True,
             form_key=None,
             created_at=at,
             due_at=None,
@@ -208,31 +249,38 @@ def phone(i: int, n: int) -> str:
     return f"1{3 + n}{i:09d}"
 
 
-def seed_cases(connection: Connection, count: int, users: list[str]) -> None:
-    seeder = Seeder(random.Random(20260302), grids(), users)
+def seed_cases(connection: Connection, count: int, users: list[str]) -> int:
+    """Returns how many candidate rows were seeded."""
+    seeder = Seeder(random.Random(20260302), grids(), users, random.Random(20261207))
+    seeded = 0
     for start in range(1, count + 1, BATCH):
         ids = range(start, min(start + BATCH, count + 1))
-        instances, cases, parties, tasks = [], [], [], []
+        instances, cases, parties, tasks, candidates = [], [], [], [], []
         for i in ids:
             at, due = seeder.received(), seeder.due()
             instances.append(instance_row(i, at))
             cases.append(seeder.case(i, at, due))
             parties.extend(seeder.parties(i))
-            tasks.extend(seeder.tasks(i, at, due))
+            rows = seeder.tasks(i, at, due)
+            candidates.extend(seeder.candidates(rows[-1]))
+            tasks.extend(rows)
         for model, rows in ((Instance, instances), (Case, cases), (Party, parties)):
             bulk_insert(connection, model, rows)
         bulk_insert(connection, TaskRecord, tasks)
+        bulk_insert(connection, TaskCandidate, candidates)
+        seeded += len(candidates)
+    return seeded
 
 
-def seed(app: Flask, count: int) -> float:
-    """Fill the database; returns the seconds it took."""
+def seed(app: Flask, count: int) -> tuple[float, int]:
+    """Fill the database; returns the seconds it took and the candidate rows seeded."""
     began = time.perf_counter()
     users = ["bench.township", "bench.county", *(f"user{n}" for n in range(50))]
     with app.app_context():
         with db.engine.begin() as connection:
             seed_regions(connection)
             seed_version(connection)
-            seed_cases(connection, count, users)
+            candidates = seed_cases(connection, count, users)
         for username, roles, region in USERS:
             user = create_user(
                 db.session,
@@ -242,11 +290,13 @@ def seed(app: Flask, count: int) -> float:
                 roles=sorted(roles),
             )
             user.region_code = region
+            if username == "bench.liaison":
+                user.department_code = LIAISON_UNIT
         db.session.commit()
         vacuum = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(vacuum))  # as autovacuum would have: visibility map, stats
-    return time.perf_counter() - began
+    return time.perf_counter() - began, candidates
 
 
 FIRST_TOWNSHIP = f"{COUNTY}001"
@@ -254,12 +304,15 @@ USERS = [
     ("bench.township", {"镇综治中心"}, FIRST_TOWNSHIP),
     ("bench.county", {"县综治中心"}, COUNTY),
     ("bench.all", {lane for lane, _s, _n in LANES}, COUNTY),
+    ("bench.liaison", {"部门"}, COUNTY),
 ]
 USER_LABELS = {
     "bench.township": "镇综治中心 @ 1 township",
     "bench.county": "县综治中心 @ county",
     "bench.all": "all lanes @ county (worst case)",
+    "bench.liaison": "部门 liaison (assigned + unit)",
 }
+PAGE_USERS = ("bench.township", "bench.county", "bench.liaison")
 
 
 # -- measuring -------------------------------------------------------------------------------
@@ -289,14 +342,33 @@ def scenarios(session: Session, viewer: Viewer, clock: Clock) -> list[Scenario]:
     ]
 
 
+def viewer_of(session: Session, username: str) -> Viewer:
+    """The viewer as a request builds it (``webapp.tasks.context.current_viewer``), with
+    the same probes: stand-ins, units and whether any task names them a candidate."""
+    user = session.scalar(select(User).where(User.username == username))
+    viewer = Viewer(
+        username,
+        frozenset(user.roles),
+        descendants(session, user.region_code),
+        department=department_name(session, user),
+        units=user_units(user),
+        stands_in_for=standing_in_for(session, username, NOW.date()),
+    )
+    return replace(
+        viewer,
+        alert_instances=query.open_alert_instances(session, viewer),
+        candidate_tasks=query.has_candidate_tasks(session, viewer),
+    )
+
+
 def measure_service(app: Flask, runs: int) -> tuple[list[str], dict[str, dict[str, str]]]:
     results: dict[str, dict[str, str]] = {}
     labels: list[str] = []
     with app.app_context():
         session = db.session
         clock = Clock(NOW, service.near_until(NOW, load_calendar(session)))
-        for username, roles, region in USERS:
-            viewer = Viewer(username, frozenset(roles), descendants(session, region))
+        for username, _roles, _region in USERS:
+            viewer = viewer_of(session, username)
             column = results.setdefault(USER_LABELS[username], {})
             for scenario in scenarios(session, viewer, clock):
                 if scenario.label not in labels:
@@ -314,7 +386,9 @@ def measure_service(app: Flask, runs: int) -> tuple[list[str], dict[str, dict[st
                 column[scenario.label] = f"{summary(timed(run, runs))}  ({shown})"
             count = timed(lambda v=viewer: service.count_offered(session, v), runs)
             column["home count"] = summary(count)
-    return [*labels, "home count"], results
+            probes = timed(lambda u=username: viewer_of(session, u), runs)
+            column["viewer (per request)"] = summary(probes)
+    return [*labels, "home count", "viewer (per request)"], results
 
 
 def measure_pages(app: Flask, runs: int) -> dict[str, str]:
@@ -322,7 +396,7 @@ def measure_pages(app: Flask, runs: int) -> dict[str, str]:
     app.extensions[EXTENSION_KEY] = None
     app.config["ZONGZHI_CLOCK"] = ManualClock(NOW)
     found = {}
-    for username, _roles, _region in USERS[:2]:
+    for username in PAGE_USERS:
         client = app.test_client()
         client.post("/login", data={"username": username, "password": PASSWORD})
 
@@ -335,17 +409,21 @@ def measure_pages(app: Flask, runs: int) -> dict[str, str]:
 
 
 def explain(app: Flask) -> str:
-    """PostgreSQL's plan of the county user's first page."""
+    """PostgreSQL's plans of the county user's and the liaison's first pages."""
     with app.app_context():
         session = db.session
         if session.get_bind().dialect.name != "postgresql":
             return "(EXPLAIN shown on PostgreSQL only)"
-        viewer = Viewer("bench.county", frozenset({"县综治中心"}), descendants(session, COUNTY))
-        clauses = query.where(viewer, Filters())
-        statement = query.rows(clauses).order_by(*query.order(SortKey.DUE)).limit(51)
-        compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-        rows = session.execute(text(f"EXPLAIN ANALYZE {compiled}")).scalars()
-        return "\n".join(row if len(row) < 160 else row[:157] + "..." for row in rows)
+        plans = []
+        for username in ("bench.county", "bench.liaison"):
+            clauses = query.where(viewer_of(session, username), Filters())
+            statement = query.rows(clauses).order_by(*query.order(SortKey.DUE)).limit(51)
+            bind = session.get_bind()
+            compiled = statement.compile(bind, compile_kwargs={"literal_binds": True})
+            rows = session.execute(text(f"EXPLAIN ANALYZE {compiled}")).scalars()
+            plan = "\n".join(row if len(row) < 160 else row[:157] + "..." for row in rows)
+            plans.append(f"{username}:\n{plan}")
+        return "\n\n".join(plans)
 
 
 # -- databases and report --------------------------------------------------------------------
@@ -360,11 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with database(args.database_url, "worklist.db") as (url, kind):
         app = migrated_app(url)
-        seconds = seed(app, args.cases)
+        seconds, candidates = seed(app, args.cases)
         print(
             f"{kind}: seeded {args.cases:,} cases ({args.cases * 4:,} task rows, "
-            f"{args.cases * 2:,} parties) in {seconds:.1f} s; {args.runs} runs each, "
-            "ms median / p95 (matching tasks)\n"
+            f"{candidates:,} candidate rows, {args.cases * 2:,} parties) in {seconds:.1f} s; "
+            f"{args.runs} runs each, ms median / p95 (matching tasks)\n"
         )
         labels, results = measure_service(app, args.runs)
         headers = ["work_list()", *results]

@@ -17,9 +17,11 @@ from . import (
     catalog,
     decisions,
     diff,
+    handover,
     history,
     instances,
     migrate,
+    offers,
     task_detail,
     timers,
     trail,
@@ -37,7 +39,15 @@ from .operators import OperatorRegistry
 from .sandbox import make_script_engine
 from .specs import SpecCache
 from .uow import BeforeCommitHook, UnitOfWork
-from .views import Actor, DeployResult, InstanceView, TaskView, VersionDiff, VersionSummary
+from .views import (
+    Actor,
+    Candidates,
+    DeployResult,
+    InstanceView,
+    TaskView,
+    VersionDiff,
+    VersionSummary,
+)
 
 
 class Engine:
@@ -156,14 +166,53 @@ class Engine:
             self, process_id, actor=actor, data=dict(data or {}), before_run=before_run
         )
 
-    def complete(self, task_id: str, data: Mapping[str, Any], *, actor: Actor) -> None:
-        instances.complete(self, task_id, dict(data), actor=actor)
+    def complete(
+        self, task_id: str, data: Mapping[str, Any], *, actor: Actor, on_behalf: bool = False
+    ) -> None:
+        """Complete a task offered to ``actor`` (``engine.offers``) with its form ``data``.
+
+        ``on_behalf=True``: the application lets ``actor`` act for the task's holder (a
+        supervisor in scope, a stand-in); the ``task_completed`` event then names the holder
+        (``on_behalf_of``). Raises ``PermissionDenied``, ``FormInvalid``, ``StepFailed``,
+        ``ConflictError`` (done, reassigned or handed back meanwhile: nothing stored).
+        """
+        instances.complete(self, task_id, dict(data), actor=actor, on_behalf=on_behalf)
 
     def claim(self, task_id: str, *, actor: Actor) -> None:
-        instances.claim(self, task_id, actor=actor)
+        handover.claim(self, task_id, actor=actor)
 
-    def unclaim(self, task_id: str, *, actor: Actor) -> None:
-        instances.unclaim(self, task_id, actor=actor)
+    def unclaim(self, task_id: str, *, actor: Actor, on_behalf: bool = False) -> None:
+        """Hand a task back to its lane (and candidates): by its holder, or for them."""
+        handover.unclaim(self, task_id, actor=actor, on_behalf=on_behalf)
+
+    def assign(
+        self,
+        task_id: str,
+        *,
+        to_user: str,
+        actor: Actor,
+        reason: str,
+        on_behalf: bool = False,
+    ) -> None:
+        """Reassign a ready task to the person ``to_user`` with a reason: by its holder,
+        or with ``on_behalf`` for them (a supervisor in scope); history ``task_assigned``
+        (from, to, reason). Raises ``ValueError`` (no reason, not a username),
+        ``PermissionDenied``, ``ConflictError``, ``NotFound``."""
+        handover.assign(
+            self, task_id, to_user=to_user, actor=actor, reason=reason, on_behalf=on_behalf
+        )
+
+    def offered(self, task_id: str, *, actor: Actor) -> bool:
+        """Whether the ready task waits for ``actor``: assigned to them, or open to them
+        (their lane, and a candidate user or unit when the diagram named candidates)."""
+        with self.session_factory() as session:
+            record = instances._ready_record(session, task_id)
+            return offers.refusal(session, record, actor) is None
+
+    def candidates(self, task_id: str) -> Candidates:
+        """The candidate users and units the diagram named for a ready task."""
+        with self.session_factory() as session:
+            return offers.candidates_of(session, task_id)
 
     def cancel(self, instance_id: int, *, actor: Actor, reason: str) -> None:
         instances.cancel(self, instance_id, actor=actor, reason=reason)
@@ -200,7 +249,8 @@ class Engine:
         return instances.task_view(self, task_id)
 
     def ready_tasks(self, actor: Actor) -> list[TaskView]:
-        """The tasks ``actor`` may act on: assigned to them, or open in a lane of their roles."""
+        """The tasks offered to ``actor``: assigned to them, or open in a lane of their
+        roles (to them or their units, when the diagram named candidates)."""
         return instances.ready_tasks(self, actor)
 
     def tasks_of(self, instance_id: int) -> list[TaskView]:

@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
+from . import assignment
 from .errors import Problem
 from .forms import form_key_of
 from .sandbox import check_source
@@ -57,6 +58,9 @@ def _evaluated(spec) -> Iterator[tuple[str, str, str]]:
     for name, param in (getattr(spec, "operation_params", None) or {}).items():
         if isinstance(param, dict) and isinstance(param.get("value"), str):
             yield f"服务参数 {name}", param["value"], "eval"
+    if getattr(spec, "manual", False):
+        for name, source in assignment.spec_expressions(spec).items():
+            yield f"{assignment.PROPERTY_LABELS[name]}表达式", source, "eval"
 
 
 def _expressions(spec) -> Iterator[tuple[str, str, str]]:
@@ -123,4 +127,7 @@ def check_process(
                 key = form_key_of(getattr(spec, "extensions", {}) or {})
                 if key and (form_problem := form_exists(key)):
                     problems.append(Problem(file, element, form_problem))
+                problems += [
+                    Problem(file, element, message) for message in assignment.literal_problems(spec)
+                ]
     return problems

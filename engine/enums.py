@@ -35,9 +35,17 @@ class EventType(StrEnum):
     INSTANCE_MIGRATED = "instance_migrated"
     """Moved onto another version of its process (data: from/to version ids, reason)."""
     TASK_READY = "task_ready"
+    """A human task became ready (data: the assignee and candidates its diagram named, a
+    multi-instance task's item)."""
     TASK_CLAIMED = "task_claimed"
     TASK_UNCLAIMED = "task_unclaimed"
+    """Handed back by its holder (or for them: data ``on_behalf_of``): back to its lane or
+    candidates."""
+    TASK_ASSIGNED = "task_assigned"
+    """Reassigned to a named person (data: from, to, reason, ``on_behalf_of``)."""
     TASK_COMPLETED = "task_completed"
+    """Data: the values the task added or changed; ``on_behalf_of`` when someone completed
+    it for its holder (a supervisor in scope, a stand-in)."""
     TASK_CANCELLED = "task_cancelled"
     TIMER_FIRED = "timer_fired"
     DEADLINES_RETIMED = "deadlines_retimed"

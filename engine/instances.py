@@ -11,11 +11,12 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import offers
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import ConflictError, NotFound, PermissionDenied
 from .forms import validate_form
@@ -147,15 +148,29 @@ def start(
         return row.id
 
 
-def _authorize(record: TaskRecord, actor: Actor) -> None:
-    if record.assignee == actor.user:
-        return
-    if record.candidate_role is None or record.candidate_role not in actor.roles:
-        raise PermissionDenied(
-            f"无权处理任务「{record.name}」：需要角色「{record.candidate_role or '（未设泳道）'}」"
+def _acting_for(session: Session, record: TaskRecord, actor: Actor, on_behalf: bool) -> str | None:
+    """``None`` when the task is offered to ``actor``; with ``on_behalf`` (the application
+    let a supervisor or a stand-in act), the holder they act for; else ``PermissionDenied``."""
+    reason = offers.refusal(session, record, actor)
+    if reason is None:
+        return None
+    if on_behalf:
+        return offers.holder(record)
+    raise PermissionDenied(reason)
+
+
+def _still_held(session: Session, record: TaskRecord) -> None:
+    """Once the instance is locked, the task must be as it was read: ready, same holder
+    (a claim, hand-back or reassignment racing this step loses or wins whole)."""
+    assignee = record.assignee
+    session.refresh(record)
+    if record.status != TaskStatus.READY:
+        raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
+    if record.assignee != assignee:
+        now_with = record.assignee or record.candidate_role or "（无）"
+        raise ConflictError(
+            f"任务「{record.name}」刚被改派或退回（现由 {now_with} 办理），本次提交未保存"
         )
-    if record.assignee is not None:
-        raise PermissionDenied(f"任务「{record.name}」已由 {record.assignee} 认领")
 
 
 def _ready_record(session: Session, task_id: str) -> TaskRecord:
@@ -177,16 +192,19 @@ _STATUS_WORDS = {
 }
 
 
-def complete(engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor) -> None:
+def complete(
+    engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor, on_behalf: bool = False
+) -> None:
     with engine.unit_of_work() as uow:
         session = uow.session
         record = _ready_record(session, task_id)
-        _authorize(record, actor)
+        acting_for = _acting_for(session, record, actor, on_behalf)
         row = session.get(Instance, record.instance_id)
         if record.form_key:
             schema = engine.forms.get(session, row.version_id, record.form_key)
             validate_form(schema or {}, data)
         row = _locked_instance(engine, session, record.instance_id)
+        _still_held(session, record)
         workflow = _load(engine, session, row)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
@@ -196,52 +214,9 @@ def complete(engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor
             task.data.update(data)
             task.run()
 
-        run_step(engine, uow, row, workflow, action, actor=actor)
+        notes = {task_id: {offers.ON_BEHALF_OF: acting_for}} if acting_for else {}
+        run_step(engine, uow, row, workflow, action, actor=actor, notes=notes)
         _commit(uow)
-
-
-def _set_assignee(engine: Engine, task_id: str, actor: Actor, *, claim: bool) -> None:
-    with engine.unit_of_work() as uow:
-        session = uow.session
-        record = _ready_record(session, task_id)
-        if claim:
-            if record.assignee == actor.user:
-                return
-            _authorize(record, actor)
-            guard, value, event = TaskRecord.assignee.is_(None), actor.user, EventType.TASK_CLAIMED
-        else:
-            if record.assignee != actor.user:
-                raise PermissionDenied(f"任务「{record.name}」不是由您认领的，不能退回")
-            guard, value, event = TaskRecord.assignee == actor.user, None, EventType.TASK_UNCLAIMED
-        changed = session.execute(
-            update(TaskRecord)
-            .where(TaskRecord.id == task_id, TaskRecord.status == TaskStatus.READY, guard)
-            .values(assignee=value)
-        ).rowcount
-        if changed != 1:
-            raise ConflictError(f"任务「{record.name}」刚被他人认领或处理")
-        row = session.get(Instance, record.instance_id)
-        uow.record(
-            event_for(
-                row,
-                event,
-                actor,
-                at=engine.clock.now(),
-                task_id=task_id,
-                spec_id=record.spec_id,
-                spec_name=record.name,
-                lane=record.lane,
-            )
-        )
-        uow.commit()
-
-
-def claim(engine: Engine, task_id: str, *, actor: Actor) -> None:
-    _set_assignee(engine, task_id, actor, claim=True)
-
-
-def unclaim(engine: Engine, task_id: str, *, actor: Actor) -> None:
-    _set_assignee(engine, task_id, actor, claim=False)
 
 
 def _running(engine: Engine, session: Session, instance_id: int) -> Instance:
@@ -307,13 +282,7 @@ def ready_tasks(engine: Engine, actor: Actor) -> list[TaskView]:
     with engine.session_factory() as session:
         rows = session.execute(
             select(TaskRecord)
-            .where(
-                TaskRecord.status == TaskStatus.READY,
-                or_(
-                    TaskRecord.assignee == actor.user,
-                    TaskRecord.assignee.is_(None) & TaskRecord.candidate_role.in_(actor.roles),
-                ),
-            )
+            .where(TaskRecord.status == TaskStatus.READY, offers.offered_clause(actor))
             .order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.created_at)
         ).scalars()
         return [_task_view(r) for r in rows]

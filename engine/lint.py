@@ -4,8 +4,9 @@ Structure (read from the XML, element ids as in the file): sequence flows that p
 nowhere, elements without a way in or out, elements no start event leads to, timers
 without an expression. Human tasks (read from the parsed specs, as the engine runs them):
 each in a lane, a known one when the engine was given ``lane_names``; a user task without
-a form is a warning (its assignee can only submit). Every message names the element by
-kind, name and id; all other rules are errors.
+a form is a warning (its assignee can only submit), and so is an assignee or candidates
+on an element that is not a human task. Every message names the element by kind, name and
+id; all other rules are errors.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import assignment
 from .errors import Problem
 from .forms import FORM_PROPERTY, form_key_of
 from .lint_graph import (
@@ -151,6 +153,27 @@ def _form_warning(spec) -> str | None:
     )
 
 
+def _people_warning(spec) -> str | None:
+    """Assignee or candidates on an element nobody does by hand: they would be ignored."""
+    named = assignment.spec_expressions(spec)
+    if getattr(spec, "manual", False) or not named:
+        return None
+    words = "、".join(assignment.PROPERTY_LABELS[name] for name in named)
+    return f"「{spec.bpmn_name or spec.bpmn_id}」({spec.bpmn_id}) 不是人工任务，{words}不起作用"
+
+
+def _spec_problems(file: str, spec, lane_names: Container[str] | None) -> list[Problem]:
+    if not getattr(spec, "bpmn_id", None):
+        return []
+    if not getattr(spec, "manual", False):
+        warning = _people_warning(spec)
+        return [] if warning is None else [Problem(file, spec.bpmn_id, warning, "warning")]
+    problems = [Problem(file, spec.bpmn_id, m) for m in _human_task_problems(spec, lane_names)]
+    if (warning := _form_warning(spec)) is not None:
+        problems.append(Problem(file, spec.bpmn_id, warning, "warning"))
+    return problems
+
+
 def lint_specs(parsed: Iterable[ParsedProcess], lane_names: Container[str] | None) -> list[Problem]:
     """Human-task problems of the parsed processes (lanes as the engine assigns them)."""
     problems = []
@@ -158,11 +181,5 @@ def lint_specs(parsed: Iterable[ParsedProcess], lane_names: Container[str] | Non
         for process_spec in process.all_specs():
             file = Path(process_spec.file or "?").name
             for spec in process_spec.task_specs.values():
-                if getattr(spec, "bpmn_id", None) and getattr(spec, "manual", False):
-                    problems += [
-                        Problem(file, spec.bpmn_id, m)
-                        for m in _human_task_problems(spec, lane_names)
-                    ]
-                    if (warning := _form_warning(spec)) is not None:
-                        problems.append(Problem(file, spec.bpmn_id, warning, "warning"))
+                problems += _spec_problems(file, spec, lane_names)
     return problems

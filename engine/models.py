@@ -5,8 +5,8 @@
   per version, not in every instance).
 - ``Instance``: one running process, its serialized state without the spec, and a
   version counter that makes a stale write fail.
-- ``TaskRecord`` / ``TimerRecord``: projections that work lists and the scheduler read
-  without deserializing anything.
+- ``TaskRecord`` / ``TaskCandidate`` / ``TimerRecord``: projections that work lists and
+  the scheduler read without deserializing anything.
 - ``HistoryEvent`` / ``HistoryHead``: the append-only, hash-chained event log.
 """
 
@@ -16,6 +16,8 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -106,7 +109,9 @@ class Instance(db.Model):
 
 
 _READY = "status = 'ready'"
-_READY_OPEN = "status = 'ready' AND assignee IS NULL"
+_READY_OPEN = "status = 'ready' AND assignee IS NULL AND open_to_lane"
+_READY_OPEN_SQLITE = "status = 'ready' AND assignee IS NULL AND open_to_lane = 1"
+"""As SQLAlchemy writes the boolean for SQLite: its planner matches the terms literally."""
 
 
 class TaskRecord(db.Model):
@@ -116,15 +121,16 @@ class TaskRecord(db.Model):
     __table_args__ = (
         Index("ix_task_status_role", "status", "candidate_role"),
         Index("ix_task_status_assignee", "status", "assignee"),
-        # Work lists: ready tasks open to a role, and ready tasks claimed by a user, each in
-        # deadline order; partial, so they hold only the ready rows (migration 0005).
+        # Work lists: ready tasks open to every holder of a role, and ready tasks claimed by
+        # a user, each in deadline order; partial, so they hold only those rows (migrations
+        # 0005, 0014). Tasks for named candidates are found through ``task_candidate``.
         Index(
             "ix_task_ready_open",
             "candidate_role",
             "due_at",
             "instance_id",
             postgresql_where=text(_READY_OPEN),
-            sqlite_where=text(_READY_OPEN),
+            sqlite_where=text(_READY_OPEN_SQLITE),
         ),
         Index(
             "ix_task_ready_assignee",
@@ -150,6 +156,35 @@ class TaskRecord(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    candidate_unit: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """The first unit the diagram's ``candidateUnits`` named (every one is a
+    ``TaskCandidate`` row while the task is ready); shown where the task went."""
+    item: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """A multi-instance task's item as people read it (e.g. the department summoned)."""
+    open_to_lane: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Offered to every holder of its lane; false when the diagram named candidate users or
+    units: then only the lane's holders among them (``TaskCandidate``) may take it."""
+
+
+class TaskCandidate(db.Model):
+    """A candidate of a ready task: a user (``username``) or a unit (``unit_code``), as
+    the diagram's ``candidateUsers``/``candidateUnits`` named them when it became ready.
+
+    Rows exist only while the task is ready (the work list reads them by user and unit);
+    the ``task_ready`` history event keeps what was named for good.
+    """
+
+    __tablename__ = "task_candidate"
+    __table_args__ = (
+        Index("ix_task_candidate_username", "username", "task_id"),
+        Index("ix_task_candidate_unit", "unit_code", "task_id"),
+        CheckConstraint("(username IS NULL) <> (unit_code IS NULL)", name="one_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("task.id"), index=True)
+    username: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class TimerRecord(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -14,10 +14,11 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from . import projection
+from .assignment import NOBODY, Assignment
 from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus, TaskStatus
 from .history import PendingEvent
-from .models import Instance, TaskRecord, TimerRecord
+from .models import Instance, TaskCandidate, TaskRecord, TimerRecord
 from .specs import dump_state
 from .step import ArmedTimer, StepOutcome, advance
 from .uow import UnitOfWork
@@ -56,8 +57,23 @@ def _event_type(change: projection.Change) -> str | None:
     return None
 
 
+TaskNotes = Mapping[str, Mapping[str, Any]]
+"""Extra data for a task's ``task_completed`` event, by task id (e.g. ``on_behalf_of``)."""
+
+
+def _event_data(change: projection.Change, event_type: str, outcome: StepOutcome, notes):
+    task_id = str(change.task.id)
+    if event_type == EventType.TASK_COMPLETED:
+        return {**projection.data_delta(change.task), **notes.get(task_id, {})}
+    if event_type == EventType.TASK_READY:
+        item = projection.loop_item(change.task)
+        named = outcome.assignments.get(task_id, NOBODY).history()
+        return {**named, "item": item} if item else named
+    return {}
+
+
 def _change_events(
-    row: Instance, outcome: StepOutcome, actor: Actor, now
+    row: Instance, outcome: StepOutcome, actor: Actor, now, notes: TaskNotes
 ) -> list[tuple[float, PendingEvent]]:
     """The step's task events, each with the moment its task changed state."""
     found = []
@@ -66,7 +82,7 @@ def _change_events(
         if event_type is None:
             continue
         spec = change.task.task_spec
-        data = projection.data_delta(change.task) if event_type == EventType.TASK_COMPLETED else {}
+        data = _event_data(change, event_type, outcome, notes)
         event = event_for(
             row,
             event_type,
@@ -82,9 +98,27 @@ def _change_events(
     return found
 
 
+def _assign(session: Session, record: TaskRecord, named: Assignment) -> None:
+    """The ready task goes to whom the diagram named: its assignee, its candidates."""
+    record.assignee = named.assignee
+    record.candidate_unit = named.units[0] if named.units else None
+    record.open_to_lane = not named.restricted
+    if named.restricted:
+        session.flush()  # the task row first: candidates refer to it
+    session.add_all(TaskCandidate(task_id=record.id, username=user) for user in named.users)
+    session.add_all(TaskCandidate(task_id=record.id, unit_code=unit) for unit in named.units)
+
+
+def drop_candidates(session: Session, task_ids: list[str]) -> None:
+    """Candidate rows are for ready tasks only (the work list reads them)."""
+    if task_ids:
+        session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(task_ids)))
+
+
 def _project_tasks(
     session: Session, row: Instance, outcome: StepOutcome, actor: Actor, now
 ) -> None:
+    finished = []
     for change in outcome.changes:
         task = change.task
         if not projection.is_human(task):
@@ -95,15 +129,20 @@ def _project_tasks(
             if record is None:
                 record = TaskRecord(id=str(task.id), instance_id=row.id, process_id=row.process_id)
                 session.add(record)
+            else:
+                drop_candidates(session, [record.id])
             for key, value in fields.items():
                 setattr(record, key, value)
             record.status, record.created_at = TaskStatus.READY, now
-            record.assignee = record.completed_at = record.completed_by = None
+            record.completed_at = record.completed_by = None
+            _assign(session, record, outcome.assignments.get(record.id, NOBODY))
         elif record is not None and change.after in (TaskState.COMPLETED, TaskState.CANCELLED):
             done = change.after == TaskState.COMPLETED
             record.status = TaskStatus.COMPLETED if done else TaskStatus.CANCELLED
             record.completed_at = now
             record.completed_by = actor.user if done else None
+            finished.append(record.id)
+    drop_candidates(session, finished)
 
 
 def _cancel_vanished(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now):
@@ -113,6 +152,7 @@ def _cancel_vanished(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor
         if record is None or record.status != TaskStatus.READY:
             continue
         record.status, record.completed_at = TaskStatus.CANCELLED, now
+        drop_candidates(uow.session, [task_id])
         uow.record(
             event_for(
                 row,
@@ -164,10 +204,12 @@ def run_step(
     action: Callable[[BpmnWorkflow], None],
     *,
     actor: Actor,
+    notes: TaskNotes | None = None,
 ) -> StepOutcome:
     """Advance ``workflow`` and stage every resulting write in ``uow`` (not committed).
 
     Operators and helpers the step runs see it through ``engine.context.current_step``.
+    ``notes`` add to a task's ``task_completed`` event (e.g. who it was done on behalf of).
     """
     now = engine.clock.now()
     domain_events: list[tuple[float, PendingEvent]] = []
@@ -190,7 +232,8 @@ def run_step(
     # History tells the step in the order it happened: the completed task first, then
     # what the service tasks after it recorded, then the next task becoming ready.
     # SpiffWorkflow stamps each state change with time.time(); so are domain events.
-    merged = sorted(_change_events(row, outcome, actor, now) + domain_events, key=itemgetter(0))
+    changed = _change_events(row, outcome, actor, now, notes or {})
+    merged = sorted(changed + domain_events, key=itemgetter(0))
     for _, event in merged:
         uow.record(event)
     _project_tasks(uow.session, row, outcome, actor, now)

@@ -6,6 +6,7 @@ Everything here walks ``workflow.tasks`` (and each subprocess's) directly rather
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.task import Task
 
 from .forms import form_key_of
@@ -141,6 +143,44 @@ def _enclosing_task(task: Task) -> Task | None:
     return workflow.top_workflow.get_task_from_id(parent_id)
 
 
+ITEM_MAX = 255
+
+
+def loop_item(task: Task) -> str | None:
+    """The item of the innermost multi-instance activity ``task`` runs as or in (the task
+    itself, or a subprocess or call activity around it) as people read it, e.g. the
+    department a 部门报到 is for; None outside a multi-instance activity.
+
+    SpiffWorkflow 3.2 makes each instance a child of the multi-instance task and puts
+    its item in the instance's data under the ``inputDataItem`` name (without one, in
+    ``internal_data["item"]`` for a collection that is not a list or map).
+    """
+    current: Task | None = task
+    while current is not None:
+        found, value = _instance_item(current)
+        if found:
+            return _readable(value)
+        current = _enclosing_task(current)
+    return None
+
+
+def _instance_item(task: Task) -> tuple[bool, Any]:
+    parent = task.parent
+    spec = parent.task_spec if parent is not None else None
+    if not isinstance(spec, MultiInstanceTask) or task.task_spec.name != spec.task_spec:
+        return False, None
+    if spec.input_item is not None and spec.input_item.exists(task):
+        return True, spec.input_item.get(task)
+    return True, task.internal_data.get("item")
+
+
+def _readable(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text[:ITEM_MAX]
+
+
 def human_task_fields(task: Task) -> dict[str, Any]:
     spec = task.task_spec
     return {
@@ -150,4 +190,5 @@ def human_task_fields(task: Task) -> dict[str, Any]:
         "candidate_role": spec.lane,
         "form_key": form_key_of(getattr(spec, "extensions", {}) or {}),
         "due_at": task_deadline(task),
+        "item": loop_item(task),
     }

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from .offers import ON_BEHALF_OF
 from .replay_index import VersionIndex, version_index
 
 
@@ -127,8 +128,10 @@ def data_after_each(events: Iterable[EventLike]) -> list[dict[str, Any]]:
     found = []
     for event in events:
         data = event.data or {}
-        if event.event_type in ("instance_started", "task_completed"):
+        if event.event_type == "instance_started":
             _merge(state, data)
+        elif event.event_type == "task_completed":  # who it was done for is not data
+            _merge(state, {k: v for k, v in data.items() if k != ON_BEHALF_OF})
         elif event.event_type == "message_received":
             _merge(state, data.get("payload"))
         found.append(dict(state))

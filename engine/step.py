@@ -9,14 +9,14 @@ the caller's unit of work then rolls back, so a half-advanced workflow is never 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 
-from . import projection
+from . import assignment, projection
 from .clock import Clock, using_clock
 from .errors import StepFailed
 
@@ -35,6 +35,8 @@ class StepOutcome:
     vanished: frozenset[str] = frozenset()
     """Ids of tasks the step removed from the tree (e.g. the open children of a cancelled
     cycle timer): their work-list rows must not stay ready."""
+    assignments: dict[str, assignment.Assignment] = field(default_factory=dict)
+    """The human tasks that became ready, by id: whom their properties named."""
 
 
 def _element_of(error: WorkflowException) -> str | None:
@@ -67,6 +69,16 @@ def armed_timers(workflow: BpmnWorkflow) -> list[ArmedTimer]:
     return timers
 
 
+def assignments(changes: list[projection.Change]) -> dict[str, assignment.Assignment]:
+    """Whom each human task that became ready goes to (its properties evaluated now, with
+    the data it became ready with); a failing expression raises ``StepFailed``."""
+    return {
+        str(change.task.id): assignment.evaluate(change.task)
+        for change in changes
+        if change.after == TaskState.READY and projection.is_human(change.task)
+    }
+
+
 def advance(
     workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], *, clock: Clock
 ) -> StepOutcome:
@@ -79,10 +91,13 @@ def advance(
             raise StepFailed(_element_of(error), str(error)) from error
         except (RecursionError, MemoryError) as error:
             raise StepFailed(None, f"流程引擎资源耗尽：{type(error).__name__}") from error
+        changes = projection.changes(workflow, before)
+        assigned = assignments(changes)
     after = projection.snapshot(workflow)
     return StepOutcome(
-        changes=projection.changes(workflow, before),
+        changes=changes,
         timers=armed_timers(workflow),
         completed=workflow.is_completed(),
         vanished=frozenset(before) - frozenset(after),
+        assignments=assigned,
     )

@@ -12,14 +12,16 @@ from .errors import Problem
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a user name and the roles (lane names) they hold."""
+    """Who acts: a user name, the roles (lane names) they hold and the units (codes) they
+    belong to; a task naming candidate units is offered to lane holders in one of them."""
 
     user: str
     roles: frozenset[str] = field(default_factory=frozenset)
+    units: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def of(cls, user: str, roles: Iterable[str] = ()) -> Actor:
-        return cls(user, frozenset(roles))
+    def of(cls, user: str, roles: Iterable[str] = (), units: Iterable[str] = ()) -> Actor:
+        return cls(user, frozenset(roles), frozenset(units))
 
 
 SYSTEM = Actor("system")
@@ -52,6 +54,20 @@ class TaskView:
     due_at: datetime | None
     completed_at: datetime | None
     completed_by: str | None
+    candidate_unit: str | None = None
+    """The first candidate unit the diagram named (all of them: ``Engine.candidates``)."""
+    item: str | None = None
+    """A multi-instance task's item as people read it (e.g. the department summoned)."""
+    open_to_lane: bool = True
+    """Offered to every holder of its lane; ``False``: only to the candidates named."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Whom a ready task is offered to besides its assignee, as the diagram named them."""
+
+    users: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,17 @@ def descendants(session: Session, root: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def ancestors(session: Session, code: str) -> frozenset[str]:
+    """``code`` and every region above it: the areas whose users see a case in ``code``."""
+    parents = dict(session.execute(select(Region.code, Region.parent_code)).all())
+    found: set[str] = set()
+    current: str | None = code
+    while current is not None and current not in found:
+        found.add(current)
+        current = parents.get(current)
+    return frozenset(found)
+
+
 def region_scope(session: Session, user) -> frozenset[str] | None:
     """The region codes ``user`` may see, or ``None`` for every region (cached per request)."""
     if user.region_code is None:

@@ -121,9 +121,17 @@ def has_any_role(roles: Iterable[str]) -> bool:
     return current_user.is_authenticated and bool(set(current_user.roles) & set(roles))
 
 
+def user_units(user) -> frozenset[str]:
+    """The unit codes ``user`` belongs to, which a task's ``candidateUnits`` name: their
+    unit, and a 部门 liaison's department (every department is a unit with the same code).
+    The one place the app reads a user's unit."""
+    codes = {user.unit_code, user.department_code} - {None}
+    return frozenset(codes)
+
+
 def current_actor() -> Actor:
-    """The logged-in user as the engine's ``Actor`` (name and lane roles)."""
-    return Actor.of(current_user.username, current_user.roles)
+    """The logged-in user as the engine's ``Actor`` (name, lane roles and units)."""
+    return Actor.of(current_user.username, current_user.roles, user_units(current_user))
 
 
 def _flatten(items: Iterable[Role | Iterable[Role]]) -> Iterable[str]:

@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.task import Task
 
 from .. import projection
+from ..assignment import NOBODY
 from ..persist import json_safe
 from ..step import StepOutcome
 from ..trail import DiagramIndex
@@ -20,12 +21,23 @@ Entry = dict[str, Any]
 def step_entries(
     outcome: StepOutcome, calls: dict[str, dict[str, Any]], index: DiagramIndex
 ) -> list[Entry]:
-    """What the step did: tasks ready or done, service calls, gateway choices, timers."""
-    return [
-        entry
-        for change in outcome.changes
-        if (entry := _entry(change.task, change.after, calls, index)) is not None
-    ]
+    """What the step did: tasks ready (with whom their diagram named), tasks done,
+    service calls, gateway choices, timers."""
+    entries = []
+    for change in outcome.changes:
+        entry = _entry(change.task, change.after, calls, index)
+        if entry is None:
+            continue
+        if entry["kind"] == EntryKind.TASK_READY:
+            entry["details"].update(_named(change.task, outcome))
+        entries.append(entry)
+    return entries
+
+
+def _named(task: Task, outcome: StepOutcome) -> dict[str, Any]:
+    named = outcome.assignments.get(str(task.id), NOBODY).history()
+    item = projection.loop_item(task)
+    return {**named, "item": item} if item else named
 
 
 def process_completed(name: str) -> Entry:

@@ -313,6 +313,10 @@ def edit_whistle_in_the_panel(page) -> int:
     change(page, "办理说明", "请于 {{ ack_due }} 前派单")
     pick(page, "acknowledge")
     expect(panel).to_contain_text("泳道：部门（随所在的「部门报到（逐个部门）」）")
+    change(page, "候选单位（candidateUnits）", "department_units[department]")
+    shot(page, "designer-06-panel-people")
+    change(page, "办理人（assignee）", 'get_data("liaison")')
+    change(page, "办理人（assignee）", "")
     pick(page, "summon")
     expect(panel.get_by_label("服务操作")).to_have_value("summons.create")
     change(page, "结果变量", "ack_deadline")
@@ -347,7 +351,7 @@ def edit_whistle_in_the_panel(page) -> int:
     change(page, "前置脚本", "resolved_at = now_iso()")
     pick(page, "Lane_supervisor")
     expect(panel).to_contain_text("角色「督办员」的用户可以办理此泳道中的任务。")
-    return 12
+    return 15
 
 
 def test_the_panel_writes_what_the_engine_reads_and_undo_takes_it_back(page, add_user):
@@ -361,6 +365,14 @@ def test_the_panel_writes_what_the_engine_reads_and_undo_takes_it_back(page, add
     root = lxml.etree.fromstring(saved_xml(page).encode())
     dispatch = element(root, "dispatch")
     assert dispatch.find(f".//{SPIFF}property").get("value") == "whistle/feedback.schema.json"
+    people = {
+        p.get("name"): p.get("value")
+        for p in element(root, "acknowledge").iterfind(f".//{SPIFF}property")
+    }
+    assert people == {
+        "formJsonSchemaFilename": "whistle/acknowledge.schema.json",
+        "candidateUnits": "department_units[department]",
+    }, "the assignee set and cleared again leaves no property behind"
     assert dispatch.find(f".//{SPIFF}instructionsForEndUser").text == "请于 {{ ack_due }} 前派单"
     operator = element(root, "summon").find(f".//{SPIFF}serviceTaskOperator")
     assert operator.get("id") == "summons.create"

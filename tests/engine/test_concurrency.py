@@ -6,6 +6,7 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from engine import Actor, ConflictError
@@ -64,4 +65,68 @@ def test_two_simultaneous_completions_one_wins(deployed):
             )
         ).scalar_one()
     assert completions == 1
+    assert deployed.verify_history().ok
+
+
+@pytest.mark.parametrize("first", ["complete", "assign"])
+def test_a_reassignment_racing_the_holders_completion_one_wins_whole(deployed, first):
+    """Whichever takes the instance first wins; the other fails whole with a conflict
+    (the completion read the holder before the reassignment changed it, or the
+    reassignment finds the task done)."""
+    instance = deployed.start("plain_case", actor=CENTER_A)
+    [task] = deployed.ready_tasks(CENTER_A)
+    deployed.claim(task.id, actor=CENTER_A)
+    supervisor = Actor.of("du", ["督办员"])
+    deployed.before_commit.append(lambda session: time.sleep(0.3))  # widen the race window
+    start = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def attempt(name: str, act) -> None:
+        start.wait()
+        if name != first:
+            time.sleep(0.1)  # the other one is under way: it holds the instance
+        try:
+            act()
+            outcomes[name] = "ok"
+        except ConflictError as error:
+            outcomes[name] = error
+
+    threads = [
+        threading.Thread(
+            target=attempt,
+            args=("complete", lambda: deployed.complete(task.id, _intake(3), actor=CENTER_A)),
+        ),
+        threading.Thread(
+            target=attempt,
+            args=(
+                "assign",
+                lambda: deployed.assign(
+                    task.id, to_user="zhou", actor=supervisor, reason="改派", on_behalf=True
+                ),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    deployed.before_commit.clear()
+
+    winners = [name for name, result in outcomes.items() if result == "ok"]
+    assert winners == [first] and len(outcomes) == 2, outcomes
+    done = deployed.task(task.id)
+    with deployed.session_factory() as session:
+        kinds = session.scalars(
+            select(HistoryEvent.event_type).where(
+                HistoryEvent.instance_id == instance,
+                HistoryEvent.task_id == task.id,
+                HistoryEvent.event_type.in_(["task_assigned", "task_completed"]),
+            )
+        ).all()
+    if winners == ["complete"]:
+        assert (done.status, done.completed_by, done.assignee) == ("completed", "li", "li")
+        assert kinds == ["task_completed"]
+    else:
+        assert (done.status, done.assignee) == ("ready", "zhou")
+        assert kinds == ["task_assigned"]
     assert deployed.verify_history().ok

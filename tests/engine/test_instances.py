@@ -65,7 +65,7 @@ def test_claim_reserves_the_task_and_unclaim_releases_it(deployed):
     deployed.claim(task.id, actor=CENTER)
     assert deployed.task(task.id).assignee == "li"
     assert deployed.ready_tasks(OTHER_CENTER) == []
-    with pytest.raises(PermissionDenied, match="已由 li 认领"):
+    with pytest.raises(PermissionDenied, match="已交由 li 办理"):
         deployed.complete(task.id, INTAKE, actor=OTHER_CENTER)
     with pytest.raises(PermissionDenied, match="不是由您认领"):
         deployed.unclaim(task.id, actor=OTHER_CENTER)

@@ -34,6 +34,8 @@ from processes.roster import save_entry
 from processes.stations import save_station
 from processes.units import save_unit
 from tests.processes.conftest import COUNTY, GRID
+from tests.web.assigned_support import start_assigned_case
+from tests.web.tasks_support import only_ready
 from webapp.accounts.models import User, UserRole
 from webapp.limits import limiter
 from webapp.security import LOGIN, PUBLIC, TOKEN, route_rule
@@ -141,6 +143,7 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "tasks.unclaim": lambda s: {"task_id": s.task_id},
     "tasks.reveal_phone": lambda s: {"task_id": s.task_id},
     "intake.receipt": lambda s: {"case_id": s.case_id},
+    "tasks.assign": lambda s: {"task_id": s.task_id},
     "cases.show": lambda s: {"case_id": s.case_id},
     "cases.reveal": lambda s: {"case_id": s.case_id},
     "cases.change_risk_colour": lambda s: {"case_id": s.case_id},
@@ -183,14 +186,17 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
 """URL parameters for each route that has some, by endpoint."""
 
 TASK_LANE = {Role.TOWNSHIP_CENTER}
+SUPERVISORS = {Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER}
+"""督办员, 县综治中心 and 镇综治中心 supervise the cases of their area: they may open,
+complete and reassign any of their tasks, on the holder's behalf."""
 OBJECT_ROLES: dict[str, set[Role]] = {
-    "tasks.show": TASK_LANE,
+    "tasks.show": TASK_LANE | SUPERVISORS,
     "tasks.reveal_phone": set(),
 }
 """Routes that also ask whether the seeded object is the user's: the seeded task (分流研判)
-is offered to its lane only, so the other roles the route admits are refused it (403); and
-分流研判 is no calling task, so nobody may reveal phones on it (the calling tasks:
-tests/web/test_tasks_handon.py)."""
+is offered to its lane and opened by supervisors in scope, so the other roles the route
+admits are refused it (403: a task open to a lane is no secret); and 分流研判 is no calling
+task, so nobody may reveal phones on it (the calling tasks: tests/web/test_tasks_handon.py)."""
 
 
 @pytest.fixture
@@ -425,3 +431,54 @@ def _readable(stated: Any) -> set[Role] | str:
     if isinstance(stated, frozenset):
         return {Role(role) for role in stated}
     return repr(stated)
+
+
+HOLDER = "holder.med"
+
+
+@pytest.fixture
+def assigned(app, web_engine) -> str:
+    """A task the diagram assigned to the mediator ``holder.med`` (a case in every user's
+    scope), and that mediator."""
+    started = start_assigned_case(web_engine, departments=(), mediator=HOLDER)
+    with app.app_context():
+        _add_user(HOLDER, Role.MEDIATOR)
+        db.session.commit()
+    return only_ready(web_engine, started.instance_id, "mediate").id
+
+
+def _assigned_answer(principal: Principal | str) -> int | str:
+    """What opening a task assigned to someone else answers each user, written by hand."""
+    if principal == HOLDER:
+        return 200
+    if principal is None:
+        return "login"
+    if principal in SUPERVISORS:
+        return 200
+    if principal in CASEWORKER_ROLES:
+        return 404  # another mediator too: the task is not theirs, and not shown to exist
+    return 403
+
+
+def test_a_task_assigned_to_a_person_answers_its_holder_and_supervisors_only(
+    app, assigned, principals
+):
+    with app.app_context():
+        holder_id = db.session.scalar(select(User.id).where(User.username == HOLDER))
+    users: dict[Principal | str, int | None] = {**principals, HOLDER: holder_id}
+    wrong = []
+    for principal, user_id in users.items():
+        want = _assigned_answer(principal)
+        response = _request(app, "GET", f"/tasks/{assigned}", user_id)
+        got = response.status_code
+        if want == "login":
+            got = "login" if urlsplit(response.location or "").path == "/login" else got
+        if got != want:
+            wrong.append(f"GET as {principal}: {got}, expected {want}")
+        if want == 404:  # nor may they submit, claim or hand it back
+            for action in ("", "/claim", "/unclaim"):
+                status = _request(app, "POST", f"/tasks/{assigned}{action}", user_id).status_code
+                if status != 404:
+                    wrong.append(f"POST {action or 'submit'} as {principal}: {status}")
+    assert wrong == [], "\n".join(wrong)
+    assert Role.MEDIATOR in principals, "another user of the holder's role is among them"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.enums import EventType
 
+from ..accounts.stand_ins import STAND_IN_CLEARED, STAND_IN_SET
 from ..cases.labels import EVENT_LABELS
 
 HISTORY_VERIFIED = "history_verified"
@@ -30,6 +31,8 @@ AUDIT_EVENT_LABELS: dict[str, str] = {
     "roster_changed": "调解员名册变更",
     "station_changed": "部门进驻变更",
     "duty_changed": "值班安排变更",
+    STAND_IN_SET: "设置代办人",
+    STAND_IN_CLEARED: "取消代办人",
     HISTORY_VERIFIED: "校验哈希链",
     HISTORY_EXPORTED: "导出执行历史",
 }
@@ -80,6 +83,9 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "mode": "进驻方式",
     "liaison": "默认值班人",
     "day": "日期",
+    "stand_in": "代办人",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
 }
 """Words for the data keys of the operation log (verify, export, deploy, accounts, units,
 roster, stations and rota), at the top level and inside ``before``/``after``."""

@@ -29,6 +29,7 @@ _MARKS = {
     "task_ready": "open",
     "task_claimed": "open",
     "task_unclaimed": "open",
+    "task_assigned": "open",
     "task_cancelled": "cancelled",
 }
 

@@ -24,7 +24,8 @@ EVENT_LABELS: dict[str, str] = {
     "instance_cancelled": "流程取消",
     "task_ready": "生成待办",
     "task_claimed": "认领任务",
-    "task_unclaimed": "退回认领",
+    "task_unclaimed": "交回任务",
+    "task_assigned": "改派任务",
     "task_completed": "完成任务",
     "task_cancelled": "任务撤销",
     "timer_fired": "时限到达",
@@ -79,7 +80,14 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 TASK_EVENTS = frozenset(
-    {"task_ready", "task_claimed", "task_unclaimed", "task_completed", "task_cancelled"}
+    {
+        "task_ready",
+        "task_claimed",
+        "task_unclaimed",
+        "task_assigned",
+        "task_completed",
+        "task_cancelled",
+    }
 )
 
 DATA_LABELS: dict[str, str] = {
@@ -146,6 +154,11 @@ DATA_LABELS: dict[str, str] = {
     "request": "第几次申请",
     "task": "任务",
     "fields": "查看内容",
+    "on_behalf_of": "代为办理（原办理人）",
+    "assignee": "办理人",
+    "candidate_users": "候选人",
+    "candidate_units": "候选单位",
+    "item": "办理对象",
 }
 
 HIDDEN_KEYS = frozenset(

@@ -166,10 +166,23 @@ def _line(entry: LogEntry, top: str) -> Line:
         due = local_time(datetime.fromisoformat(details["due"])) if details.get("due") else "—"
         return Line(entry.kind, f"定时器「{name}」开始计时，到期时间 {due}", process)
     text = _SIMPLE[entry.kind].format(name=name, lane=details.get("lane") or "未设泳道")
+    if entry.kind == EntryKind.TASK_READY:
+        text += _people(details)
     if entry.kind == EntryKind.ELEMENT_COMPLETED:
         text = f"{TYPE_LABELS.get(entry.element_type, '元素')}「{name}」完成"
     data = _pairs(details.get("data") or {})
     return Line(entry.kind, text, process, data, "设置数据" if data else "")
+
+
+def _people(details: dict) -> str:
+    """Whom the diagram named for a ready task, and its multi-instance item."""
+    parts = [f"办理对象：{details['item']}"] if details.get("item") else []
+    if details.get("assignee"):
+        parts.append(f"办理人：{details['assignee']}")
+    for key, label in (("candidate_units", "候选单位"), ("candidate_users", "候选人")):
+        if details.get(key):
+            parts.append(f"{label}：{'、'.join(details[key])}")
+    return "；" + "；".join(parts) if parts else ""
 
 
 _SIMPLE = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import g
 from flask_login import current_user
@@ -14,27 +14,40 @@ from engine.db import db
 from processes.calendar import WorkCalendar, load_calendar
 from processes.deadlines import local
 
+from ..accounts.stand_ins import standing_in_for
 from ..due import DueInfo, due_info
 from ..engine_binding import current_engine
 from ..scope import region_scope
+from ..security import user_units
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
-from .query import open_alert_instances
+from .query import has_candidate_tasks, open_alert_instances
 
 RISK_CHOICES = ("红", "橙", "黄", "绿")
 Q_MAX = 60
 
 
 def current_viewer() -> Viewer:
+    """The logged-in user as the work list sees them (read once per request)."""
     if "task_viewer" not in g:
         viewer = Viewer(
             username=current_user.username,
             roles=frozenset(current_user.roles),
             scope=region_scope(db.session, current_user),
             department=department_name(db.session, current_user),
+            units=user_units(current_user),
+            stands_in_for=standing_in_for(db.session, current_user.username, today()),
         )
-        alerts = open_alert_instances(db.session, viewer)
-        g.task_viewer = replace(viewer, alert_instances=alerts) if alerts else viewer
+        g.task_viewer = replace(
+            viewer,
+            alert_instances=open_alert_instances(db.session, viewer),
+            candidate_tasks=has_candidate_tasks(db.session, viewer),
+        )
     return g.task_viewer
+
+
+def today() -> date:
+    """Today in Beijing, by the engine's clock."""
+    return local(_now()).date()
 
 
 def _calendar() -> WorkCalendar:

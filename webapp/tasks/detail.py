@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
@@ -22,6 +23,7 @@ from processes.reports.periods import Period, PeriodKind
 from processes.roles import Role
 
 from ..accounts.models import User
+from ..security import SUPERVISION_ROLES
 from .filters import Viewer
 
 log = logging.getLogger(__name__)
@@ -105,21 +107,67 @@ def alert_summary(session: Session, alert: RiskAlert) -> AlertSummary:
     )
 
 
-def may_act(session: Session, viewer: Viewer, task: TaskView, case: Case | None) -> bool:
-    """Whether ``task`` is offered to ``viewer`` (the work list's rule, for one task)."""
-    if task.assignee == viewer.username:
+class Access(StrEnum):
+    """What a user may do with a ready task of a case in their area."""
+
+    OFFERED = "offered"
+    """The task waits for them: they do it as themselves."""
+    STAND_IN = "stand_in"
+    """Assigned to someone they stand in for today: done on the holder's behalf."""
+    SUPERVISOR = "supervisor"
+    """Not theirs, but a case they supervise: opened and done on the holder's behalf."""
+    REFUSED = "refused"
+    """Open to another lane (or, for a 部门 liaison, another department's case): 403."""
+    HIDDEN = "hidden"
+    """Someone else's (assigned, or restricted to other candidates): 404, as if absent."""
+
+    @property
+    def on_behalf(self) -> bool:
+        return self in (Access.STAND_IN, Access.SUPERVISOR)
+
+
+def supervises(viewer: Viewer, case: Case | None) -> bool:
+    """A supervisor in scope (督办员, 县综治中心, 镇综治中心) of a case in their area may
+    open, complete and reassign any of its tasks, on behalf of the holder."""
+    return case is not None and bool(viewer.roles & SUPERVISION_ROLES) and in_scope(viewer, case)
+
+
+def access(
+    session: Session, viewer: Viewer, task: TaskView, case: Case | None, *, offered: bool
+) -> Access:
+    """The work list's rule for one ready task; ``offered`` is the engine's answer
+    (``Engine.offered``: assignee, lane, candidates), to which a 部门 liaison's old
+    department rule adds for 部门 tasks open to the whole lane."""
+    if offered and _department_admits(session, viewer, task, case):
+        return Access.OFFERED
+    if task.assignee is not None and task.assignee in viewer.stands_in_for:
+        return Access.STAND_IN
+    if supervises(viewer, case):
+        return Access.SUPERVISOR
+    if task.assignee is not None or not task.open_to_lane:
+        return Access.HIDDEN
+    return Access.REFUSED
+
+
+def _department_admits(session: Session, viewer: Viewer, task: TaskView, case: Case | None) -> bool:
+    if task.assignee is not None or not task.open_to_lane or case is None:
         return True
-    if task.assignee is not None or task.candidate_role not in viewer.roles:
-        return False
-    if viewer.department and task.candidate_role == Role.DEPARTMENT and case is not None:
+    if viewer.department and task.candidate_role == Role.DEPARTMENT:
         return department_involved(session, case, viewer.department)
     return True
 
 
-def may_see_outcome(viewer: Viewer, task: TaskView) -> bool:
-    """Who may read who finished a task: its lane's roles, its claimer, its completer."""
-    people = {task.assignee, task.completed_by}
-    return viewer.username in people or task.candidate_role in viewer.roles
+def may_see_outcome(viewer: Viewer, task: TaskView, case: Case | None) -> bool:
+    """Who may read who finished a task: its holder and completer, a supervisor of its
+    case, and the holders of its lane (of its candidate unit, when it named one) unless
+    it was someone's own."""
+    if viewer.username in {task.assignee, task.completed_by} or supervises(viewer, case):
+        return True
+    if task.candidate_role not in viewer.roles:
+        return False
+    if task.candidate_unit is not None:
+        return task.candidate_unit in viewer.units
+    return task.open_to_lane
 
 
 def department_involved(session: Session, case: Case, department: str) -> bool:

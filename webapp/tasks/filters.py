@@ -34,7 +34,8 @@ class DueFilter(StrEnum):
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking: their name, roles, region scope and (部门 liaisons) department."""
+    """Who is looking: their name, roles, region scope, units and (部门 liaisons)
+    department, and whom they stand in for."""
 
     username: str
     roles: frozenset[str]
@@ -45,6 +46,18 @@ class Viewer:
     alert_instances: frozenset[int] = frozenset()
     """The instances of rising-risk alerts raised for the viewer's regions that still wait
     for someone (a 县综治中心 user with a region): their case-less tasks are in scope."""
+    units: frozenset[str] = frozenset()
+    """The unit codes the user belongs to (``webapp.security.user_units``)."""
+    stands_in_for: frozenset[str] = frozenset()
+    """Users away today whose assigned tasks the viewer also receives (a stand-in)."""
+    candidate_tasks: bool = False
+    """Some ready task names the viewer or one of their units as a candidate (found first,
+    by ``query.has_candidate_tasks``): only then does the list read the candidates."""
+
+    @property
+    def holders(self) -> list[str]:
+        """The assignees whose tasks the viewer receives: themselves and whom they stand in for."""
+        return [self.username, *sorted(self.stands_in_for)]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,13 @@ Tuned on PostgreSQL with 100,000 cases (``bench/worklist.py``): the partial inde
 migration 0005 serve "open to my roles" and "claimed by me"; the count adds the two up as
 a UNION ALL so each half reads its index alone.
 
+A task is offered (``offered_branches``, the engine's rule in ``engine.offers``) to its
+assignee (and their stand-in), else to the holders of its lane, or, when its diagram named
+candidates (``open_to_lane`` false), to those of them who are a candidate user or in a
+candidate unit (``task_candidate``, rows of ready tasks only). Whether the viewer is a
+candidate of anything is asked first (``has_candidate_tasks``, one index probe); only then
+does the list carry the third branch, so every other list keeps its tuned query.
+
 A task of a process without a case (a rising-risk alert) has its region on its
 ``risk_alert`` row. The few alert processes of a 县综治中心 user's regions still running
 are looked up first (``open_alert_instances``); only when there are any, their tasks join
@@ -36,7 +43,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
 
 from engine.enums import TaskStatus
-from engine.models import TaskRecord
+from engine.models import TaskCandidate, TaskRecord
 from processes.models import Case, Party, Summons
 from processes.reports.alerts import running_alert_instances
 from processes.roles import Role
@@ -72,25 +79,66 @@ def from_tasks(statement: Select) -> Select:
 
 
 def offered_branches(viewer: Viewer, mine: bool) -> list[ColumnElement[bool]]:
-    """The disjoint ways a task is offered: claimed by the viewer, or open to their roles."""
-    claimed = TaskRecord.assignee == viewer.username
-    if mine:
-        return [claimed]
-    open_to_roles = and_(
-        TaskRecord.assignee.is_(None), TaskRecord.candidate_role.in_(sorted(viewer.roles))
+    """The disjoint ways a task is offered: assigned to the viewer (or to someone they
+    stand in for), open to their roles, or (``Viewer.candidate_tasks``) restricted to
+    candidates among whom they are."""
+    holders = viewer.holders
+    assigned = (
+        TaskRecord.assignee == holders[0] if len(holders) == 1 else TaskRecord.assignee.in_(holders)
     )
-    return [claimed, open_to_roles]
+    if mine:
+        return [assigned]
+    unassigned_in_lane = [
+        TaskRecord.assignee.is_(None),
+        TaskRecord.candidate_role.in_(sorted(viewer.roles)),
+    ]
+    open_to_roles = and_(*unassigned_in_lane, TaskRecord.open_to_lane, *old_department_rule(viewer))
+    if not viewer.candidate_tasks:
+        return [assigned, open_to_roles]
+    candidate = and_(*unassigned_in_lane, TaskRecord.id.in_(candidate_task_ids(viewer)))
+    return [assigned, open_to_roles, candidate]
+
+
+def candidate_match(viewer: Viewer) -> ColumnElement[bool]:
+    clauses = [TaskCandidate.username == viewer.username]
+    if viewer.units:
+        clauses.append(TaskCandidate.unit_code.in_(sorted(viewer.units)))
+    return or_(*clauses)
+
+
+def candidate_task_ids(viewer: Viewer) -> Select:
+    """The ready tasks naming the viewer or one of their units a candidate."""
+    return select(TaskCandidate.task_id).where(candidate_match(viewer))
+
+
+def has_candidate_tasks(session: Session, viewer: Viewer) -> bool:
+    """Whether any unassigned ready task of the viewer's lanes names them (or a unit of
+    theirs) a candidate: one probe of ``task_candidate`` by user and unit."""
+    query = select(TaskCandidate.id).where(
+        candidate_match(viewer),
+        TaskRecord.id == TaskCandidate.task_id,
+        TaskRecord.status == READY,
+        TaskRecord.assignee.is_(None),
+        TaskRecord.candidate_role.in_(sorted(viewer.roles)),
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def old_department_rule(viewer: Viewer) -> list[ColumnElement[bool]]:
+    """For a 部门 liaison, the rule for 部门 tasks open to the whole lane (diagram versions
+    from before ``candidateUnits``, still running): the 部门 tasks of cases their
+    department is part of. A task that names its units is offered by them instead."""
+    return [department_clause(viewer)] if viewer.department else []
 
 
 def department_clause(viewer: Viewer) -> ColumnElement[bool]:
-    """A 部门 liaison sees the 部门 tasks of cases their department is part of: summoned
-    by a whistle, or named as the responsible unit; cases summoning no department at all
-    (e.g. 法律服务) stay open to every department."""
+    """A 部门 liaison sees the open 部门 tasks of cases their department is part of:
+    summoned by a whistle, or named as the responsible unit; cases summoning no department
+    at all (e.g. 法律服务) stay open to every department."""
     summons = select(Summons.id).where(Summons.case_id == Case.id)
     ours = summons.where(Summons.department == viewer.department)
     return or_(
         TaskRecord.candidate_role != Role.DEPARTMENT,
-        TaskRecord.assignee == viewer.username,
         ~exists(summons),
         exists(ours),
         Case.responsible_unit == viewer.department,
@@ -142,8 +190,6 @@ def common_clauses(
     """Everything but how the task is offered: ready, in scope (one of ``scopes``, or any
     of them), the filters."""
     clauses = [TaskRecord.status == READY, or_(*scopes(viewer)) if scope is None else scope]
-    if viewer.department:
-        clauses.append(department_clause(viewer))
     if filters.q:
         clauses.append(search_clause(filters.q))
     if filters.risk:
@@ -191,6 +237,7 @@ def rows(clauses: Sequence) -> Select:
         TaskRecord.assignee,
         TaskRecord.instance_id,
         TaskRecord.created_at,
+        TaskRecord.item,
         Case.id.label("case_id"),
         Case.code,
         Case.dispute_type,

@@ -9,7 +9,7 @@ claimers' names are then read for that page's rows alone. The count stops past
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -58,6 +58,8 @@ COUNT_CAP = 2000
 class WorkItem:
     task_id: str
     task_name: str
+    item: str | None
+    """A multi-instance task's item (e.g. the department summoned), shown with its name."""
     case_id: int | None
     """``None`` for a task of a process without a case: a rising-risk alert (its facts
     fill the row) or another process (shown to unrestricted users only)."""
@@ -115,7 +117,9 @@ def work_list(
 
 
 def next_task(session: Session, *, viewer: Viewer, instance_id: int) -> str | None:
-    """The id of a ready task of the same case the viewer may act on next, if any."""
+    """The id of a ready task of the same case the viewer may act on next, if any (also
+    one the step just made that names them a candidate: the one case is cheap to ask)."""
+    viewer = replace(viewer, candidate_tasks=True)
     clauses = [*query.where(viewer, Filters()), TaskRecord.instance_id == instance_id]
     statement = query.from_tasks(select(TaskRecord.id)).where(*clauses)
     statement = statement.order_by(*query.order(SortKey.DUE))
@@ -140,6 +144,7 @@ def _items(session: Session, rows: Sequence) -> list[WorkItem]:
         WorkItem(
             task_id=row.id,
             task_name=row.name,
+            item=row.item,
             case_id=row.case_id,
             case_code=_code(row, alerts.get(row.instance_id)),
             dispute_type=_subject(row, types, alerts.get(row.instance_id)),

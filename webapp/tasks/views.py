@@ -19,8 +19,8 @@ from processes.models import Case
 
 from .. import schema_form
 from ..engine_binding import current_engine
-from ..security import CASEWORKERS, current_actor, roles_required
-from . import detail, handon, phone, previous, service
+from ..security import CASEWORKERS, SUPERVISION_ROLES, current_actor, roles_required
+from . import assigning, detail, handon, phone, previous, service
 from .context import (
     current_clock,
     current_viewer,
@@ -55,13 +55,17 @@ def index():
         args=filter_args(filters),
         due_of=due_of,
         case_links="cases.show" in current_app.view_functions,
+        stand_in_link=url_for("settings.stand_in")
+        if "settings.stand_in" in current_app.view_functions
+        else None,
+        standing_in=sorted(current_viewer().stands_in_for),
     )
 
 
 @bp.post("/<task_id>/claim")
 @roles_required(CASEWORKERS)
 def claim(task_id: str):
-    task, _case = _visible(task_id)
+    task, _case = _visible(task_id, for_action=True)
     try:
         current_engine().claim(task_id, actor=current_actor())
         flash(f"已认领：{task.name}。其他人将不能再办理此任务。", "info")
@@ -73,7 +77,7 @@ def claim(task_id: str):
 @bp.post("/<task_id>/unclaim")
 @roles_required(CASEWORKERS)
 def unclaim(task_id: str):
-    task, _case = _visible(task_id)
+    task, _case = _visible(task_id, for_action=True)
     try:
         current_engine().unclaim(task_id, actor=current_actor())
         flash(f"已退回：{task.name}。任务重新对同角色的人员开放。", "info")
@@ -88,52 +92,93 @@ def show(task_id: str):
     task, case = _visible(task_id)
     viewer = current_viewer()
     if task.status != TaskStatus.READY:
-        return _finished(task, viewer)
-    if not detail.may_act(db.session, viewer, task, case):
-        _refuse(task)
+        return _finished(task, viewer, case)
+    access = _access(task, case)
     schema = current_engine().form_schema(task_id) or {}
     if request.method == "POST":
-        return _submit(task, schema)
-    return _page(task, schema, _blank_form(task, schema), {})
+        return _submit(task, schema, access)
+    return _page(task, schema, _blank_form(task, schema), {}, access)
 
 
 @bp.post("/<task_id>/phone")
 @roles_required(CASEWORKERS)
 def reveal_phone(task_id: str):
     """显示完整号码 on a task whose holder must call a party: logged as on the case page."""
-    task, case = _visible(task_id)
+    task, case = _visible(task_id, for_action=True)
     if case is None or not phone.may_reveal(db.session, current_viewer(), task, case):
         abort(403)
+    access = _access(task, case)
     phone.record(db.session, current_engine(), case, task, user=current_viewer().username)
     db.session.commit()
     schema = current_engine().form_schema(task_id) or {}
-    return _page(task, schema, _blank_form(task, schema), {}, revealed=True)
+    return _page(task, schema, _blank_form(task, schema), {}, access, revealed=True)
+
+
+@bp.post("/<task_id>/assign")
+@roles_required(SUPERVISION_ROLES)
+def assign(task_id: str):
+    """改派: a supervisor in scope hands the task to a named person of its lane."""
+    task, case = _visible(task_id, for_action=True)
+    viewer = current_viewer()
+    if task.status != TaskStatus.READY or not detail.supervises(viewer, case):
+        abort(404)
+    to_user, reason = request.form.get("to_user", ""), request.form.get("reason", "").strip()
+    problem = assigning.problem(db.session, task, case, to_user=to_user, reason=reason)
+    if problem is None:
+        try:
+            current_engine().assign(
+                task_id,
+                to_user=to_user,
+                actor=current_actor(),
+                reason=reason,
+                on_behalf=task.assignee != viewer.username,
+            )
+        except (ConflictError, PermissionDenied, ValueError) as error:
+            problem = str(error)
+    if problem is not None:
+        flash(f"改派未成功：{problem}", "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    who = detail.display_name(db.session, to_user)
+    flash(f"已改派：{task.name} 交由 {who} 办理。", "info")
+    return redirect(url_for("tasks.show", task_id=task_id))
 
 
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _visible(task_id: str) -> tuple[TaskView, Case | None]:
+def _visible(task_id: str, *, for_action: bool = False) -> tuple[TaskView, Case | None]:
     """The task and its case; 404 when either does not exist for the user's regions (a
-    case-less alert task: its alert's region)."""
+    case-less alert task: its alert's region). ``for_action``: also 404 for a ready task
+    that is someone else's (claim, hand back, reassign must not reveal it)."""
     task = current_engine().task(task_id)
     case = detail.case_of(db.session, task.instance_id)
     alert = detail.alert_of(db.session, task.instance_id) if case is None else None
     if not detail.in_scope(current_viewer(), case, alert):
         abort(404)
+    if for_action and task.status == TaskStatus.READY:
+        _access(task, case, refuse=False)
     return task, case
 
 
-def _refuse(task: TaskView):
-    if task.assignee is not None and task.candidate_role in current_viewer().roles:
-        who = detail.display_name(db.session, task.assignee)
-        raise PermissionDenied(f"任务「{task.name}」已由 {who} 认领，您不能办理。")
-    abort(403)
-
-
-def _finished(task: TaskView, viewer: Viewer):
-    if not detail.may_see_outcome(viewer, task):
+def _access(task: TaskView, case: Case | None, *, refuse: bool = True) -> detail.Access:
+    """What the user may do with the ready task; 404 for someone else's, 403 (``refuse``)
+    for a task open to another lane."""
+    viewer = current_viewer()
+    try:
+        offered = current_engine().offered(task.id, actor=current_actor())
+    except ConflictError:  # finished meanwhile: the page says so
+        offered = False
+    found = detail.access(db.session, viewer, task, case, offered=offered)
+    if found == detail.Access.HIDDEN:
+        abort(404)
+    if found == detail.Access.REFUSED and refuse:
         abort(403)
+    return found
+
+
+def _finished(task: TaskView, viewer: Viewer, case: Case | None):
+    if not detail.may_see_outcome(viewer, task, case):
+        abort(404 if task.assignee is not None or not task.open_to_lane else 403)
     message = _finished_message(task, viewer)
     if request.method == "POST":
         flash(f"{message}本次提交未保存。", "error")
@@ -150,22 +195,24 @@ def _finished_message(task: TaskView, viewer: Viewer) -> str:
     return f"任务「{task.name}」已取消（流程已转向或案件已撤销），无需再办理。"
 
 
-def _submit(task: TaskView, schema: dict):
+def _submit(task: TaskView, schema: dict, access: detail.Access):
     parsed = schema_form.parse(schema, request.form)
     if parsed.errors:
         errors = _with_schema_errors(schema, parsed)
     else:
         errors = _rule_errors(task, schema, parsed.data)
     if errors:
-        return _page(task, schema, request.form, errors), 422
+        return _page(task, schema, request.form, errors, access), 422
     before = handon.before_submit(db.session, task.instance_id)
     try:
-        current_engine().complete(task.id, parsed.data, actor=current_actor())
+        current_engine().complete(
+            task.id, parsed.data, actor=current_actor(), on_behalf=access.on_behalf
+        )
     except FormInvalid as invalid:
-        return _page(task, schema, request.form, invalid.errors), 422
+        return _page(task, schema, request.form, invalid.errors, access), 422
     except StepFailed as failed:
         message = f"提交未保存：流程执行出错（{failed.message}），请稍后重试或联系流程管理员。"
-        return _page(task, schema, request.form, {"": [message]}), 500
+        return _page(task, schema, request.form, {"": [message]}, access), 500
     except ConflictError as conflict:
         flash(f"提交未保存：{conflict}", "error")
         return redirect(url_for("tasks.index"))
@@ -221,6 +268,7 @@ def _page(
     schema: dict,
     form: MultiDict,
     errors: dict[str, list[str]],
+    access: detail.Access,
     *,
     revealed: bool = False,
 ):
@@ -230,6 +278,11 @@ def _page(
     return render_template(
         "tasks/show.html",
         task=task,
+        access=access,
+        holder=assigning.holder_of(db.session, task),
+        reassign=assigning.choices(db.session, task, case)
+        if detail.supervises(current_viewer(), case)
+        else None,
         schema=schema,
         fields=schema_form.build_fields(schema, form, errors),
         form_errors=errors.get("", []),

@@ -1,7 +1,8 @@
 /* Properties panel for the selected element: only what the zongzhi engine reads (id, name,
- * documentation; lane and form of a user task; timers; service operators; conditions and
- * default flows; scripts; multi-instance collections). Redrawn when the selection or the
- * selected element changes (edits, undo, redo); the focused field keeps its focus. */
+ * documentation; lane, form and people (assignee, candidates) of a user task; timers;
+ * service operators; conditions and default flows; scripts; multi-instance collections).
+ * Redrawn when the selection or the selected element changes (edits, undo, redo); the
+ * focused field keeps its focus. */
 (function () {
   "use strict";
 

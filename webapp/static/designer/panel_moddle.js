@@ -73,19 +73,20 @@
     }
   };
 
-  /* A user task's form: <spiffworkflow:properties><spiffworkflow:property name=
-   * "formJsonSchemaFilename" value="..."/></spiffworkflow:properties>. */
-  Model.prototype.formKey = function (bo) {
+  /* A user task's properties: <spiffworkflow:properties><spiffworkflow:property name=
+   * "formJsonSchemaFilename" value="..."/> (its form), and "assignee", "candidateUsers",
+   * "candidateUnits" (expressions naming its people). */
+  Model.prototype.property = function (bo, name) {
     var props = findExtension(bo, SPIFF + "Properties");
-    var item = props && props.get("items").filter(function (p) { return p.name === FORM_PROPERTY; })[0];
+    var item = props && props.get("items").filter(function (p) { return p.name === name; })[0];
     return item ? item.value || "" : "";
   };
 
-  Model.prototype.setFormKey = function (element, key) {
+  Model.prototype.setProperty = function (element, name, value) {
     var props = findExtension(element.businessObject, SPIFF + "Properties");
     var items = props ? props.get("items") : [];
-    var item = items.filter(function (p) { return p.name === FORM_PROPERTY; })[0];
-    if (!key) {
+    var item = items.filter(function (p) { return p.name === name; })[0];
+    if (!value) {
       if (!item) { return; }
       var rest = items.filter(function (p) { return p !== item; });
       if (rest.length) {
@@ -94,9 +95,9 @@
         this.removeExtension(element, props);
       }
     } else if (item) {
-      this.modeling.updateModdleProperties(element, item, { value: key });
+      this.modeling.updateModdleProperties(element, item, { value: value });
     } else {
-      var created = this.moddle.create(SPIFF + "Property", { name: FORM_PROPERTY, value: key });
+      var created = this.moddle.create(SPIFF + "Property", { name: name, value: value });
       if (props) {
         created.$parent = props;
         this.modeling.updateModdleProperties(element, props, { items: items.concat([created]) });
@@ -106,6 +107,14 @@
         this.addExtension(element, container);
       }
     }
+  };
+
+  Model.prototype.formKey = function (bo) {
+    return this.property(bo, FORM_PROPERTY);
+  };
+
+  Model.prototype.setFormKey = function (element, key) {
+    this.setProperty(element, FORM_PROPERTY, key);
   };
 
   /* Timers: <bpmn:timerEventDefinition><bpmn:timeDate>expression</bpmn:timeDate>. */

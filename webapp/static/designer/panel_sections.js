@@ -106,6 +106,28 @@
       d.field("办理说明", d.textArea("instructions", ctx.model.extensionText(bo, "instructionsForEndUser"), function (v) {
         ctx.model.setExtensionText(ctx.element, "instructionsForEndUser", v);
       }, { rows: 4 }), "显示在任务表单旁；可用 {{ 变量名 }} 插入流程数据")
+    ].concat(people(ctx, bo)));
+  }
+
+  /* Who the task goes to within its lane: expressions over the case data, evaluated when
+   * the task becomes ready (spiffworkflow properties assignee, candidateUsers, candidateUnits). */
+  var PEOPLE = [
+    ["assignee", "办理人（assignee）", "responsible_person",
+      "一个用户名，如 responsible_person（流程变量）或 \"zhangsan\"；指定后任务只交给此人"],
+    ["candidateUsers", "候选人（candidateUsers）", "reviewers",
+      "用户名列表，如 reviewers 或 [\"zhangsan\", \"lisi\"]"],
+    ["candidateUnits", "候选单位（candidateUnits）", "[\"labour\"]",
+      "单位代码列表（或一个），如 [\"labour\"]；部门的单位代码即部门代码"]
+  ];
+
+  function people(ctx, bo) {
+    var fields = PEOPLE.map(function (p) {
+      return d.field(p[1], d.textInput("people-" + p[0], ctx.model.property(bo, p[0]), function (v) {
+        ctx.model.setProperty(ctx.element, p[0], v.trim());
+      }, { code: true, placeholder: p[2] }), p[3]);
+    });
+    return [d.el("h4", { className: "props-subhead", text: "指定办理人（可不填）" })].concat(fields).concat([
+      d.note("表达式按流程数据求值，任务就绪时确定。有办理人的任务只交给此人；否则交给本泳道角色中属于候选单位或在候选人之列的人员（二者满足其一即可）；都不填则本泳道角色的任何人。督办员和辖区内的县、镇综治中心可代为办理或改派。")
     ]);
   }
 
