@@ -12,19 +12,24 @@ from processes.models import Case
 
 from ..cases.detail import record_reveal
 from . import detail
-from .filters import Viewer
 
 REVEALED_FIELDS = "联系电话"
+ACTING = frozenset({detail.Access.OFFERED, detail.Access.STAND_IN, detail.Access.SUPERVISOR})
 
 
-def may_reveal(session: Session, viewer: Viewer, task: TaskView, case: Case | None) -> bool:
-    """Whether ``viewer`` may see the parties' phones in full on ``task``'s page: a calling
-    task, still open, that is offered to them."""
+def calling(task: TaskView) -> bool:
+    """Whether ``task``'s holder must telephone a party (``processes.calling``)."""
+    return must_call(task.form_key)
+
+
+def may_reveal(task: TaskView, case: Case | None, access: detail.Access) -> bool:
+    """Whether the user may see the parties' phones in full on ``task``'s page: a calling
+    task, still open, that they may act on (as its holder, a stand-in or a supervisor)."""
     return (
         case is not None
         and task.status == TaskStatus.READY
         and must_call(task.form_key)
-        and detail.may_act(session, viewer, task, case)
+        and access in ACTING
     )
 
 

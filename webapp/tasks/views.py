@@ -104,10 +104,12 @@ def show(task_id: str):
 @roles_required(CASEWORKERS)
 def reveal_phone(task_id: str):
     """显示完整号码 on a task whose holder must call a party: logged as on the case page."""
-    task, case = _visible(task_id, for_action=True)
-    if case is None or not phone.may_reveal(db.session, current_viewer(), task, case):
+    task, case = _visible(task_id)
+    if case is None or task.status != TaskStatus.READY or not phone.calling(task):
+        abort(403)  # no open calling task: nothing to reveal, whoever asks
+    access = _access(task, case)  # someone else's: 404; another lane's: 403
+    if not phone.may_reveal(task, case, access):
         abort(403)
-    access = _access(task, case)
     phone.record(db.session, current_engine(), case, task, user=current_viewer().username)
     db.session.commit()
     schema = current_engine().form_schema(task_id) or {}
@@ -294,15 +296,17 @@ def _page(
         claimer=detail.display_name(db.session, task.assignee),
         due_of=due_of,
         case_links="cases.show" in current_app.view_functions,
-        **_side_panels(task, case, revealed=revealed),
+        **_side_panels(task, case, access, revealed=revealed),
     )
 
 
-def _side_panels(task: TaskView, case: Case | None, *, revealed: bool) -> dict:
+def _side_panels(
+    task: TaskView, case: Case | None, access: detail.Access, *, revealed: bool
+) -> dict:
     """What the holder before wrote (前一环节), and the parties' phones for a calling task."""
     if case is None:
         return {"previous": None, "may_reveal": False, "full_phones": None}
-    may_reveal = phone.may_reveal(db.session, current_viewer(), task, case)
+    may_reveal = phone.may_reveal(task, case, access)
     return {
         "previous": previous.previous_panel(db.session, current_engine(), task, case),
         "may_reveal": may_reveal,
