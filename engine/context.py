@@ -32,6 +32,9 @@ class StepContext:
     now: datetime
     cache: dict[str, Any] = field(default_factory=dict)
     """Per-step memo for helpers (e.g. a calendar loaded once per step)."""
+    task_process_id: str | None = None
+    """The process (diagram) of the service task running now, if any: the events an
+    operator records are that process's steps."""
     _record: Callable[[str, Mapping[str, Any]], None] | None = None
 
     def record(self, event_type: str, data: Mapping[str, Any]) -> None:

@@ -38,6 +38,8 @@ class PendingEvent:
     spec_name: str | None = None
     lane: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    step_process_id: str | None = None
+    """The process (diagram) whose step this is: a called process or the top one."""
 
 
 def canonical_time(value: datetime) -> str:
@@ -48,7 +50,8 @@ def canonical_time(value: datetime) -> str:
 
 def canonical_text(row: HistoryEvent | PendingEvent, *, seq: int) -> str:
     """The JSON text a row's hash covers (after its ``prev_hash``): the row's fields, keys
-    sorted, no spaces, non-ASCII kept, ``at`` in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    sorted, no spaces, non-ASCII kept, ``at`` in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``;
+    ``step_process_id`` only when the row has one."""
     body = {
         "seq": seq,
         "event_type": row.event_type,
@@ -63,6 +66,10 @@ def canonical_text(row: HistoryEvent | PendingEvent, *, seq: int) -> str:
         "lane": row.lane,
         "data": row.data,
     }
+    if row.step_process_id is not None:
+        # Rows from before the field existed hash without it, so they still verify; a row
+        # with it covers it, so neither adding nor removing it goes unnoticed.
+        body["step_process_id"] = row.step_process_id
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 

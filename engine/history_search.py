@@ -60,6 +60,7 @@ class HistoryRow:
     data: dict[str, Any]
     prev_hash: str
     hash: str
+    step_process_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ _HASHED = [
     HistoryEvent.spec_name,
     HistoryEvent.lane,
     HistoryEvent.data,
+    HistoryEvent.step_process_id,
     HistoryEvent.prev_hash,
     HistoryEvent.hash,
 ]

@@ -210,6 +210,12 @@ class HistoryEvent(db.Model):
         Index("ix_history_event_actor_seq", "actor", "seq"),
         Index("ix_history_event_type_seq", "event_type", "seq"),
         Index("ix_history_event_process_seq", "process_id", "seq"),
+        # the audit's process filter: the step's own process, else (older rows) the top one
+        Index(
+            "ix_history_event_step_process_seq",
+            text("coalesce(step_process_id, process_id)"),
+            "seq",
+        ),
         Index("ix_history_event_version_seq", "version_id", "seq"),
         Index("ix_history_event_lane_seq", "lane", "seq"),
     )
@@ -228,6 +234,9 @@ class HistoryEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    step_process_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """The process (diagram) that ran the step: the called process for a step inside a call
+    activity; ``None`` on rows written before it was recorded (migration 0016)."""
 
 
 class HistoryHead(db.Model):

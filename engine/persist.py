@@ -33,6 +33,9 @@ def json_safe(value: Any) -> Any:
 
 
 def event_for(row: Instance, event_type: str, actor: Actor, **fields: Any) -> PendingEvent:
+    """An event of ``row``; a step of a called process names it as ``step_process_id``,
+    every other event the instance's own process."""
+    fields.setdefault("step_process_id", row.process_id)
     return PendingEvent(
         event_type=event_type,
         at=fields.pop("at"),
@@ -93,6 +96,7 @@ def _change_events(
             spec_name=spec.bpmn_name,
             lane=spec.lane,
             data=json_safe(data),
+            step_process_id=projection.process_of(change.task),
         )
         found.append((change.task.last_state_change, event))
     return found
@@ -215,7 +219,14 @@ def run_step(
     domain_events: list[tuple[float, PendingEvent]] = []
 
     def record_domain_event(event_type: str, data) -> None:
-        event = event_for(row, event_type, actor, at=now, data=json_safe(dict(data)))
+        event = event_for(
+            row,
+            event_type,
+            actor,
+            at=now,
+            data=json_safe(dict(data)),
+            step_process_id=context.task_process_id or row.process_id,
+        )
         domain_events.append((time.time(), event))
 
     context = StepContext(

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.task import Task
 
 from .forms import form_key_of
@@ -132,6 +133,16 @@ def _boundary_deadlines(task: Task) -> list[datetime]:
         if due is not None:
             found.append(due)
     return found
+
+
+def process_of(task: Task) -> str:
+    """The id of the process (the diagram's pool) whose element ``task`` stands for: a called
+    process's own id, the enclosing process's for a step inside an embedded subprocess."""
+    while True:
+        enclosing = _enclosing_task(task)
+        if enclosing is None or isinstance(enclosing.task_spec, CallActivity):
+            return task.workflow.spec.name
+        task = enclosing
 
 
 def _enclosing_task(task: Task) -> Task | None:

@@ -27,6 +27,7 @@ from .replay_index import VersionIndex, version_index
 class EventLike(Protocol):
     event_type: str
     process_id: str | None
+    step_process_id: str | None
     version_id: int | None
     spec_id: str | None
     lane: str | None
@@ -72,7 +73,11 @@ class _Locator:
 
     def place(self, index: VersionIndex, top: str, event: EventLike, step: int) -> str | None:
         element = event.spec_id or ""
-        candidates = [pid for pid in index.reachable(top) if element in index.elements(pid)]
+        named = event.step_process_id
+        if named in index.processes and element in index.elements(named):
+            candidates = [named]  # the row says which process ran the step
+        else:  # rows from before it was recorded: the likeliest diagram holding the element
+            candidates = [pid for pid in index.reachable(top) if element in index.elements(pid)]
         if not candidates:
             return None
         chosen = max(candidates, key=lambda pid: self._score(index, pid, event))

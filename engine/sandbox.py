@@ -26,6 +26,8 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .context import step_or_none
+from .projection import process_of
 from .script_policy import (
     FORBIDDEN_ATTRIBUTES,
     FORBIDDEN_NAMES,
@@ -231,6 +233,9 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
     def call_service(self, task, **kwargs):
         # The base class's except-branch names an undefined `script` (pitfall 10).
+        step = step_or_none()
+        if step is not None:
+            step.task_process_id = process_of(task)
         try:
             return self.environment.call_service(task.data, **kwargs)
         except SpiffWorkflowException as error:
@@ -238,6 +243,9 @@ class SandboxedScriptEngine(PythonScriptEngine):
             raise
         except Exception as error:
             raise WorkflowTaskException(_describe(error), task=task, exception=error) from error
+        finally:
+            if step is not None:
+                step.task_process_id = None
 
     def create_task_exec_exception(self, task, script, err):
         if isinstance(err, SpiffWorkflowException):

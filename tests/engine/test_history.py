@@ -89,3 +89,35 @@ def test_new_events_keep_chaining_after_verification(history):
     [task] = history.ready_tasks(MEDIATOR)[:1]
     history.complete(task.id, {"result": "调解成功", "handling_notes": "已调解"}, actor=MEDIATOR)
     assert history.verify_history().ok
+
+
+def test_rows_from_before_the_step_process_was_recorded_still_verify(deployed, sa_engine):
+    """Rows written before migration 0016 have no step_process_id and hash without it; rows
+    after name it and their hash covers it: adding it to an old row, or taking it from a
+    new one, is caught like any other edit."""
+    from engine import history
+    from engine.history import PendingEvent
+    from engine.views import SYSTEM
+
+    with deployed.session_factory() as session:
+        old = PendingEvent(event_type="user_changed", at=deployed.clock.now(), actor=SYSTEM.user)
+        history.append(session, [old])  # as the code before 0016 wrote every row
+        session.commit()
+    deployed.start("plain_case", actor=CENTER)
+    with deployed.session_factory() as session:
+        rows = session.query(HistoryEvent).order_by(HistoryEvent.seq).all()
+    [before] = [r.seq for r in rows if r.event_type == "user_changed"]
+    after = rows[-1].seq
+    assert {r.step_process_id for r in rows if r.instance_id} == {"plain_case"}
+    assert deployed.verify_history().ok
+
+    def broken_at() -> int | None:
+        result = deployed.verify_history()
+        return None if result.ok else result.first_bad_seq
+
+    _sql(sa_engine, f"UPDATE history_event SET step_process_id = 'x' WHERE seq = {before}")
+    assert broken_at() == before
+    _sql(sa_engine, f"UPDATE history_event SET step_process_id = NULL WHERE seq = {before}")
+    assert broken_at() is None
+    _sql(sa_engine, f"UPDATE history_event SET step_process_id = NULL WHERE seq = {after}")
+    assert broken_at() == after

@@ -300,3 +300,17 @@ def test_history_tells_a_step_in_the_order_it_happened(library, clock):
     after = [kind for kind, _ in events[done + 1 :] if kind != "task_completed"]
     assert after[:2] == ["case_leader_set", "case_routed"]
     assert after[-1] == "task_ready"
+
+
+def test_history_names_the_process_that_ran_each_step(library, clock):
+    """A step of the called ladder is the ladder's, its service tasks' records too; the
+    case's own steps are case_main's (the audit filters and the replay read this)."""
+    s = Scenario(library, clock, "case_main")
+    assess(s, "一般纠纷")
+    by_step = {(e.event_type, e.spec_id): e.step_process_id for e in s.events()}
+    assert by_step[("task_completed", "assess")] == "case_main"
+    assert by_step[("instance_started", None)] == "case_main"
+    ladder_ready = [k for k in by_step if k[0] == "task_ready" and k[1] != "assess"]
+    assert ladder_ready and {by_step[k] for k in ladder_ready} == {"ladder"}
+    assert by_step[("case_level_changed", None)] == "ladder"  # recorded by a ladder action
+    assert by_step[("case_routed", None)] == "case_main"

@@ -94,6 +94,11 @@ def test_filters_narrow_the_rows(web_engine, login_as, clock):
     version = web_engine.latest_version_id()
     process = client.get("/audit", query_string={"process": "case_main", "version": version})
     assert set(cells(process, "流程 / 版本")) == {f"case_main v{version}"}
+    # the ladder's steps are filed under the ladder (a called process), not the case's top
+    ladder = client.get("/audit", query_string={"process": "ladder"})
+    assert set(cells(ladder, "流程 / 版本")) == {f"ladder v{version}"}
+    assert "村调委会化解" in set(cells(ladder, "任务 / 元素"))
+    assert "村调委会化解" not in set(cells(process, "任务 / 元素"))
     assert (
         client.get("/audit", query_string={"version": version + 1})
         .get_data(as_text=True)

@@ -50,6 +50,7 @@ HASHED_FIELDS = (
     "spec_name",
     "lane",
     "data",
+    "step_process_id",
 )
 COLUMNS = (
     *HASHED_FIELDS,
@@ -90,6 +91,7 @@ def export_row(row: HistoryRow, *, case_code: str | None, parties, full: bool) -
         row.spec_name,
         row.lane,
         _json(masked),
+        row.step_process_id,
         row.prev_hash,
         row.hash,
         canonical_text(row, seq=row.seq) if verifiable else None,
@@ -151,7 +153,8 @@ def readme(
         "结果为小写十六进制；第 1 条记录的 prev_hash 为 64 个 0（" + GENESIS_HASH[:8] + "…）。",
         "canonical_json 是由 " + ", ".join(HASHED_FIELDS) + " 组成的 JSON 对象：键按字母排序，"
         '无空格（分隔符为 "," 与 ":"），中文等字符原样保留不转义，at 为 UTC 时间'
-        "（YYYY-MM-DDTHH:MM:SS.ffffffZ），空值为 null；这些字段也分列给出（data 为 JSON）。",
+        "（YYYY-MM-DDTHH:MM:SS.ffffffZ），空值为 null；step_process_id（执行该步骤的流程）"
+        "只在有值时出现（早于记录该字段的事件没有它）；这些字段也分列给出（data 为 JSON）。",
         "复核：对每行计算 sha256((prev_hash + canonical_json).encode('utf-8')).hexdigest()，"
         "应等于 hash；若 seq 为 n 与 n+1 的两行都在文件中，后者的 prev_hash 应等于前者的 hash。",
         who,

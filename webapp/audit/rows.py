@@ -38,6 +38,7 @@ class AuditRow:
     what: str
     case: CaseRef | None
     process_id: str | None
+    """The process that ran the step (a called one), else the instance's own."""
     version_id: int | None
     element: str | None
     lane: str | None
@@ -101,7 +102,7 @@ def present(session: Session, rows: list[HistoryRow], forms: FormCache) -> list[
                 event_type=row.event_type,
                 what=words.what(row),
                 case=case,
-                process_id=row.process_id,
+                process_id=row.step_process_id or row.process_id,
                 version_id=row.version_id,
                 element=row.spec_name or row.spec_id,
                 lane=row.lane,
