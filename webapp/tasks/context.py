@@ -13,6 +13,7 @@ from flask_login import current_user
 from engine.db import db
 from processes.calendar import WorkCalendar, load_calendar
 from processes.deadlines import local
+from processes.enums import RiskColour
 
 from ..accounts.stand_ins import standing_in_for
 from ..due import DueInfo, due_info
@@ -22,7 +23,8 @@ from ..security import user_units
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
 from .query import has_candidate_tasks, open_alert_instances
 
-RISK_CHOICES = ("红", "橙", "黄", "绿")
+RISK_CHOICES = tuple(colour.value for colour in RiskColour)
+"""The 三色预警 colours (红, 黄, 绿) the work list filters by."""
 Q_MAX = 60
 
 

@@ -51,7 +51,7 @@ from processes.roles import Role
 from ..scope import in_scope
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer
 
-RISK_ORDER = {"红": 0, "橙": 1, "黄": 2, "绿": 3}
+RISK_ORDER = {"红": 0, "黄": 1, "绿": 2}
 READY = literal(TaskStatus.READY.value, literal_execute=True)
 """Written into the SQL (not a parameter) so PostgreSQL matches the partial indexes."""
 

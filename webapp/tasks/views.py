@@ -22,6 +22,7 @@ from ..engine_binding import current_engine
 from ..security import CASEWORKERS, SUPERVISION_ROLES, current_actor, roles_required
 from . import assigning, detail, handon, phone, previous, service
 from .context import (
+    RISK_CHOICES,
     current_clock,
     current_viewer,
     due_of,
@@ -52,6 +53,7 @@ def index():
         "tasks/index.html",
         page=page,
         filters=filters,
+        risk_choices=RISK_CHOICES,
         args=filter_args(filters),
         due_of=due_of,
         case_links="cases.show" in current_app.view_functions,
