@@ -75,6 +75,8 @@ BATCH = 20_000
 PASSWORD = "bench-pass-1"
 LANES = ["网格员", "村调委会", "镇综治中心", "县综治中心", "部门", "调解员", "督办员"]
 PROCESSES = [("case_main", 90), ("plain_case", 8), ("handoff", 2)]
+CALLED = [("case_main", 25), ("ladder", 50), ("callback", 15), ("supervise", 10)]
+"""Which diagram runs a step of a case_main case: mostly the processes it calls."""
 VERSIONS = 5
 STEPS = [(f"step_{n:02d}", f"办理步骤{n:02d}", LANES[n % len(LANES)]) for n in range(30)]
 EVENT_TYPES = [  # event type, weight
@@ -139,6 +141,10 @@ def _event(rng: random.Random, instances: Instances, index: int, events: int) ->
         spec, name, lane = rng.choice(STEPS)
         data = {"decision": rng.choice(["同意", "退回", "上交"]), "note": "已电话联系当事人"}
         row |= dict(task_id=f"{instance:08d}-{spec}", spec_id=spec, spec_name=name, lane=lane)
+        row["step_process_id"] = process
+        if process == "case_main":
+            called, weights = zip(*CALLED, strict=True)
+            row["step_process_id"] = rng.choices(called, weights=weights)[0]
         row["data"] = data if kind == "task_completed" else {}
     return row
 
@@ -150,6 +156,7 @@ def history_rows(count: int, seed: int = 20260302) -> Iterator[dict]:
     gap = DAYS * 86_400 / count
     at, prev = START, GENESIS_HASH
     empty = dict.fromkeys(("instance_id", "process_id", "version_id", "task_id"))
+    empty |= dict.fromkeys(("step_process_id",))
     empty |= dict.fromkeys(("spec_id", "spec_name", "lane"))
     for index in range(count):
         at += timedelta(seconds=rng.uniform(0, 2 * gap))
@@ -256,6 +263,7 @@ def kinds(events: int) -> list[tuple[str, HistoryQuery]]:
         ("one case (instance)", HistoryQuery(instance_ids=(middle_case,))),
         ("process case_main (90%)", HistoryQuery(process_id="case_main")),
         ("process handoff (2%)", HistoryQuery(process_id="handoff")),
+        ("process ladder (steps of called ladders)", HistoryQuery(process_id="ladder")),
         ("version 3", HistoryQuery(version_id=3)),
         ("busy user", HistoryQuery(actor=BUSY[0])),
         ("ordinary user", HistoryQuery(actor=USERS[200])),
