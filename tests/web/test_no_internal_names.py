@@ -6,6 +6,7 @@ names only in Chinese; ids appear for auditors only inside an explicit 「技术
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -14,6 +15,7 @@ from engine import Actor, Engine
 from processes.intake import Received, receive_case
 from tests.conftest import CST
 from tests.web.tasks_support import client_for, matter, ready
+from webapp.audit.exports import COLUMNS
 
 from .visible_text import internal_names, visible_text
 
@@ -102,6 +104,20 @@ def test_the_replay_and_the_audit_search_read_in_chinese(app, web_engine, cases)
     assert not (leaks := _leaks(pages)), leaks
     replay = visible_text(pages[f"/audit/cases/{cases[0].case_id}/replay"])
     assert "系统步骤" in replay and "时限到达「村调委会超期」" in replay
+    assert "分流理由 窗口来访的一般纠纷" in replay and "当前办理层级 村调委会" in replay
+    assert "满意程度 不满意" in replay, "a form's variable under its field's title"
+    handoff = pages[f"/audit/cases/{cases[2].case_id}/replay"]
+    technical = " ".join(re.findall(r'<details class="tech-info".*?</details>', handoff, re.S))
+    assert "rule_prefix" in technical and "court" in technical, "ids for auditors, apart"
+    assert "gw_leader_done" in technical and "case_main" in technical
+
+
+def test_the_export_names_its_columns_in_chinese(app, web_engine, cases):
+    auditor = client_for(app, "shen", "审计")
+    body = auditor.get("/audit/export.csv").get_data().decode("utf-8-sig")
+    [names] = [line for line in body.splitlines() if line.startswith("# 列名对照")]
+    assert all(f"{column} " in names for column in COLUMNS)
+    assert "event_type 事件类型" in names and "spec_name 元素名称" in names
 
 
 def test_the_case_page_and_every_open_task_read_in_chinese(app, web_engine, cases):
@@ -115,6 +131,9 @@ def test_the_case_page_and_every_open_task_read_in_chinese(app, web_engine, case
 
     assert len(pages) == 8
     assert not (leaks := _leaks(pages)), leaks
+    assert not any('class="tech-info"' in html for html in pages.values()), "auditors' only"
+    timeline = visible_text(pages[f"/cases/{cases[0].case_id}?steps=all"])
+    assert "分流理由 窗口来访的一般纠纷" in timeline and "回访评价 不满意" in timeline
 
 
 def test_the_check_finds_what_it_looks_for():
