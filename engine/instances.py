@@ -38,6 +38,7 @@ class FormCache:
 
     def __init__(self) -> None:
         self._items: dict[tuple[int, str], dict[str, Any]] = {}
+        self._titles: dict[int, dict[str, str]] = {}
         self._lock = threading.Lock()
 
     def get(self, session: Session, version_id: int, key: str) -> dict[str, Any] | None:
@@ -53,6 +54,27 @@ class FormCache:
         with self._lock:
             self._items[(version_id, key)] = schema
         return schema
+
+    def field_titles(self, session: Session, version_id: int) -> dict[str, str]:
+        """Field name → title over every form of a version (the first form, by file name,
+        that titles a field wins): how a variable some form set reads anywhere."""
+        with self._lock:
+            if version_id in self._titles:
+                return self._titles[version_id]
+        titles: dict[str, str] = {}
+        files = session.execute(
+            select(VersionFile.content)
+            .where(VersionFile.version_id == version_id, VersionFile.kind == "form")
+            .order_by(VersionFile.name)
+        ).scalars()
+        for content in files:
+            properties = (json.loads(content) or {}).get("properties") or {}
+            for name, spec in properties.items():
+                if isinstance(spec, dict) and spec.get("title"):
+                    titles.setdefault(name, spec["title"])
+        with self._lock:
+            self._titles[version_id] = titles
+        return titles
 
 
 def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProcess:

@@ -37,7 +37,10 @@ def test_each_step_with_its_data_and_the_data_after_it(web_engine, login_as):
 
     assert steps[0].startswith("1 流程启动 2026-03-02 09:00:00 · window.clerk")
     assert "纠纷类型 邻里纠纷" in steps[0], "codes read as their names"
-    assert any(" 系统步骤「gw_assessed」 2026-03-02 09:00:00" in s for s in steps), "a gateway"
+    assert any(" 系统步骤「是否红色高风险？」 2026-03-02 09:00:00" in s for s in steps), "a gateway"
+    [joining] = [s for s in steps if "元素标识 gw_assessed" in s]
+    assert " 系统步骤 2026-03-02 09:00:00" in joining, "an unnamed one: its id only under 技术信息"
+    assert "技术信息 事件类型 task_completed" in joining
     assert len(steps) == len(payload["steps"]) > 20
     [assess] = [s for s in steps if "完成任务「分流研判」" in s]
     mine, after = assess.split("此步之后的流程数据")

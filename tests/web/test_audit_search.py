@@ -65,7 +65,7 @@ def test_a_case_s_events_newest_first_in_chinese_with_personal_data_masked(web_e
         if row["事件"] == "完成任务" and row["任务 / 元素"] == "分流研判"
     ]
     assert assessed["案件"] == case.code
-    assert assessed["流程 / 版本"] == f"case_main v{web_engine.latest_version_id()}"
+    assert assessed["流程 / 版本"] == f"受理分流 v{web_engine.latest_version_id()}", "by name"
     assert (assessed["泳道"], assessed["操作人"]) == ("镇综治中心", "li")
     assert "事项性质：一般纠纷；是否涉及多个部门：否" in assessed["数据摘要"], "form titles"
     assert "张**情绪激动，电话138****5678" in assessed["数据摘要"], "free text is masked"
@@ -93,10 +93,10 @@ def test_filters_narrow_the_rows(web_engine, login_as, clock):
 
     version = web_engine.latest_version_id()
     process = client.get("/audit", query_string={"process": "case_main", "version": version})
-    assert set(cells(process, "流程 / 版本")) == {f"case_main v{version}"}
+    assert set(cells(process, "流程 / 版本")) == {f"受理分流 v{version}"}
     # the ladder's steps are filed under the ladder (a called process), not the case's top
     ladder = client.get("/audit", query_string={"process": "ladder"})
-    assert set(cells(ladder, "流程 / 版本")) == {f"ladder v{version}"}
+    assert set(cells(ladder, "流程 / 版本")) == {f"四级七天 v{version}"}
     assert "村调委会化解" in set(cells(ladder, "任务 / 元素"))
     assert "村调委会化解" not in set(cells(process, "任务 / 元素"))
     assert (

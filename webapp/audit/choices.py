@@ -18,7 +18,7 @@ from .labels import AUDIT_EVENT_LABELS
 @dataclass(frozen=True)
 class FormChoices:
     processes: list[tuple[str, str]]
-    """(process id, name)."""
+    """(process id, name), by name: the option shows the name, its value is the id."""
     versions: list[tuple[int, str]]
     """(version id, label)."""
     lanes: list[str]
@@ -28,14 +28,20 @@ class FormChoices:
     """(username, display name)."""
 
 
-def form_choices(session: Session) -> FormChoices:
+def process_names(session: Session) -> dict[str, str]:
+    """Process id → the name people read (the latest version's), the id when it has none."""
     names: dict[str, str] = {}
     for process_id, name in session.execute(
         select(ProcessDefinition.process_id, ProcessDefinition.name).order_by(
             ProcessDefinition.version_id
         )
     ):
-        names[process_id] = name  # the latest version's name wins
+        names[process_id] = name or process_id  # the latest version's name wins
+    return names
+
+
+def form_choices(session: Session) -> FormChoices:
+    names = process_names(session)
     versions = [
         (version_id, f"版本 {version_id}（{local(at):%Y-%m-%d %H:%M}）{note[:20]}")
         for version_id, at, note in session.execute(
@@ -46,7 +52,7 @@ def form_choices(session: Session) -> FormChoices:
     ]
     users = session.execute(select(User.username, User.display_name).order_by(User.username))
     return FormChoices(
-        processes=sorted(names.items(), key=lambda item: item[0]),
+        processes=sorted(names.items(), key=lambda item: (item[1], item[0])),
         versions=versions,
         lanes=[role.value for role in Role],
         events=sorted(AUDIT_EVENT_LABELS.items(), key=lambda item: item[0]),

@@ -52,6 +52,30 @@ HASHED_FIELDS = (
     "data",
     "step_process_id",
 )
+COLUMN_LABELS = {
+    "seq": "记录序号",
+    "event_type": "事件类型",
+    "at": "时间（UTC）",
+    "actor": "操作人",
+    "instance_id": "流程实例编号",
+    "process_id": "流程标识",
+    "version_id": "流程版本",
+    "task_id": "任务编号",
+    "spec_id": "元素标识",
+    "spec_name": "元素名称",
+    "lane": "泳道",
+    "data": "数据",
+    "step_process_id": "执行该步骤的流程",
+    "prev_hash": "前一条哈希",
+    "hash": "本条哈希",
+    "canonical_json": "参与哈希的规范 JSON",
+    "verifiable": "可否在本文件中复核",
+    "local_time": "北京时间",
+    "event_label": "事件",
+    "case_code": "案件编号",
+}
+"""The columns in Chinese: the header itself keeps the hashed record's field names, which
+the README's recipe (and any checker) reads by name; this line of the README says them."""
 COLUMNS = (
     *HASHED_FIELDS,
     "prev_hash",
@@ -160,4 +184,5 @@ def readme(
         who,
         "分列的字段便于阅读与筛选，空单元格可能是 null 或空字符串，重算时以 canonical_json "
         "为准；local_time、event_label、case_code 是附加列，不参与哈希。",
+        "列名对照：" + "；".join(f"{name} {COLUMN_LABELS[name]}" for name in COLUMNS) + "。",
     ]

@@ -21,7 +21,7 @@ from processes.models import Case
 
 from ..cases.timeline import case_events, display_names
 from .masking import mask_value
-from .words import TaskWords, details
+from .words import TaskWords
 
 _MARKS = {
     "task_completed": "completed",
@@ -43,13 +43,19 @@ class ReplayStep:
     who: str
     lane: str | None
     element: str | None
-    """The element's name (or id) in the diagram."""
+    """The element's name in the diagram (None for an unnamed one, e.g. a joining
+    gateway: its id is in ``technical``)."""
     process: str | None
     """The name of the process the step happened in."""
     details: list[tuple[str, str]]
     """The step's own data."""
     state: list[tuple[str, str]]
     """The process data after the step."""
+    technical: list[tuple[str, str]]
+    """「技术信息」: the event type, the element's and process's ids, the step's data keys
+    no label names."""
+    state_technical: list[tuple[str, str]]
+    """The process data after the step that no label names, by key."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,11 @@ def case_replay(session: Session, engine: Engine, case: Case) -> CaseReplay:
         zip(events, result.places, states, strict=True), 1
     ):
         diagram = result.diagrams.get(place.diagram or "")
+        data = words.readable(mask_value(event.data or {}, parties))
+        after = words.readable(mask_value(state, parties))
+        technical = words.technical(event, data, titles)
+        if place.diagram:
+            technical.append(("流程标识", place.diagram.split(":", 1)[-1]))
         steps.append(
             ReplayStep(
                 number=number,
@@ -97,10 +108,12 @@ def case_replay(session: Session, engine: Engine, case: Case) -> CaseReplay:
                 what=words.what(event),
                 who=names.get(event.actor, event.actor),
                 lane=event.lane,
-                element=place.name or event.spec_name or event.spec_id,
+                element=place.name or event.spec_name or None,
                 process=diagram.name if diagram else None,
-                details=details(words.readable(mask_value(event.data or {}, parties)), titles),
-                state=details(words.readable(mask_value(state, parties)), titles),
+                details=words.details(data, titles),
+                state=words.details(after, titles),
+                technical=technical,
+                state_technical=words.technical_data(after, titles),
             )
         )
     return CaseReplay(steps, _payload(result, events))

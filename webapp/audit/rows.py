@@ -16,9 +16,11 @@ from engine.instances import FormCache
 from processes.deadlines import local
 from processes.models import Case, Party
 
+from ..cases.labels import SYSTEM_ACTORS
 from ..cases.timeline import display_names
+from .choices import process_names
 from .masking import mask_value
-from .words import TaskWords, summary
+from .words import TaskWords
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,20 @@ class AuditRow:
     case: CaseRef | None
     process_id: str | None
     """The process that ran the step (a called one), else the instance's own."""
+    process: str | None
+    """That process's name."""
     version_id: int | None
     element: str | None
+    """The element's name in the diagram (an unnamed one, e.g. a joining gateway: None)."""
     lane: str | None
     actor: str
     actor_name: str
+    login: str | None
+    """The account's user name beside its display name (None for the system's own actors
+    and when they read the same)."""
     summary: str
+    technical: list[tuple[str, str]]
+    """「技术信息」: the event type, the element's id, data keys no label names."""
 
 
 class CaseRefs:
@@ -87,14 +97,23 @@ def _case_id(data: Mapping[str, Any] | None) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _login(actor: str, names: Mapping[str, str]) -> str | None:
+    if actor in SYSTEM_ACTORS or names.get(actor, actor) == actor:
+        return None
+    return actor
+
+
 def present(session: Session, rows: list[HistoryRow], forms: FormCache) -> list[AuditRow]:
     refs = CaseRefs(session, rows)
     names = display_names(session, (row.actor for row in rows))
     words = TaskWords(session, forms, rows)
+    processes = process_names(session)
     found = []
     for row in rows:
         case = refs.of(row)
         masked = words.readable(mask_value(row.data or {}, case.parties if case else ()))
+        titles = words.titles.get(row.task_id or "", {})
+        process_id = row.step_process_id or row.process_id
         found.append(
             AuditRow(
                 seq=row.seq,
@@ -102,13 +121,16 @@ def present(session: Session, rows: list[HistoryRow], forms: FormCache) -> list[
                 event_type=row.event_type,
                 what=words.what(row),
                 case=case,
-                process_id=row.step_process_id or row.process_id,
+                process_id=process_id,
+                process=processes.get(process_id, process_id) if process_id else None,
                 version_id=row.version_id,
-                element=row.spec_name or row.spec_id,
+                element=row.spec_name or None,
                 lane=row.lane,
                 actor=row.actor,
                 actor_name=names.get(row.actor, row.actor),
-                summary=summary(masked, words.titles.get(row.task_id or "", {})),
+                login=_login(row.actor, names),
+                summary=words.summary(masked, titles),
+                technical=words.technical(row, masked, titles),
             )
         )
     return found

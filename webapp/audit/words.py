@@ -4,6 +4,7 @@ name, a short summary of the data."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session
 from engine.instances import FormCache
 from engine.models import TaskRecord
 
-from ..cases.labels import DATA_LABELS, HIDDEN_KEYS
+from ..cases.labels import HIDDEN_KEYS
 from ..cases.service import dispute_type_names
 from ..cases.timeline import format_value
+from ..cases.words import DataWords, shown
 from .labels import AUDIT_DATA_LABELS, event_label
 
 SUMMARY_MAX = 160
@@ -25,6 +27,8 @@ class _Row(Protocol):
     event_type: str
     task_id: str | None
     version_id: int | None
+    spec_id: str | None
+    spec_name: str | None
 
 
 class TaskWords:
@@ -40,6 +44,9 @@ class TaskWords:
         self.human: set[str] = set()
         self.titles: dict[str, dict[str, str]] = {}
         self.types = dispute_type_names(session)
+        self.words = DataWords.of_versions(
+            session, forms, (row.version_id for row in rows), AUDIT_DATA_LABELS
+        )
         if not versions:
             return
         tasks = session.execute(
@@ -55,6 +62,35 @@ class TaskWords:
         automatic = row.event_type == "task_completed" and (row.task_id or "") not in self.human
         return "系统步骤" if automatic else event_label(row.event_type)
 
+    def details(self, data: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[str, str]]:
+        """(label, value) of already masked data, ids, actors and technical keys left out;
+        form fields under their titles."""
+        return [
+            (label, _format(value, self.words))
+            for key, value in data.items()
+            if shown(key, value) and (label := self.words.label(key, titles))
+        ]
+
+    def technical(
+        self, row: _Row, data: Mapping[str, Any], titles: Mapping[str, str]
+    ) -> list[tuple[str, str]]:
+        """The auditor's 「技术信息」 of a row: the event type, the element's id, and every
+        data key no label names, raw."""
+        found = [("事件类型", row.event_type)]
+        if row.spec_id:
+            found.append(("元素标识", row.spec_id))
+        return found + self.technical_data(data, titles)
+
+    def technical_data(
+        self, data: Mapping[str, Any], titles: Mapping[str, str]
+    ) -> list[tuple[str, str]]:
+        """(key, value) of the data keys no label names, values as people read them."""
+        return [(key, _raw(value)) for key, value in self.words.technical(data, titles)]
+
+    def summary(self, data: Mapping[str, Any], titles: Mapping[str, str]) -> str:
+        text = "；".join(f"{label}：{value}" for label, value in self.details(data, titles))
+        return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+
     def readable(self, data: Mapping[str, Any]) -> dict[str, Any]:
         found = dict(data)
         if isinstance(found.get("dispute_type"), str):
@@ -62,32 +98,24 @@ class TaskWords:
         return found
 
 
-def details(data: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(label, value) of already masked data, ids and actors left out; form fields under
-    their titles."""
-    return [
-        (titles.get(key) or _label(key), _format(value))
-        for key, value in data.items()
-        if key not in HIDDEN_KEYS and value not in ("", None, [], {})
-    ]
-
-
-def _label(key: str) -> str:
-    return AUDIT_DATA_LABELS.get(key) or DATA_LABELS.get(key, key)
-
-
-def _format(value: Any) -> str:
-    """``format_value``, with the keys of a nested record (an account's or a unit's
-    state before and after a change) in the operation log's words too."""
-    if isinstance(value, dict):
-        return "；".join(
-            f"{_label(key)}：{format_value(item)}"
-            for key, item in value.items()
-            if key not in HIDDEN_KEYS
-        )
+def _raw(value: Any) -> str:
+    """A technical value as stored (a record as JSON), times and 是/否 as people read them."""
+    if isinstance(value, dict | list) and any(isinstance(v, dict) for v in _items(value)):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return format_value(value)
 
 
-def summary(data: Mapping[str, Any], titles: Mapping[str, str]) -> str:
-    text = "；".join(f"{label}：{value}" for label, value in details(data, titles))
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+def _items(value: dict | list) -> list[Any]:
+    return [value] if isinstance(value, dict) else list(value)
+
+
+def _format(value: Any, words: DataWords) -> str:
+    """``format_value``, with the keys of a nested record (an account's or a unit's state
+    before and after a change) in the page's words too; technical ones left out."""
+    if isinstance(value, dict):
+        return "；".join(
+            f"{label}：{format_value(item)}"
+            for key, item in value.items()
+            if key not in HIDDEN_KEYS and (label := words.label(key))
+        )
+    return format_value(value)

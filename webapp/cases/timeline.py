@@ -22,7 +22,6 @@ from processes.models import Case
 from ..accounts.models import User
 from .labels import (
     CASE_OPERATIONS,
-    DATA_LABELS,
     EVENT_LABELS,
     HIDDEN_KEYS,
     PERSONAL_KEYS,
@@ -30,6 +29,7 @@ from .labels import (
     TASK_EVENTS,
 )
 from .service import dispute_type_names
+from .words import PLAIN, DataWords
 
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _MASKS: dict[str, Callable[[str], str]] = {
@@ -122,24 +122,27 @@ def format_value(value: Any) -> str:
         text = "、".join(format_value(item) for item in value)
     elif isinstance(value, dict):
         text = "；".join(
-            f"{DATA_LABELS.get(k, k)}：{format_value(v)}"
+            f"{PLAIN.label(k)}：{format_value(v)}"
             for k, v in value.items()
-            if k not in HIDDEN_KEYS
+            if k not in HIDDEN_KEYS and PLAIN.label(k)
         )
     else:
         text = str(value)
     return text
 
 
-def _details(data: Mapping[str, Any], titles: Mapping[str, str]) -> list[tuple[str, str]]:
+def _details(
+    data: Mapping[str, Any], titles: Mapping[str, str], words: DataWords
+) -> list[tuple[str, str]]:
+    """(label, value) in the form's order; technical keys (no label) left out."""
     ordered = [key for key in titles if key in data]
     ordered += [key for key in data if key not in titles]
     details = []
     for key in ordered:
         value = data[key]
-        if key in HIDDEN_KEYS or value in ("", None, [], {}):
+        label = words.label(key, titles)
+        if key in HIDDEN_KEYS or value in ("", None, [], {}) or label is None:
             continue
-        label = titles.get(key) or DATA_LABELS.get(key, key)
         shown = _masked(key, value) if key in PERSONAL_KEYS else format_value(value)
         details.append((label, shown))
     return details
@@ -161,6 +164,9 @@ class _Context:
         self.human_forms = forms
         self.names = display_names(session, (event.actor for event in events))
         self.types = dispute_type_names(session)
+        self.words = DataWords.of_versions(
+            session, engine.forms, (event.version_id for event in events)
+        )
 
     def titles(self, event: HistoryEvent) -> dict[str, str]:
         """Form field → title for a completed human task's data."""
@@ -174,8 +180,8 @@ class _Context:
 
 def _what(event: HistoryEvent, automatic: bool) -> str:
     label = "系统步骤" if automatic else EVENT_LABELS.get(event.event_type, event.event_type)
-    if event.spec_name or (event.event_type in TASK_EVENTS and event.spec_id):
-        return f"{label}「{event.spec_name or event.spec_id}」"
+    if event.spec_name:  # an unnamed element (a joining gateway) is not named by its id
+        return f"{label}「{event.spec_name}」"
     return label
 
 
@@ -194,7 +200,7 @@ def _entry(event: HistoryEvent, context: _Context) -> TimelineEntry:
         what=_what(event, automatic),
         event_type=event.event_type,
         lane=event.lane if event.event_type in TASK_EVENTS else None,
-        details=_details(data, titles),
+        details=_details(data, titles, context.words),
         automatic=automatic,
     )
 
