@@ -165,9 +165,7 @@ def test_the_next_task_opens_at_once_when_it_is_the_users_own(at_village, app, w
     assert "案件已化解" not in message  # the case was resolved before: not news
 
 
-def test_a_second_supervision_goes_back_to_the_village_that_settled_it(
-    at_village, app, web_engine
-):
+def test_a_second_supervision_goes_back_to_the_village_that_settled_it(at_village, app, web_engine):
     received, village = at_village
     web_engine.complete(
         village.id,
