@@ -66,6 +66,8 @@ class Case(db.Model):
             "resolved_at",
         ),
         Index("ix_dispute_case_region", "region_code"),
+        Index("ix_dispute_case_case_leader", "case_leader"),
+        Index("ix_dispute_case_lead_leader", "lead_leader"),
         Index("ix_dispute_case_region_instance", "region_code", "instance_id"),
         Index(
             "ix_dispute_case_resolved",
@@ -122,6 +124,10 @@ class Case(db.Model):
     result_note: Mapped[str | None] = mapped_column(Text)
     remedy: Mapped[str | None] = mapped_column(String(20))
     evaluation: Mapped[str | None] = mapped_column(String(10))
+    handled_lane: Mapped[str | None] = mapped_column(String(20))
+    """The lane (role) of the level that resolved the case: a 二次督办 goes back to it."""
+    handled_unit: Mapped[str | None] = mapped_column(String(20))
+    """The code of the unit that resolved the case (``None``: not known, the whole lane)."""
 
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("instance.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,7 +1,7 @@
 """What some task forms need beyond their JSON Schema: a value prefilled from the process's
-data (the admins' rule gives a default) and checks against the rules and the calendar
-(a limit longer than the rule allows, a holiday chosen as a due day), each message named
-by its field like the schema's own.
+data (the admins' rule gives a default, intake gave the risk colour) and checks against
+the rules and the calendar (a limit longer than the rule allows, a holiday chosen as a
+due day), each message named by its field like the schema's own.
 
 The task page asks ``prefill`` when it shows a form and ``check`` before it submits one;
 the actions the diagram calls next refuse the same values, so nothing bypasses a rule. A
@@ -29,6 +29,22 @@ def _nothing(_data: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _no_errors(
+    _session: Session, _data: Mapping[str, Any], _form: Mapping[str, Any], _now: datetime
+) -> dict[str, list[str]]:
+    return {}
+
+
+def assess_prefill(data: Mapping[str, Any]) -> dict[str, Any]:
+    """分流研判 starts from what intake recorded: the case's risk colour (as registered,
+    raised at intake or changed since on the case page) and, unless intake marked the
+    matter otherwise, a single-department matter; the worker confirms or corrects."""
+    found: dict[str, Any] = {"cross_department": False}
+    if data.get("risk_colour"):
+        found["risk_colour"] = data["risk_colour"]
+    return found
+
+
 @dataclass(frozen=True)
 class FormRules:
     check: Check
@@ -41,6 +57,7 @@ RULES: dict[str, FormRules] = {
     ),
     "whistle/extension.schema.json": FormRules(whistle_deadline.request_errors),
     "whistle/approve.schema.json": FormRules(whistle_deadline.approval_errors),
+    "case_main/assess.schema.json": FormRules(_no_errors, assess_prefill),
 }
 
 

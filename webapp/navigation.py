@@ -24,6 +24,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("受理登记", "intake.new", "/intake"),
     NavItem("案件查询", "cases.index", "/cases"),
     NavItem("督办", "supervision.board", "/supervision"),
+    NavItem("我包案的案件", "leader.index", "/leader"),
     NavItem("统计报表", "reports.dashboard", "/reports"),
     NavItem("流程设计", "designer.index", "/designer"),
     NavItem("审计", "audit.index", "/audit"),

@@ -60,6 +60,8 @@ RISK_ROLES = frozenset({Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER, Role.CASE_LEAD
 is open, with a reason: the centers, which assess risk at intake and triage, and the
 包案领导, who answers for high-risk cases. Supervisors chase deadlines and do not assess
 risk; departments, mediators and the levels below the township report to the centers."""
+LEADER_ROLES = frozenset({Role.CASE_LEADER})
+"""Roles with a list of the cases they lead (我包案的案件: 包案领导 or 牵头领导)."""
 ADMIN_ROLES = frozenset({Role.ADMIN})
 DESIGN_ROLES = frozenset({Role.PROCESS_DESIGNER})
 """Roles that edit, validate, try, deploy and migrate diagrams, decision tables and forms."""

@@ -14,7 +14,8 @@ from engine import current_step
 from ..calendar import load_calendar
 from ..codes import next_case_code
 from ..enums import CaseStatus, Remedy, RiskColour, Route
-from ..models import Case, ProgressReport
+from ..handling import holder_role, record_handling, recorded_handling
+from ..models import ProgressReport
 from ..risk_colour import record_colour
 from ..risk_raise import RiskEvent, raise_in_step
 from ..roles import Role
@@ -108,7 +109,16 @@ def resolve(params: dict[str, Any], data: dict[str, Any]) -> str:
     case = case_of(data)
     case.status, case.resolved_at = CaseStatus.RESOLVED, step.now
     case.result, case.result_note = required(params, "result"), params.get("note") or ""
-    step.record("case_resolved", {"case_id": case.id, "result": case.result})
+    handled = record_handling(step.session, case, step.actor)
+    step.record(
+        "case_resolved",
+        {
+            "case_id": case.id,
+            "result": case.result,
+            "handled_lane": handled.lane,
+            "handled_unit": handled.unit,
+        },
+    )
     return case.result
 
 
@@ -246,34 +256,19 @@ def report(params: dict[str, Any], data: dict[str, Any]) -> int:
     return row.id
 
 
-LADDER_ROLES = (
-    Role.GRID_WORKER,
-    Role.VILLAGE_MEDIATION,
-    Role.TOWNSHIP_CENTER,
-    Role.TOWNSHIP_LEADERSHIP,
-)
-"""The four levels of 四级七天: each is also the lane (role) that acts at that level."""
-
-
-def holder_role(case: Case) -> Role:
-    """The role (a diagram lane) of whoever handles or last handled ``case``.
-
-    A ladder level acts in its own lane; the responsible unit fixed by 中心吹哨 and a
-    法律服务 department act in 部门; a whistle not yet dispatched is the county center's;
-    anything else (当场办结, 引导, not yet routed) was handled by the township center.
-    """
-    if case.level in LADDER_ROLES:
-        return Role(case.level)
-    if case.level == "中心吹哨" or case.route == Route.LEGAL_SERVICE:
-        return Role.DEPARTMENT
-    if case.route == Route.WHISTLE:
-        return Role.COUNTY_CENTER
-    return Role.TOWNSHIP_CENTER
-
-
 @actions("case.holder_role", "确定案件的承办层级（退回再办交由原承办层级）")
 def handler_role(params: dict[str, Any], data: dict[str, Any]) -> str:
     return holder_role(case_of(data)).value
+
+
+@actions(
+    "case.handling",
+    "确定化解本案的层级和单位（二次督办交回原承办单位）："
+    "返回 lane（泳道）、unit（单位代码，空为整个泳道）、name（单位名称）",
+)
+def handling(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    step = current_step()
+    return recorded_handling(step.session, case_of(data)).data()
 
 
 # -- trial runs: what each action would answer, checked as it would be, nothing written ------
@@ -340,3 +335,9 @@ def _four_result(params: dict[str, Any], data: dict[str, Any]) -> str:
 @actions.simulation("case.holder_role")
 def _holder_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     return Role.TOWNSHIP_CENTER.value
+
+
+@actions.simulation("case.handling")
+def _handling_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    lane = Role.TOWNSHIP_CENTER.value
+    return {"lane": lane, "unit": "", "name": lane}

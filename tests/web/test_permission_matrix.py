@@ -75,6 +75,7 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/cases": CASEWORKER_ROLES | {Role.AUDITOR, Role.ADMIN},
     "/intake/new": {Role.GRID_WORKER, Role.TOWNSHIP_CENTER, Role.COUNTY_CENTER},
     "/supervision": {Role.SUPERVISOR, Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER},
+    "/leader": {Role.CASE_LEADER},
     "/admin": {Role.ADMIN},
     "/admin/units": {Role.ADMIN},
     "/admin/roster": {Role.ADMIN},

@@ -141,8 +141,14 @@ def test_the_next_task_opens_at_once_when_it_is_the_users_own(at_village, app, w
     received, village = at_village
     web_engine.complete(
         village.id,
-        {"level_outcome": "化解", "level_result": "当事人自行和解", "level_notes": "已和解"},
+        {"level_outcome": "无法化解", "level_notes": "被申请人拒不赔偿"},
         actor=Actor.of("cun", [VILLAGE_ROLE]),
+    )
+    township = only_ready(web_engine, received.instance_id, "township")
+    web_engine.complete(
+        township.id,
+        {"level_outcome": "化解", "level_result": "当事人自行和解", "level_notes": "已和解"},
+        actor=Actor.of("zhen", [CENTER]),
     )
     call_back = only_ready(web_engine, received.instance_id, "call_back")
     center = client_for(app, "zhen", CENTER, region=TOWNSHIP)
@@ -153,10 +159,31 @@ def test_the_next_task_opens_at_once_when_it_is_the_users_own(at_village, app, w
     )
 
     redo = only_ready(web_engine, received.instance_id, "redo")
-    assert response.headers["Location"] == f"/tasks/{redo.id}"  # 二次督办 is the center's
+    assert response.headers["Location"] == f"/tasks/{redo.id}"  # settled by the center
     message = handon(landing(center, response))
     assert "「二次督办·重新办理」已交 镇综治中心（大满镇综治中心），03-10 到期" in message
     assert "案件已化解" not in message  # the case was resolved before: not news
+
+
+def test_a_second_supervision_goes_back_to_the_village_that_settled_it(at_village, app, web_engine):
+    received, village = at_village
+    web_engine.complete(
+        village.id,
+        {"level_outcome": "化解", "level_result": "当事人自行和解", "level_notes": "已和解"},
+        actor=Actor.of("cun", [VILLAGE_ROLE]),
+    )
+    call_back = only_ready(web_engine, received.instance_id, "call_back")
+    center = client_for(app, "zhen", CENTER, region=TOWNSHIP)
+
+    response = center.post(
+        f"/tasks/{call_back.id}", data={"evaluation": "不满意", "callback_note": "赔偿未到位"}
+    )
+
+    redo = only_ready(web_engine, received.instance_id, "redo_village")
+    assert redo.lane == VILLAGE_ROLE
+    assert response.headers["Location"] != f"/tasks/{redo.id}"
+    message = handon(landing(center, response))
+    assert "「二次督办·重新办理」已交 村调委会（大满村调委会），03-10 到期" in message
 
 
 def test_a_case_that_ends_says_so_with_the_recheck_date(at_village, app, web_engine):

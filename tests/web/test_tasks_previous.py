@@ -107,9 +107,10 @@ def test_second_supervision_shows_the_complaint_it_answers(
         {"evaluation": "不满意", "performance": "赔偿款未付", "callback_note": "对方拖延付款"},
         actor=Actor.of("zhen", [CENTER]),
     )
-    redo = only_ready(web_engine, received.instance_id, "redo")
+    redo = only_ready(web_engine, received.instance_id, "redo_village")  # back to the village
+    cun = client_for(app, "cun", VILLAGE_ROLE, region=TOWNSHIP)
 
-    page = text(center.get(f"/tasks/{redo.id}"))
+    page = text(cun.get(f"/tasks/{redo.id}"))
     shown = panel(page)
 
     assert "电话回访 测试zhen（大满镇综治中心） · 2026-03-04 15:00 提交" in shown

@@ -172,7 +172,8 @@ def search_cases(
     return CasePage(rows=rows, total=total, page=page, pages=pages)
 
 
-def _parties_of(session: Session, case_ids: list[int]) -> dict[int, list[Party]]:
+def parties_of(session: Session, case_ids: list[int]) -> dict[int, list[Party]]:
+    """The parties of ``case_ids`` (one page's cases), in order, by case."""
     found: dict[int, list[Party]] = {}
     if case_ids:
         parties = session.scalars(
@@ -221,7 +222,7 @@ def case_due(case: Case, now: datetime, calendar: WorkCalendar) -> DueInfo:
 def _rows(
     session: Session, cases: list[Case], *, now: datetime, calendar: WorkCalendar
 ) -> list[CaseRow]:
-    parties = _parties_of(session, [case.id for case in cases])
+    parties = parties_of(session, [case.id for case in cases])
     regions, types = region_names(session), dispute_type_names(session)
     rows = []
     for case in cases:

@@ -14,7 +14,7 @@ from engine import (
     TaskView,
 )
 from engine.db import db
-from processes import task_forms
+from processes import task_forms, triage_preview
 from processes.models import Case
 
 from .. import schema_form
@@ -295,6 +295,7 @@ def _page(
         alert=detail.alert_summary(db.session, alert) if alert is not None else None,
         report_links="reports.snapshot" in current_app.view_functions,
         instructions=detail.render_instructions(template, data),
+        route_hints=triage_preview.route_hints(current_engine(), task.form_key, data),
         claimer=detail.display_name(db.session, task.assignee),
         due_of=due_of,
         case_links="cases.show" in current_app.view_functions,
