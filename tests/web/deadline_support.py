@@ -62,11 +62,13 @@ def case_list_badge(client: FlaskClient, code: str) -> str:
     return _first_badge(_cell(_row(doc, code, "/cases"), "时限"), "on /cases")
 
 
-def case_page_badges(client: FlaskClient, case_id: int) -> tuple[str, str]:
-    """The case page: the badge in its header and the one at 办理时限."""
+def case_page_badges(client: FlaskClient, case_id: int) -> list[str]:
+    """The case page: the badge at 办理时限, and the one in its header when it shows one (a
+    resolved or ended case's header has its status tag and no deadline badge)."""
     doc = _page(client, f"/cases/{case_id}")
     (head,) = doc.xpath("//p[contains(@class, 'case-badges')]")
-    return _first_badge(head, "in the case header"), _dd_badge(doc, "办理时限")
+    header = [_text(b) for b in head.xpath(BADGE) if "due-done" not in b.get("class", "")]
+    return [*header[:1], _dd_badge(doc, "办理时限")]
 
 
 def case_page_task_badge(client: FlaskClient, case_id: int, task: str) -> str:
