@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, selectinload
 from engine.models import HistoryEvent
 
 from .calendar import load_calendar
+from .current_deadline import case_deadlines
 from .deadlines import local
-from .duplicates import TERMINAL_STATUSES
 from .enums import CaseStatus, Route
 from .models import Case, DisputeType
 
@@ -101,8 +101,8 @@ def public_progress(session: Session, *, code: str, phone_tail: str) -> PublicPr
     type_name = session.scalar(
         select(DisputeType.name).where(DisputeType.code == case.dispute_type)
     )
-    open_case = case.status not in TERMINAL_STATUSES and case.status != CaseStatus.RESOLVED
-    due_on = local(case.due_at).date() if case.due_at and open_case else None
+    deadline = case_deadlines(session, [case])[case.id]
+    due_on = local(deadline.at).date() if deadline.at is not None else None
     return PublicProgress(
         code=case.code or "",
         received_on=local(case.received_at).date(),

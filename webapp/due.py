@@ -1,4 +1,5 @@
-"""How a deadline reads in a list: working days left, near-due and overdue marked."""
+"""How a deadline reads on a page: working days left, near-due and overdue marked; or, when
+none runs (``processes.current_deadline``), why: 无时限, 已化解, 已办结, 已办理."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from processes.calendar import WorkCalendar
+from processes.current_deadline import CurrentDeadline, DeadlineState
 from processes.deadlines import local
 
 NEAR_HOURS = 24
@@ -16,7 +18,9 @@ class DueState(StrEnum):
     """How close a deadline is; the CSS class of its badge is ``due-<state>``."""
 
     NONE = "none"
-    """No deadline running."""
+    """No deadline set."""
+    DONE = "done"
+    """No deadline running any more: the case is resolved or ended, the task done."""
     OK = "ok"
     """More than a working day left."""
     NEAR = "near"
@@ -35,6 +39,14 @@ class DueInfo:
     provisional: bool = False
     """Counted across a year whose official schedule is not imported yet (暂定): it moves
     when the year's 调休 is entered."""
+
+
+def deadline_badge(deadline: CurrentDeadline, now: datetime, calendar: WorkCalendar) -> DueInfo:
+    """The badge of a case's or task's current deadline (``processes.current_deadline``)."""
+    if deadline.running:
+        return due_info(deadline.at, now, calendar)
+    state = DueState.NONE if deadline.state == DeadlineState.UNTIMED else DueState.DONE
+    return DueInfo(state, deadline.note, None)
 
 
 def due_info(due_at: datetime | None, now: datetime, calendar: WorkCalendar) -> DueInfo:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine import Engine, TaskStatus
 from engine.models import TaskRecord
 from processes.calendar import WorkCalendar
+from processes.current_deadline import case_deadline, task_deadline
 from processes.deadlines import local
 from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import (
@@ -26,10 +27,10 @@ from processes.models import (
     SupervisionRecord,
 )
 
-from ..due import DueInfo, due_info
+from ..due import DueInfo, deadline_badge
 from ..scope import may_see
 from .labels import PERSONAL_DATA_VIEWED
-from .service import case_due, dispute_type_names, scrub
+from .service import dispute_type_names, scrub
 from .timeline import display_names
 
 
@@ -165,7 +166,9 @@ def case_detail(
         request=case.request if revealed else scrub(case.request or "", case.parties),
         parties=[party_view(party, revealed=revealed) for party in case.parties],
         revealed=revealed,
-        due=case_due(case, now, calendar),
+        due=deadline_badge(
+            case_deadline(case, task_dues=[task.due_at for task in tasks]), now, calendar
+        ),
         tasks=[
             CurrentTask(
                 id=task.id,
@@ -173,7 +176,7 @@ def case_detail(
                 lane=task.lane,
                 assignee=names.get(task.assignee, task.assignee) if task.assignee else None,
                 created_at=local(task.created_at),
-                due=due_info(task.due_at, now, calendar),
+                due=deadline_badge(task_deadline(task), now, calendar),
             )
             for task in tasks
         ],

@@ -11,24 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from processes.calendar import WorkCalendar
+from processes.current_deadline import CurrentDeadline, case_deadlines, deadline_before
 from processes.deadlines import local
 from processes.enums import CaseStatus, Channel, RiskColour
 from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import Case, DisputeType, Party, Region
 
-from ..due import DueInfo, due_info
+from ..due import DueInfo, deadline_badge
 from ..scope import in_scope
 
 PER_PAGE = 20
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.HANDLING)
-"""Statuses in which a deadline is still running for the case."""
-ENDED_STATUSES = frozenset(
-    {CaseStatus.CLOSED, CaseStatus.GUIDED, CaseStatus.RETURNED, CaseStatus.CANCELLED}
-)
 SEARCH_MAX = 60
 PHONE_DIGITS = 11
 SEARCH_CAP = 5000
@@ -139,8 +135,7 @@ def _conditions(
     if filters.channel:
         conditions.append(Case.channel == filters.channel)
     if filters.overdue:
-        late = and_(Case.due_at < now, Case.status.in_(OPEN_STATUSES))
-        conditions.append(or_(Case.overdue.is_(True), late))
+        conditions.append(or_(Case.overdue.is_(True), deadline_before(now)))
     if filters.q:
         conditions.append(Case.id.in_(_matching_ids(session, filters.q, scope)))
     return conditions
@@ -213,17 +208,12 @@ def dispute_type_names(session: Session) -> dict[str, str]:
     return {code: name for code, name in rows}
 
 
-def case_due(case: Case, now: datetime, calendar: WorkCalendar) -> DueInfo:
-    """The running deadline's badge; an ended case shows none."""
-    running = case.due_at if case.status not in ENDED_STATUSES else None
-    return due_info(running, now, calendar)
-
-
 def _rows(
     session: Session, cases: list[Case], *, now: datetime, calendar: WorkCalendar
 ) -> list[CaseRow]:
     parties = parties_of(session, [case.id for case in cases])
     regions, types = region_names(session), dispute_type_names(session)
+    deadlines: Mapping[int, CurrentDeadline] = case_deadlines(session, cases)
     rows = []
     for case in cases:
         own = parties.get(case.id, [])
@@ -239,7 +229,7 @@ def _rows(
                 level=case.level or case.owner_unit or "",
                 risk_colour=case.risk_colour,
                 status=case.status,
-                due=case_due(case, now, calendar),
+                due=deadline_badge(deadlines[case.id], now, calendar),
                 party=masked_party(own[0] if own else None),
                 more_parties=max(0, len(own) - 1),
             )

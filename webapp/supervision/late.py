@@ -19,17 +19,14 @@ from sqlalchemy.orm import Session
 from engine.enums import TaskStatus
 from engine.models import TaskRecord
 from processes.calendar import WorkCalendar
+from processes.current_deadline import OPEN_STATUSES, CurrentDeadline, case_deadline
 from processes.deadlines import SHANGHAI, local
-from processes.enums import CaseStatus
 from processes.holder import RegionNode, holder_unit, level_of
 from processes.models import Case
 from processes.roles import Role
 
 from ..due import DueState
 from ..scope import in_scope
-
-OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.HANDLING)
-"""A case whose own deadline still runs; a resolved one waits only for its callback task."""
 
 
 def near_cutoff(now: datetime, calendar: WorkCalendar) -> datetime:
@@ -64,6 +61,8 @@ class TaskFacts:
     due_at: datetime | None
     supervision: bool
     """A 督办员 task (督办催办) waiting: the case is being supervised for a lapse."""
+    status: str = TaskStatus.READY
+    """The board reads waiting tasks only."""
 
 
 @dataclass
@@ -78,8 +77,8 @@ class LateItem:
 
     def __post_init__(self) -> None:
         dues = [t.due_at for t in self.tasks if t.due_at is not None]
-        if self.case_due is not None:
-            dues.append(self.case_due)
+        if self.deadline.at is not None:
+            dues.append(self.deadline.at)
         self.earliest_due = min(dues, default=None)
 
     @property
@@ -89,8 +88,10 @@ class LateItem:
         return f"{self.unit}（{person}）" if person else self.unit
 
     @property
-    def case_due(self) -> datetime | None:
-        return self.case.due_at if self.case.status in OPEN_STATUSES else None
+    def deadline(self) -> CurrentDeadline:
+        """The case's current deadline; a case without one of its own that is listed
+        here has a late task, whose due time is the earliest of its waiting ones."""
+        return case_deadline(self.case, task_dues=[t.due_at for t in self.tasks])
 
 
 _CASE_COLUMNS = (
@@ -131,7 +132,7 @@ def late_items(
 
 def _late_cases(session, scope, cutoff, case_id) -> list[CaseFacts]:
     query = select(*_CASE_COLUMNS).where(
-        Case.status.in_([str(s) for s in OPEN_STATUSES]),
+        Case.status.in_(sorted(OPEN_STATUSES)),
         Case.due_at < cutoff,
         in_scope(Case.region_code, scope),
     )

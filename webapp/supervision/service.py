@@ -18,13 +18,14 @@ from engine import Actor, Engine, NotFound
 from processes.calendar import WorkCalendar
 from processes.chase import Chased, ChaseRefused, ChaseRequest, ChaseSummary, chase_case
 from processes.chase import chase_summaries as load_chase_summaries
+from processes.current_deadline import task_deadline
 from processes.deadlines import local
 from processes.enums import ChaseMethod, RiskColour, SupervisionReason
 from processes.holder import level_rank, load_regions
 from processes.models import Case, DisputeType
 
 from ..accounts.models import User
-from ..due import DueInfo, DueState, due_info
+from ..due import DueInfo, DueState, deadline_badge
 from ..scope import may_see
 from .late import LateItem, TaskFacts, late_items, near_cutoff
 
@@ -235,7 +236,7 @@ def _row(
         leader=case.case_leader or "",
         state=item.state,
         flagged_overdue=case.overdue,
-        due=due_info(item.case_due, now, calendar),
+        due=deadline_badge(item.deadline, now, calendar),
         tasks=[_task_line(task, now, calendar, people) for task in item.tasks],
         chases=chases,
     )
@@ -248,7 +249,7 @@ def _task_line(
         holder = people.get(task.assignee, task.assignee)
     else:
         holder = f"{task.lane or '未设泳道'}（未认领）"
-    due = due_info(task.due_at, now, calendar) if task.due_at else None
+    due = deadline_badge(task_deadline(task), now, calendar) if task.due_at else None
     return TaskLine(task.name, holder, due, task.supervision)
 
 

@@ -12,11 +12,12 @@ from flask_login import current_user
 
 from engine.db import db
 from processes.calendar import WorkCalendar, load_calendar
+from processes.current_deadline import CurrentDeadline, TaskLike, task_deadline
 from processes.deadlines import local
 from processes.enums import RiskColour
 
 from ..accounts.stand_ins import standing_in_for
-from ..due import DueInfo, due_info
+from ..due import DueInfo, deadline_badge
 from ..engine_binding import current_engine
 from ..scope import region_scope
 from ..security import user_units
@@ -69,9 +70,15 @@ def current_clock() -> Clock:
     return Clock(now=now, near_until=near_until(now, _calendar()))
 
 
-def due_of(due_at: datetime | None) -> DueInfo:
-    """The deadline badge's state and label, counted in working days."""
-    return due_info(due_at, _now(), _calendar())
+def due_of(deadline: CurrentDeadline) -> DueInfo:
+    """The badge of a case's current deadline (``processes.current_deadline``), counted in
+    working days."""
+    return deadline_badge(deadline, _now(), _calendar())
+
+
+def task_due(task: TaskLike) -> DueInfo:
+    """The badge of a task's current deadline: its due time while it waits, none after."""
+    return due_of(task_deadline(task))
 
 
 def local_time(moment: datetime | None) -> str:

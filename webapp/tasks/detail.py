@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from engine import TaskView
+from processes.current_deadline import CurrentDeadline, case_deadlines
 from processes.deadlines import local
 from processes.masking import MaskedParty, masked_party
 from processes.models import Case, DisputeType, Region, ReportSnapshot, RiskAlert, Summons
@@ -45,6 +46,8 @@ class CaseSummary:
     due_at: datetime | None
     status: str
     received_at: datetime
+    deadline: CurrentDeadline
+    """The deadline running on the case now (``processes.current_deadline``)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ def summary_of(session: Session, case: Case) -> CaseSummary:
         due_at=case.due_at,
         status=case.status,
         received_at=case.received_at,
+        deadline=case_deadlines(session, [case])[case.id],
     )
 
 

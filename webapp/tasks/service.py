@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.enums import TaskStatus
 from engine.models import TaskRecord
 from processes.masking import mask_name
 from processes.models import DisputeType, Party, RiskAlert
@@ -73,6 +74,8 @@ class WorkItem:
     received_at: datetime | None
     assignee: str | None
     assignee_name: str | None
+    status: str = TaskStatus.READY
+    """The work list holds waiting tasks only."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .context import (
     filter_args,
     local_time,
     parse_filters,
+    task_due,
 )
 from .filters import Viewer
 
@@ -55,7 +56,7 @@ def index():
         filters=filters,
         risk_choices=RISK_CHOICES,
         args=filter_args(filters),
-        due_of=due_of,
+        task_due=task_due,
         case_links="cases.show" in current_app.view_functions,
         stand_in_link=url_for("settings.stand_in")
         if "settings.stand_in" in current_app.view_functions
@@ -297,7 +298,8 @@ def _page(
         instructions=detail.render_instructions(template, data),
         route_hints=triage_preview.route_hints(current_engine(), task.form_key, data),
         claimer=detail.display_name(db.session, task.assignee),
-        due_of=due_of,
+        task_due=task_due,
+        case_due=due_of,
         case_links="cases.show" in current_app.view_functions,
         **_side_panels(task, case, access, revealed=revealed),
     )
