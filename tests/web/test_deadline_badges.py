@@ -128,7 +128,7 @@ def test_a_ladder_case_reads_the_same_deadline_everywhere_at_each_state(client, 
     assert case_page_task_badge(client, walk.case_id, "二次督办·重新办理") == redo
     assert case_badges(client, walk) == {"已化解"}
 
-    walk.complete("redo", {"redo_note": "组织双方重新协商，已疏通"}, "镇综治中心")
+    walk.complete("redo_village", {"redo_note": "组织双方重新协商，已疏通"}, "村调委会")
     walk.complete(
         "call_back", {"evaluation": "满意", "callback_note": "已疏通，满意"}, "镇综治中心"
     )

@@ -15,18 +15,12 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from processes.calendar import WorkCalendar
+from processes.current_deadline import OPEN_STATUSES, case_deadlines
 from processes.holder import holder_unit, level_of, load_regions
 from processes.models import Case
 
-from ..cases.service import (
-    ENDED_STATUSES,
-    OPEN_STATUSES,
-    case_due,
-    masked_party,
-    parties_of,
-    scrub,
-)
-from ..due import DueInfo
+from ..cases.service import masked_party, parties_of, scrub
+from ..due import DueInfo, deadline_badge
 from ..scope import in_scope
 
 PER_PAGE = 20
@@ -84,14 +78,18 @@ def _mine(leader: Leader) -> ColumnElement[bool]:
 
 def _late(now: datetime) -> ColumnElement[bool]:
     """Overdue as the list shows it: a running deadline passed, or flagged while open."""
-    running = Case.status.not_in([str(s) for s in ENDED_STATUSES])
-    flagged = and_(Case.overdue.is_(True), Case.status.in_([str(s) for s in OPEN_STATUSES]))
-    return and_(running, or_(Case.due_at < now, flagged))
+    running = _running()
+    return and_(running, or_(Case.due_at < now, Case.overdue.is_(True)))
+
+
+def _running() -> ColumnElement[bool]:
+    """Open: its deadline (if any) still runs."""
+    return Case.status.in_([str(s) for s in OPEN_STATUSES])
 
 
 def _rank(now: datetime):
     """Overdue first, then running deadlines, then open cases without one, then ended."""
-    running = Case.status.not_in([str(s) for s in ENDED_STATUSES])
+    running = _running()
     return case(
         (_late(now), 0),
         (and_(running, Case.due_at.is_not(None)), 1),
@@ -134,6 +132,7 @@ def _rows(
 ) -> list[LeaderRow]:
     parties = parties_of(session, [c.id for c in cases])
     regions = load_regions(session) if cases else {}
+    deadlines = case_deadlines(session, cases)
     rows = []
     for row in cases:
         own = parties.get(row.id, [])
@@ -152,7 +151,7 @@ def _rows(
                     regions=regions,
                 ),
                 as_=_as(row, leader),
-                due=case_due(row, now, calendar),
+                due=deadline_badge(deadlines[row.id], now, calendar),
                 flagged_overdue=row.overdue and row.status in OPEN_STATUSES,
                 party=masked_party(own[0] if own else None),
             )
