@@ -1,0 +1,172 @@
+"""Every list table holds at 1366×768 and on a phone (390×844) with long values in every
+column: a case code, a date, a badge or a figure never wraps inside; no cell's content
+runs over another cell; on a desktop no table scrolls sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.db import db
+
+from .helpers import DESKTOP, PHONE, assert_fits_width, login, screenshot_dir
+from .layout_seed import seed_long_values
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("镇综治中心", "县综治中心", "督办员", "审计", "管理员", "包案领导")
+PAGES = (
+    ("/tasks/", "我的待办"),
+    ("/cases", "案件查询"),
+    ("/supervision", "督办台"),
+    ("/audit", "审计"),
+    ("/admin/users", "用户"),
+    ("/admin/units", "单位"),
+    ("/admin/roster", "调解员名册"),
+    ("/admin/stations", "部门进驻"),
+    ("/admin/reference/region", "区划"),
+    ("/admin/reference/dispute_type", "纠纷类型"),
+    ("/admin/reference/department", "部门"),
+    ("/admin/rules", "时限规则"),
+    ("/admin/calendar", "节假日"),
+    ("/reports/", "领导驾驶舱"),
+    ("/reports/snapshots", "报表列表"),
+)
+
+CHECK_TABLES = """
+() => {
+  const KEEP_WHOLE = '.badge, .tag, .code, .case-code, .nowrap, time, .num';
+  const problems = [];
+  const visible = el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 1 && r.height > 1 && !el.closest('.visually-hidden');
+  };
+  const text = el => el.innerText.replace(/\\s+/g, ' ').trim().slice(0, 60);
+  const lines = el => {
+    const rects = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) if (r.width > 0.5) rects.push(r);
+    }
+    rects.sort((a, b) => a.top - b.top);
+    let count = 0, bottom = -Infinity;
+    for (const r of rects) {
+      if (r.top >= bottom - 2) { count += 1; bottom = r.bottom; }
+      else bottom = Math.max(bottom, r.bottom);
+    }
+    return count;
+  };
+  const clipped = (el, cell) => {
+    for (let up = el.parentElement; up && up !== cell; up = up.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return true;
+    }
+    return false;
+  };
+  const scroller = table => {
+    for (let up = table.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return up;
+    }
+    return null;
+  };
+  const tables = [...document.querySelectorAll('main table')].filter(visible);
+  tables.forEach((table, t) => {
+    const heads = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+    const name = `表${t + 1}`;
+    const box = scroller(table);
+    if (box && box.scrollWidth > box.clientWidth + 1) {
+      problems.push({kind: 'scrolls', table: name, column: '', text: '',
+                     detail: `${box.scrollWidth}px in ${box.clientWidth}px`});
+    }
+    for (const row of table.querySelectorAll('tbody tr')) {
+      const cells = [...row.children].filter(visible);
+      cells.forEach((cell, i) => {
+        const column = cell.dataset.label || heads[[...row.children].indexOf(cell)] || `第${i + 1}列`;
+        const rect = cell.getBoundingClientRect();
+        if (cell.scrollWidth > cell.clientWidth + 1 && !['auto', 'scroll'].includes(getComputedStyle(cell).overflowX)) {
+          problems.push({kind: 'overflows its cell', table: name, column, text: text(cell),
+                         detail: `${cell.scrollWidth}px in ${cell.clientWidth}px`});
+        }
+        for (const el of cell.querySelectorAll('*')) {
+          if (!visible(el) || clipped(el, cell)) continue;
+          const r = el.getBoundingClientRect();
+          if (r.right > rect.right + 1 || r.left < rect.left - 1) {
+            problems.push({kind: 'runs out of its cell', table: name, column, text: text(el),
+                           detail: `${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(rect.left)}–${Math.round(rect.right)}`});
+            break;
+          }
+        }
+        const whole = [...(cell.matches(KEEP_WHOLE) ? [cell] : []), ...cell.querySelectorAll(KEEP_WHOLE)];
+        for (const el of whole) {
+          if (!visible(el)) continue;
+          const count = lines(el);
+          if (count > 1) {
+            problems.push({kind: `wraps onto ${count} lines`, table: name, column, text: text(el), detail: ''});
+          }
+        }
+        cells.slice(i + 1).forEach(other => {
+          const o = other.getBoundingClientRect();
+          const w = Math.min(rect.right, o.right) - Math.max(rect.left, o.left);
+          const h = Math.min(rect.bottom, o.bottom) - Math.max(rect.top, o.top);
+          if (w > 1 && h > 1) {
+            problems.push({kind: 'overlaps', table: name, column,
+                           text: `${text(cell)} / ${other.dataset.label || ''} ${text(other)}`, detail: ''});
+          }
+        });
+      });
+    }
+  });
+  return {tables: tables.length, problems};
+}
+"""
+
+
+def layout_problems(page, path: str, title: str, width_name: str) -> list[str]:
+    page.goto(path)
+    result = page.evaluate(CHECK_TABLES)
+    found = [
+        f"{title} ({path}) at {width_name}: {p['table']} column {p['column']!r} "
+        f"{p['kind']} {p['detail']}: {p['text']!r}"
+        for p in result["problems"]
+    ]
+    if result["tables"] == 0:
+        found.append(f"{title} ({path}) at {width_name}: no table shown (seed missing?)")
+    slug = path.strip("/").replace("/", "-") or "home"
+    path_png = screenshot_dir() / f"layout-{width_name}-{slug}.png"
+    path_png.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path_png), full_page=True)
+    try:
+        assert_fits_width(page, f"{title} ({path}) at {width_name}")
+    except AssertionError as exc:
+        found.append(str(exc))
+    return found
+
+
+@pytest.fixture
+def long_values(app, web_engine, clock, add_user) -> list[str]:
+    add_user("layout", *ROLES)
+    with app.app_context():
+        codes = seed_long_values(web_engine, db.session, clock, holder="layout")
+        db.session.remove()
+    return codes
+
+
+@pytest.mark.parametrize(
+    ("width_name", "viewport", "mobile"),
+    [("1366", DESKTOP, False), ("phone", PHONE, True)],
+)
+def test_list_tables_hold_with_long_values(pages, long_values, width_name, viewport, mobile):
+    options = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if mobile else {}
+    page = pages.open(viewport, **options)
+    login(page, "layout")
+    case_path = None
+    problems: list[str] = []
+    for path, title in PAGES:
+        problems += layout_problems(page, path, title, width_name)
+        if path == "/cases":
+            link = page.locator("a.case-code", has_text=long_values[0])
+            case_path = link.get_attribute("href")
+    assert case_path, "the overdue case is listed on 案件查询"
+    problems += layout_problems(page, case_path, "案件页", width_name)
+    assert not problems, f"{len(problems)} layout problems:\n" + "\n".join(problems[:60])
