@@ -23,7 +23,8 @@ NOW = datetime(2026, 3, 20, 10, 0, tzinfo=CST)
 TWELVE_WORKING_DAYS_AGO = datetime(2026, 3, 3, 17, 30, tzinfo=CST)
 PROVISIONAL_DUE = datetime(2031, 6, 30, 17, 30, tzinfo=CST)
 """In a year no official schedule covers yet: the deadline reads 暂定."""
-TODAY_DUE = datetime(2026, 3, 20, 17, 30, tzinfo=CST)
+NEXT_WORKDAY_DUE = datetime(2026, 3, 23, 17, 30, tzinfo=CST)
+"""Near: 剩余 1 个工作日（03-23 17:30 到期）, the longest label a board shows."""
 
 LONG_UNIT = "甘州区大满镇人民调解委员会第三调解工作室（东湾片区）"
 LONG_PERSON = "欧阳慕容雪晴（大满镇综治中心副主任）"
@@ -57,7 +58,7 @@ def seed_long_values(engine: Engine, session, clock, *, holder: str) -> list[str
     received = [_receive(engine, index) for index in range(len(SUMMARIES))]
     _assess(engine, received[0])
     _assess(engine, received[1])
-    dues = (TWELVE_WORKING_DAYS_AGO, PROVISIONAL_DUE, TODAY_DUE)
+    dues = (TWELVE_WORKING_DAYS_AGO, PROVISIONAL_DUE, NEXT_WORKDAY_DUE)
     for one, due in zip(received, dues, strict=True):
         _lengthen_case(session, one, due)
     first_task = session.scalars(
