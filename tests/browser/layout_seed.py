@@ -61,11 +61,12 @@ def seed_long_values(engine: Engine, session, clock, *, holder: str) -> list[str
     dues = (TWELVE_WORKING_DAYS_AGO, PROVISIONAL_DUE, NEXT_WORKDAY_DUE)
     for one, due in zip(received, dues, strict=True):
         _lengthen_case(session, one, due)
-    first_task = session.scalars(
-        select(TaskRecord).where(TaskRecord.instance_id == received[0].instance_id)
+    late_task = session.scalars(
+        select(TaskRecord).where(
+            TaskRecord.instance_id == received[0].instance_id, TaskRecord.status == "ready"
+        )
     ).first()
-    if first_task is not None:
-        first_task.assignee = holder
+    late_task.assignee = holder
     _long_admin_rows(session)
     _issue_report(session, engine)
     session.commit()

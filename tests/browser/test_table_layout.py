@@ -1,6 +1,7 @@
 """Every list table holds at 1366×768 and on a phone (390×844) with long values in every
 column: a case code, a date, a badge or a figure never wraps inside; no cell's content
-runs over another cell; on a desktop no table scrolls sideways."""
+runs over another cell; a short value (up to 6 characters: 村调委会, 邻里纠纷) stays on one
+line; on a desktop no table scrolls sideways."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .layout_seed import seed_long_values
 
 pytestmark = pytest.mark.browser
 
-ROLES = ("镇综治中心", "县综治中心", "督办员", "审计", "管理员", "包案领导")
+ROLES = ("村调委会", "镇综治中心", "县综治中心", "督办员", "审计", "管理员", "包案领导")
 PAGES = (
     ("/tasks/", "我的待办"),
     ("/cases", "案件查询"),
@@ -96,6 +97,10 @@ CHECK_TABLES = """
                            detail: `${Math.round(r.left)}–${Math.round(r.right)} outside ${Math.round(rect.left)}–${Math.round(rect.right)}`});
             break;
           }
+        }
+        const value = cell.innerText.trim();
+        if (!cell.querySelector('*') && value.length > 0 && value.length <= 6 && lines(cell) > 1) {
+          problems.push({kind: `short value wraps onto ${lines(cell)} lines`, table: name, column, text: value, detail: ''});
         }
         const whole = [...(cell.matches(KEEP_WHOLE) ? [cell] : []), ...cell.querySelectorAll(KEEP_WHOLE)];
         for (const el of whole) {
