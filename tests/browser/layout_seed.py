@@ -67,6 +67,8 @@ def seed_long_values(engine: Engine, session, clock, *, holder: str) -> list[str
         )
     ).first()
     late_task.assignee = holder
+    for one in received:  # all three on the holder's 我包案的案件 too
+        session.get(Case, one.case_id).lead_leader = holder
     _long_admin_rows(session)
     _issue_report(session, engine)
     session.commit()

@@ -22,6 +22,7 @@ PAGES = (
     ("/cases", "案件查询"),
     ("/supervision", "督办台"),
     ("/audit", "审计"),
+    ("/leader", "我包案的案件"),
     ("/admin/users", "用户"),
     ("/admin/units", "单位"),
     ("/admin/roster", "调解员名册"),
