@@ -22,6 +22,7 @@ from ..cases.qr import case_qr
 from ..engine_binding import current_engine
 from ..scope import region_scope
 from ..security import INTAKE_ROLES, current_actor, roles_required
+from ..validation import int_set
 from . import form, service
 from . import receipt as receipt_slip
 
@@ -98,7 +99,7 @@ def case_url(case_id: int) -> str:
 def _acknowledged() -> frozenset[int]:
     """The open cases the clerk saw in the warning and chose to register past."""
     raw = request.form.get("acknowledged", "")
-    return frozenset(int(part) for part in raw.split(",") if part.strip().isdigit())
+    return int_set(raw)
 
 
 def _page(entry: form.IntakeInput, duplicates: list[service.DuplicateRow] | None = None):
