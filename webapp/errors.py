@@ -50,7 +50,6 @@ _API_DETAILS: dict[int, str] = {
 }
 
 FieldLabeller = Callable[[str], str]
-_LABELLERS: dict[str, FieldLabeller] = {}
 
 
 def init_app(app: Flask) -> None:
@@ -62,11 +61,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ConflictError, lambda error: error_page(409, str(error)))
     app.register_error_handler(InputRefused, input_refused)
     app.register_error_handler(500, server_error)
-
-
-def register_labels(blueprint: str, labeller: FieldLabeller) -> None:
-    """Let a blueprint's pages name a refused form field as its user sees it."""
-    _LABELLERS[blueprint] = labeller
 
 
 def is_api() -> bool:
@@ -83,12 +77,12 @@ def error_page(status: int, detail: str | None = None):
     ), status
 
 
-def input_refused(error: InputRefused):
-    """A path, query or form value that cannot be used: 400 naming the field."""
+def input_refused(error: InputRefused, labeller: FieldLabeller | None = None):
+    """A path, query or form value that cannot be used: 400 naming the field (a page
+    names it by ``labeller``, its label on the form, never by its internal name)."""
     if is_api():
         named = {error.field: [error.message]}
         return problem(400, "bad_input", "请求参数有误，请按字段修改后重试", errors=named)
-    labeller = _LABELLERS.get(request.blueprint or "")
     label = labeller(error.field) if labeller else "填写的内容"
     return error_page(400, f"「{label}」{error.message}")
 
