@@ -368,20 +368,28 @@ def test_the_openapi_schemas_are_valid_and_match_the_push_form(client):
     push = schemas["Push"]
     assert list(push["properties"]) == list(push_schema()["properties"])
     assert sorted(push["required"]) == sorted(push_schema()["required"])
+    amount = push_schema()["properties"]["amount"]
+    assert push["properties"]["amount"]["maximum"] == amount["maximum"]
 
     registry = Registry().with_resource("urn:api", DRAFT202012.create_resource(doc))
+    for media in _examples(doc):
+        schema = media["schema"]
+        if "$ref" in schema:
+            schema = {"$ref": "urn:api" + schema["$ref"]}
+        Draft202012Validator(schema, registry=registry).validate(media["example"])
+
+
+def _examples(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every media entry with an example, in request bodies and (shared) responses."""
+    shared = doc["components"]["responses"]
+    found = []
     for item in doc["paths"].values():
         for operation in item.values():
-            bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
-            for body in bodies:
-                media = body.get("content", {}).get("application/json", {})
-                if "example" in media:
-                    schema = (
-                        {"$ref": "urn:api" + media["schema"]["$ref"]}
-                        if "$ref" in media["schema"]
-                        else media["schema"]
-                    )
-                    Draft202012Validator(schema, registry=registry).validate(media["example"])
+            for body in [operation.get("requestBody", {}), *operation["responses"].values()]:
+                if "$ref" in body:
+                    body = shared[body["$ref"].rsplit("/", 1)[-1]]
+                found += [m for m in body.get("content", {}).values() if "example" in m]
+    return found
 
 
 # -- zongzhi senders ---------------------------------------------------------------------------
