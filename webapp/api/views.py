@@ -40,9 +40,23 @@ MAX_BODY_BYTES = 256 * 1024
 """The largest push or verdict read; a larger body is refused (413) before it is read."""
 
 
+QUERY_PARAMETERS = {"api.poll_results": ("after", "limit")}
+"""The query parameters each route reads; any other one is refused (400), as the
+document says (a misspelt ``afterr`` is named, not silently ignored)."""
+
+
 @bp.before_request
 def limit_body() -> None:
     request.max_content_length = MAX_BODY_BYTES
+
+
+@bp.before_request
+def known_query() -> tuple[Response, int] | None:
+    if request.endpoint == "api.openapi":
+        return None
+    known = QUERY_PARAMETERS.get(request.endpoint or "", ())
+    unknown = {name: ["不是可接受的查询参数"] for name in request.args if name not in known}
+    return error(400, "bad_query", "查询参数有误", errors=unknown) if unknown else None
 
 
 def error(
