@@ -222,7 +222,9 @@ def test_the_openapi_verdict_matches_what_is_checked(client):
         "401",
         "404",
         "409",
+        "413",
         "422",
+        "500",
     }
 
 
