@@ -30,6 +30,7 @@ from engine.forms import validate_form
 from .enums import Channel
 from .intake import Received, intake_schema, receive_case
 from .models import Case, HandoffInbound, HandoffSender, OutboxMessage, Region
+from .reports.regions import descendants
 
 SENDER_CHANNELS = (Channel.COURT, Channel.POLICE, Channel.PETITION, Channel.HOTLINE_12345)
 """The channels an outside system may push on: the 三调 hand-offs and 12345."""
@@ -202,6 +203,7 @@ def receive_push(
     returned.
     """
     check_push(payload)
+    check_push_region(engine, sender, payload.get("region_code"))
     external_id: str = payload["external_id"]
     existing = _existing(engine, sender.id, external_id)
     if existing is not None:
@@ -235,6 +237,19 @@ def receive_push(
             raise
         return existing, False
     return received, True
+
+
+def check_push_region(engine: Engine, sender: HandoffSender, region_code: str | None) -> None:
+    """Raise ``FormInvalid`` when a push names a region outside the sender's own area (a
+    township's police station cannot register cases in the next township). An unknown
+    code is left to the intake, which names it with the other bad references."""
+    if not region_code:
+        return
+    with engine.session_factory() as session:
+        if session.get(Region, region_code) is None:
+            return
+        if region_code not in descendants(session, sender.region_code):
+            raise FormInvalid({"region_code": [f"区划代码 {region_code} 不在本来源单位的辖区内"]})
 
 
 def _api_field_names(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -35,6 +35,7 @@ from . import (
     reports,
     supervision,
     tasks,
+    validation,
 )
 from .config import load_config
 
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # /cases and /cases/, /tasks and /tasks/ are the same page: a hand-typed slash never 404s
     app.url_map.strict_slashes = False
     app.config.from_mapping(load_config(app.instance_path, config))
+    validation.init_app(app)  # bounded <int:…> routes: before any blueprint is registered
     app.logger.setLevel(app.config["ZONGZHI_LOG_LEVEL"])
 
     db.init_app(app)

@@ -66,8 +66,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def engine_options(url: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """SQLAlchemy engine options; SQLite waits for a busy lock instead of failing at once."""
+    """SQLAlchemy engine options; SQLite waits for a busy lock instead of failing at once.
+
+    Every pooled connection is pinged before use: after a database restart or a dropped
+    connection the pool reconnects instead of failing one request per worker."""
     options = dict(given or {})
+    options.setdefault("pool_pre_ping", True)
     connect_args = dict(options.get("connect_args") or {})
     if is_sqlite(url):
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)

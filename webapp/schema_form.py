@@ -275,7 +275,7 @@ def _row_indexes(form: MultiDict, name: str) -> list[int]:
     found = set()
     for key in form:
         head = key[len(prefix) :].split(".", 1)[0] if key.startswith(prefix) else ""
-        if head.isdigit():
+        if head.isascii() and head.isdigit():
             found.add(int(head))
     return sorted(found)
 

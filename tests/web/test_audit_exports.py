@@ -13,11 +13,13 @@ import json
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from engine import Actor
 from engine.models import HistoryEvent
+from processes.intake import receive_case
 from webapp.audit import exports
 from webapp.audit.exports import COLUMNS, HASHED_FIELDS
 
-from .audit_support import ID_NUMBER, NAME, PHONE, assessed_case, login_auditor
+from .audit_support import ID_NUMBER, MATTER, NAME, PHONE, assessed_case, login_auditor
 
 
 def csv_rows(response) -> tuple[list[str], list[dict[str, str]], list[str]]:
@@ -163,3 +165,22 @@ def test_each_export_is_logged_with_its_search(web_engine, login_as):
         "filters": {"case": case.code, "event": "task_ready"},
         "full": False,
     }
+
+
+def test_a_text_that_looks_like_a_formula_stays_text_in_both_files(web_engine, login_as):
+    """An actor or value starting with = + - @ must not run when the auditor opens the file."""
+    formula = '=HYPERLINK("http://evil.example","点此")'
+    receive_case(web_engine, {**MATTER, "summary": formula}, actor=Actor.of(formula))
+    client = login_as("chief", "审计", "县综治中心")
+
+    _, rows, _ = csv_rows(client.get("/audit/export.csv"))
+    started = [r for r in rows if r["event_type"] == "instance_started"]
+    assert started and started[0]["actor"] == "'" + formula
+    assert json.loads(started[0]["canonical_json"])["actor"] == formula  # the hash input as is
+
+    book = load_workbook(io.BytesIO(client.get("/audit/export.xlsx").get_data()))
+    sheet = book["历史记录"]
+    actor_column = COLUMNS.index("actor") + 1
+    cells = [row[actor_column - 1] for row in sheet.iter_rows(min_row=2) if row]
+    written = [c for c in cells if c.value == formula]
+    assert written and {c.data_type for c in written} == {"s"}  # string cells, not formulas

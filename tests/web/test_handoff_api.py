@@ -33,6 +33,8 @@ from tests.processes.conftest import COUNTY, GRID, REGIONS
 from webapp.cli import cli
 from webapp.engine_binding import EXTENSION_KEY
 
+from .problem_support import field_errors, is_problem
+
 STUB = Path(__file__).parent / "fixtures" / "case_main_stub.bpmn"
 COURT_CASE_NO = "(2026)甘0702民诉前调123号"
 
@@ -194,8 +196,8 @@ def test_a_bad_push_names_each_bad_field_and_stores_nothing(client, api_engine, 
     )
     response = client.post("/api/v1/matters", json=bad, headers=_auth(token))
     assert response.status_code == 422
-    assert response.json["error"] == "invalid"
-    errors = response.json["errors"]
+    assert is_problem(response, 422, "invalid")
+    errors = field_errors(response.json)
     assert set(errors) == {
         "external_id",
         "summary",
@@ -222,8 +224,9 @@ def test_unknown_references_are_named_and_roll_back_the_whole_intake(client, api
         headers=_auth(token),
     )
     assert response.status_code == 422
-    assert set(response.json["errors"]) == {"region_code", "dispute_type"}
-    assert "999999" in response.json["errors"]["region_code"][0]
+    errors = field_errors(response.json)
+    assert set(errors) == {"region_code", "dispute_type"}
+    assert "999999" in errors["region_code"][0]
     assert _counts(api_engine) == before
     fixed = client.post("/api/v1/matters", json=_push(), headers=_auth(token))
     assert fixed.status_code == 201  # the rejected push did not claim its external_id
@@ -246,7 +249,7 @@ def test_a_body_that_is_not_a_json_object_is_400(
         "/api/v1/matters", data=data, content_type=content_type, headers=_auth(token)
     )
     assert response.status_code == 400
-    assert response.json["error"] == code and response.json["message"]
+    assert is_problem(response, 400, code)
     assert _counts(api_engine) == before
 
 
@@ -266,7 +269,7 @@ def test_without_a_valid_token_every_route_is_401(client, api_engine, court, hea
         kwargs = {"json": _push()} if method == "post" else {}
         response = getattr(client, method)(url, headers=headers, **kwargs)
         assert response.status_code == 401, url
-        assert response.json["error"] == "unauthorized"
+        assert is_problem(response, 401, "unauthorized")
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert _counts(api_engine) == before
 
@@ -295,7 +298,7 @@ def test_matter_status_by_the_senders_own_id(client, api_engine, court):
     _, other_token = _sender(api_engine, "petition", channel="访调")
     assert client.get(created.headers["Location"], headers=_auth(other_token)).status_code == 404
     missing = client.get("/api/v1/matters/nothing-here", headers=_auth(token))
-    assert missing.status_code == 404 and "nothing-here" in missing.json["message"]
+    assert missing.status_code == 404 and "nothing-here" in missing.json["detail"]
 
 
 def test_results_are_polled_oldest_first_with_a_cursor(client, api_engine, clock, court):
@@ -333,7 +336,8 @@ def test_bad_polling_parameters_are_named(client, api_engine, court, query, fiel
     _, token = court
     response = client.get(f"/api/v1/results?{query}", headers=_auth(token))
     assert response.status_code == 400
-    assert list(response.json["errors"]) == [field]
+    assert is_problem(response, 400, "bad_query")
+    assert list(field_errors(response.json)) == [field]
 
 
 # -- the OpenAPI document --------------------------------------------------------------------
@@ -364,20 +368,28 @@ def test_the_openapi_schemas_are_valid_and_match_the_push_form(client):
     push = schemas["Push"]
     assert list(push["properties"]) == list(push_schema()["properties"])
     assert sorted(push["required"]) == sorted(push_schema()["required"])
+    amount = push_schema()["properties"]["amount"]
+    assert push["properties"]["amount"]["maximum"] == amount["maximum"]
 
     registry = Registry().with_resource("urn:api", DRAFT202012.create_resource(doc))
+    for media in _examples(doc):
+        schema = media["schema"]
+        if "$ref" in schema:
+            schema = {"$ref": "urn:api" + schema["$ref"]}
+        Draft202012Validator(schema, registry=registry).validate(media["example"])
+
+
+def _examples(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every media entry with an example, in request bodies and (shared) responses."""
+    shared = doc["components"]["responses"]
+    found = []
     for item in doc["paths"].values():
         for operation in item.values():
-            bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
-            for body in bodies:
-                media = body.get("content", {}).get("application/json", {})
-                if "example" in media:
-                    schema = (
-                        {"$ref": "urn:api" + media["schema"]["$ref"]}
-                        if "$ref" in media["schema"]
-                        else media["schema"]
-                    )
-                    Draft202012Validator(schema, registry=registry).validate(media["example"])
+            for body in [operation.get("requestBody", {}), *operation["responses"].values()]:
+                if "$ref" in body:
+                    body = shared[body["$ref"].rsplit("/", 1)[-1]]
+                found += [m for m in body.get("content", {}).values() if "example" in m]
+    return found
 
 
 # -- zongzhi senders ---------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from processes.hotline import VERDICT_SCHEMA
 from processes.models import Case, HandoffSender, HandoffVerdict, SupervisionRecord
 from tests.processes.conftest import COUNTY
 
+from .problem_support import field_errors, is_problem
+
 ORDER_NO = "GD20260302000123"
 CENTER = "镇综治中心"
 REPLY = {"reply_kind": "办结答复", "reply_text": "已协调疏通排水沟，诉求已解决"}
@@ -133,8 +135,8 @@ def test_a_verdict_when_no_reply_awaits_one_is_a_clear_409(client, web_engine, h
     _push(client, hotline)
     response = _verdict(client, hotline)
     assert response.status_code == 409
-    assert response.json["error"] == "not_awaited"
-    assert response.json["message"] == (
+    assert is_problem(response, 409, "not_awaited")
+    assert response.json["detail"] == (
         f"工单 {ORDER_NO} 当前没有等待热线回访结果的答复："
         "答复推送热线之后、回访结果反馈之前才能提交认可或退回"
     )
@@ -144,7 +146,7 @@ def test_a_verdict_when_no_reply_awaits_one_is_a_clear_409(client, web_engine, h
 def test_a_second_verdict_on_an_accepted_reply_is_a_409(client, awaiting, hotline):
     assert _verdict(client, hotline).status_code == 201
     response = _verdict(client, hotline, verdict_id="HF-2", verdict="退回", reason="补充意见")
-    assert (response.status_code, response.json["error"]) == (409, "not_awaited")
+    assert is_problem(response, 409, "not_awaited")
 
 
 def test_a_verdict_id_used_for_another_order_is_refused(client, web_engine, awaiting, hotline):
@@ -153,16 +155,15 @@ def test_a_verdict_id_used_for_another_order_is_refused(client, web_engine, awai
     _reply(web_engine, other["case_id"])
     response = _verdict(client, hotline, "GD20260302000124")
     assert response.status_code == 409
-    assert response.json == {
-        "error": "verdict_id_taken",
-        "message": "回访结果编号 HF-1 已用于另一工单，请使用新的编号",
-    }
+    assert is_problem(response, 409, "verdict_id_taken")
+    assert response.json["detail"] == "回访结果编号 HF-1 已用于另一工单，请使用新的编号"
 
 
 def test_a_verdict_for_an_unknown_order_is_404(client, web_engine, awaiting, hotline):
     response = _verdict(client, hotline, "GD-NONE")
     assert response.status_code == 404
-    assert response.json == {"error": "not_found", "message": "未找到来源编号为 GD-NONE 的推送"}
+    assert is_problem(response, 404, "not_found")
+    assert response.json["detail"] == "未找到来源编号为 GD-NONE 的推送"
     court = _sender(web_engine, "court-gz", channel="诉调")
     assert _verdict(client, court).status_code == 404  # another sender's order is unknown to it
 
@@ -183,7 +184,7 @@ def test_bad_fields_are_named_in_chinese_and_nothing_is_taken(
 ):
     response = _verdict(client, hotline, **body)
     assert response.status_code == 422
-    assert response.json["error"] == "invalid" and response.json["errors"] == errors
+    assert is_problem(response, 422, "invalid") and field_errors(response.json) == errors
     assert _count(web_engine, HandoffVerdict) == 0
     assert _verdict(client, hotline).status_code == 201  # still awaited
 
@@ -191,11 +192,11 @@ def test_bad_fields_are_named_in_chinese_and_nothing_is_taken(
 def test_missing_fields_and_bodies_that_are_no_object(client, awaiting, hotline):
     response = client.post(f"/api/v1/matters/{ORDER_NO}/verdicts", json={}, headers=_auth(hotline))
     assert response.status_code == 422
-    assert response.json["errors"] == {"verdict_id": ["必填"], "verdict": ["必填"]}
+    assert field_errors(response.json) == {"verdict_id": ["必填"], "verdict": ["必填"]}
     listed = client.post(f"/api/v1/matters/{ORDER_NO}/verdicts", json=[1], headers=_auth(hotline))
-    assert (listed.status_code, listed.json["error"]) == (400, "not_object")
+    assert is_problem(listed, 400, "not_object")
     text = client.post(f"/api/v1/matters/{ORDER_NO}/verdicts", data="认可", headers=_auth(hotline))
-    assert (text.status_code, text.json["error"]) == (400, "not_json")
+    assert is_problem(text, 400, "not_json")
 
 
 def test_a_verdict_needs_a_valid_token(client, web_engine, awaiting):
@@ -221,7 +222,9 @@ def test_the_openapi_verdict_matches_what_is_checked(client):
         "401",
         "404",
         "409",
+        "413",
         "422",
+        "500",
     }
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from engine.db import db
 
 from ..security import login_only, public
+from ..validation import parse_int
 from .models import User
 from .service import authenticate
 
@@ -18,9 +19,10 @@ bp = Blueprint("auth", __name__)
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the active user with this id."""
-    if not user_id.isdigit():
+    number = parse_int(user_id, minimum=1)
+    if number is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, number)
     return user if user is not None and user.active else None
 
 

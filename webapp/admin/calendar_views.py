@@ -32,6 +32,7 @@ from processes.retime import Report, retime_pending
 
 from ..engine_binding import current_engine
 from ..security import ADMIN_ROLES, roles_required
+from ..validation import parse_int
 from .calendar_grid import year_grid
 from .forms import day_value, text
 from .views import bp
@@ -54,7 +55,8 @@ def calendar():
 @roles_required(ADMIN_ROLES)
 def import_preview():
     content, problem = _uploaded()
-    year = request.form.get("year", type=int) or _this_year()
+    year = parse_int(request.form.get("year"), minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    year = year or _this_year()
     if problem:
         return _page(year, import_problems=[problem], content=content), 422
     try:

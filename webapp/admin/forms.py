@@ -17,6 +17,7 @@ from processes.models import Department, DisputeType, Region
 from processes.reference import KINDS
 
 from ..accounts.service import Profile
+from ..validation import parse_int
 
 NAME_MAX = {
     "region": Region.name.type.length,
@@ -124,8 +125,8 @@ def rule_values(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, list
         raw = text(form, name)
         if not raw and not required:
             values[name] = None
-        elif raw.isdigit() and int(raw) <= NUMBER_MAX:
-            values[name] = int(raw)
+        elif (number := parse_int(raw, maximum=NUMBER_MAX)) is not None:
+            values[name] = number
         else:
             errors[name] = [_number_problem(raw)]
             values[name] = raw
@@ -135,7 +136,7 @@ def rule_values(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, list
 def _number_problem(raw: str) -> str:
     if not raw:
         return "必填"
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         return f"不能超过 {NUMBER_MAX}"
     return "请填写不带小数的非负整数"
 

@@ -2,8 +2,8 @@
 poll results, the OpenAPI document.
 
 Every ``/api/v1`` route needs ``Authorization: Bearer <token>`` of an active sender and
-sees only that sender's matters. Errors are JSON: ``{"error": code, "message": text}``,
-plus ``errors`` (field → messages) when a push is invalid.
+sees only that sender's matters. Errors are problem details (``webapp.problems``):
+``{"type", "title", "status", "detail", "code", "errors": [{"field", "message"}]}``.
 """
 
 from __future__ import annotations
@@ -29,16 +29,41 @@ from processes.hotline import VerdictRefused, receive_verdict
 from processes.models import HandoffSender
 
 from ..engine_binding import current_engine
+from ..problems import problem
 from ..security import TOKEN, public
+from ..validation import INT4_MAX, InputRefused, load_json, parse_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 DEFAULT_PAGE = 50
+MAX_BODY_BYTES = 256 * 1024
+"""The largest push or verdict read; a larger body is refused (413) before it is read."""
 
 
-def error(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
-    """The API's error body."""
-    return jsonify(error=code, message=message, **extra), status
+QUERY_PARAMETERS = {"api.poll_results": ("after", "limit")}
+"""The query parameters each route reads; any other one is refused (400), as the
+document says (a misspelt ``afterr`` is named, not silently ignored)."""
+
+
+@bp.before_request
+def limit_body() -> None:
+    request.max_content_length = MAX_BODY_BYTES
+
+
+@bp.before_request
+def known_query() -> tuple[Response, int] | None:
+    if request.endpoint == "api.openapi":
+        return None
+    known = QUERY_PARAMETERS.get(request.endpoint or "", ())
+    unknown = {name: ["不是可接受的查询参数"] for name in request.args if name not in known}
+    return error(400, "bad_query", "查询参数有误", errors=unknown) if unknown else None
+
+
+def error(
+    status: int, code: str, message: str, *, errors: dict[str, list[str]] | None = None
+) -> tuple[Response, int]:
+    """The API's error body: problem details naming the fields in ``errors``."""
+    return problem(status, code, message, errors=errors), status
 
 
 def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,9 +94,13 @@ def json_body() -> tuple[dict[str, Any] | None, Any]:
         return None, error(
             400, "not_json", "请求体应为 JSON，并设置 Content-Type: application/json"
         )
-    payload = request.get_json(silent=True)
-    if payload is None:
-        return None, error(400, "not_json", "请求体不是合法的 JSON")
+    try:
+        payload = load_json(request.get_data(cache=True))
+    except InputRefused as refused:
+        if not refused.field:
+            return None, error(400, "not_json", refused.message)
+        named = {refused.field: [refused.message]}
+        return None, error(422, "invalid", "请求内容有误，请按字段修改后重试", errors=named)
     if not isinstance(payload, dict):
         return None, error(400, "not_object", "请求体应为 JSON 对象")
     return payload, None
@@ -167,13 +196,13 @@ def _int_arg(
     *,
     minimum: int,
     errors: dict[str, list[str]],
-    maximum: int | None = None,
+    maximum: int = INT4_MAX,
 ) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < minimum or (maximum is not None and int(raw) > maximum):
-        bounds = [f"不小于 {minimum}"] + ([f"不大于 {maximum}"] if maximum is not None else [])
-        errors[name] = ["应为" + "、".join(bounds) + " 的整数"]
+    value = parse_int(raw, minimum=minimum, maximum=maximum)
+    if value is None:
+        errors[name] = [f"应为 {minimum} 到 {maximum} 之间的整数"]
         return default
-    return int(raw)
+    return value

@@ -15,9 +15,9 @@ from processes.deadlines import SHANGHAI
 from processes.models import Case
 
 from ..scope import in_scope
+from ..validation import parse_int
 
 TEXT_MAX = 120
-DIGITS_MAX = 12
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,7 @@ class AuditFilters:
 
 
 def _number(value: str | None) -> int | None:
-    value = (value or "").strip()
-    ok = value.isascii() and value.isdigit() and len(value) <= DIGITS_MAX
-    return int(value) if ok else None
+    return parse_int(value)
 
 
 def _day(value: str | None) -> date | None:

@@ -19,6 +19,7 @@ from engine.history_verify import PART_SIZE, ChainPart
 
 from ..engine_binding import current_engine
 from ..security import AUDIT_ROLES, roles_required
+from ..validation import parse_int
 from .blueprint import bp
 from .filters import AuditFilters
 from .integrity import Verdict, chain_part
@@ -37,7 +38,7 @@ class Progress:
 
 def _start() -> int:
     start = request.form.get("start", "1")
-    return max(1, int(start)) if start.isascii() and start.isdigit() else 1
+    return parse_int(start, minimum=1) or 1
 
 
 def _part(start_seq: int) -> tuple[ChainPart, Verdict | None]:

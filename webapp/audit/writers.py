@@ -13,6 +13,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .cells import CSV_NOTE, csv_cell, xlsx_cell
 from .exports import COLUMNS, ExportRow
 
 CELL_MAX = 32_767
@@ -31,7 +32,8 @@ def _line(cells: Iterable[object]) -> str:
 
 def csv_chunks(readme: list[str], rows: Iterable[ExportRow | None]) -> Iterator[bytes]:
     """The CSV a piece at a time: a BOM, the README as ``#`` lines, the header, the rows."""
-    head = "\ufeff" + "".join(_line([f"# {text}"]) for text in readme) + _line(COLUMNS)
+    notes = [*readme, CSV_NOTE]
+    head = "\ufeff" + "".join(_line([f"# {text}"]) for text in notes) + _line(COLUMNS)
     yield head.encode("utf-8")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -39,7 +41,7 @@ def csv_chunks(readme: list[str], rows: Iterable[ExportRow | None]) -> Iterator[
         if row is None:
             writer.writerow([f"# {TRUNCATED}"])
         else:
-            writer.writerow(["" if v is None else v for v in row.values])
+            writer.writerow(["" if v is None else csv_cell(v) for v in row.values])
         if count % FLUSH_LINES == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -80,7 +82,7 @@ def xlsx_file(readme: list[str], rows: Iterable[ExportRow | None]) -> IO[bytes]:
         if row is None:
             notes.append([TRUNCATED])
             break
-        sheet.append(_xlsx_cells(row))
+        sheet.append([xlsx_cell(sheet, value) for value in _xlsx_cells(row)])
     target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     book.save(target)
     target.seek(0)

@@ -23,6 +23,7 @@ from processes.models import Case, DisputeType, Party, Region
 
 from ..due import DueInfo, deadline_badge
 from ..scope import in_scope
+from ..validation import page_number
 
 PER_PAGE = 20
 SEARCH_MAX = 60
@@ -51,7 +52,7 @@ class CaseFilters:
             risk=_choice(args.get("risk", ""), RiskColour),
             channel=_choice(args.get("channel", ""), Channel),
             overdue=args.get("overdue") in ("1", "on", "true"),
-            page=max(1, int(page)) if page.isdigit() else 1,
+            page=page_number(page),
         )
 
     def active(self) -> bool:

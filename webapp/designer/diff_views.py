@@ -10,6 +10,7 @@ from flask import abort, render_template, request
 
 from ..engine_binding import current_engine
 from ..security import DESIGN_ROLES, roles_required
+from ..validation import parse_int
 from .blueprint import bp
 from .library import file_url
 
@@ -20,9 +21,10 @@ OLD_MARKERS = {"removed": "dz-removed"}
 
 def _version_arg(name: str) -> int:
     raw = (request.args.get(name) or "").strip()
-    if not raw.isdigit():
+    number = parse_int(raw)
+    if number is None:
         abort(400)
-    return int(raw)
+    return number
 
 
 @bp.route("/diff")

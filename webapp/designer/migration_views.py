@@ -16,6 +16,7 @@ from engine import EngineError
 
 from ..engine_binding import current_engine
 from ..security import DESIGN_ROLES, current_actor, roles_required
+from ..validation import int_set, parse_int
 from .blueprint import bp
 from .migration_candidates import candidates
 
@@ -34,9 +35,10 @@ def _version_arg(name: str) -> int | None:
     raw = (request.values.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    number = parse_int(raw)
+    if number is None:
         abort(400)
-    return int(raw)
+    return number
 
 
 def _target() -> int:
@@ -54,7 +56,7 @@ def migrate():
     if request.method == "GET":
         return _page(target, source)
     reason = request.form.get("reason", "").strip()
-    chosen = [int(v) for v in request.form.getlist("instance") if v.isdigit()]
+    chosen = sorted(int_set(",".join(request.form.getlist("instance"))))
     error = _input_error(reason, chosen)
     if error:
         return _page(target, source, reason=reason, chosen=chosen, error=error), 422

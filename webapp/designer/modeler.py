@@ -21,6 +21,7 @@ from engine import DeployRejected, Engine, NotFound, Problem, SourceFile
 
 from ..engine_binding import current_engine
 from ..security import DESIGN_ROLES, roles_required
+from ..validation import parse_int
 from .blueprint import bp
 from .drafts import deploy_files, kind_of, validate_files
 from .modeler_context import panel_config
@@ -115,7 +116,7 @@ def _changed_since_base(engine: Engine, draft: Draft) -> int | None:
 def edit(name: str):
     engine = current_engine()
     latest = engine.latest_version_id()
-    version_id = request.args.get("version", type=int) or latest
+    version_id = parse_int(request.args.get("version"), minimum=1) or latest
     if version_id is None:
         abort(404)
     files = _version_files(engine, version_id)

@@ -22,6 +22,7 @@ from .. import schema_form
 from ..cases.diagram import diagram_payload
 from ..engine_binding import current_engine
 from ..security import DESIGN_ROLES, current_actor, roles_required
+from ..validation import parse_int
 from . import trial_page
 from .blueprint import bp
 from .drafts import files_with
@@ -92,8 +93,7 @@ def _set_to_try(form: MultiDict) -> tuple[list, str, str | None, int | None]:
 
 
 def _int(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_int(text)
 
 
 @bp.get("/trials/<int:trial_id>")

@@ -156,6 +156,15 @@ def error_label(key: str) -> str:
     return FIELD_LABELS.get(key, key or "表单")
 
 
+def input_label(name: str) -> str:
+    """The label of a form input as the clerk sees it: ``party-1-phone`` → ``当事人 2 ·
+    联系电话``; an input the form does not have → ``表单``."""
+    match = _PARTY_KEY.match(name)
+    if match and match.group(2) in FIELD_LABELS:
+        return error_label(f"parties/{match.group(1)}/{match.group(2)}")
+    return FIELD_LABELS.get(name, "表单")
+
+
 def field_id(key: str) -> str:
     """The id of the input an error belongs to: ``parties/1/phone`` → ``party-1-phone``."""
     parts = key.split("/")

@@ -20,12 +20,21 @@ from processes.enums import Channel
 from ..cases.detail import find_case
 from ..cases.qr import case_qr
 from ..engine_binding import current_engine
+from ..errors import input_refused
 from ..scope import region_scope
 from ..security import INTAKE_ROLES, current_actor, roles_required
+from ..validation import InputRefused, int_set
 from . import form, service
 from . import receipt as receipt_slip
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
+
+
+@bp.errorhandler(InputRefused)
+def refused(error: InputRefused):
+    """An input that cannot be stored (a NUL, a lone surrogate), named by its label."""
+    return input_refused(error, form.input_label)
+
 
 RISK_HELP = {
     "红": "高风险：可能激化（如命案、民转刑风险）或群体性事件，指定包案领导，时限缩短",
@@ -98,7 +107,7 @@ def case_url(case_id: int) -> str:
 def _acknowledged() -> frozenset[int]:
     """The open cases the clerk saw in the warning and chose to register past."""
     raw = request.form.get("acknowledged", "")
-    return frozenset(int(part) for part in raw.split(",") if part.strip().isdigit())
+    return int_set(raw)
 
 
 def _page(entry: form.IntakeInput, duplicates: list[service.DuplicateRow] | None = None):

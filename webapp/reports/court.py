@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from processes.calendar import OperationRecorder
 from processes.models import CourtFiling
 
+from ..validation import parse_int
+
 COURT_FILING_CHANGED = "court_filing_changed"
 """Operation-log event: a court figure entered or changed (data: region, month, before, after)."""
 MAX_CASES = 1_000_000
@@ -64,10 +66,10 @@ class FilingForm:
 
     def _cases(self) -> int | None:
         text = self.civil_cases.replace(",", "").replace("，", "")
-        if not text.isdigit() or int(text) > MAX_CASES:
+        number = parse_int(text, maximum=MAX_CASES)
+        if number is None:
             self.errors["civil_cases"] = f"一审民事收案数：请填写 0 到 {MAX_CASES} 之间的整数（件）"
-            return None
-        return int(text)
+        return number
 
 
 @dataclass(frozen=True)

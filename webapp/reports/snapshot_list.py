@@ -14,6 +14,7 @@ from processes.models import Region, ReportSnapshot
 from processes.reports.periods import Period, PeriodKind
 
 from ..scope import in_scope
+from ..validation import page_number
 from .choices import RegionOption, parse_day
 
 PER_PAGE = 20
@@ -35,7 +36,7 @@ class SnapshotFilters:
             kind=kind if kind in KIND_VALUES else "",
             region=region if region in {option.code for option in options} else "",
             day=parse_day(args.get("date")),
-            page=max(1, int(page)) if page.isdigit() else 1,
+            page=page_number(page),
         )
 
     def query_args(self, **changes: object) -> dict[str, object]:

@@ -20,6 +20,7 @@ from processes.models import Case
 from .. import schema_form
 from ..engine_binding import current_engine
 from ..security import CASEWORKERS, SUPERVISION_ROLES, current_actor, roles_required
+from ..validation import page_number
 from . import assigning, detail, handon, phone, previous, service
 from .context import (
     RISK_CHOICES,
@@ -47,7 +48,7 @@ def index():
         viewer=current_viewer(),
         filters=filters,
         clock=current_clock(),
-        page=min(int(number), MAX_PAGE) if number.isdigit() else 1,
+        page=page_number(number, maximum=MAX_PAGE),
         per_page=service.PER_PAGE,
     )
     return render_template(
