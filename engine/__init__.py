@@ -5,6 +5,8 @@ values and errors re-exported here; only this package imports SpiffWorkflow.
 """
 
 from .api import Engine
+from .budget import Budget, BudgetExceeded
+from .budget_jinja import render_budgeted
 from .bundle import SourceFile
 from .clock import Clock, ManualClock, SystemClock
 from .context import NoStepInProgress, StepContext, current_step
@@ -41,6 +43,8 @@ __all__ = [
     "SCHEDULER",
     "SYSTEM",
     "Actor",
+    "Budget",
+    "BudgetExceeded",
     "Candidates",
     "Clock",
     "ConflictError",
@@ -72,4 +76,5 @@ __all__ = [
     "VersionDiff",
     "VersionSummary",
     "current_step",
+    "render_budgeted",
 ]

@@ -30,6 +30,7 @@ from . import (
 )
 from . import deploy as deploying
 from . import retime as retiming
+from .budget import Budget
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
@@ -61,6 +62,7 @@ class Engine:
         operators: OperatorRegistry | None = None,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
         lane_names: Container[str] | None = None,
+        budget: Budget | None = None,
     ):
         self.session_factory = session_factory
         # The lane names a user task may sit in (the application's login roles); None
@@ -68,10 +70,12 @@ class Engine:
         self.lane_names = lane_names
         self.clock: Clock = clock or SystemClock()
         self.operators = operators or OperatorRegistry()
+        # What one evaluation of diagram code may spend (steps, seconds, memory).
+        self.budget = budget or Budget()
         # One sandboxed script engine, shared: it keeps no per-call state. Operators
         # registered later are still reached, through the registry's ``call``.
         self._script_engine = make_script_engine(
-            helpers=dict(helpers or {}), services=self.operators.call
+            helpers=dict(helpers or {}), services=self.operators.call, budget=self.budget
         )
         self.specs = SpecCache()
         self.forms = instances.FormCache()
