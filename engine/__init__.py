@@ -25,6 +25,8 @@ from .errors import (
     UnsafeXml,
 )
 from .operators import OperatorRegistry
+from .timer_quarantine import TroubledTimer
+from .timers import RetryPolicy
 from .views import (
     SCHEDULER,
     SYSTEM,
@@ -66,12 +68,14 @@ __all__ = [
     "OperatorRegistry",
     "PermissionDenied",
     "Problem",
+    "RetryPolicy",
     "SourceFile",
     "StepContext",
     "StepFailed",
     "SystemClock",
     "TaskStatus",
     "TaskView",
+    "TroubledTimer",
     "UnsafeXml",
     "VersionDiff",
     "VersionSummary",
