@@ -20,7 +20,8 @@ ADMIN = Actor.of("admin", ["管理员"])
 
 def _lane(*ids: str) -> str:
     refs = "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
-    return f'<bpmn:laneSet id="ls"><bpmn:lane id="lane1" name="镇综治中心">{refs}</bpmn:lane></bpmn:laneSet>'
+    lane = f'<bpmn:lane id="lane1" name="镇综治中心">{refs}</bpmn:lane>'
+    return f'<bpmn:laneSet id="ls">{lane}</bpmn:laneSet>'
 
 
 HOSTILE = (
