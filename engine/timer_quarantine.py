@@ -105,8 +105,8 @@ def retry(engine: Engine, timer_id: int, *, actor: Actor, reason: str = "") -> T
                 actor=actor.user,
                 instance_id=timer.instance_id,
                 data={
-                    "timer": timer.spec_id,
-                    "name": timer.name,
+                    "timer": timer.name,
+                    "element": timer.spec_id,
                     "error": timer.last_error,
                     "reason": reason,
                 },

@@ -136,8 +136,8 @@ def record_failure(engine: Engine, failed: TimerFailed, policy: RetryPolicy) -> 
                     actor=SCHEDULER.user,
                     instance_id=timer.instance_id,
                     data={
-                        "timer": timer.spec_id,
-                        "name": timer.name,
+                        "timer": timer.name,
+                        "element": timer.spec_id,
                         "attempts": timer.attempts,
                         "error": failed.message,
                     },

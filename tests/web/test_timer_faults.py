@@ -69,6 +69,9 @@ def test_admin_sees_the_parked_timer_and_retries_it(app, login_as, parked):
             select(HistoryEvent).where(HistoryEvent.event_type == "timer_retried")
         ).scalar_one()
     assert event.actor == "guanli" and event.instance_id == parked["instance"]
+    timeline = client.get(f"/cases/{parked['case_id']}").get_data(as_text=True)
+    assert "定时器故障，已暂停" in timeline and "故障定时器重新触发" in timeline
+    assert FAILURE in timeline and "临期提醒" in timeline
 
 
 def test_admin_cancels_the_case_of_a_parked_timer(app, login_as, parked):
