@@ -314,9 +314,12 @@ class Engine:
         )
 
     # -- timers and history -------------------------------------------------------------
-    def fire_due_timers(self, *, limit: int = 100) -> int:
-        """Fire timers due by the engine clock; returns how many instances advanced."""
-        return timers.fire_due(self, limit=limit)
+    def fire_due_timers(
+        self, *, limit: int = 100, on_progress: Callable[[], None] | None = None
+    ) -> int:
+        """Fire timers due by the engine clock; returns how many instances advanced.
+        ``on_progress()`` is called after every timer handled (the scheduler's heartbeat)."""
+        return timers.fire_due(self, limit=limit, on_progress=on_progress)
 
     def troubled_timers(
         self, *, parked_only: bool = False, instance_ids: Collection[int] | None = None

@@ -15,6 +15,7 @@ has come, in due order: a failing timer never holds up the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -149,10 +150,13 @@ def record_failure(engine: Engine, failed: TimerFailed, policy: RetryPolicy) -> 
         return parked
 
 
-def fire_due(engine: Engine, *, limit: int) -> int:
-    """Fire due timers until none is due or ``limit`` instances advanced."""
+def fire_due(engine: Engine, *, limit: int, on_progress: Callable[[], None] | None = None) -> int:
+    """Fire due timers until none is due or ``limit`` instances advanced; ``on_progress()``
+    after every timer handled."""
     fired, seen = 0, set()
     for _attempt in range(limit * 3):
+        if on_progress is not None:
+            on_progress()
         try:
             found = _fire_one(engine, seen)
         except ConflictError:
