@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from engine import Budget, Clock, Engine, OperatorRegistry
+from engine import Budget, Clock, Engine, OperatorRegistry, RetryPolicy
 
 from .actions import register_actions
 from .helpers import SCRIPT_HELPERS
@@ -19,6 +19,7 @@ def build_engine(
     *,
     clock: Clock | None = None,
     budget: Budget | None = None,
+    timer_retry: RetryPolicy | None = None,
 ) -> Engine:
     """An engine whose diagrams may call every registered action and helper, and whose
     user tasks must sit in a lane named after a login role.
@@ -34,6 +35,7 @@ def build_engine(
         helpers=SCRIPT_HELPERS,
         lane_names=frozenset(role.value for role in Role),
         budget=budget,
+        timer_retry=timer_retry,
     )
     built.append(engine)
     return engine

@@ -13,6 +13,7 @@
 | ``ZONGZHI_SCRIPT_STEP_LIMIT`` | loop iterations and calls of one piece of diagram code | 1000000 |
 | ``ZONGZHI_SCRIPT_SECONDS`` | wall-clock seconds of diagram code per engine step | 5 |
 | ``ZONGZHI_SCRIPT_MEMORY_MB`` | memory one piece of diagram code may take | 256 |
+| ``ZONGZHI_TIMER_MAX_ATTEMPTS`` | failed firings before a timer is parked as 故障 | 5 |
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from engine import Budget
+from engine import Budget, RetryPolicy
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 CSRF_TIME_LIMIT_SECONDS = 8 * 3600  # a working day: long forms must not expire mid-way
@@ -54,6 +55,11 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
             cfg[key] = env[key]
     cfg["ZONGZHI_CENTER_PHONE"] = center_phones(env.get("ZONGZHI_CENTER_PHONE", ""))
     cfg["ZONGZHI_SCRIPT_BUDGET"] = script_budget(env)
+    cfg["ZONGZHI_TIMER_RETRY"] = RetryPolicy(
+        max_attempts=int(
+            _positive(env, "ZONGZHI_TIMER_MAX_ATTEMPTS", RetryPolicy().max_attempts, int)
+        )
+    )
     cfg.update(overrides or {})
     instance = Path(instance_path)
     if not cfg["SQLALCHEMY_DATABASE_URI"]:

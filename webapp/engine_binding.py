@@ -45,4 +45,5 @@ def _build(app: Flask) -> Engine:
         sessionmaker(bind=db.engine, expire_on_commit=False),
         clock=app.config.get("ZONGZHI_CLOCK"),
         budget=app.config.get("ZONGZHI_SCRIPT_BUDGET"),
+        timer_retry=app.config.get("ZONGZHI_TIMER_RETRY"),
     )
