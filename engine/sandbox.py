@@ -275,6 +275,8 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
 
 def _describe(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "函数递归调用层数过深（可能是没有终止条件的递归）"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 

@@ -233,3 +233,15 @@ def test_budget_is_configured_from_the_environment():
         script_budget({"ZONGZHI_SCRIPT_STEP_LIMIT": "很多"})
     with pytest.raises(ConfigError, match="ZONGZHI_SCRIPT_SECONDS 应为正数"):
         script_budget({"ZONGZHI_SCRIPT_SECONDS": "0"})
+
+
+def test_endless_recursion_fails_its_step_in_chinese(engine, tmp_path):
+    path, forms = _script_after_form(tmp_path, "def f(n):\n    return f(n + 1)\nx = f(1)")
+    engine.deploy([path], actor="designer", forms_dirs=[forms])
+    engine.start("hostile", actor=CENTER)
+    [task] = engine.ready_tasks(CENTER)
+    with pytest.raises(StepFailed) as caught:
+        engine.complete(task.id, {"note": "备注内容"}, actor=CENTER)
+    assert caught.value.element == "calc_due"
+    assert "函数递归调用层数过深" in caught.value.message
+    assert "RecursionError" not in caught.value.message
