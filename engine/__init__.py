@@ -5,6 +5,8 @@ values and errors re-exported here; only this package imports SpiffWorkflow.
 """
 
 from .api import Engine
+from .budget import Budget, BudgetExceeded
+from .budget_jinja import render_budgeted
 from .bundle import SourceFile
 from .clock import Clock, ManualClock, SystemClock
 from .context import NoStepInProgress, StepContext, current_step
@@ -23,6 +25,8 @@ from .errors import (
     UnsafeXml,
 )
 from .operators import OperatorRegistry
+from .timer_quarantine import TroubledTimer
+from .timers import RetryPolicy
 from .views import (
     SCHEDULER,
     SYSTEM,
@@ -41,6 +45,8 @@ __all__ = [
     "SCHEDULER",
     "SYSTEM",
     "Actor",
+    "Budget",
+    "BudgetExceeded",
     "Candidates",
     "Clock",
     "ConflictError",
@@ -62,14 +68,17 @@ __all__ = [
     "OperatorRegistry",
     "PermissionDenied",
     "Problem",
+    "RetryPolicy",
     "SourceFile",
     "StepContext",
     "StepFailed",
     "SystemClock",
     "TaskStatus",
     "TaskView",
+    "TroubledTimer",
     "UnsafeXml",
     "VersionDiff",
     "VersionSummary",
     "current_step",
+    "render_budgeted",
 ]

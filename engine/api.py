@@ -6,7 +6,7 @@ history, commit. Callers see only ``views`` and ``errors``; SpiffWorkflow stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from . import (
     migrate,
     offers,
     task_detail,
+    timer_quarantine,
     timers,
     trail,
     validation,
@@ -30,6 +31,7 @@ from . import (
 )
 from . import deploy as deploying
 from . import retime as retiming
+from .budget import Budget
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
@@ -38,6 +40,8 @@ from .models import ProcessVersion
 from .operators import OperatorRegistry
 from .sandbox import make_script_engine
 from .specs import SpecCache
+from .timer_quarantine import TroubledTimer
+from .timers import RetryPolicy
 from .uow import BeforeCommitHook, UnitOfWork
 from .views import (
     Actor,
@@ -61,6 +65,8 @@ class Engine:
         operators: OperatorRegistry | None = None,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
         lane_names: Container[str] | None = None,
+        budget: Budget | None = None,
+        timer_retry: RetryPolicy | None = None,
     ):
         self.session_factory = session_factory
         # The lane names a user task may sit in (the application's login roles); None
@@ -68,10 +74,14 @@ class Engine:
         self.lane_names = lane_names
         self.clock: Clock = clock or SystemClock()
         self.operators = operators or OperatorRegistry()
+        # What one evaluation of diagram code may spend (steps, seconds, memory).
+        self.budget = budget or Budget()
+        # How often a failing timer is tried before it is parked as 故障.
+        self.timer_retry = timer_retry or RetryPolicy()
         # One sandboxed script engine, shared: it keeps no per-call state. Operators
         # registered later are still reached, through the registry's ``call``.
         self._script_engine = make_script_engine(
-            helpers=dict(helpers or {}), services=self.operators.call
+            helpers=dict(helpers or {}), services=self.operators.call, budget=self.budget
         )
         self.specs = SpecCache()
         self.forms = instances.FormCache()
@@ -304,9 +314,23 @@ class Engine:
         )
 
     # -- timers and history -------------------------------------------------------------
-    def fire_due_timers(self, *, limit: int = 100) -> int:
-        """Fire timers due by the engine clock; returns how many instances advanced."""
-        return timers.fire_due(self, limit=limit)
+    def fire_due_timers(
+        self, *, limit: int = 100, on_progress: Callable[[], None] | None = None
+    ) -> int:
+        """Fire timers due by the engine clock; returns how many instances advanced.
+        ``on_progress()`` is called after every timer handled (the scheduler's heartbeat)."""
+        return timers.fire_due(self, limit=limit, on_progress=on_progress)
+
+    def troubled_timers(
+        self, *, parked_only: bool = False, instance_ids: Collection[int] | None = None
+    ) -> list[TroubledTimer]:
+        """Timers whose firing failed (parked ones first), optionally of some instances."""
+        return timer_quarantine.troubled(self, parked_only=parked_only, instance_ids=instance_ids)
+
+    def retry_timer(self, timer_id: int, *, actor: Actor, reason: str = "") -> TroubledTimer:
+        """Release a failing or parked timer: it is tried on the next poll. Returns the
+        timer as it was. Raises ``NotFound`` for a timer that is gone or never failed."""
+        return timer_quarantine.retry(self, timer_id, actor=actor, reason=reason)
 
     def record_operation(
         self,

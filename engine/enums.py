@@ -48,6 +48,10 @@ class EventType(StrEnum):
     it for its holder (a supervisor in scope, a stand-in)."""
     TASK_CANCELLED = "task_cancelled"
     TIMER_FIRED = "timer_fired"
+    TIMER_PARKED = "timer_parked"
+    """A timer failed its last attempt and waits as 故障 (data: timer, element, attempts, error)."""
+    TIMER_RETRIED = "timer_retried"
+    """An admin released a parked timer for another try (data: timer, element, error, reason)."""
     DEADLINES_RETIMED = "deadlines_retimed"
     """Waiting timers re-armed after their deadlines were counted again (data: reason,
     each timer's old and new due, the data variables that changed)."""

@@ -188,7 +188,14 @@ class TaskCandidate(db.Model):
 
 
 class TimerRecord(db.Model):
-    """A waiting timer's due time; the scheduler claims and fires due rows."""
+    """A waiting timer's due time; the scheduler claims and fires due rows.
+
+    A firing that fails is counted (``attempts``, ``last_error``) and tried again from
+    ``next_try_at`` on, with a growing pause; after the last attempt the timer is parked
+    (``parked_at``, 故障) until an admin retries it or cancels its instance. The scheduler
+    skips parked timers and those whose next try has not come, so one failing timer
+    never holds up the others (``engine.timers``).
+    """
 
     __tablename__ = "timer"
 
@@ -198,6 +205,10 @@ class TimerRecord(db.Model):
     spec_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class HistoryEvent(db.Model):

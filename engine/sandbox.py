@@ -12,7 +12,8 @@ multi-instance expressions, DMN cells and service parameters all run here instea
 * ``make_script_engine`` is the one factory. The engine is not serialized, so it must be
   re-attached after every deserialize (research note, pitfall 5).
 
-There is no time or memory limit: ``while True: pass`` still hangs a worker.
+Every evaluation runs under a ``Budget`` (``engine.budget``): steps, seconds and memory;
+``while True: pass`` or ``[0] * 10**8`` fails its step with ``BudgetExceeded``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .budget import Budget, metered
 from .context import step_or_none
 from .projection import process_of
 from .script_policy import (
@@ -108,8 +110,10 @@ class RestrictedEnvironment(TaskDataEnvironment):
         self,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
         services: ServiceCaller | None = None,
+        budget: Budget | None = None,
     ):
         helpers = dict(helpers or {})
+        self.budget = budget or Budget()
         _check_helpers(helpers)
         environment_globals: dict[str, Any] = {"__builtins__": restricted_builtins()}
         environment_globals.update(GUARDS)
@@ -132,7 +136,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         scope.update(external_context or {})
         scope.update(context)
         scope[DATA_READER] = self._data_reader(context, external_context)
-        return eval(code, scope)  # RestrictedPython code with guarded globals
+        with metered(self.budget):
+            return eval(code, scope)  # RestrictedPython code with guarded globals
 
     def execute(
         self, script: str, context: dict[str, Any], external_context: Mapping | None = None
@@ -141,7 +146,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         extra = dict(external_context or {})
         extra[DATA_READER] = self._data_reader(context, extra)
         # TaskDataEnvironment checks name clashes, exec()s, then strips the extras again.
-        return super().execute(code, context, extra)
+        with metered(self.budget):
+            return super().execute(code, context, extra)
 
     def check_for_overwrite(self, context: Mapping[str, Any], external_context: Mapping) -> None:
         clashes = sorted((set(self.globals) | set(external_context)) & set(context))
@@ -269,6 +275,8 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
 
 def _describe(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "函数递归调用层数过深（可能是没有终止条件的递归）"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
@@ -276,6 +284,7 @@ def _describe(error: BaseException) -> str:
 def make_script_engine(
     helpers: Mapping[str, Callable[..., Any]] | None = None,
     services: ServiceCaller | None = None,
+    budget: Budget | None = None,
 ) -> PythonScriptEngine:
     """The sandboxed script engine; attach it to every new or deserialized workflow."""
-    return SandboxedScriptEngine(environment=RestrictedEnvironment(helpers, services))
+    return SandboxedScriptEngine(environment=RestrictedEnvironment(helpers, services, budget))

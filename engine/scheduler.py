@@ -7,6 +7,10 @@ fires what.
 
 Other periodic work of the same process (the application's outbox delivery, say) joins
 as a ``PollJob``: the engine runs it beside the timer poll without knowing what it does.
+
+``beat`` (optional) is called by the timer poll at the start and end of every round and
+after every timer it handles: a supervisor that watches those beats can tell a scheduler
+stuck inside a step from one that is merely idle, and restart it.
 """
 
 from __future__ import annotations
@@ -45,26 +49,49 @@ def _guarded(job: PollJob) -> None:
         log.exception("scheduled job %s failed", job.id)
 
 
-def poll(engine: Engine) -> int:
+Beat = Callable[[], None]
+
+
+def _quiet(beat: Beat | None) -> Beat:
+    def safe() -> None:
+        if beat is None:
+            return
+        try:
+            beat()
+        except Exception:
+            log.exception("scheduler heartbeat failed")
+
+    return safe
+
+
+def poll(engine: Engine, beat: Beat | None = None) -> int:
     """One polling round; never raises, so a bad round does not stop the scheduler."""
+    pulse = _quiet(beat)
+    pulse()
     try:
-        fired = engine.fire_due_timers()
+        fired = engine.fire_due_timers(on_progress=pulse)
     except Exception:
         log.exception("timer poll failed")
         return 0
+    finally:
+        pulse()
     if fired:
         log.info("fired timers of %d instance(s)", fired)
     return fired
 
 
 def start_background(
-    engine: Engine, *, poll_seconds: float, jobs: Sequence[PollJob] = ()
+    engine: Engine,
+    *,
+    poll_seconds: float,
+    jobs: Sequence[PollJob] = (),
+    beat: Beat | None = None,
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(
         poll,
         "interval",
-        args=[engine],
+        args=[engine, beat],
         id=JOB_ID,
         seconds=poll_seconds,
         next_run_time=datetime.now(UTC),
@@ -86,12 +113,18 @@ def start_background(
     return scheduler
 
 
-def run_forever(engine: Engine, *, poll_seconds: float, jobs: Sequence[PollJob] = ()) -> None:
+def run_forever(
+    engine: Engine,
+    *,
+    poll_seconds: float,
+    jobs: Sequence[PollJob] = (),
+    beat: Beat | None = None,
+) -> None:
     """Run the scheduler (and ``jobs`` beside it) in the foreground until SIGTERM or SIGINT."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    scheduler = start_background(engine, poll_seconds=poll_seconds, jobs=jobs)
+    scheduler = start_background(engine, poll_seconds=poll_seconds, jobs=jobs, beat=beat)
     log.info("scheduler started, polling every %ss", poll_seconds)
     try:
         stop.wait()

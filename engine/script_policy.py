@@ -5,7 +5,9 @@
   whitelist (``restricted_builtins``) and no ``open``/``getattr``/``type``/``eval``...;
 * ``compile_restricted_cached`` compiles under that policy, raising ``ScriptRejected``;
 * ``check_source`` is the stricter deploy-time check, rejecting also names and calls
-  that would only fail at run time.
+  that would only fail at run time;
+* the compiled code counts its steps and sizes what it builds (``engine.script_ticks``,
+  ``engine.script_guards``) against the budget of ``engine.budget``.
 
 ``engine.sandbox`` runs the compiled code.
 """
@@ -33,6 +35,10 @@ from RestrictedPython.Guards import (
 from RestrictedPython.Limits import limited_builtins
 from RestrictedPython.transformer import INSPECT_ATTRIBUTES
 from RestrictedPython.Utilities import utility_builtins
+
+from . import script_guards
+from .budget import current_meter
+from .script_ticks import FORMAT_SPEC, TICK, BudgetTransformer
 
 Mode = Literal["exec", "eval"]
 
@@ -96,14 +102,36 @@ def restricted_builtins() -> dict[str, Any]:
     allowed.update({name: getattr(builtins, name) for name in EXTRA_BUILTINS})
     for name in (*FORBIDDEN_NAMES, "__build_class__"):
         allowed.pop(name, None)
+    allowed["pow"] = script_guards.power
+    allowed["math"] = _MATH
     return allowed
 
 
-def _inplacevar(op: str, target: Any, value: Any) -> Any:
+_MATH = script_guards.guarded_math()
+
+
+def _plain_inplacevar(op: str, target: Any, value: Any) -> Any:
     try:
         return INPLACE_OPERATORS[op](target, value)
     except KeyError:
         raise ScriptRejected(f"不支持的复合赋值运算符 {op}") from None
+
+
+def _inplacevar(op: str, target: Any, value: Any) -> Any:
+    return script_guards.inplace(op, target, value, _plain_inplacevar)
+
+
+def _getattr(obj: Any, name: str, *default: Any) -> Any:
+    value = safer_getattr_raise(obj, name, *default)
+    return script_guards.guarded_method(obj, name, value)
+
+
+def _getitem(obj: Any, key: Any) -> Any:
+    return script_guards.getitem(obj, key, default_guarded_getitem)
+
+
+def _tick() -> bool:
+    return current_meter().tick()
 
 
 def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -111,14 +139,21 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr_raise,
-    "_getitem_": default_guarded_getitem,
+    "_getattr_": _getattr,
+    "_getitem_": _getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_inplacevar_": _inplacevar,
     "_write_": full_write_guard,
     "_apply_": _apply,
+    TICK: _tick,
+    FORMAT_SPEC: script_guards.format_spec,
+    "_mul_": script_guards.mul,
+    "_pow_": script_guards.power,
+    "_lshift_": script_guards.lshift,
+    "_add_": script_guards.add,
+    "_mod_": script_guards.mod,
 }
 
 
@@ -168,7 +203,7 @@ def compile_restricted_cached(source: str, mode: Mode) -> types.CodeType:
     """Compile under RestrictedPython's policy; raises ``ScriptRejected``. Results cached."""
     prepared = _prepare(source, mode)
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    result = compiler(prepared, FILENAME)
+    result = compiler(prepared, FILENAME, policy=BudgetTransformer)
     if result.errors or result.code is None:
         message, lineno = _translate(result.errors[0] if result.errors else "编译失败")
         raise ScriptRejected(message, lineno)

@@ -4,6 +4,8 @@ A step is: apply an action (complete a task, refresh timers, deliver a message,
 cancel), run the engine until it rests, then read off the new task states. Failures of
 scripts, conditions and timer expressions become ``StepFailed`` naming the element;
 the caller's unit of work then rolls back, so a half-advanced workflow is never stored.
+The diagram code of one step shares one deadline (``engine.budget.step_scope``); a step
+whose code went past its budget fails with a message naming the element and the budget.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 
 from . import assignment, projection
+from .budget import BudgetExceeded, step_scope
 from .clock import Clock, using_clock
 from .errors import StepFailed
 
@@ -47,6 +50,38 @@ def _element_of(error: WorkflowException) -> str | None:
     return getattr(spec, "bpmn_id", None) if spec is not None else None
 
 
+_KINDS = (
+    ("ScriptTask", "脚本任务"),
+    ("UserTask", "用户任务"),
+    ("ServiceTask", "服务任务"),
+    ("BusinessRuleTask", "业务规则任务"),
+    ("ManualTask", "手工任务"),
+    ("Gateway", "网关"),
+    ("CallActivity", "调用活动"),
+    ("SubWorkflow", "子流程"),
+    ("Event", "事件"),
+)
+
+
+def element_label(spec: object | None) -> str:
+    """``脚本任务“计算时限”（calc_due）``: an element as a designer knows it."""
+    if spec is None:
+        return "流程中的一段代码"
+    kind = next((label for key, label in _KINDS if key in type(spec).__name__), "元素")
+    bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
+    name = getattr(spec, "bpmn_name", None)
+    return f"{kind}“{name}”（{bpmn_id}）" if name else f"{kind}（{bpmn_id}）"
+
+
+def _spec_of(error: WorkflowException) -> object | None:
+    task = getattr(error, "task", None)
+    return task.task_spec if task is not None else getattr(error, "task_spec", None)
+
+
+def over_budget(spec: object | None, exceeded: BudgetExceeded) -> str:
+    return f"{element_label(spec)}{exceeded.describe()}，已回滚"
+
+
 def _run_until_rest(workflow: BpmnWorkflow) -> None:
     # do_engine_steps refreshes timers only at its end: a timer that fell due there is
     # READY but not yet run, hence the loop.
@@ -57,12 +92,17 @@ def _run_until_rest(workflow: BpmnWorkflow) -> None:
     raise StepFailed(None, f"流程在 {MAX_ROUNDS} 轮内未能停下（可能存在无等待的循环）")
 
 
-def armed_timers(workflow: BpmnWorkflow) -> list[ArmedTimer]:
-    """Every waiting timer with its due time; one that never got a due time is an error."""
+def armed_timers(
+    workflow: BpmnWorkflow, exceeded: list[BudgetExceeded] | None = None
+) -> list[ArmedTimer]:
+    """Every waiting timer with its due time; one that never got a due time is an error
+    (naming the budget its expression went past, if that is why)."""
     timers = []
     for task in projection.waiting_timers(workflow):
         due = projection.timer_due(task)
         spec = task.task_spec
+        if due is None and exceeded:
+            raise StepFailed(spec.bpmn_id, over_budget(spec, exceeded[0]))
         if due is None:
             raise StepFailed(spec.bpmn_id, "定时器没有得到到期时间（表达式未能求值）")
         timers.append((str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due))
@@ -83,20 +123,27 @@ def advance(
     workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], *, clock: Clock
 ) -> StepOutcome:
     before = projection.snapshot(workflow)
-    with using_clock(clock):
+    budget = getattr(getattr(workflow.script_engine, "environment", None), "budget", None)
+    with using_clock(clock), step_scope(budget) as exceeded:
         try:
             action(workflow)
             _run_until_rest(workflow)
         except WorkflowException as error:
+            if exceeded:
+                message = over_budget(_spec_of(error), exceeded[0])
+                raise StepFailed(_element_of(error), message) from error
             raise StepFailed(_element_of(error), str(error)) from error
+        except BudgetExceeded as error:
+            raise StepFailed(None, over_budget(None, error)) from error
         except (RecursionError, MemoryError) as error:
             raise StepFailed(None, f"流程引擎资源耗尽：{type(error).__name__}") from error
         changes = projection.changes(workflow, before)
         assigned = assignments(changes)
+        timers = armed_timers(workflow, exceeded)
     after = projection.snapshot(workflow)
     return StepOutcome(
         changes=changes,
-        timers=armed_timers(workflow),
+        timers=timers,
         completed=workflow.is_completed(),
         vanished=frozenset(before) - frozenset(after),
         assignments=assigned,

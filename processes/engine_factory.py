@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from engine import Clock, Engine, OperatorRegistry
+from engine import Budget, Clock, Engine, OperatorRegistry, RetryPolicy
 
 from .actions import register_actions
 from .helpers import SCRIPT_HELPERS
@@ -14,7 +14,13 @@ from .risk_raise import bind_decisions
 from .roles import Role
 
 
-def build_engine(session_factory: Callable[[], Session], *, clock: Clock | None = None) -> Engine:
+def build_engine(
+    session_factory: Callable[[], Session],
+    *,
+    clock: Clock | None = None,
+    budget: Budget | None = None,
+    timer_retry: RetryPolicy | None = None,
+) -> Engine:
     """An engine whose diagrams may call every registered action and helper, and whose
     user tasks must sit in a lane named after a login role.
 
@@ -28,6 +34,8 @@ def build_engine(session_factory: Callable[[], Session], *, clock: Clock | None 
         operators=register_actions(OperatorRegistry()),
         helpers=SCRIPT_HELPERS,
         lane_names=frozenset(role.value for role in Role),
+        budget=budget,
+        timer_retry=timer_retry,
     )
     built.append(engine)
     return engine

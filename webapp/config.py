@@ -10,6 +10,10 @@
 | ``ZONGZHI_LOOKUP_RATE_LIMIT`` | citizen lookups per address | ``10 per minute;100 per day`` |
 | ``ZONGZHI_LOOKUP_CODE_LIMIT`` | failed citizen lookups per case code | ``20 per day`` |
 | ``ZONGZHI_CENTER_PHONE`` | the center's phone on the 受理回执 (see ``center_phones``) | none |
+| ``ZONGZHI_SCRIPT_STEP_LIMIT`` | loop iterations and calls of one piece of diagram code | 1000000 |
+| ``ZONGZHI_SCRIPT_SECONDS`` | wall-clock seconds of diagram code per engine step | 5 |
+| ``ZONGZHI_SCRIPT_MEMORY_MB`` | memory one piece of diagram code may take | 256 |
+| ``ZONGZHI_TIMER_MAX_ATTEMPTS`` | failed firings before a timer is parked as 故障 | 5 |
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+
+from engine import Budget, RetryPolicy
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 CSRF_TIME_LIMIT_SECONDS = 8 * 3600  # a working day: long forms must not expire mid-way
@@ -48,6 +54,12 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         if env.get(key):
             cfg[key] = env[key]
     cfg["ZONGZHI_CENTER_PHONE"] = center_phones(env.get("ZONGZHI_CENTER_PHONE", ""))
+    cfg["ZONGZHI_SCRIPT_BUDGET"] = script_budget(env)
+    cfg["ZONGZHI_TIMER_RETRY"] = RetryPolicy(
+        max_attempts=int(
+            _positive(env, "ZONGZHI_TIMER_MAX_ATTEMPTS", RetryPolicy().max_attempts, int)
+        )
+    )
     cfg.update(overrides or {})
     instance = Path(instance_path)
     if not cfg["SQLALCHEMY_DATABASE_URI"]:
@@ -119,6 +131,32 @@ def _poll_seconds(raw: str) -> int:
     if value < 1:
         raise ConfigError(f"ZONGZHI_TIMER_POLL_SECONDS 应为正整数（秒），当前为 {raw!r}")
     return value
+
+
+def _positive(env: Mapping[str, str], key: str, default: float, kind: type) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        unit = "正整数" if kind is int else "正数"
+        raise ConfigError(f"{key} 应为{unit}，当前为 {raw!r}")
+    return value
+
+
+def script_budget(env: Mapping[str, str]) -> Budget:
+    """What one piece of diagram code may spend: ``ZONGZHI_SCRIPT_STEP_LIMIT`` (loop
+    iterations and calls), ``ZONGZHI_SCRIPT_SECONDS`` (per engine step) and
+    ``ZONGZHI_SCRIPT_MEMORY_MB``."""
+    default = Budget()
+    return Budget(
+        steps=int(_positive(env, "ZONGZHI_SCRIPT_STEP_LIMIT", default.steps, int)),
+        seconds=_positive(env, "ZONGZHI_SCRIPT_SECONDS", default.seconds, float),
+        memory_mb=int(_positive(env, "ZONGZHI_SCRIPT_MEMORY_MB", default.memory_mb, int)),
+    )
 
 
 def _log_level(raw: str) -> str:

@@ -42,5 +42,8 @@ def current_engine() -> Engine:
 
 def _build(app: Flask) -> Engine:
     return build_engine(
-        sessionmaker(bind=db.engine, expire_on_commit=False), clock=app.config.get("ZONGZHI_CLOCK")
+        sessionmaker(bind=db.engine, expire_on_commit=False),
+        clock=app.config.get("ZONGZHI_CLOCK"),
+        budget=app.config.get("ZONGZHI_SCRIPT_BUDGET"),
+        timer_retry=app.config.get("ZONGZHI_TIMER_RETRY"),
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from flask import Flask, Response, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine import ConflictError, NotFound, PermissionDenied
+from engine import ConflictError, NotFound, PermissionDenied, StepFailed
 
 from .problems import TITLES, problem
 from .validation import InputRefused
@@ -50,6 +50,7 @@ _API_DETAILS: dict[int, str] = {
 }
 
 FieldLabeller = Callable[[str], str]
+STEP_FAILED_TITLE = "流程执行出错"
 
 
 def init_app(app: Flask) -> None:
@@ -60,11 +61,24 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(PermissionDenied, lambda error: error_page(403, str(error)))
     app.register_error_handler(ConflictError, lambda error: error_page(409, str(error)))
     app.register_error_handler(InputRefused, input_refused)
+    app.register_error_handler(StepFailed, step_failed_page)
     app.register_error_handler(500, server_error)
 
 
 def is_api() -> bool:
     return request.path.startswith("/api/")
+
+
+def step_failed_page(error: StepFailed):
+    """A diagram step failed (a script over its budget, a broken expression): nothing of
+    it was stored; say which element, in the diagram's words."""
+    log.warning("step failed at %s: %s", error.element, error.message)
+    detail = f"本次操作未保存：{error.message}。请稍后重试，或联系流程设计人员修正流程图。"
+    if is_api():
+        return problem(500, "step_failed", detail, element=error.element)
+    return render_template(
+        "errors/error.html", status=500, title=STEP_FAILED_TITLE, message=detail
+    ), 500
 
 
 def error_page(status: int, detail: str | None = None):

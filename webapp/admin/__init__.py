@@ -7,6 +7,7 @@ from . import (  # noqa: F401 (routes)
     roster_views,
     rule_views,
     station_views,
+    timer_views,
     unit_views,
     user_views,
 )

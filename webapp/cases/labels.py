@@ -29,6 +29,8 @@ EVENT_LABELS: dict[str, str] = {
     "task_completed": "完成任务",
     "task_cancelled": "任务撤销",
     "timer_fired": "时限到达",
+    "timer_parked": "定时器故障，已暂停",
+    "timer_retried": "故障定时器重新触发",
     "deadlines_retimed": "按新日历重新计算期限",
     "message_received": "收到消息",
     "variables_set": "更新流程数据",
@@ -159,6 +161,8 @@ DATA_LABELS: dict[str, str] = {
     "candidate_users": "候选人",
     "candidate_units": "候选单位",
     "item": "办理对象",
+    "attempts": "失败次数",
+    "error": "错误",
 }
 
 HIDDEN_KEYS = frozenset(

@@ -21,6 +21,7 @@ from .roster import roster_group
 from .senders import senders_group
 from .server import scheduler_command, serve_command
 from .stations import rota_group, stations_group
+from .timers import timers_group
 from .units import units_group
 from .users import users_group
 
@@ -44,6 +45,7 @@ for _command in (
     calendar_group,
     reference_group,
     reports_group,
+    timers_group,
     scheduler_command,
     serve_command,
 ):

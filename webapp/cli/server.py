@@ -8,16 +8,22 @@ so what fell due while no scheduler ran is done then.
 
 The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
 it when it exits; web workers never run timers. If the child dies, the arbiter restarts
-it after a pause. Timer rows are claimed in the database, so a second scheduler on
-another machine is safe too.
+it after a pause and logs its exit code or the signal that ended it. The child beats a
+heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from its timer poll; one that stops
+beating (stuck inside a step) is killed and restarted too. Timer rows are claimed in the
+database, so a second scheduler on another machine is safe too.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
+import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -35,6 +41,10 @@ from ..engine_binding import current_engine
 
 RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
+HEARTBEAT_ENV = "ZONGZHI_SCHEDULER_HEARTBEAT"
+HEARTBEAT_GRACE_SECONDS = 120
+"""A child is stuck when it has not beaten for 3 polls plus this (a step is bounded by
+its script budget, a round beats after every timer)."""
 OUTBOX_JOB_ID = "zongzhi-deliver-outbox"
 REPORT_JOB_ID = "zongzhi-issue-reports"
 RETIME_JOB_ID = "zongzhi-retime-deadlines"
@@ -52,8 +62,32 @@ def scheduler_command() -> None:
         report_job(engine),
         retime_job(engine, poll_seconds=poll),
     ]
-    run_forever(engine, poll_seconds=poll, jobs=jobs)  # returns on SIGTERM / SIGINT
+    beat = heartbeat(os.environ.get(HEARTBEAT_ENV))
+    run_forever(engine, poll_seconds=poll, jobs=jobs, beat=beat)  # returns on SIGTERM / SIGINT
     click.echo("定时器调度已停止。")
+
+
+def heartbeat(path: str | None):
+    """The beat that touches ``path`` (None when no supervisor watches)."""
+    if not path:
+        return None
+    target = Path(path)
+
+    def beat() -> None:
+        target.touch()
+
+    return beat
+
+
+def exit_description(code: int) -> str:
+    """``退出码 1`` or ``被信号 SIGKILL 结束``: how a child process ended."""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"被信号 {name} 结束"
+    return f"退出码 {code}"
 
 
 def outbox_job(engine: Engine, *, poll_seconds: float) -> PollJob:
@@ -102,9 +136,10 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
     """以生产方式运行网站（gunicorn），并在旁运行一个定时器调度进程。"""
     # Build one app here to fail fast on bad settings and to create the shared secret
     # key file before the workers race for it; each worker then builds its own.
-    ctx.ensure_object(ScriptInfo).load_app()
+    app = ctx.ensure_object(ScriptInfo).load_app()
     click.echo(f"网站地址 http://{host}:{port}/ ，{workers} 个工作进程；按 Ctrl+C 停止。")
-    scheduler = SchedulerChild()
+    poll = app.config["ZONGZHI_TIMER_POLL_SECONDS"]
+    scheduler = SchedulerChild(stale_seconds=3 * poll + HEARTBEAT_GRACE_SECONDS)
     WebServer(
         {
             "bind": f"{host}:{port}",
@@ -136,12 +171,28 @@ class WebServer(BaseApplication):
 
 
 class SchedulerChild:
-    """The scheduler process beside gunicorn's workers, owned by the arbiter."""
+    """The scheduler process beside gunicorn's workers, owned by the arbiter.
 
-    def __init__(self) -> None:
+    Restarted when it exits, or when its heartbeat file is older than ``stale_seconds``
+    (then it is killed first): a scheduler stuck in a step must not stop every timer.
+    """
+
+    def __init__(
+        self,
+        *,
+        stale_seconds: float = 3 * 30 + HEARTBEAT_GRACE_SECONDS,
+        restart_delay: float = RESTART_DELAY_SECONDS,
+        command: list[str] | None = None,
+    ) -> None:
         self._proc: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()
+        self._stale_seconds = stale_seconds
+        self._restart_delay = restart_delay
+        self._command = command or [sys.executable, "-m", "webapp.cli", "scheduler"]
+        handle, name = tempfile.mkstemp(prefix="zongzhi-scheduler-", suffix=".beat")
+        os.close(handle)
+        self.heartbeat = Path(name)
 
     def start(self, server) -> None:
         """gunicorn ``when_ready`` hook."""
@@ -155,6 +206,7 @@ class SchedulerChild:
             self._stopping.set()
             proc = self._proc
         if proc is None or proc.poll() is not None:
+            self.heartbeat.unlink(missing_ok=True)
             return
         proc.terminate()
         try:
@@ -163,25 +215,54 @@ class SchedulerChild:
             server.log.warning("定时器调度进程 %s 未按时退出，强制结束", proc.pid)
             proc.kill()
             proc.wait()
+        self.heartbeat.unlink(missing_ok=True)
         server.log.info("定时器调度进程已停止")
 
     def _spawn(self, server) -> None:
+        self.heartbeat.touch()  # a fresh child gets a full period before its first beat
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "scheduler"],
-            env=dict(os.environ),
+            self._command,
+            env={**os.environ, HEARTBEAT_ENV: str(self.heartbeat)},
             start_new_session=True,  # Ctrl+C reaches the arbiter, which stops us in order
         )
         server.log.info("定时器调度进程已启动（pid %s）", self._proc.pid)
+
+    def _silent_for(self) -> float:
+        try:
+            return time.time() - self.heartbeat.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    def _wait_exit_or_stall(self, server, proc: subprocess.Popen) -> int:
+        """Wait until the child exits, or kill it once it stops beating; its exit code."""
+        while True:
+            try:
+                return proc.wait(timeout=min(1.0, self._stale_seconds / 4))
+            except subprocess.TimeoutExpired:
+                pass
+            if self._stopping.is_set():
+                return proc.wait()
+            silent = self._silent_for()
+            if silent > self._stale_seconds:
+                server.log.error(
+                    "定时器调度进程（pid %s）已 %d 秒没有心跳，强制结束后重新启动",
+                    proc.pid,
+                    silent,
+                )
+                proc.kill()
+                return proc.wait()
 
     def _watch(self, server) -> None:
         while True:
             proc = self._proc
             assert proc is not None
-            code = proc.wait()
-            if self._stopping.wait(RESTART_DELAY_SECONDS):
+            code = self._wait_exit_or_stall(server, proc)
+            if self._stopping.wait(self._restart_delay):
                 return
             with self._lock:
                 if self._stopping.is_set():
                     return
-                server.log.error("定时器调度进程意外退出（退出码 %s），正在重新启动", code)
+                server.log.error(
+                    "定时器调度进程意外结束（%s），正在重新启动", exit_description(code)
+                )
                 self._spawn(server)

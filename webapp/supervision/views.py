@@ -8,6 +8,7 @@ from flask_login import current_user
 from engine.db import db
 from processes.calendar import load_calendar
 from processes.chase import ChaseRefused
+from processes.timer_faults import faulty_timers
 
 from ..engine_binding import current_engine
 from ..scope import region_scope
@@ -21,9 +22,10 @@ bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 @roles_required(SUPERVISION_ROLES)
 def board():
     filters = service.BoardFilters.parse(request.args)
+    scope = region_scope(db.session, current_user)
     data = service.load_board(
         db.session,
-        scope=region_scope(db.session, current_user),
+        scope=scope,
         now=current_engine().clock.now(),
         calendar=load_calendar(db.session),
         filters=filters,
@@ -35,6 +37,11 @@ def board():
         risks=service.RISKS,
         methods=service.METHOD_LABELS,
         case_link=_case_link,
+        faulty_timers=[
+            item
+            for item in faulty_timers(current_engine(), db.session, region_codes=scope)
+            if item.case_id is not None
+        ],
     )
 
 

@@ -10,12 +10,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from flask import current_app, has_app_context
+from jinja2 import TemplateError
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from engine import TaskView
+from engine import Budget, BudgetExceeded, TaskView, render_budgeted
 from processes.current_deadline import CurrentDeadline, case_deadlines
 from processes.deadlines import local
 from processes.masking import MaskedParty, masked_party
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 INSTRUCTIONS_UNAVAILABLE = "（本任务的办理说明暂时无法显示，请按表单要求填写。）"
 INSTRUCTIONS_MAX = 5000
-_sandbox = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
 @dataclass(frozen=True)
@@ -210,20 +209,39 @@ def has_case(session: Session, instance_id: int) -> bool:
 # -- instructions ----------------------------------------------------------------------------
 
 
-def render_instructions(template: str | None, data: dict[str, Any]) -> str | None:
-    """The instruction text with the task's data filled in, rendered in Jinja's sandbox.
+def render_instructions(
+    template: str | None, data: dict[str, Any], budget: Budget | None = None
+) -> str | None:
+    """The instruction text with the task's data filled in, rendered in Jinja's sandbox
+    under the site's script budget (``ZONGZHI_SCRIPT_*``).
 
     A template that fails (a missing variable, an unsafe attribute, a syntax error) gives
-    a neutral sentence, never an error page; the reason goes to the log.
+    a neutral sentence, never an error page; one that goes past its budget says which;
+    the reason goes to the log.
     """
     if not template or not template.strip():
         return None
     try:
-        text = _sandbox.from_string(template).render(**_readable(data))
-    except (TemplateError, ArithmeticError, TypeError, ValueError) as error:
+        text = render_budgeted(template, _readable(data), budget=budget or _site_budget())
+    except BudgetExceeded as exceeded:
+        log.warning("instructions over budget: %s", exceeded)
+        return instructions_over_budget(exceeded)
+    except (TemplateError, ArithmeticError, TypeError, ValueError, RecursionError) as error:
         log.warning("instructions not rendered: %s", error)
         return INSTRUCTIONS_UNAVAILABLE
     return text.strip()[:INSTRUCTIONS_MAX] or None
+
+
+def instructions_over_budget(exceeded: BudgetExceeded) -> str:
+    return (
+        f"（本任务的办理说明{exceeded.describe()}，未能显示；"
+        "请按表单要求填写，并告知流程设计人员。）"
+    )
+
+
+def _site_budget() -> Budget:
+    configured = current_app.config.get("ZONGZHI_SCRIPT_BUDGET") if has_app_context() else None
+    return configured or Budget()
 
 
 def _readable(data: dict[str, Any]) -> dict[str, Any]:
