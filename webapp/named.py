@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from processes.models import Unit
 
 from .accounts.models import User
-from .pickers import person_label
+from .pickers import own_unit, person_label
 
 PERSON_KEYS = frozenset({"lead_leader", "responsible_person", "case_leader", "leader"})
 """Data keys holding a person (a username since the pickers; a name before)."""
@@ -36,7 +36,7 @@ class Names:
         if wanted:
             rows = session.execute(
                 select(User.username, User.display_name, Unit.name)
-                .outerjoin(Unit, Unit.code == User.unit_code)
+                .outerjoin(Unit, Unit.code == own_unit())
                 .where(User.username.in_(wanted))
             )
             self.people = {user: person_label(name, unit) for user, name, unit in rows}

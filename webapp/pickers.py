@@ -5,7 +5,8 @@ A string property of a task form may say ``"x-picker"``:
 * ``"user"``: an active account whose area includes the case's (or lies below it);
   ``"x-picker-role"`` keeps holders of one role, ``"x-picker-unit-field"`` names the field
   where a unit is picked: the person must belong to it (the list shows everyone, the
-  script narrows it, the check refuses another unit's person);
+  script narrows it, the check refuses another unit's person; a department's liaison
+  belongs to the department's unit, as ``webapp.security.user_units`` says);
 * ``"unit"``: an active unit serving the case's area or one above it (departments serve
   every area); ``"x-picker-kind"`` keeps one kind (e.g. 部门);
 * ``"roster"``: an active entry of the mediator roster usable for the case (by its id).
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from processes import roster
@@ -27,6 +28,7 @@ from processes.region_tree import RegionLinks
 
 from .accounts.models import User, UserRole
 from .schema_form import PICKER, Option, Pickers
+from .security import user_units
 
 ROLE = "x-picker-role"
 UNIT_FIELD = "x-picker-unit-field"
@@ -70,7 +72,7 @@ def errors(
             continue
         unit_field = prop.get(UNIT_FIELD)
         unit = data.get(unit_field) if unit_field else None
-        if unit and chosen.group != unit:
+        if unit and unit not in chosen.group.split():
             unit_title = (props.get(unit_field) or {}).get("title") or unit_field
             found[name] = [f"「{title}」须是所选{_plain(unit_title)}的人员"]
     return found
@@ -95,17 +97,26 @@ def _area(session: Session, region_code: str | None) -> list[str] | None:
 def _users(
     session: Session, prop: Mapping[str, Any], area: list[str] | None, _case: Case | None
 ) -> tuple[Option, ...]:
-    query = select(User, Unit.name).outerjoin(Unit, Unit.code == User.unit_code).where(User.active)
+    query = select(User, Unit.name).outerjoin(Unit, Unit.code == own_unit()).where(User.active)
     if area is not None:
         query = query.where(or_(User.region_code.is_(None), User.region_code.in_(area)))
     role = prop.get(ROLE)
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    rows = session.execute(query.order_by(User.unit_code, User.display_name, User.username))
+    rows = session.execute(query.order_by(own_unit(), User.display_name, User.username))
     return tuple(
-        Option(user.username, person_label(user.display_name, unit_name), user.unit_code or "")
+        Option(
+            user.username,
+            person_label(user.display_name, unit_name),
+            " ".join(sorted(user_units(user))),
+        )
         for user, unit_name in rows
     )
+
+
+def own_unit():
+    """The unit a person is shown with: a liaison's department, else their unit."""
+    return func.coalesce(User.department_code, User.unit_code)
 
 
 def person_label(name: str, unit_name: str | None) -> str:

@@ -45,7 +45,8 @@ class Option:
     value: str
     label: str
     group: str = ""
-    """For a picker narrowed by another field: the value of that field it belongs to."""
+    """For a picker narrowed by another field: the values of that field it belongs to
+    (space-separated: a person may belong to a unit and a department)."""
 
 
 PICKER = "x-picker"

@@ -19,7 +19,7 @@
         return;
       }
       var group = option.getAttribute("data-group") || "";
-      var fits = (!unit || group === unit) &&
+      var fits = (!unit || (" " + group + " ").indexOf(" " + unit + " ") !== -1) &&
         (!words || option.textContent.toLowerCase().indexOf(words) !== -1 ||
           option.value.toLowerCase().indexOf(words) !== -1);
       option.hidden = !fits;
@@ -50,7 +50,8 @@
     if (other) {
       other.addEventListener("change", function () {
         var current = select.options[select.selectedIndex];
-        if (current && current.value && current.getAttribute("data-group") !== other.value) {
+        var group = current ? " " + (current.getAttribute("data-group") || "") + " " : "";
+        if (current && current.value && group.indexOf(" " + other.value + " ") === -1) {
           select.value = "";
         }
         filter(select, box);
