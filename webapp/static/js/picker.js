@@ -39,7 +39,7 @@
     box.type = "search";
     box.className = "sf-picker-search";
     box.id = select.id + "-search";
-    box.placeholder = "输入姓名、单位或拼音账号搜索";
+    box.placeholder = "输入姓名、单位或账号搜索";
     box.setAttribute("aria-label", "在下面的列表中搜索");
     box.setAttribute("aria-controls", select.id);
     box.setAttribute("autocomplete", "off");
