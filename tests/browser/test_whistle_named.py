@@ -78,7 +78,7 @@ def test_the_center_picks_the_responsible_person_who_alone_gets_the_mediation(
     assert sorted(links.all_inner_texts()) == sorted(["责任人包调处", "申请延长办结时限"])
     follow(links.filter(has_text="责任人包调处"))
     expect(person.locator("#task-title")).to_have_text("责任人包调处")
-    expect(person.locator("main")).to_contain_text("责任人 张人社（人社局）")
+    expect(person.locator("main")).to_contain_text("责任人 张人社（人社局）负责调处")
     person.get_by_role("radio", name="化解", exact=True).check()
     person.get_by_label("调处情况").fill("三方联合调解，双方签订协议")
     shot(person, "whistle-named-02-person")
