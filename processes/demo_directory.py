@@ -97,8 +97,9 @@ def ensure_demo_station(
     actor: str,
     record: OperationRecorder,
 ) -> bool:
-    """The demo liaison's department stationed 常驻 at the county center, with them as its
-    default liaison on duty; whether it was added."""
+    """A demo liaison's department stationed 常驻 at the county center, with them as its
+    default liaison on duty (whatever the department's usual mode: the demo needs a liaison
+    on duty every day); whether it was added."""
     exists = session.scalar(
         select(Station.id).where(
             Station.department_code == department_code, Station.unit_code == COUNTY_CENTER

@@ -136,6 +136,25 @@ def fixed_due(
     return "handle_date", end_of_day(chosen)
 
 
+LONGER_REASON = "longer_reason"
+"""The 四定 form field giving the reason for a limit longer than the rule's default."""
+
+
+def check_longer(
+    rule: HandleRule | None, due: datetime, start: datetime, calendar: WorkCalendar, reason: Any
+) -> None:
+    """Refuse a due past the rule's default (counted from ``start``) without a reason."""
+    if rule is None or (isinstance(reason, str) and reason.strip()):
+        return
+    default = due_after(start, rule.default, rule.unit, calendar)
+    if local(due).date() > local(default).date():
+        raise DueRefused(
+            LONGER_REASON,
+            f"所定办结时限（{_day(due)}）长于规则默认的 {rule.default} 个{rule.unit}"
+            f"（{_day(default)}），请填写理由",
+        )
+
+
 def check_fixed(
     rule: HandleRule | None, field: str, due: datetime, latest: datetime | None
 ) -> None:
@@ -155,15 +174,20 @@ def dispatch_errors(
             days=form.get("handle_days"), day=form.get("handle_date"), now=now, calendar=calendar
         )
         check_fixed(rule, field, due, latest_due(rule, now, calendar) if rule else None)
+        check_longer(rule, due, now, calendar, form.get(LONGER_REASON))
     except DueRefused as refused:
         return {refused.field: [str(refused)]}
     return {}
 
 
 def dispatch_prefill(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The rule's default, prefilled as the number of working days."""
+    """The rule's default, prefilled as the number of working days; the case's 包案领导
+    (when already named) as its 牵头领导."""
     rule = HandleRule.from_data(data.get("handle_rule"))
-    return {"handle_days": rule.default} if rule else {}
+    found: dict[str, Any] = {"handle_days": rule.default} if rule else {}
+    if data.get("case_leader"):
+        found["lead_leader"] = data["case_leader"]
+    return found
 
 
 # -- extensions -------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ The one renderer and parser for every schema-driven form (task forms, the intake
 - ``build_fields(schema, form, errors)`` gives the ``FormField`` tree that the
   ``_schema_form.html`` macros render; ``form`` holds the strings to show (the user's
   submission, kept as typed, or ``form_values(schema, data)`` for stored data/defaults);
+- a string property with ``"x-picker"`` (a person, a unit, a mediator of the roster:
+  ``webapp.pickers``) is a ``picker``: a list of the options the caller passes to
+  ``build_fields`` (without them, a plain text box);
 - ``parse(schema, form)`` turns a submission into data for the engine's JSON Schema
   validation, plus messages for inputs that do not even convert (``"abc"`` as an integer).
 
@@ -41,6 +44,15 @@ LONG_WIDGETS = frozenset({"textarea"})
 class Option:
     value: str
     label: str
+    group: str = ""
+    """For a picker narrowed by another field: the values of that field it belongs to
+    (space-separated: a person may belong to a unit and a department)."""
+
+
+PICKER = "x-picker"
+"""The schema keyword making a string property a picker (``webapp.pickers``)."""
+Pickers = Mapping[str, tuple[Option, ...]]
+"""The options of the picker fields, by input name."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +61,8 @@ class FormField:
 
     name: str
     kind: str
-    """text, textarea, date, datetime, integer, number, radio, select, boolean, confirm,
-    const, checkboxes, lines, group (an object) or rows (an array of objects)."""
+    """text, textarea, date, datetime, integer, number, radio, select, picker, boolean,
+    confirm, const, checkboxes, lines, group (an object) or rows (an array of objects)."""
     label: str
     help: str = ""
     required: bool = False
@@ -132,6 +144,8 @@ def _array_kind(items: Mapping[str, Any]) -> str:
 
 
 def _string_kind(prop: Mapping[str, Any]) -> str:
+    if prop.get(PICKER):
+        return "picker"
     fmt = prop.get("format")
     if fmt == "date":
         return "date"
@@ -210,23 +224,28 @@ def build_fields(
     schema: Mapping[str, Any],
     form: MultiDict | None = None,
     errors: Mapping[str, Iterable[str]] | None = None,
+    pickers: Pickers | None = None,
 ) -> list[FormField]:
-    """The fields of ``schema`` showing ``form``'s strings and ``errors`` by input name."""
+    """The fields of ``schema`` showing ``form``'s strings and ``errors`` by input name;
+    ``pickers`` gives the options of picker fields (one without: a text box)."""
     wanted = {field_name(k): list(v) for k, v in (errors or {}).items()}
-    return _fields(schema, form if form is not None else MultiDict(), wanted, "")
+    form = form if form is not None else MultiDict()
+    return _fields(schema, form, wanted, "", pickers or {})
 
 
-def _fields(schema, form: MultiDict, errors, prefix: str) -> list[FormField]:
+def _fields(schema, form: MultiDict, errors, prefix: str, pickers: Pickers) -> list[FormField]:
     required = set(schema.get("required") or [])
     return [
-        _field(prefix + name, prop, name in required, form, errors)
+        _field(prefix + name, prop, name in required, form, errors, pickers)
         for name, prop in (schema.get("properties") or {}).items()
         if isinstance(prop, Mapping)
     ]
 
 
-def _field(name: str, prop, required: bool, form: MultiDict, errors) -> FormField:
+def _field(name: str, prop, required: bool, form: MultiDict, errors, pickers: Pickers) -> FormField:
     kind = kind_of(prop)
+    if kind == "picker" and name not in pickers:
+        kind = "text"
     base = {
         "name": name,
         "kind": kind,
@@ -237,9 +256,12 @@ def _field(name: str, prop, required: bool, form: MultiDict, errors) -> FormFiel
         "attrs": _attrs(prop, kind),
     }
     if kind == "group":
-        return FormField(**base, children=tuple(_fields(prop, form, errors, name + ".")))
+        children = _fields(prop, form, errors, name + ".", pickers)
+        return FormField(**base, children=tuple(children))
     if kind == "rows":
-        return FormField(**base, rows=_rows(name, prop, form, errors))
+        return FormField(**base, rows=_rows(name, prop, form, errors, pickers))
+    if kind == "picker":
+        return _picker(base, name, prop, form, pickers[name])
     options = _options((prop.get("items") or {}) if kind == "checkboxes" else prop, kind)
     return FormField(
         **base,
@@ -247,6 +269,20 @@ def _field(name: str, prop, required: bool, form: MultiDict, errors) -> FormFiel
         values=tuple(form.getlist(name)),
         options=options,
     )
+
+
+def _picker(
+    base: dict[str, Any], name: str, prop, form: MultiDict, options: tuple[Option, ...]
+) -> FormField:
+    """A list of ``options`` (with a search box where JS runs); one narrowed by another
+    field (``x-picker-unit-field``) names that field's input for the script."""
+    attrs: dict[str, Any] = {"data-picker": prop[PICKER]}
+    other = prop.get("x-picker-unit-field")
+    if other:
+        sibling = name[: -len(name.rsplit(".", 1)[-1])] + other
+        attrs["data-narrow-by"] = "f-" + sibling.replace(".", "-")
+    base = {**base, "attrs": attrs}
+    return FormField(**base, value=form.get(name, ""), options=options)
 
 
 def _shown_value(name: str, prop, kind: str, form: MultiDict) -> str:
@@ -262,12 +298,14 @@ def _options(prop, kind: str) -> tuple[Option, ...]:
     return tuple(Option(_raw(value), label) for value, label in found)
 
 
-def _rows(name: str, prop, form: MultiDict, errors) -> tuple[tuple[FormField, ...], ...]:
+def _rows(
+    name: str, prop, form: MultiDict, errors, pickers: Pickers
+) -> tuple[tuple[FormField, ...], ...]:
     indexes = _row_indexes(form, name) or [0]
     count = max(len(indexes), prop.get("minItems") or 1)
     indexes += [max(indexes) + i + 1 for i in range(count - len(indexes))]
     items = prop.get("items") or {}
-    return tuple(tuple(_fields(items, form, errors, f"{name}.{i}.")) for i in indexes)
+    return tuple(tuple(_fields(items, form, errors, f"{name}.{i}.", pickers)) for i in indexes)
 
 
 def _row_indexes(form: MultiDict, name: str) -> list[int]:
@@ -437,6 +475,7 @@ _SCALAR = {
     "number": _as_number,
     "radio": _as_choice,
     "select": _as_choice,
+    "picker": _as_text,
     "boolean": _as_boolean,
     "confirm": _as_boolean,
 }

@@ -15,11 +15,11 @@ from ..calendar import load_calendar
 from ..codes import next_case_code
 from ..enums import CaseStatus, Remedy, RiskColour, Route
 from ..handling import holder_role, record_handling, recorded_handling
-from ..models import ProgressReport
+from ..models import ProgressReport, Unit
 from ..risk_colour import record_colour
 from ..risk_raise import RiskEvent, raise_in_step
 from ..roles import Role
-from ..whistle_deadline import HandleRule, check_fixed, fixed_due
+from ..whistle_deadline import HandleRule, check_fixed, check_longer, fixed_due
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
@@ -178,12 +178,13 @@ def set_leader(params: dict[str, Any], data: dict[str, Any]) -> str:
 @actions(
     "case.fix_four",
     "四定：牵头领导、责任单位、责任人、办结时限（均为必填；办结时限不超过规则允许的最长期限）",
-    lead_leader="牵头领导",
-    responsible_unit="责任单位",
-    responsible_person="责任人",
+    lead_leader="牵头领导（用户名）",
+    responsible_unit="责任单位（单位代码）",
+    responsible_person="责任人（用户名）",
     due="办结时限（ISO 时间，按工作日数算出；与 due_date 二选一）",
     due_date="办结日期（年-月-日，须为工作日；与 due 二选一）",
     latest="最迟办结时限（ISO 时间；空：不设上限）",
+    longer_reason="长于规则默认时限的理由（长于默认时限时必填）",
 )
 def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     case = case_of(data)
@@ -192,7 +193,8 @@ def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
     case.responsible_unit = params["responsible_unit"]
     case.responsible_person = params["responsible_person"]
     case.due_at = _four_due(params, data)
-    case.level, case.owner_unit = "中心吹哨", case.responsible_unit
+    unit = current_step().session.get(Unit, case.responsible_unit)
+    case.level, case.owner_unit = "中心吹哨", unit.name if unit else case.responsible_unit
     current_step().record(
         "case_four_fixed",
         {
@@ -201,9 +203,14 @@ def fix_four(params: dict[str, Any], data: dict[str, Any]) -> str:
             "responsible_unit": case.responsible_unit,
             "responsible_person": case.responsible_person,
             "due": case.due_at.isoformat(),
+            **_reason(params.get("longer_reason")),
         },
     )
     return case.due_at.isoformat()
+
+
+def _reason(text: Any) -> dict[str, str]:
+    return {"longer_reason": text.strip()} if isinstance(text, str) and text.strip() else {}
 
 
 def _four_due(params: dict[str, Any], data: dict[str, Any]) -> datetime:
@@ -221,6 +228,7 @@ def _four_due(params: dict[str, Any], data: dict[str, Any]) -> datetime:
         )
     rule = HandleRule.from_data(data.get("handle_rule"))
     check_fixed(rule, field, due, parse_time(params.get("latest")))
+    check_longer(rule, due, step.now, load_calendar(step.session), params.get("longer_reason"))
     return due
 
 

@@ -7,10 +7,18 @@ from typing import Any
 from engine import current_step
 
 from ..enums import ChaseMethod, SupervisionKind, SupervisionReason
-from ..models import SupervisionRecord
+from ..models import SupervisionRecord, Unit
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
+
+
+def _unit_name(target: Any) -> str:
+    """A target given as a unit code (the 四定's 责任单位) by the unit's name."""
+    if not isinstance(target, str) or not target:
+        return ""
+    unit = current_step().session.get(Unit, target)
+    return unit.name if unit is not None else target
 
 
 @actions(
@@ -29,7 +37,7 @@ def issue(params: dict[str, Any], data: dict[str, Any]) -> int:
         case_id=case.id,
         kind=SupervisionKind(required(params, "kind")),
         reason=SupervisionReason(required(params, "reason")),
-        target=params.get("target") or case.owner_unit or case.level or "镇综治中心",
+        target=_unit_name(params.get("target")) or case.owner_unit or case.level or "镇综治中心",
         content=params.get("content") or "",
         due_at=parse_time(params.get("due")),
         issued_at=step.now,

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from engine import current_step
 
-from ..models import ProgressReport, Summons
+from ..models import Department, ProgressReport, Summons
+from ..stations import liaison_on_duty
 from ..whistle_deadline import HandleRule, extension_problem, handle_rule
 from .base import ActionSet, case_of, parse_time, required
 
@@ -52,6 +55,40 @@ def create(params: dict[str, Any], data: dict[str, Any]) -> str:
         {"case_id": case.id, "departments": added, "due": due.isoformat()},
     )
     return due_text
+
+
+@actions(
+    "summons.on_duty",
+    "查找被召集部门当天的值班联络员：部门名称 → 联络员用户名（liaison，无人值班为空）"
+    "和部门的单位代码（unit）",
+    departments="被召集的部门名称列表",
+)
+def on_duty(params: dict[str, Any], data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Who gets each department's 报到: the liaison on duty today at the center serving
+    the case (``processes.stations``), else the department's unit as a whole."""
+    step = current_step()
+    case = case_of(data)
+    names = _names(required(params, "departments"))
+    query = select(Department.name, Department.code).where(Department.name.in_(names))
+    codes = dict(step.session.execute(query).all())
+    found = {}
+    for name in names:
+        code = codes.get(name, "")
+        liaison = (
+            liaison_on_duty(
+                step.session, department_code=code, region_code=case.region_code, day=step.now
+            )
+            if code
+            else None
+        )
+        found[name] = {"liaison": liaison or "", "unit": code}
+    return found
+
+
+def _names(departments: Any) -> list[str]:
+    if isinstance(departments, str):
+        departments = [departments]
+    return list(dict.fromkeys(str(name) for name in departments))
 
 
 @actions("summons.acknowledge", "记录部门报到（时间、报到人）", department="报到的部门")
@@ -220,6 +257,11 @@ def _summoned_result(params: dict[str, Any], data: dict[str, Any]) -> str:
     due_text = required(params, "due")
     parse_time(due_text)
     return due_text
+
+
+@actions.simulation("summons.on_duty")
+def _on_duty_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {name: {"liaison": "", "unit": ""} for name in _names(required(params, "departments"))}
 
 
 @actions.simulation("summons.acknowledge")

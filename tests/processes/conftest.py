@@ -74,6 +74,8 @@ class Scenario:
         self, engine: Engine, clock, process_id: str, data: Mapping[str, Any] = (), **case
     ):
         self.engine, self.clock = engine, clock
+        self.people: dict[str, str] = {}
+        """Who acts for a role when a call names nobody (default: someone.<role>)."""
         fields = {**CASE_DEFAULTS, **case}
         starter = Actor.of("intake.clerk", ["镇综治中心"])
 
@@ -94,12 +96,16 @@ class Scenario:
         self.instance_id = engine.start(process_id, actor=starter, before_run=create_case)
 
     # -- who sees what ------------------------------------------------------------------
-    def ready(self, role: str) -> list[TaskView]:
-        actor = Actor.of(f"someone.{role}", [role])
+    def ready(self, role: str, user: str = "", units: Iterable[str] = ()) -> list[TaskView]:
+        """The case's tasks offered to ``user`` (default: someone.<role>, of no unit)."""
+        actor = Actor.of(self.who(role, user), [role], units)
         return [t for t in self.engine.ready_tasks(actor) if t.instance_id == self.instance_id]
 
-    def ready_ids(self, role: str) -> list[str]:
-        return sorted(t.spec_id for t in self.ready(role))
+    def who(self, role: str, user: str = "") -> str:
+        return user or self.people.get(role) or f"someone.{role}"
+
+    def ready_ids(self, role: str, user: str = "", units: Iterable[str] = ()) -> list[str]:
+        return sorted(t.spec_id for t in self.ready(role, user, units))
 
     def open_tasks(self) -> dict[str, list[str]]:
         """Every ready human task of the case, by lane: {lane: [element ids]}."""
@@ -109,16 +115,22 @@ class Scenario:
                 result.setdefault(task.lane or "", []).append(task.spec_id)
         return {lane: sorted(ids) for lane, ids in result.items()}
 
-    def task(self, role: str, spec_id: str) -> TaskView:
-        matching = [t for t in self.ready(role) if t.spec_id == spec_id]
-        assert len(matching) == 1, f"{role} should see one {spec_id}; open: {self.open_tasks()}"
+    def task(self, role: str, spec_id: str, user: str = "", units: Iterable[str] = ()) -> TaskView:
+        matching = [t for t in self.ready(role, user, units) if t.spec_id == spec_id]
+        who = user or role
+        assert len(matching) == 1, f"{who} should see one {spec_id}; open: {self.open_tasks()}"
         return matching[0]
 
     def complete(
-        self, role: str, spec_id: str, data: Mapping[str, Any] = (), user: str = ""
+        self,
+        role: str,
+        spec_id: str,
+        data: Mapping[str, Any] = (),
+        user: str = "",
+        units: Iterable[str] = (),
     ) -> TaskView:
-        task = self.task(role, spec_id)
-        actor = Actor.of(user or f"someone.{role}", [role])
+        task = self.task(role, spec_id, user, units)
+        actor = Actor.of(self.who(role, user), [role], units)
         self.engine.complete(task.id, dict(data), actor=actor)
         return task
 

@@ -182,9 +182,9 @@ LEVELS = [
 ]
 CANNOT = {"level_outcome": "无法化解", "level_notes": "双方分歧较大，本级无法化解"}
 FOUR = {
-    "lead_leader": "王副县长",
-    "responsible_unit": "司法所",
-    "responsible_person": "李调解",
+    "lead_leader": "wang.fuxianzhang",
+    "responsible_unit": "justice",
+    "responsible_person": "li.tiaojie",
     "handle_days": 10,
     "departments": ["司法所"],
 }
@@ -198,9 +198,11 @@ def climb_the_whole_ladder(s: Scenario) -> None:
 
 def whistle_through(s: Scenario, outcome: str) -> None:
     s.complete(COUNTY, "dispatch", FOUR)
-    s.complete(DEPT, "acknowledge", {"liaison": "联络员甲"})
-    s.complete(DEPT, "mediate", {"mediation_outcome": outcome, "mediation_note": "联合调解"})
-    s.complete(DEPT, "feedback", FEEDBACK)
+    s.complete(DEPT, "acknowledge", {"liaison": "联络员甲"}, units=["justice"])
+    person = FOUR["responsible_person"]
+    mediated = {"mediation_outcome": outcome, "mediation_note": "联合调解"}
+    s.complete(DEPT, "mediate", mediated, user=person)
+    s.complete(DEPT, "feedback", FEEDBACK, user=person)
 
 
 def test_a_ladder_resolution_goes_to_callback(library, clock):

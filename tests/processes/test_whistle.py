@@ -17,12 +17,15 @@ from tests.processes.conftest import Scenario
 from tests.processes.whistle_support import (
     CENTER,
     CHASED,
+    DEPARTMENT_UNITS,
     DEPT,
     FEEDBACK,
     FOUR,
     HANDLING,
     LEADER,
+    LEADER_USER,
     MEDIATED,
+    PERSON,
     SUPERVISOR,
     acknowledge_all,
     acknowledge_one,
@@ -115,16 +118,16 @@ def test_one_department_reports_in_time_and_the_case_is_resolved(engine, clock):
     s = dispatched(engine, clock, "公安派出所")
     case = s.case()
     assert (case.lead_leader, case.responsible_unit, case.responsible_person) == (
-        "王副县长",
-        "司法所",
-        "李调解",
+        LEADER_USER,
+        "justice",
+        PERSON,
     )
     assert case.due_at == end_of(2026, 3, 16)  # 10 working days after Mon 2 March
     assert case.level == "中心吹哨"
     [fixed] = s.events(["case_four_fixed"])
     assert fixed.data["due"] == "2026-03-16T23:59:59+08:00"
 
-    [ack] = s.ready(DEPT)
+    [ack] = s.ready(DEPT, "zhao.police", ["police"])
     assert (ack.spec_id, ack.name, ack.form_key) == (
         "acknowledge",
         "部门报到",
@@ -147,7 +150,7 @@ def test_one_department_reports_in_time_and_the_case_is_resolved(engine, clock):
     assert s.rows(SupervisionRecord) == []
     assert summons(s)["公安派出所"].chased == 0
 
-    mediate = s.task(DEPT, "mediate")
+    mediate = s.task(DEPT, "mediate", PERSON)
     assert (mediate.name, mediate.form_key) == ("责任人包调处", "whistle/mediate.schema.json")
     mediate_and_feed_back(s)
 
@@ -173,9 +176,9 @@ def test_one_department_reports_in_time_and_the_case_is_resolved(engine, clock):
 def test_feedback_must_say_the_citizen_was_told_and_how(engine, clock):
     s = dispatched(engine, clock, "信访局")
     acknowledge_all(s)
-    s.complete(DEPT, "mediate", MEDIATED)
-    task = s.task(DEPT, "feedback")
-    actor = Actor.of("li", [DEPT])
+    s.complete(DEPT, "mediate", MEDIATED, user=PERSON)
+    task = s.task(DEPT, "feedback", PERSON)
+    actor = Actor.of(PERSON, [DEPT])
     for form, field in (
         ({**FEEDBACK, "citizen_informed": False}, "citizen_informed"),
         ({k: v for k, v in FEEDBACK.items() if k != "inform_method"}, "inform_method"),
@@ -246,15 +249,15 @@ def test_progress_reports_fall_due_on_the_cycle_and_stop_at_the_cap(engine, cloc
     assert s.open_tasks() == {DEPT: HANDLING}
     s.advance(minutes=2)  # whistle.progress: every 3 calendar days
     assert s.open_tasks() == {DEPT: sorted([*HANDLING, "progress_report"])}
-    report = s.task(DEPT, "progress_report")
+    report = s.task(DEPT, "progress_report", PERSON)
     assert (report.name, report.form_key) == ("进展报告", "whistle/progress.schema.json")
-    s.complete(DEPT, "progress_report", {"progress_text": "已约谈双方，分歧缩小"}, user="li")
+    s.complete(DEPT, "progress_report", {"progress_text": "已约谈双方，分歧缩小"}, user=PERSON)
     [row] = s.rows(ProgressReport, kind="进展")
-    assert (row.text, row.by, row.at) == ("已约谈双方，分歧缩小", "li", clock.now())
+    assert (row.text, row.by, row.at) == ("已约谈双方，分歧缩小", PERSON, clock.now())
 
     s.advance_to(mediation_open + timedelta(days=6, minutes=1))
     assert s.open_tasks() == {DEPT: sorted([*HANDLING, "progress_report"])}
-    s.complete(DEPT, "progress_report", {"progress_text": "第二次联合调解"}, user="li")
+    s.complete(DEPT, "progress_report", {"progress_text": "第二次联合调解"}, user=PERSON)
     s.advance_to(mediation_open + timedelta(days=9, minutes=1))  # a third would be due: capped
     assert s.open_tasks() == {DEPT: HANDLING}
     assert [r.text for r in s.rows(ProgressReport, kind="进展")] == [
@@ -278,9 +281,9 @@ def test_an_open_progress_report_is_withdrawn_when_mediation_ends(engine, clock,
     acknowledge_all(s)
     s.advance(days=3, minutes=1)
     assert s.open_tasks() == {DEPT: sorted([*HANDLING, "progress_report"])}
-    s.complete(DEPT, "mediate", MEDIATED)
+    s.complete(DEPT, "mediate", MEDIATED, user=PERSON)
     s.advance(days=10)  # no more progress reports after mediation
-    s.complete(DEPT, "feedback", FEEDBACK)
+    s.complete(DEPT, "feedback", FEEDBACK, user=PERSON)
     assert s.instance().status == InstanceStatus.COMPLETED
     assert s.rows(ProgressReport, kind="进展") == []
     assert s.open_tasks() == {}
@@ -337,17 +340,19 @@ def test_missed_deadline_marks_overdue_raises_supervision_and_goes_to_the_lead_l
         end_of(2026, 3, 4),
     )
     assert warned.issued_at == end_of(2026, 3, 3) + timedelta(seconds=1)
-    assert warned.content == "四定办结时限即将届满（2026-03-04），请责任人李调解抓紧调处"
+    assert warned.content == "四定办结时限即将届满（2026-03-04），请责任人抓紧调处"
     [notice] = notices(s, "超期未化解")
     assert (notice.kind, notice.target) == ("督办提示单", "司法所")
-    assert notice.content == "超过四定办结时限（2026-03-04T23:59:59+08:00）未办结，责任人：李调解"
-    leader = s.task(LEADER, "leader_supervise")
+    assert notice.content == "超过四定办结时限（2026-03-04T23:59:59+08:00）未办结，请责任人抓紧调处"
+    leader = s.task(LEADER, "leader_supervise", LEADER_USER)
     assert (leader.name, leader.form_key) == ("牵头领导督办", "whistle/leader.schema.json")
 
-    s.complete(LEADER, "leader_supervise", {"leader_instructions": "限三日内化解"}, user="wang")
+    s.complete(
+        LEADER, "leader_supervise", {"leader_instructions": "限三日内化解"}, user=LEADER_USER
+    )
     [order] = notices(s, "交办")
-    assert (order.kind, order.target, order.issued_by) == ("工作任务交办单", "司法所", "wang")
-    assert order.content == "牵头领导王副县长批示：限三日内化解"
+    assert (order.kind, order.target, order.issued_by) == ("工作任务交办单", "司法所", LEADER_USER)
+    assert order.content == "牵头领导批示：限三日内化解"
 
     mediate_and_feed_back(s)
     assert s.instance().status == InstanceStatus.RUNNING  # the 督办员 has not chased yet
@@ -384,7 +389,10 @@ def test_mediation_in_time_raises_no_supervision(engine, clock):
     ],
 )
 def test_the_center_fixes_the_handling_limit_whatever_the_colour(engine, clock, colour, days, due):
-    s = dispatched(engine, clock, "司法所", risk_colour=colour, handle_days=days)
+    reason = "案情复杂，需多部门会商" if days > 5 and colour == "红" else None
+    s = dispatched(
+        engine, clock, "司法所", risk_colour=colour, handle_days=days, longer_reason=reason
+    )
     assert s.case().due_at == due
     assert s.instance().data["handle_rule"]["default"] == (5 if colour == "红" else 10)
     acknowledge_all(s)
@@ -400,7 +408,7 @@ def test_deadlines_count_working_days_across_national_day(engine, clock):
     s = dispatched(engine, clock, "自然资源局", handle_days=3)
     assert s.case().due_at == end_of(2026, 10, 10)  # 10/8, 10/9, 10/10 (调休 Saturday)
     assert summons(s)["自然资源局"].due_at == end_of(2026, 10, 8)
-    assert s.task(DEPT, "acknowledge").due_at == end_of(2026, 10, 8)
+    assert s.task(DEPT, "acknowledge", "liaison", DEPARTMENT_UNITS).due_at == end_of(2026, 10, 8)
 
     s.advance_to(end_of(2026, 10, 8))  # the holiday does not count against the department
     assert s.rows(SupervisionRecord) == []

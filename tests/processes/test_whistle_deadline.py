@@ -20,6 +20,8 @@ from tests.processes.whistle_support import (
     FOUR,
     HANDLING,
     LEADER,
+    LEADER_USER,
+    PERSON,
     SUPERVISOR,
     acknowledge_all,
     at,
@@ -31,6 +33,9 @@ from tests.processes.whistle_support import (
     submit,
     task_data,
 )
+
+LONGER = "案情复杂，需住建、人社多部门会商"
+"""The reason a 四定 limit longer than the rule's default needs."""
 
 
 @pytest.fixture
@@ -81,10 +86,11 @@ def test_the_rules_default_is_prefilled(engine, clock, colour, default):
 
 
 def test_a_longer_limit_than_the_default_stands(engine, clock):
-    s = dispatched(engine, clock, "司法所", handle_days=15)  # default 10, longest 20
+    s = dispatched(engine, clock, "司法所", handle_days=15, longer_reason=LONGER)  # default 10
     assert s.case().due_at == end_of(2026, 3, 23)
     [fixed] = s.events(["case_four_fixed"])
     assert fixed.data["due"] == "2026-03-23T23:59:59+08:00"
+    assert fixed.data["longer_reason"] == LONGER
     assert s.instance().data["whistle_latest"] == "2026-03-30T23:59:59+08:00"
 
 
@@ -118,7 +124,7 @@ def test_the_action_refuses_it_too_when_the_form_is_bypassed(engine, clock):
 
 def test_a_rule_without_a_maximum_sets_no_limit(engine, clock):
     set_rule(engine, max_extension=None)
-    s = dispatched(engine, clock, "司法所", handle_days=60)
+    s = dispatched(engine, clock, "司法所", handle_days=60, longer_reason=LONGER)
     assert s.case().due_at == end_of(2026, 5, 28)  # 60 working days (清明, 五一 off)
     assert s.instance().data["whistle_latest"] == ""
 
@@ -149,7 +155,9 @@ def test_a_date_instead_of_days_is_checked(engine, clock, form, field, message):
 
 
 def test_a_chosen_date_is_the_deadline(engine, clock):
-    s = dispatched(engine, clock, "司法所", handle_days=None, handle_date="2026-03-20")
+    s = dispatched(
+        engine, clock, "司法所", handle_days=None, handle_date="2026-03-20", longer_reason=LONGER
+    )
     assert s.case().due_at == end_of(2026, 3, 20)
     acknowledge_all(s)
     assert s.task(DEPT, "mediate").due_at == end_of(2026, 3, 20)
@@ -223,12 +231,12 @@ def test_a_refused_extension_keeps_the_deadline_and_tells_the_requester(engine, 
     s = handling(engine, clock)
     mediating = s.task(DEPT, "mediate")
     request(s)
-    submit(s, LEADER, "approve_extension", REFUSED, user="wang")
+    submit(s, LEADER, "approve_extension", REFUSED, user=LEADER_USER)
 
     assert s.case().due_at == end_of(2026, 3, 5)
     [refused] = s.events(["deadline_extension_refused"])
     assert (refused.actor, refused.data["note"], refused.data["days"]) == (
-        "wang",
+        LEADER_USER,
         REFUSED["decision_note"],
         5,
     )
@@ -258,7 +266,7 @@ def test_requests_are_capped(engine, clock):
 
 
 def test_an_extension_beyond_the_latest_day_is_refused(engine, clock):
-    s = handling(engine, clock, days=15)  # due 23 March, latest 30 March
+    s = handling(engine, clock, days=15, longer_reason=LONGER)  # due 23 March, latest 30 March
     with pytest.raises(FormInvalid) as raised:
         request(s, {"extension_days": 6, "extension_reason": "需等待鉴定"})
     [message] = raised.value.errors["extension_days"]
@@ -269,17 +277,17 @@ def test_an_extension_beyond_the_latest_day_is_refused(engine, clock):
 
 
 def test_an_approval_past_the_latest_day_is_refused_even_when_the_form_is_bypassed(engine, clock):
-    s = handling(engine, clock, days=20)  # due already the latest day
+    s = handling(engine, clock, days=20, longer_reason=LONGER)  # due already the latest day
     task = s.task(DEPT, "request_extension")
     engine.complete(
-        task.id, {"extension_days": 1, "extension_reason": "理由"}, actor=Actor.of("d", [DEPT])
+        task.id, {"extension_days": 1, "extension_reason": "理由"}, actor=Actor.of(PERSON, [DEPT])
     )
     with pytest.raises(FormInvalid) as raised:
         submit(s, LEADER, "approve_extension", AGREED)
     assert "只能不同意" in raised.value.errors["extension_decision"][0]
     approval = s.task(LEADER, "approve_extension")
     with pytest.raises(StepFailed, match="超过允许的最长办结时限"):
-        engine.complete(approval.id, AGREED, actor=Actor.of("w", [LEADER]))
+        engine.complete(approval.id, AGREED, actor=Actor.of(LEADER_USER, [LEADER]))
     submit(s, LEADER, "approve_extension", REFUSED)
     assert s.case().due_at == end_of(2026, 3, 30)
 
@@ -314,9 +322,9 @@ def test_overdue_raises_the_colour_and_the_lead_leader_takes_the_red_case(engine
     assert s.case().case_leader is None
     s.advance_to(end_of(2026, 3, 5) + SECOND)
     case = s.case()
-    assert (case.overdue, case.risk_colour, case.case_leader) == (True, "红", "王副县长")
+    assert (case.overdue, case.risk_colour, case.case_leader) == (True, "红", LEADER_USER)
     [raised] = s.events(["case_risk_changed"])
     assert (raised.data["trigger"], raised.data["reason"]) == ("超期", "群体性纠纷超期未化解")
     [leader] = s.events(["case_leader_set"])
-    assert leader.data["leader"] == "王副县长"
+    assert leader.data["leader"] == LEADER_USER
     assert task_data(s, s.task(DEPT, "mediate"))["risk_colour"] == "红"

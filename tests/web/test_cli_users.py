@@ -224,7 +224,7 @@ def test_password_reset(app, run, sa_engine):
 def test_demo_users_get_the_region_and_unit_of_their_role(app, run):
     result = run("init", "--demo")
     assert result.exit_code == 0, result.output
-    assert "已创建 7 个演示单位、3 条调解员名册与部门驻点" in result.output
+    assert "已创建 7 个演示单位、4 条调解员名册与部门驻点" in result.output
     expected = {
         "demo_wangge": (DEMO_GRID, None),
         "demo_cuntiao": (DEMO_VILLAGE, None),
@@ -234,6 +234,8 @@ def test_demo_users_get_the_region_and_unit_of_their_role(app, run):
         "demo_duban": (DEMO_COUNTY, None),
         "demo_baoan": (DEMO_COUNTY, None),
         "demo_bumen": (DEMO_COUNTY, "justice"),
+        "demo_renshe": (DEMO_COUNTY, "labour"),  # two more liaisons for a 吹哨 to summon
+        "demo_zhujian": (DEMO_COUNTY, "housing"),
         "demo_shenji": (None, None),
         "admin": (None, None),
     }
@@ -248,6 +250,8 @@ def test_demo_users_get_the_region_and_unit_of_their_role(app, run):
         "demo_duban": "甘州区综治中心",
         "demo_baoan": "甘州区综治中心",
         "demo_bumen": "司法所",
+        "demo_renshe": "人社局",
+        "demo_zhujian": "住建局",
         "demo_sheji": "甘州区综治中心",
         "demo_shenji": "甘州区综治中心",
         "demo_guanli": "甘州区综治中心",
@@ -261,10 +265,13 @@ def test_demo_users_get_the_region_and_unit_of_their_role(app, run):
         on_duty = liaison_on_duty(
             db.session, department_code="justice", region_code=DEMO_GRID, day=date(2026, 3, 2)
         )
+        labour = liaison_on_duty(
+            db.session, department_code="labour", region_code=DEMO_GRID, day=date(2026, 3, 2)
+        )
         mediators = [view.username for view in candidates(db.session, region_code=DEMO_GRID)]
         db.session.remove()
     assert names == units
-    assert on_duty == "demo_bumen"
+    assert (on_duty, labour) == ("demo_bumen", "demo_renshe")
     assert mediators == ["demo_tiaojie", None]
 
     again = run("init", "--demo")

@@ -242,3 +242,46 @@ def test_every_shipped_form_renders_each_property(app, path):
         block = html[html.index(f"f-{name}") :]
         assert "sf-required" in block[:600], name
     assert parse(schema, MultiDict()).errors == {}
+
+
+PICKED = {
+    "type": "object",
+    "properties": {
+        "unit": {"title": "责任单位", "type": "string", "x-picker": "unit"},
+        "person": {
+            "title": "责任人",
+            "type": "string",
+            "x-picker": "user",
+            "x-picker-unit-field": "unit",
+        },
+    },
+}
+
+
+def test_a_picker_is_a_list_of_the_offered_people_narrowed_by_its_unit_field(app):
+    from webapp.schema_form import Option
+
+    offered = {
+        "unit": (Option("labour", "人社局"), Option("housing", "住建局")),
+        "person": (
+            Option("li", "李四（人社局）", "labour"),
+            Option("zhao", "赵六（住建局）", "housing"),
+        ),
+    }
+    form = MultiDict({"unit": "labour", "person": "li"})
+    fields = {f.name: f for f in build_fields(PICKED, form, pickers=offered)}
+    assert fields["person"].kind == "picker"
+    assert fields["person"].attrs == {"data-picker": "user", "data-narrow-by": "f-unit"}
+    with app.test_request_context():
+        html = render_template_string(
+            '{% import "_schema_form.html" as sf %}{{ sf.fields(fields) }}',
+            fields=list(fields.values()),
+        )
+    assert '<select id="f-person" name="person" class="sf-picker"' in html
+    assert '<option value="li" data-group="labour" selected>李四（人社局）</option>' in html
+    assert parse(PICKED, form).data == {"unit": "labour", "person": "li"}
+
+
+def test_a_picker_without_options_is_a_text_box():
+    [unit, person] = build_fields(PICKED, MultiDict({"person": "li"}))
+    assert (unit.kind, person.kind, person.value) == ("text", "text", "li")

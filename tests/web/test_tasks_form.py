@@ -13,6 +13,7 @@ from engine import SYSTEM, Actor, StepFailed
 from engine.db import db
 from engine.models import HistoryEvent
 from processes.models import Case
+from tests.web.conftest import add_test_user
 from tests.web.tasks_support import (
     CENTER,
     COUNTY,
@@ -136,14 +137,20 @@ def test_an_input_that_does_not_convert_is_named_with_the_others(library, login_
 
     response = client.post(
         f"/tasks/{dispatch.id}",
-        data={"lead_leader": "王副县长", "handle_days": "三天", "departments": ["公安派出所"]},
+        data={
+            "lead_leader": "王副县长",
+            "handle_days": "三天",
+            "longer_reason": "案情复杂",
+            "departments": ["公安派出所"],
+        },
     )
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="err-f-handle_days">应为整数<' in page and 'value="三天"' in page
     assert 'id="err-f-responsible_unit">必填<' in page
-    assert 'value="王副县长"' in page
+    assert "「定牵头领导」请从列表中选择" in page  # a name typed in place of a listed person
+    assert ">案情复杂</textarea>" in page
     assert 'value="公安派出所" checked' in page and 'value="司法所" checked' not in page
 
 
@@ -264,19 +271,23 @@ def test_instructions_fill_in_the_task_data(library, login_as, app):
     assert re.search(r"黄色案件默认 \d+ 个工作日，最长 \d+ 个工作日", page)
     assert 'type="checkbox" name="departments" value="公安派出所"' in page
 
+    add_test_user(app, "wang", "包案领导", region=COUNTY)
+    add_test_user(app, "zhao", "部门", region=COUNTY, department="petition")
     client.post(
         f"/tasks/{dispatch.id}",
         data={
-            "lead_leader": "王副县长",
-            "responsible_unit": "县信访局",
-            "responsible_person": "赵科长",
+            "lead_leader": "wang",
+            "responsible_unit": "petition",
+            "responsible_person": "zhao",
             "handle_days": "10",
             "departments": ["公安派出所", "司法所"],
         },
     )
     acknowledge = ready(library, received.instance_id, "acknowledge")
     assert len(acknowledge) == 2
-    dept = client_for(app, "police", "部门", region=COUNTY).get(f"/tasks/{acknowledge[0].id}")
+    [police] = [t for t in acknowledge if library.candidates(t.id).units == ("police",)]
+    liaison = client_for(app, "police", "部门", region=COUNTY, department="police")
+    dept = liaison.get(f"/tasks/{police.id}")
     text = dept.get_data(as_text=True)
     assert re.search(
         r"县综治中心已吹哨：请(公安派出所|司法所)于 \d{4}-\d\d-\d\d \d\d:\d\d 前报到", text

@@ -13,6 +13,7 @@ import pytest
 from engine import Actor
 from engine.models import TaskRecord
 from tests.conftest import CST
+from tests.web.conftest import add_test_user
 from tests.web.tasks_support import (
     CENTER,
     COUNTY,
@@ -28,12 +29,18 @@ from tests.web.tasks_support import (
 VILLAGE_ROLE, DEPT = "村调委会", "部门"
 TUESDAY_10AM = datetime(2026, 3, 3, 10, 0, tzinfo=CST)
 FOUR = {
-    "lead_leader": "王副县长",
-    "responsible_unit": "司法所",
-    "responsible_person": "赵科长",
+    "lead_leader": "wang",
+    "responsible_unit": "justice",
+    "responsible_person": "zhao",
     "handle_days": "10",
     "departments": ["司法所", "人社局"],
 }
+"""The 四定 as the pickers submit it (add ``named_people`` first: the accounts it names)."""
+
+
+def named_people(app) -> None:
+    add_test_user(app, "wang", "包案领导", region=COUNTY)
+    add_test_user(app, "zhao", "部门", region=COUNTY, department="justice")
 
 
 def handon(page: str) -> str:
@@ -85,6 +92,7 @@ def test_a_whistle_dispatch_names_each_summoned_department(web_engine, app):
         actor=Actor.of("li", [CENTER]),
     )
     dispatch = only_ready(web_engine, received.instance_id, "dispatch")
+    named_people(app)
     county = client_for(app, "xian", COUNTY_CENTER, region=COUNTY)
 
     message = handon(landing(county, county.post(f"/tasks/{dispatch.id}", data=FOUR)))
@@ -111,7 +119,9 @@ def test_a_liaison_is_never_sent_into_another_departments_report(web_engine, app
         {**FOUR, "handle_days": 10},
         actor=Actor.of("xian", [COUNTY_CENTER]),
     )
-    first, second = ready(web_engine, received.instance_id, "acknowledge")
+    reports = ready(web_engine, received.instance_id, "acknowledge")
+    [first] = [t for t in reports if web_engine.candidates(t.id).units == ("labour",)]
+    [second] = [t for t in reports if t.id != first.id]
     liaison = client_for(app, "renshe", DEPT, region=COUNTY, department="labour")
 
     response = liaison.post(f"/tasks/{first.id}", data={"liaison": "人社局联络员"})

@@ -60,6 +60,15 @@ class DemoLogin:
     created: bool
 
 
+LIAISONS: dict[str, tuple[str, str]] = {
+    "demo_renshe": ("labour", "演示人社局联络员"),
+    "demo_zhujian": ("housing", "演示住建局联络员"),
+}
+"""Two more department liaisons, so a 吹哨 can summon 人社局 and 住建局 and name a 责任人
+of either: username → (department, display name). 人社局's is its liaison on duty at the
+county center (``ensure_demo_directory``); 住建局 is 随叫随驻, so its 报到 goes to its people."""
+
+
 def ensure_demo_users(session: Session) -> list[DemoLogin]:
     """Create missing demo users; existing ones keep their password and get their role.
 
@@ -67,19 +76,33 @@ def ensure_demo_users(session: Session) -> list[DemoLogin]:
     user has none yet, so run ``ensure_demo_regions`` and ``ensure_demo_units`` first."""
     wanted = [(name, DEMO_PASSWORD, role) for role, name in _DEMO_NAMES.items()]
     wanted.append(("admin", ADMIN_PASSWORD, Role.ADMIN))
-    return [_ensure(session, username, pw, role) for username, pw, role in wanted]
+    logins = [_ensure(session, username, pw, role) for username, pw, role in wanted]
+    for username, (department, display) in LIAISONS.items():
+        scope = (_COUNTY, department, department)
+        logins.append(
+            _ensure(session, username, DEMO_PASSWORD, Role.DEPARTMENT, display=display, scope=scope)
+        )
+    return logins
 
 
-def _ensure(session: Session, username: str, password: str, role: Role) -> DemoLogin:
+def _ensure(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display: str | None = None,
+    scope: tuple[str | None, str | None, str] | None = None,
+) -> DemoLogin:
     created = find_user(session, username=username) is None
     if created:
-        display = "管理员" if username == "admin" else f"演示{role.value}"
+        display = display or ("管理员" if username == "admin" else f"演示{role.value}")
         user = create_user(
             session, username=username, display_name=display, password=password, roles=[role]
         )
     else:
         user = grant_roles(session, username=username, roles=[role])
-    region, department, unit = _SCOPES.get(role, (None, None, demo_units.COUNTY_CENTER))
+    region, department, unit = scope or _SCOPES.get(role, (None, None, demo_units.COUNTY_CENTER))
     if user.region_code is None and region and session.get(Region, region) is not None:
         user.region_code = region
     if user.department_code is None and department and session.get(Department, department):
@@ -96,11 +119,9 @@ def ensure_demo_directory(session: Session, *, actor: str, record: OperationReco
     added = demo_units.ensure_demo_roster(
         session, mediator=_DEMO_NAMES[Role.MEDIATOR], actor=actor, record=record
     )
-    added += demo_units.ensure_demo_station(
-        session,
-        department_code=DEMO_DEPARTMENT,
-        liaison=_DEMO_NAMES[Role.DEPARTMENT],
-        actor=actor,
-        record=record,
-    )
+    stationed = ((DEMO_DEPARTMENT, _DEMO_NAMES[Role.DEPARTMENT]), ("labour", "demo_renshe"))
+    for department, liaison in stationed:
+        added += demo_units.ensure_demo_station(
+            session, department_code=department, liaison=liaison, actor=actor, record=record
+        )
     return added

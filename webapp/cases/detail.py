@@ -28,6 +28,7 @@ from processes.models import (
 )
 
 from ..due import DueInfo, deadline_badge
+from ..named import readable
 from ..scope import may_see
 from .labels import PERSONAL_DATA_VIEWED
 from .service import dispute_type_names, scrub
@@ -77,6 +78,8 @@ class CaseDetail:
     records: CaseRecords
     names: dict[str, str]
     """Usernames (of issuers, chasers, callers) → display names."""
+    named: dict[str, str]
+    """The 包案领导 and the 四定's people and unit as people read them (``webapp.named``)."""
 
 
 def find_case(session: Session, case_id: int, scope: frozenset[str] | None) -> Case | None:
@@ -182,6 +185,15 @@ def case_detail(
         ],
         records=records,
         names=names,
+        named=readable(
+            session,
+            {
+                "case_leader": case.case_leader or "",
+                "lead_leader": case.lead_leader or "",
+                "responsible_unit": case.responsible_unit or "",
+                "responsible_person": case.responsible_person or "",
+            },
+        ),
     )
 
 

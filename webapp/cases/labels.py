@@ -113,6 +113,7 @@ DATA_LABELS: dict[str, str] = {
     "lead_leader": "牵头领导",
     "responsible_unit": "责任单位",
     "responsible_person": "责任人",
+    "longer_reason": "长于默认时限的理由",
     "kind": "类别",
     "target": "督办对象",
     "method": "方式",

@@ -20,6 +20,7 @@ from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import Case
 
 from ..accounts.models import User
+from ..named import names_in
 from .labels import (
     CASE_OPERATIONS,
     EVENT_LABELS,
@@ -163,6 +164,7 @@ class _Context:
             forms = {task_id: key for task_id, key in rows}
         self.human_forms = forms
         self.names = display_names(session, (event.actor for event in events))
+        self.named = names_in(session, (event.data or {} for event in events))
         self.types = dispute_type_names(session)
         self.words = DataWords.of_versions(
             session, engine.forms, (event.version_id for event in events)
@@ -190,7 +192,7 @@ def _entry(event: HistoryEvent, context: _Context) -> TimelineEntry:
         event.event_type == "task_completed" and (event.task_id or "") not in context.human_forms
     )
     titles = context.titles(event) if event.event_type == "task_completed" else {}
-    data = dict(event.data or {})
+    data = context.named.readable(event.data or {})
     if isinstance(data.get("dispute_type"), str):
         data["dispute_type"] = context.types.get(data["dispute_type"], data["dispute_type"])
     return TimelineEntry(

@@ -91,6 +91,8 @@ def _scalar_text(prop: Mapping[str, Any], kind: str, now: datetime) -> str | Non
         return now.date().isoformat()
     if kind == "datetime":
         return now.isoformat(timespec="minutes")
+    if kind == "picker":
+        return "trial.sample"  # a username or unit code: no spaces
     if "pattern" in prop:
         return None
     return _text(prop)

@@ -17,7 +17,7 @@ from engine.db import db
 from processes import task_forms, triage_preview
 from processes.models import Case
 
-from .. import schema_form
+from .. import named, pickers, schema_form
 from ..engine_binding import current_engine
 from ..security import CASEWORKERS, SUPERVISION_ROLES, current_actor, roles_required
 from ..validation import page_number
@@ -207,6 +207,7 @@ def _submit(task: TaskView, schema: dict, access: detail.Access):
         errors = _with_schema_errors(schema, parsed)
     else:
         errors = _rule_errors(task, schema, parsed.data)
+    errors = _picker_errors(task, schema, parsed.data, errors)
     if errors:
         return _page(task, schema, request.form, errors, access), 422
     before = handon.before_submit(db.session, task.instance_id)
@@ -262,6 +263,19 @@ def _rule_errors(task: TaskView, schema: dict, data: dict) -> dict[str, list[str
     return {**schema_form.schema_errors(schema, data), **ruled} if ruled else {}
 
 
+def _picker_errors(
+    task: TaskView, schema: dict, data: dict, errors: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """``errors`` with what is wrong with the people and units picked (``webapp.pickers``)."""
+    if not pickers.picker_props(schema):
+        return errors
+    case = detail.case_of(db.session, task.instance_id)
+    picked = pickers.errors(schema, data, pickers.options(db.session, schema, case))
+    if not picked:
+        return errors
+    return {**(errors or schema_form.schema_errors(schema, data)), **picked}
+
+
 def _with_schema_errors(schema: dict, parsed: schema_form.Parsed) -> dict[str, list[str]]:
     """The conversion errors plus what the schema says of the other fields, all at once."""
     others = schema_form.schema_errors(schema, parsed.data)
@@ -290,13 +304,15 @@ def _page(
         if detail.supervises(current_viewer(), case)
         else None,
         schema=schema,
-        fields=schema_form.build_fields(schema, form, errors),
+        fields=schema_form.build_fields(
+            schema, form, errors, pickers.options(db.session, schema, case)
+        ),
         form_errors=errors.get("", []),
         error_count=sum(len(v) for v in errors.values()),
         case=detail.summary_of(db.session, case) if case is not None else None,
         alert=detail.alert_summary(db.session, alert) if alert is not None else None,
         report_links="reports.snapshot" in current_app.view_functions,
-        instructions=detail.render_instructions(template, data),
+        instructions=detail.render_instructions(template, named.readable(db.session, data)),
         route_hints=triage_preview.route_hints(current_engine(), task.form_key, data),
         claimer=detail.display_name(db.session, task.assignee),
         task_due=task_due,

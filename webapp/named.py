@@ -1,0 +1,72 @@
+"""People and units as readers know them: the 四定 and other fields that store a username
+or a unit code (picked from a list, ``webapp.pickers``) shown as 姓名（单位） or the unit's
+name. Older cases typed free text into those fields: text that names no account or unit
+is shown as it was stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from processes.models import Unit
+
+from .accounts.models import User
+from .pickers import own_unit, person_label
+
+PERSON_KEYS = frozenset({"lead_leader", "responsible_person", "case_leader", "leader"})
+"""Data keys holding a person (a username since the pickers; a name before)."""
+UNIT_KEYS = frozenset({"responsible_unit"})
+"""Data keys holding a unit (a code since the pickers; a name before)."""
+
+
+class Names:
+    """Username and unit code → what people read, looked up once for a set of values."""
+
+    def __init__(self, session: Session, people: Iterable[Any], units: Iterable[Any]) -> None:
+        wanted = sorted({p for p in people if isinstance(p, str) and p})
+        codes = sorted({u for u in units if isinstance(u, str) and u})
+        self.units: dict[str, str] = {}
+        self.people: dict[str, str] = {}
+        if codes:
+            rows = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes)))
+            self.units = dict(rows.all())
+        if wanted:
+            rows = session.execute(
+                select(User.username, User.display_name, Unit.name)
+                .outerjoin(Unit, Unit.code == own_unit())
+                .where(User.username.in_(wanted))
+            )
+            self.people = {user: person_label(name, unit) for user, name, unit in rows}
+
+    def person(self, text: str | None) -> str:
+        return self.people.get(text, text) if text else ""
+
+    def unit(self, text: str | None) -> str:
+        return self.units.get(text, text) if text else ""
+
+    def readable(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``data`` with its person and unit keys as people read them."""
+        found = dict(data)
+        for key in PERSON_KEYS & found.keys():
+            if isinstance(found[key], str):
+                found[key] = self.person(found[key])
+        for key in UNIT_KEYS & found.keys():
+            if isinstance(found[key], str):
+                found[key] = self.unit(found[key])
+        return found
+
+
+def names_in(session: Session, rows: Iterable[Mapping[str, Any]]) -> Names:
+    """The ``Names`` of every person and unit key in ``rows`` (event data, forms)."""
+    rows = [row for row in rows if isinstance(row, Mapping)]
+    people = [row.get(key) for row in rows for key in PERSON_KEYS]
+    units = [row.get(key) for row in rows for key in UNIT_KEYS]
+    return Names(session, people, units)
+
+
+def readable(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
+    """One record's person and unit keys as people read them."""
+    return names_in(session, [data]).readable(data)
