@@ -16,10 +16,13 @@ from processes.models import Unit
 from .accounts.models import User
 from .pickers import own_unit, person_label
 
-PERSON_KEYS = frozenset({"lead_leader", "responsible_person", "case_leader", "leader"})
-"""Data keys holding a person (a username since the pickers; a name before)."""
-UNIT_KEYS = frozenset({"responsible_unit"})
-"""Data keys holding a unit (a code since the pickers; a name before)."""
+PERSON_KEYS = frozenset(
+    {"lead_leader", "responsible_person", "case_leader", "leader", "assignee", "candidate_users"}
+)
+"""Data keys holding a person, or a list of them (a username since the pickers; a name
+before)."""
+UNIT_KEYS = frozenset({"responsible_unit", "candidate_units"})
+"""Data keys holding a unit, or a list of them (a code since the pickers; a name before)."""
 
 
 class Names:
@@ -48,22 +51,36 @@ class Names:
         return self.units.get(text, text) if text else ""
 
     def readable(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``data`` with its person and unit keys as people read them."""
+        """``data`` with its person and unit keys (one value or a list) as people read them."""
         found = dict(data)
-        for key in PERSON_KEYS & found.keys():
-            if isinstance(found[key], str):
-                found[key] = self.person(found[key])
-        for key in UNIT_KEYS & found.keys():
-            if isinstance(found[key], str):
-                found[key] = self.unit(found[key])
+        for keys, name in ((PERSON_KEYS, self.person), (UNIT_KEYS, self.unit)):
+            for key in keys & found.keys():
+                found[key] = _named(found[key], name)
         return found
+
+
+def _named(value: Any, name) -> Any:
+    if isinstance(value, str):
+        return name(value)
+    if isinstance(value, list) and all(isinstance(one, str) for one in value):
+        return [name(one) for one in value]
+    return value
+
+
+def _values(row: Mapping[str, Any], keys: frozenset[str]) -> list[Any]:
+    """The single values of ``keys`` in ``row``, lists spread out."""
+    found: list[Any] = []
+    for key in keys:
+        value = row.get(key)
+        found.extend(value if isinstance(value, list) else [value])
+    return found
 
 
 def names_in(session: Session, rows: Iterable[Mapping[str, Any]]) -> Names:
     """The ``Names`` of every person and unit key in ``rows`` (event data, forms)."""
     rows = [row for row in rows if isinstance(row, Mapping)]
-    people = [row.get(key) for row in rows for key in PERSON_KEYS]
-    units = [row.get(key) for row in rows for key in UNIT_KEYS]
+    people = [value for row in rows for value in _values(row, PERSON_KEYS)]
+    units = [value for row in rows for value in _values(row, UNIT_KEYS)]
     return Names(session, people, units)
 
 

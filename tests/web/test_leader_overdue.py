@@ -14,7 +14,7 @@ from tests.web.tasks_support import CENTER, client_for, only_ready, ready, recei
 COUNTY_CENTER, DEPT, LEADER = "县综治中心", "部门", "包案领导"
 FOUR = {
     "lead_leader": "bao",
-    "responsible_unit": "司法所",
+    "responsible_unit": "justice",
     "responsible_person": "李调解",
     "handle_days": 10,
     "departments": ["司法所"],
@@ -35,7 +35,7 @@ def whistled(engine, *, lead_leader: str) -> int:
     complete(engine, instance, "assess", CENTER, assess)
     complete(engine, instance, "dispatch", COUNTY_CENTER, {**FOUR, "lead_leader": lead_leader})
     for task in ready(engine, instance, "acknowledge"):
-        engine.complete(task.id, {"liaison": "联络员甲"}, actor=Actor.of("liaison", [DEPT]))
+        engine.complete(task.id, {"liaison": "联络员甲"}, actor=Actor.of("liaison", [DEPT], units=["justice"]))
     return received
 
 
