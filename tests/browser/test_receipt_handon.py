@@ -138,9 +138,19 @@ def test_the_caller_reveals_the_phone_and_the_rework_reads_the_complaint(
     page.get_by_label("回访情况").fill("当事人称对方未按约修缮排水沟")
     follow(page.get_by_role("button", name="提交", exact=True))
 
-    assert page.get_by_role("heading", name="二次督办·重新办理").is_visible()
     said = page.locator(".flash .handon").inner_text()
-    assert "「二次督办·重新办理」已交 镇综治中心（大满镇综治中心）" in said, said
+    assert "「二次督办·重新办理」已交 村调委会（大满村调委会）" in said, (
+        "the rework goes back to the village that settled the case: " + said
+    )
+    assert page.url.endswith("/tasks/"), "the rework is not the caller's to open"
+
+    add_user("cunwei", "村调委会", region=TOWNSHIP)
+    page = pages.open()
+    login(page, "cunwei")
+    nav(page, "我的待办")
+    row = page.locator("tbody tr", has_text="二次督办·重新办理")
+    follow(row.get_by_role("link", name=re.compile("^办理")))
+    assert page.get_by_role("heading", name="二次督办·重新办理").is_visible()
     panel = page.locator("section.previous-holder")
     assert "不满意" in panel.inner_text()
     assert "当事人称对方未按约修缮排水沟" in panel.inner_text()
