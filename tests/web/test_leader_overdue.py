@@ -35,7 +35,9 @@ def whistled(engine, *, lead_leader: str) -> int:
     complete(engine, instance, "assess", CENTER, assess)
     complete(engine, instance, "dispatch", COUNTY_CENTER, {**FOUR, "lead_leader": lead_leader})
     for task in ready(engine, instance, "acknowledge"):
-        engine.complete(task.id, {"liaison": "联络员甲"}, actor=Actor.of("liaison", [DEPT], units=["justice"]))
+        engine.complete(
+            task.id, {"liaison": "联络员甲"}, actor=Actor.of("liaison", [DEPT], units=["justice"])
+        )
     return received
 
 
