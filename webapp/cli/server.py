@@ -12,6 +12,10 @@ it after a pause and logs its exit code or the signal that ended it. The child b
 heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from its timer poll; one that stops
 beating (stuck inside a step) is killed and restarted too. Timer rows are claimed in the
 database, so a second scheduler on another machine is safe too.
+
+Killed outright (SIGKILL, a crash), the arbiter leaves nothing behind: its workers and
+its scheduler end with it (``lifeline``), and no process but the workers holds the
+listening socket, so a restart gets its port back.
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ from processes.retime import retime_pending
 
 from .. import create_app
 from ..engine_binding import current_engine
+from .common import CliFailure
+from .lifeline import (
+    SUPERVISOR_ENV,
+    die_with_parent,
+    parent_alive,
+    supervisor_pid,
+    worker_post_fork,
+)
 
 RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
@@ -54,6 +66,20 @@ RETIME_JOB_ID = "zongzhi-retime-deadlines"
 @with_appcontext
 def scheduler_command() -> None:
     """在前台单独运行定时器调度，直到收到 SIGTERM 或按 Ctrl+C。"""
+    supervisor = supervisor_pid()  # set when ``serve`` started us
+    beat_file = os.environ.get(HEARTBEAT_ENV)
+    try:
+        if supervisor is not None and not die_with_parent(supervisor):
+            raise CliFailure("启动本调度进程的 serve 主进程已退出，调度不再启动")
+        alive = parent_alive(supervisor) if supervisor is not None else None
+        _run_scheduler(heartbeat(beat_file), alive)
+    finally:
+        if supervisor is not None and beat_file:
+            # A master killed outright cannot remove it; a live one touches a new one.
+            Path(beat_file).unlink(missing_ok=True)
+
+
+def _run_scheduler(beat, alive) -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
     engine = current_engine()
@@ -62,8 +88,9 @@ def scheduler_command() -> None:
         report_job(engine),
         retime_job(engine, poll_seconds=poll),
     ]
-    beat = heartbeat(os.environ.get(HEARTBEAT_ENV))
-    run_forever(engine, poll_seconds=poll, jobs=jobs, beat=beat)  # returns on SIGTERM / SIGINT
+    # Returns on SIGTERM / SIGINT (the kernel's SIGTERM when the master dies) or once
+    # ``alive`` says the master is gone.
+    run_forever(engine, poll_seconds=poll, jobs=jobs, beat=beat, alive=alive)
     click.echo("定时器调度已停止。")
 
 
@@ -148,6 +175,7 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
             "proc_name": "zongzhi",
             "accesslog": "-",
             "when_ready": scheduler.start,
+            "post_fork": worker_post_fork,
             "on_exit": scheduler.stop,
             "control_socket_disable": True,  # gunicorn >= 27; one per host would clash
         }
@@ -222,8 +250,13 @@ class SchedulerChild:
         self.heartbeat.touch()  # a fresh child gets a full period before its first beat
         self._proc = subprocess.Popen(
             self._command,
-            env={**os.environ, HEARTBEAT_ENV: str(self.heartbeat)},
+            env={
+                **os.environ,
+                HEARTBEAT_ENV: str(self.heartbeat),
+                SUPERVISOR_ENV: str(os.getpid()),
+            },
             start_new_session=True,  # Ctrl+C reaches the arbiter, which stops us in order
+            close_fds=True,  # never the listening socket: an orphan must not hold the port
         )
         server.log.info("定时器调度进程已启动（pid %s）", self._proc.pid)
 
