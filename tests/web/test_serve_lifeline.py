@@ -1,5 +1,6 @@
 """``zongzhi serve`` killed with SIGKILL leaves no process behind, and a new one gets the
-port back; a scheduler whose master is already gone does not start.
+port back; a scheduler whose master is already gone does not start; a scheduler killed
+under the real gunicorn arbiter is logged with its signal.
 
 Real processes on a free local port with a temporary SQLite file; Linux only (``/proc``).
 """
@@ -131,18 +132,22 @@ class Serve:
             )
         self.seen: set[int] = {self.proc.pid}
 
-    def wait_ready(self) -> int:
-        """Wait for /healthz, two workers and the scheduler; the scheduler's pid."""
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_ready(self, schedulers_started: int = 1) -> int:
+        """Wait for /healthz, two workers and a running scheduler; the scheduler's pid."""
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            self.seen |= _tree(self.proc.pid)
-            schedulers = [pid for pid in self.seen if "scheduler" in _cmdline(pid)]
-            started = "定时器调度已启动" in self.log.read_text(errors="replace")
-            if len(self.seen) >= 4 and schedulers and started and _healthy(self.port):
+            assert self.proc.poll() is None, self.output()
+            tree = _tree(self.proc.pid)
+            self.seen |= tree
+            schedulers = [pid for pid in tree if "scheduler" in _cmdline(pid)]
+            started = self.output().count("定时器调度已启动") >= schedulers_started
+            if len(tree) == 4 and schedulers and started and _healthy(self.port):
                 return schedulers[0]
             time.sleep(0.2)
-        pytest.fail(f"serve did not come up: {self.log.read_text()}")
+        pytest.fail(f"serve did not come up: {self.output()}")
 
     def cleanup(self) -> None:
         for pid in self.seen:
@@ -167,6 +172,10 @@ def test_kill_9_of_the_master_leaves_nothing_and_the_port_comes_back(tmp_path):
     second = None
     try:
         scheduler = first.wait_ready()
+        # A scheduler killed outright is logged as such and replaced.
+        os.kill(scheduler, signal.SIGKILL)
+        scheduler = first.wait_ready(schedulers_started=2)
+        assert "定时器调度进程意外结束（被信号 SIGKILL 结束），正在重新启动" in first.output()
         tree = _tree(first.proc.pid)
         beat_file = Path(_environ(scheduler)["ZONGZHI_SCHEDULER_HEARTBEAT"])
         assert beat_file.exists()

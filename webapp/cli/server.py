@@ -33,6 +33,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from engine import SCHEDULER, Engine
 from engine.scheduler import PollJob, run_forever
@@ -168,6 +169,7 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
     poll = app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     scheduler = SchedulerChild(stale_seconds=3 * poll + HEARTBEAT_GRACE_SECONDS)
     WebServer(
+        scheduler,
         {
             "bind": f"{host}:{port}",
             "workers": workers,
@@ -178,16 +180,23 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
             "post_fork": worker_post_fork,
             "on_exit": scheduler.stop,
             "control_socket_disable": True,  # gunicorn >= 27; one per host would clash
-        }
+        },
     ).run()
 
 
 class WebServer(BaseApplication):
     """gunicorn with our options; every worker builds its own app (no preloading)."""
 
-    def __init__(self, options: dict):
+    def __init__(self, scheduler: SchedulerChild, options: dict):
+        self._scheduler = scheduler
         self._options = options
         super().__init__()
+
+    def run(self) -> None:
+        try:
+            ReapingArbiter(self, self._scheduler).run()
+        except RuntimeError as error:
+            raise CliFailure(f"网站无法启动：{error}") from error
 
     def load_config(self) -> None:
         for key, value in self._options.items():
@@ -196,6 +205,20 @@ class WebServer(BaseApplication):
 
     def load(self) -> Flask:
         return create_app()
+
+
+class ReapingArbiter(Arbiter):
+    """gunicorn's arbiter reaps with ``waitpid(-1)``, which would take the scheduler
+    child's exit status from under its ``Popen`` (then read as 退出码 0); a targeted wait
+    claims it first, so the real exit code or signal is logged."""
+
+    def __init__(self, app: BaseApplication, scheduler: SchedulerChild) -> None:
+        self._scheduler = scheduler
+        super().__init__(app)
+
+    def reap_workers(self) -> None:
+        self._scheduler.claim_exit()
+        super().reap_workers()
 
 
 class SchedulerChild:
@@ -245,6 +268,12 @@ class SchedulerChild:
             proc.wait()
         self.heartbeat.unlink(missing_ok=True)
         server.log.info("定时器调度进程已停止")
+
+    def claim_exit(self) -> None:
+        """Collect the child's exit status if it has ended (a targeted, non-blocking wait)."""
+        proc = self._proc
+        if proc is not None and proc.returncode is None:
+            proc.poll()
 
     def _spawn(self, server) -> None:
         self.heartbeat.touch()  # a fresh child gets a full period before its first beat
