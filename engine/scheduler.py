@@ -127,8 +127,10 @@ def run_forever(
     """Run the scheduler (and ``jobs`` beside it) in the foreground until SIGTERM or SIGINT,
     or until ``alive()`` returns False."""
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     scheduler = start_background(engine, poll_seconds=poll_seconds, jobs=jobs, beat=beat)
     log.info("scheduler started, polling every %ss", poll_seconds)
     try:
@@ -138,4 +140,6 @@ def run_forever(
                 break
     finally:
         scheduler.shutdown(wait=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         log.info("scheduler stopped")
