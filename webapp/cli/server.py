@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -36,7 +37,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
 from engine import SCHEDULER, Engine
-from engine.scheduler import PollJob, run_forever
+from engine.scheduler import Beat, PollJob, run_forever
 from processes.delivery import RetryPolicy, deliver_due
 from processes.reports.jobs import poll_reports
 from processes.retime import retime_pending
@@ -80,7 +81,7 @@ def scheduler_command() -> None:
             Path(beat_file).unlink(missing_ok=True)
 
 
-def _run_scheduler(beat, alive) -> None:
+def _run_scheduler(beat: Beat | None, alive: Callable[[], bool] | None) -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
     engine = current_engine()
