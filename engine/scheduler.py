@@ -10,7 +10,9 @@ as a ``PollJob``: the engine runs it beside the timer poll without knowing what 
 
 ``beat`` (optional) is called by the timer poll at the start and end of every round and
 after every timer it handles: a supervisor that watches those beats can tell a scheduler
-stuck inside a step from one that is merely idle, and restart it.
+stuck inside a step from one that is merely idle, and restart it. ``alive`` (optional)
+is asked every second by ``run_forever``; the scheduler stops when it says no (its
+supervisor is gone, say).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 JOB_ID = "zongzhi-fire-due-timers"
+ALIVE_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -119,15 +122,24 @@ def run_forever(
     poll_seconds: float,
     jobs: Sequence[PollJob] = (),
     beat: Beat | None = None,
+    alive: Callable[[], bool] | None = None,
 ) -> None:
-    """Run the scheduler (and ``jobs`` beside it) in the foreground until SIGTERM or SIGINT."""
+    """Run the scheduler (and ``jobs`` beside it) in the foreground until SIGTERM or SIGINT,
+    or until ``alive()`` returns False."""
     stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    previous = {
+        signum: signal.signal(signum, lambda *_: stop.set())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
     scheduler = start_background(engine, poll_seconds=poll_seconds, jobs=jobs, beat=beat)
     log.info("scheduler started, polling every %ss", poll_seconds)
     try:
-        stop.wait()
+        while not stop.wait(ALIVE_CHECK_SECONDS):
+            if alive is not None and not alive():
+                log.warning("scheduler stopping: its supervisor is gone")
+                break
     finally:
         scheduler.shutdown(wait=True)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         log.info("scheduler stopped")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from datetime import timedelta
@@ -11,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine import Actor, Engine
 from engine.models import HistoryEvent, TimerRecord
-from engine.scheduler import start_background
+from engine.scheduler import run_forever, start_background
 
 CENTER = Actor.of("li", ["镇综治中心"])
 SUPERVISOR = Actor.of("zhao", ["督办员"])
@@ -71,6 +72,15 @@ def test_overdue_timers_fire_when_the_scheduler_starts(deployed, clock):
     finally:
         scheduler.shutdown(wait=True)
     assert [t.name for t in deployed.ready_tasks(SUPERVISOR)] == ["督办"]
+
+
+def test_the_scheduler_stops_by_itself_once_its_supervisor_is_gone(deployed):
+    answers = iter([True, False])  # the supervisor dies after the first check
+    handlers = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
+    started = time.monotonic()
+    run_forever(deployed, poll_seconds=3600, alive=lambda: next(answers))
+    assert time.monotonic() - started < 10
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == handlers
 
 
 def test_two_schedulers_never_fire_a_timer_twice(deployed, sa_engine, clock):

@@ -12,6 +12,10 @@ it after a pause and logs its exit code or the signal that ended it. The child b
 heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from its timer poll; one that stops
 beating (stuck inside a step) is killed and restarted too. Timer rows are claimed in the
 database, so a second scheduler on another machine is safe too.
+
+Killed outright (SIGKILL, a crash), the arbiter leaves nothing behind: its workers and
+its scheduler end with it (``lifeline``), and no process but the workers holds the
+listening socket, so a restart gets its port back.
 """
 
 from __future__ import annotations
@@ -23,21 +27,31 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
 from engine import SCHEDULER, Engine
-from engine.scheduler import PollJob, run_forever
+from engine.scheduler import Beat, PollJob, run_forever
 from processes.delivery import RetryPolicy, deliver_due
 from processes.reports.jobs import poll_reports
 from processes.retime import retime_pending
 
 from .. import create_app
 from ..engine_binding import current_engine
+from .common import CliFailure
+from .lifeline import (
+    SUPERVISOR_ENV,
+    die_with_parent,
+    parent_alive,
+    supervisor_pid,
+    worker_post_fork,
+)
 
 RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
@@ -54,6 +68,20 @@ RETIME_JOB_ID = "zongzhi-retime-deadlines"
 @with_appcontext
 def scheduler_command() -> None:
     """在前台单独运行定时器调度，直到收到 SIGTERM 或按 Ctrl+C。"""
+    supervisor = supervisor_pid()  # set when ``serve`` started us
+    beat_file = os.environ.get(HEARTBEAT_ENV)
+    try:
+        if supervisor is not None and not die_with_parent(supervisor):
+            raise CliFailure("启动本调度进程的 serve 主进程已退出，调度不再启动")
+        alive = parent_alive(supervisor) if supervisor is not None else None
+        _run_scheduler(heartbeat(beat_file), alive)
+    finally:
+        if supervisor is not None and beat_file:
+            # A master killed outright cannot remove it; a live one touches a new one.
+            Path(beat_file).unlink(missing_ok=True)
+
+
+def _run_scheduler(beat: Beat | None, alive: Callable[[], bool] | None) -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
     engine = current_engine()
@@ -62,8 +90,9 @@ def scheduler_command() -> None:
         report_job(engine),
         retime_job(engine, poll_seconds=poll),
     ]
-    beat = heartbeat(os.environ.get(HEARTBEAT_ENV))
-    run_forever(engine, poll_seconds=poll, jobs=jobs, beat=beat)  # returns on SIGTERM / SIGINT
+    # Returns on SIGTERM / SIGINT (the kernel's SIGTERM when the master dies) or once
+    # ``alive`` says the master is gone.
+    run_forever(engine, poll_seconds=poll, jobs=jobs, beat=beat, alive=alive)
     click.echo("定时器调度已停止。")
 
 
@@ -141,6 +170,7 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
     poll = app.config["ZONGZHI_TIMER_POLL_SECONDS"]
     scheduler = SchedulerChild(stale_seconds=3 * poll + HEARTBEAT_GRACE_SECONDS)
     WebServer(
+        scheduler,
         {
             "bind": f"{host}:{port}",
             "workers": workers,
@@ -148,18 +178,26 @@ def serve_command(ctx: click.Context, host: str, port: int, workers: int) -> Non
             "proc_name": "zongzhi",
             "accesslog": "-",
             "when_ready": scheduler.start,
+            "post_fork": worker_post_fork,
             "on_exit": scheduler.stop,
             "control_socket_disable": True,  # gunicorn >= 27; one per host would clash
-        }
+        },
     ).run()
 
 
 class WebServer(BaseApplication):
     """gunicorn with our options; every worker builds its own app (no preloading)."""
 
-    def __init__(self, options: dict):
+    def __init__(self, scheduler: SchedulerChild, options: dict):
+        self._scheduler = scheduler
         self._options = options
         super().__init__()
+
+    def run(self) -> None:
+        try:
+            ReapingArbiter(self, self._scheduler).run()
+        except RuntimeError as error:
+            raise CliFailure(f"网站无法启动：{error}") from error
 
     def load_config(self) -> None:
         for key, value in self._options.items():
@@ -168,6 +206,20 @@ class WebServer(BaseApplication):
 
     def load(self) -> Flask:
         return create_app()
+
+
+class ReapingArbiter(Arbiter):
+    """gunicorn's arbiter reaps with ``waitpid(-1)``, which would take the scheduler
+    child's exit status from under its ``Popen`` (then read as 退出码 0); a targeted wait
+    claims it first, so the real exit code or signal is logged."""
+
+    def __init__(self, app: BaseApplication, scheduler: SchedulerChild) -> None:
+        self._scheduler = scheduler
+        super().__init__(app)
+
+    def reap_workers(self) -> None:
+        self._scheduler.claim_exit()
+        super().reap_workers()
 
 
 class SchedulerChild:
@@ -218,12 +270,23 @@ class SchedulerChild:
         self.heartbeat.unlink(missing_ok=True)
         server.log.info("定时器调度进程已停止")
 
+    def claim_exit(self) -> None:
+        """Collect the child's exit status if it has ended (a targeted, non-blocking wait)."""
+        proc = self._proc
+        if proc is not None and proc.returncode is None:
+            proc.poll()
+
     def _spawn(self, server) -> None:
         self.heartbeat.touch()  # a fresh child gets a full period before its first beat
         self._proc = subprocess.Popen(
             self._command,
-            env={**os.environ, HEARTBEAT_ENV: str(self.heartbeat)},
+            env={
+                **os.environ,
+                HEARTBEAT_ENV: str(self.heartbeat),
+                SUPERVISOR_ENV: str(os.getpid()),
+            },
             start_new_session=True,  # Ctrl+C reaches the arbiter, which stops us in order
+            close_fds=True,  # never the listening socket: an orphan must not hold the port
         )
         server.log.info("定时器调度进程已启动（pid %s）", self._proc.pid)
 
