@@ -96,9 +96,12 @@ MEDIATORS = {"王调解员": "wang.tiaojie", "李调解员": "li.tiaojie", "陈�
 """The roster of the scenarios: name → account (陈律师, an outside lawyer, has none)."""
 
 
-def roster_entry(engine, name: str = "王调解员", unit: str = MEDIATION_UNIT) -> int:
+def roster_entry(
+    engine, name: str = "王调解员", unit: str = MEDIATION_UNIT, account: str | None = None
+) -> int:
     """The id of ``name``'s entry on the roster (added, with their organisation, when
-    missing): serving the township, any dispute, their account as ``MEDIATORS`` says."""
+    missing): serving the township, any dispute, their account ``account`` or else as
+    ``MEDIATORS`` says."""
     with engine.session_factory() as session:
         if session.get(Unit, unit) is None:
             session.add(
@@ -118,7 +121,7 @@ def roster_entry(engine, name: str = "王调解员", unit: str = MEDIATION_UNIT)
                 unit_code=unit,
                 region_code=TOWNSHIP,
                 skills=[],
-                username=MEDIATORS.get(name),
+                username=account or MEDIATORS.get(name),
                 active=True,
             )
             session.add(entry)
