@@ -39,7 +39,7 @@ but his 调委会 has mediators; 钱劳动 takes only labour disputes, 孙沙井
 township, 周律所's firm has no mediator to act for him: none of these three is offered."""
 
 
-def _seed_roster(engine) -> dict[str, int]:
+def seed_roster(engine) -> dict[str, int]:
     add_other_township(engine)
     with engine.session_factory() as session:
         for code, name, kind, region in (
@@ -79,7 +79,7 @@ def _mediator(app, username: str, unit: str = "TJ01"):
 def assigning(app, web_engine):
     """A 诉调 hand-off signed for by the county center, 指派调解员 waiting; the roster
     above, the accounts of its people and a clerk of 大满镇人民调解委员会."""
-    roster = _seed_roster(web_engine)
+    roster = seed_roster(web_engine)
     mediators = {name: _mediator(app, name) for name in ("wang.tj", "zhao.tj", "tj01.clerk")}
     received = receive(web_engine, channel="诉调")
     receipt = only_ready(web_engine, received.instance_id, "receive")
