@@ -173,6 +173,28 @@ def candidates(
     return _views(session, [entry for _, entry in ranked])
 
 
+def assignable(session: Session, entry: Any) -> dict[str, Any]:
+    """The roster entry ``entry`` (its id, as a form sends it) as a diagram designating a
+    mediator keeps it: ``entry``, ``name``, ``username`` (empty: no account: the work goes
+    to the organisation), ``unit`` and ``unit_name``. Refuses an unknown or inactive entry
+    or one of an inactive organisation."""
+    try:
+        entry_id = int(str(entry).strip())
+    except ValueError:
+        raise RosterInvalid(f"调解员名册编号应为数字，实为 {entry!r}") from None
+    row = get_entry(session, entry_id)
+    unit = session.get(Unit, row.unit_code)
+    if not row.active or unit is None or not unit.active:
+        raise RosterInvalid(f"名册中的 {row.name} 已停用，不能指派")
+    return {
+        "entry": row.id,
+        "name": row.name,
+        "username": row.username or "",
+        "unit": row.unit_code,
+        "unit_name": unit.name,
+    }
+
+
 # -- matching -----------------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ VARIABLE_LABELS: dict[str, str] = {
     "mediation_outcome": "调解结果",
     "mediation_notice": "调解期限说明",
     "mediator_level": "调解承办",
+    "mediator": "调解员",
     "decline_note": "未接受委派说明",
     "remedies": "告知的救济途径",
     "remedies_told": "已告知救济途径",

@@ -11,28 +11,45 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from processes.models import Unit
+from processes.models import RosterEntry, Unit
 
 from .accounts.models import User
 from .pickers import own_unit, person_label
 
 PERSON_KEYS = frozenset(
-    {"lead_leader", "responsible_person", "case_leader", "leader", "assignee", "candidate_users"}
+    {
+        "lead_leader",
+        "responsible_person",
+        "case_leader",
+        "leader",
+        "assignee",
+        "candidate_users",
+        "mediator_account",
+    }
 )
 """Data keys holding a person, or a list of them (a username since the pickers; a name
 before)."""
-UNIT_KEYS = frozenset({"responsible_unit", "candidate_units"})
+UNIT_KEYS = frozenset({"responsible_unit", "candidate_units", "mediator_unit"})
 """Data keys holding a unit, or a list of them (a code since the pickers; a name before)."""
+ROSTER_KEYS = frozenset({"mediator_entry", "roster_id"})
+"""Data keys holding a roster entry's id (the 调解员 picked from the 名册)."""
 
 
 class Names:
     """Username and unit code → what people read, looked up once for a set of values."""
 
-    def __init__(self, session: Session, people: Iterable[Any], units: Iterable[Any]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        people: Iterable[Any],
+        units: Iterable[Any],
+        entries: Iterable[Any] = (),
+    ) -> None:
         wanted = sorted({p for p in people if isinstance(p, str) and p})
         codes = sorted({u for u in units if isinstance(u, str) and u})
         self.units: dict[str, str] = {}
         self.people: dict[str, str] = {}
+        self.entries = _roster_labels(session, entries)
         if codes:
             rows = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes)))
             self.units = dict(rows.all())
@@ -50,13 +67,38 @@ class Names:
     def unit(self, text: str | None) -> str:
         return self.units.get(text, text) if text else ""
 
+    def entry(self, value: Any) -> Any:
+        """A roster entry's id as 姓名（类别，单位）; anything else as it was."""
+        return self.entries.get(str(value), value) if _entry_id(value) else value
+
     def readable(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """``data`` with its person and unit keys (one value or a list) as people read them."""
+        """``data`` with its person, unit and roster keys (one value or a list) as people
+        read them."""
         found = dict(data)
         for keys, name in ((PERSON_KEYS, self.person), (UNIT_KEYS, self.unit)):
             for key in keys & found.keys():
                 found[key] = _named(found[key], name)
+        for key in ROSTER_KEYS & found.keys():
+            found[key] = self.entry(found[key])
         return found
+
+
+def _entry_id(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
+
+
+def _roster_labels(session: Session, entries: Iterable[Any]) -> dict[str, str]:
+    ids = sorted({int(value) for value in entries if _entry_id(value)})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(RosterEntry.id, RosterEntry.name, RosterEntry.kind, Unit.name)
+        .outerjoin(Unit, Unit.code == RosterEntry.unit_code)
+        .where(RosterEntry.id.in_(ids))
+    )
+    return {str(id_): f"{name}（{kind}，{unit or ''}）" for id_, name, kind, unit in rows}
 
 
 def _named(value: Any, name) -> Any:
@@ -81,9 +123,10 @@ def names_in(session: Session, rows: Iterable[Mapping[str, Any]]) -> Names:
     rows = [row for row in rows if isinstance(row, Mapping)]
     people = [value for row in rows for value in _values(row, PERSON_KEYS)]
     units = [value for row in rows for value in _values(row, UNIT_KEYS)]
-    return Names(session, people, units)
+    entries = [value for row in rows for value in _values(row, ROSTER_KEYS)]
+    return Names(session, people, units, entries)
 
 
 def readable(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
-    """One record's person and unit keys as people read them."""
+    """One record's person, unit and roster keys as people read them."""
     return names_in(session, [data]).readable(data)

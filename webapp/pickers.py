@@ -9,7 +9,10 @@ A string property of a task form may say ``"x-picker"``:
   belongs to the department's unit, as ``webapp.security.user_units`` says);
 * ``"unit"``: an active unit serving the case's area or one above it (departments serve
   every area); ``"x-picker-kind"`` keeps one kind (e.g. 部门);
-* ``"roster"``: an active entry of the mediator roster usable for the case (by its id).
+* ``"roster"``: an active entry of the mediator roster usable for the case (by its id),
+  best match first (``processes.roster.candidates``); only entries someone can act for:
+  the person's active account, or, for a person without an account (an outside 律师),
+  an active 调解员 of their organisation, who then does the work for them.
 
 A case-less task has no area: every active account, unit or roster entry is offered.
 """
@@ -25,6 +28,7 @@ from sqlalchemy.orm import Session
 from processes import roster
 from processes.models import Case, Unit
 from processes.region_tree import RegionLinks
+from processes.roles import Role
 
 from .accounts.models import User, UserRole
 from .schema_form import PICKER, Option, Pickers
@@ -138,14 +142,47 @@ def _units(
 
 
 def _roster(
-    session: Session, _prop: Mapping[str, Any], area: list[str] | None, case: Case | None
+    session: Session, _prop: Mapping[str, Any], _area: list[str] | None, case: Case | None
 ) -> tuple[Option, ...]:
     if case is not None and case.region_code:
         entries = roster.candidates(
             session, region_code=case.region_code, skill=case.dispute_type or None
         )
-        return tuple(Option(str(entry.id), entry.label) for entry in entries)
-    return tuple(Option(str(entry.id), entry.label) for entry in roster.list_entries(session))
+    else:
+        entries = roster.list_entries(session)
+    accounts, units = _mediator_reach(session, entries)
+    return tuple(
+        Option(str(entry.id), roster_label(entry))
+        for entry in entries
+        if (entry.username in accounts if entry.username else entry.unit_code in units)
+    )
+
+
+def roster_label(entry: roster.RosterEntryView) -> str:
+    """A roster entry as the picker offers it: name, kind, organisation, and who does the
+    work when the person has no account."""
+    if entry.username:
+        return entry.label
+    return f"{entry.label}：无系统账号，由该单位的调解员代为办理"
+
+
+def _mediator_reach(
+    session: Session, entries: list[roster.RosterEntryView]
+) -> tuple[set[str], set[str]]:
+    """Who can do a picked mediator's work: the active accounts among the entries' and the
+    units with an active 调解员 (for an entry without an account, its organisation's
+    mediators do it). An entry reaching neither is not offered: its tasks would wait for
+    nobody."""
+    names = sorted({e.username for e in entries if e.username})
+    accounts = set(
+        session.scalars(select(User.username).where(User.username.in_(names), User.active))
+    )
+    mediators = select(UserRole.user_id).where(UserRole.role == Role.MEDIATOR)
+    rows = session.execute(
+        select(User.unit_code, User.department_code).where(User.active, User.id.in_(mediators))
+    )
+    units = {code for row in rows for code in row if code}
+    return accounts, units
 
 
 OPTIONS = {"user": _users, "unit": _units, "roster": _roster}

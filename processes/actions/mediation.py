@@ -20,6 +20,7 @@ from engine import current_step
 from ..deadlines import local, rule_of
 from ..enums import Extension
 from ..models import Case, DeadlineRule, DisputeType, Mediation
+from ..roster import assignable
 from .base import ActionSet, case_of, parse_time, required
 
 actions = ActionSet()
@@ -100,23 +101,44 @@ def step_due(params: dict[str, Any], data: dict[str, Any]) -> str:
 
 @actions(
     "mediation.assign",
-    "指派调解员；调解员应在确认时限内接受或拒绝",
-    mediator="调解员姓名",
+    "指派调解员（名册中的人员）；调解员应在确认时限内接受或拒绝。返回调解员的姓名（name）、"
+    "账号（username，无账号为空）、所在单位代码（unit）和名称（unit_name）、名册编号（entry）",
+    entry="调解员在名册中的编号",
+    mediator="调解员姓名（旧版流程填写的文本；新流程用 entry）",
     due="调解员确认时限（ISO 时间，可空）",
 )
-def assign(params: dict[str, Any], data: dict[str, Any]) -> str:
+def assign(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Designate the mediator: a roster entry (``entry``), whose account then gets the
+    mediation's tasks, or else their organisation's mediators (the diagram says so). An
+    older diagram passes a typed name (``mediator``): only the name is known then."""
     step = current_step()
     case = case_of(data)
     row = _mediation_of(case)
-    row.mediator = str(required(params, "mediator")).strip()
+    picked = _picked(params)
+    row.mediator = picked["name"]
     due = parse_time(params.get("due"))
     if due is not None:
         case.due_at = due
     step.record(
         "mediation_assigned",
-        {"case_id": case.id, "mediator": row.mediator, "due": _iso(due), "by": step.actor.user},
+        {
+            "case_id": case.id,
+            "mediator": row.mediator,
+            **({"roster_id": picked["entry"]} if picked["entry"] else {}),
+            **({"mediator_account": picked["username"]} if picked["username"] else {}),
+            **({"mediator_unit": picked["unit"]} if picked["unit"] else {}),
+            "due": _iso(due),
+            "by": step.actor.user,
+        },
     )
-    return row.mediator
+    return picked
+
+
+def _picked(params: dict[str, Any]) -> dict[str, Any]:
+    if params.get("entry") in (None, ""):
+        name = str(required(params, "mediator")).strip()
+        return {"entry": None, "name": name, "username": "", "unit": "", "unit_name": ""}
+    return assignable(current_step().session, params["entry"])
 
 
 @actions(
@@ -385,8 +407,12 @@ def _rule_flags(key: str) -> dict[str, Any]:
 
 
 @actions.simulation("mediation.assign")
-def _assign_result(params: dict[str, Any], data: dict[str, Any]) -> str:
-    return str(required(params, "mediator")).strip()
+def _assign_result(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    if params.get("entry") in (None, ""):
+        name = str(required(params, "mediator")).strip()
+    else:
+        name = f"名册第 {params['entry']} 号调解员"
+    return {"entry": None, "name": name, "username": "", "unit": "", "unit_name": ""}
 
 
 @actions.simulation("mediation.decline")

@@ -76,6 +76,8 @@ class Scenario:
         self.engine, self.clock = engine, clock
         self.people: dict[str, str] = {}
         """Who acts for a role when a call names nobody (default: someone.<role>)."""
+        self.units: dict[str, Iterable[str]] = {}
+        """The units of whoever acts for a role when a call names nobody (default: none)."""
         fields = {**CASE_DEFAULTS, **case}
         starter = Actor.of("intake.clerk", ["镇综治中心"])
 
@@ -98,11 +100,14 @@ class Scenario:
     # -- who sees what ------------------------------------------------------------------
     def ready(self, role: str, user: str = "", units: Iterable[str] = ()) -> list[TaskView]:
         """The case's tasks offered to ``user`` (default: someone.<role>, of no unit)."""
-        actor = Actor.of(self.who(role, user), [role], units)
+        actor = Actor.of(self.who(role, user), [role], self.units_of(role, user, units))
         return [t for t in self.engine.ready_tasks(actor) if t.instance_id == self.instance_id]
 
     def who(self, role: str, user: str = "") -> str:
         return user or self.people.get(role) or f"someone.{role}"
+
+    def units_of(self, role: str, user: str, units: Iterable[str]) -> Iterable[str]:
+        return units or (() if user else self.units.get(role, ()))
 
     def ready_ids(self, role: str, user: str = "", units: Iterable[str] = ()) -> list[str]:
         return sorted(t.spec_id for t in self.ready(role, user, units))
@@ -130,7 +135,7 @@ class Scenario:
         units: Iterable[str] = (),
     ) -> TaskView:
         task = self.task(role, spec_id, user, units)
-        actor = Actor.of(self.who(role, user), [role], units)
+        actor = Actor.of(self.who(role, user), [role], self.units_of(role, user, units))
         self.engine.complete(task.id, dict(data), actor=actor)
         return task
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine import InstanceStatus
-from processes.models import Case, HandoffSender, Mediation
+from processes.enums import RosterKind, UnitKind
+from processes.models import Case, HandoffSender, Mediation, RosterEntry, Unit
 from tests.conftest import CST
-from tests.processes.conftest import COUNTY, Scenario, deploy
+from tests.processes.conftest import COUNTY, TOWNSHIP, Scenario, deploy
 from webapp.tasks.detail import INSTRUCTIONS_UNAVAILABLE, render_instructions
 
 CENTER, MEDIATOR, SUPERVISOR, HEAD = "县综治中心", "调解员", "督办员", "包案领导"
@@ -90,8 +91,53 @@ def sign(s: Scenario) -> None:
     s.complete(CENTER, receive_spec(s), SIGNED)
 
 
+MEDIATION_UNIT = "TJ01"
+MEDIATORS = {"王调解员": "wang.tiaojie", "李调解员": "li.tiaojie", "陈律师": None}
+"""The roster of the scenarios: name → account (陈律师, an outside lawyer, has none)."""
+
+
+def roster_entry(
+    engine, name: str = "王调解员", unit: str = MEDIATION_UNIT, account: str | None = None
+) -> int:
+    """The id of ``name``'s entry on the roster (added, with their organisation, when
+    missing): serving the township, any dispute, their account ``account`` or else as
+    ``MEDIATORS`` says."""
+    with engine.session_factory() as session:
+        if session.get(Unit, unit) is None:
+            session.add(
+                Unit(
+                    code=unit,
+                    name="大满镇人民调解委员会",
+                    kind=UnitKind.MEDIATION_ORGANISATION,
+                    region_code=TOWNSHIP,
+                    active=True,
+                )
+            )
+        found = session.scalar(select(RosterEntry.id).where(RosterEntry.name == name))
+        if found is None:
+            entry = RosterEntry(
+                name=name,
+                kind=RosterKind.LAWYER if name.endswith("律师") else RosterKind.PEOPLES_MEDIATOR,
+                unit_code=unit,
+                region_code=TOWNSHIP,
+                skills=[],
+                username=account or MEDIATORS.get(name),
+                active=True,
+            )
+            session.add(entry)
+            session.flush()
+            found = entry.id
+        session.commit()
+        return found
+
+
 def assign(s: Scenario, mediator: str = "王调解员") -> None:
-    s.complete(CENTER, "assign_mediator", {"assign_decision": "指派", "mediator": mediator})
+    """The county center picks ``mediator`` from the roster; their account acts in the
+    调解员 lane from then on (an entry without one: someone of their organisation)."""
+    entry = roster_entry(s.engine, mediator)
+    s.complete(CENTER, "assign_mediator", {"assign_decision": "指派", "mediator_entry": str(entry)})
+    s.people[MEDIATOR] = MEDIATORS.get(mediator) or f"colleague.{MEDIATION_UNIT}"
+    s.units[MEDIATOR] = () if MEDIATORS.get(mediator) else (MEDIATION_UNIT,)
 
 
 def receive(s: Scenario, mediator: str = "王调解员") -> None:

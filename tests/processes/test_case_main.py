@@ -11,6 +11,7 @@ from engine import InstanceStatus
 from processes.models import Mediation, SupervisionRecord
 from tests.conftest import CST
 from tests.processes.conftest import Scenario, deploy
+from tests.processes.handoff_support import assign
 
 CENTER, COUNTY, DEPT, SUPERVISOR = "镇综治中心", "县综治中心", "部门", "督办员"
 
@@ -252,7 +253,7 @@ def test_a_hand_off_agreement_is_called_back_with_the_confirmation_reminder_besi
     """The callback does not wait 30 days for the 司法确认 window: both start together."""
     s = Scenario(library, clock, "case_main", channel="警调")
     s.complete(COUNTY, "receive", {"receipt_decision": "签收"})
-    s.complete(COUNTY, "assign_mediator", {"assign_decision": "指派", "mediator": "王调解员"})
+    assign(s)  # 王调解员 from the roster: their account does the mediator's part
     s.complete("调解员", "accept", {"accept_decision": "接受委派"})
     s.complete("调解员", "contact_party", {"contact_result": "同意调解", "contact_note": "同意"})
     s.complete(

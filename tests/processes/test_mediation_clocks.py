@@ -127,7 +127,7 @@ def test_a_mediator_may_decline_with_a_reason(engine, clock):
     assert (declined.data["reason"], declined.data["silent"]) == ("系一方亲属，需回避", False)
     assign(s, "李调解员")
     accept(s)
-    assert s.case().owner_unit == "李调解员"
+    assert (s.case().owner_unit, the_mediation(s).mediator) == ("大满镇人民调解委员会", "李调解员")
 
 
 def test_after_the_assignments_allowed_the_matter_goes_back(engine, clock):
@@ -166,7 +166,7 @@ def test_mediation_clock_starts_when_the_mediator_accepts(engine, clock, handoff
     row = the_mediation(s)
     assert (row.accepted_at, row.due_at) == (clock.now(), due)
     case = s.case()
-    assert (case.level, case.owner_unit, case.due_at) == (MEDIATOR, "王调解员", due)
+    assert (case.level, case.owner_unit, case.due_at) == (MEDIATOR, "大满镇人民调解委员会", due)
     levels = [e.data["to"] for e in s.events(["case_level_changed"])]
     assert levels == [CENTER, MEDIATOR]
 

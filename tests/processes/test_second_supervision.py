@@ -15,6 +15,7 @@ from processes.enums import UnitKind
 from processes.models import Region, SupervisionRecord, Unit
 from tests.conftest import CST
 from tests.processes.conftest import COUNTY, TOWNSHIP, VILLAGE, Scenario, deploy
+from tests.processes.handoff_support import assign
 
 CENTER, COUNTY_LANE, DEPT = "镇综治中心", "县综治中心", "部门"
 OTHER_VILLAGE = "620702101202"
@@ -171,11 +172,7 @@ def test_legal_service_goes_back_to_the_department_that_gave_it(library, clock):
 def test_a_hand_off_goes_back_to_the_mediator_s_unit(library, clock):
     s = Scenario(library, clock, "case_main", channel="警调")
     s.complete(COUNTY_LANE, "receive", {"receipt_decision": "签收"})
-    s.complete(
-        COUNTY_LANE,
-        "assign_mediator",
-        {"assign_decision": "指派", "mediator": "大满镇人民调解委员会"},
-    )
+    assign(s, "陈律师")  # no account: the 调委会's mediators do the work
     s.complete("调解员", "accept", {"accept_decision": "接受委派"})
     s.complete("调解员", "contact_party", {"contact_result": "同意调解", "contact_note": "同意"})
     s.complete("调解员", "mediate", {"mediation_outcome": "达成协议", "mediation_note": "签署协议"})

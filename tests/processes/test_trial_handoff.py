@@ -72,9 +72,8 @@ def test_a_petition_hand_off_steps_through_on_simulated_clocks(case_engine, libr
     assert extend.details["result"]["granted"] is True
     assert "tell_extension" in {t.element for t in view.tasks}
 
-    _complete(
-        case_engine, trial_id, "assign_mediator", {"assign_decision": "指派", "mediator": "试运行"}
-    )
+    picked = {"assign_decision": "指派", "mediator_entry": "1"}
+    _complete(case_engine, trial_id, "assign_mediator", picked)
     _complete(case_engine, trial_id, "accept", ACCEPTED)
     view = _complete(case_engine, trial_id, "contact_party", CONSENTED)
     (rule,) = _simulated(view, "classify")

@@ -18,6 +18,7 @@ from processes.intake import receive_case
 from processes.models import Case
 from tests.conftest import CST
 from tests.processes.conftest import COUNTY, GRID
+from tests.processes.handoff_support import roster_entry
 from webapp.limits import limiter
 
 from .deadline_support import (
@@ -161,8 +162,9 @@ def test_a_hand_off_shows_the_step_now_running_not_the_receipt(client, web_engin
     assert work_list_badge(client, walk.code, "指派调解员") == assign
 
     clock.set(datetime(2026, 3, 5, 9, 0, tzinfo=CST))
+    entry = str(roster_entry(web_engine, "全调解员", account="quan"))
     walk.complete(
-        "assign_mediator", {"assign_decision": "指派", "mediator": "王调解员"}, "县综治中心"
+        "assign_mediator", {"assign_decision": "指派", "mediator_entry": entry}, "县综治中心"
     )
     accept = "剩余 3 个工作日（03-10 23:59 到期）"  # 调解员签收: three working days
     assert work_list_badge(client, walk.code, "调解员确认接受委派") == accept

@@ -18,7 +18,7 @@ from ..cases.labels import HIDDEN_KEYS
 from ..cases.service import dispute_type_names
 from ..cases.timeline import format_value
 from ..cases.words import DataWords, shown
-from ..named import PERSON_KEYS, UNIT_KEYS, readable
+from ..named import PERSON_KEYS, ROSTER_KEYS, UNIT_KEYS, readable
 from .labels import AUDIT_DATA_LABELS, event_label
 
 SUMMARY_MAX = 160
@@ -94,9 +94,8 @@ class TaskWords:
         return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
 
     def readable(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        found = (
-            readable(self.session, data) if (PERSON_KEYS | UNIT_KEYS) & data.keys() else dict(data)
-        )
+        named = (PERSON_KEYS | UNIT_KEYS | ROSTER_KEYS) & data.keys()
+        found = readable(self.session, data) if named else dict(data)
         if isinstance(found.get("dispute_type"), str):
             found["dispute_type"] = self.types.get(found["dispute_type"], found["dispute_type"])
         return found

@@ -92,6 +92,8 @@ def _scalar_text(prop: Mapping[str, Any], kind: str, now: datetime) -> str | Non
     if kind == "datetime":
         return now.isoformat(timespec="minutes")
     if kind == "picker":
+        if prop.get(schema_form.PICKER) == "roster":
+            return "1"  # a roster entry's id
         return "trial.sample"  # a username or unit code: no spaces
     if "pattern" in prop:
         return None

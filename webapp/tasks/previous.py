@@ -23,6 +23,7 @@ from processes.models import Case
 
 from ..cases.labels import HIDDEN_KEYS, PERSONAL_KEYS, SYSTEM_ACTORS
 from ..cases.timeline import format_value
+from ..named import readable
 from .holders import Holders
 
 
@@ -103,9 +104,10 @@ def _fields(session: Session, engine: Engine, step: PreviousStep) -> list[tuple[
     if record is None or not record.form_key or step.version_id is None:
         return []
     schema = engine.forms.get(session, step.version_id, record.form_key) or {}
+    data = readable(session, step.data)  # picked people, units, roster entries by name
     found = []
     for name, spec in (schema.get("properties") or {}).items():
-        value: Any = step.data.get(name)
+        value: Any = data.get(name)
         if name in HIDDEN_KEYS or name in PERSONAL_KEYS or value in ("", None, [], {}):
             continue
         found.append((spec.get("title") or name, format_value(value)))
