@@ -417,7 +417,7 @@ def _request(app: Flask, method: str, url: str, user_id: int | None) -> TestResp
     client = app.test_client()
     if user_id is not None:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = f"{user_id}:0"  # a fresh user's session version
             session["_fresh"] = True
     with app.app_context():
         limiter.reset()
