@@ -2,10 +2,11 @@
 
 The Content-Security-Policy admits scripts, styles, fonts and connections from this site
 only: every page script is a static file (data a script needs sits in a
-``<script type="application/json">`` block, which is never run). ``style-src-attr``
-admits inline ``style`` attributes, and only those: bpmn-js, dmn-js and ECharts position
-their overlays, tooltips and editing boxes with them, and no page works without. Style
-sheets (``<style>`` and ``<link>``) still come from this site only.
+``<script type="application/json">`` block, which is never run). Style sheets
+(``<style>``, ``<link>``) come from this site only too; ``style-src-attr`` admits inline
+``style`` attributes, and only those, because ECharts writes its tooltips as HTML with
+them (every hover on a chart was refused without it, tests/browser/test_security_policy.py).
+A style attribute cannot run script.
 
 ``ZONGZHI_COOKIE_SECURE`` (``1``/``0``) says whether the session cookie is sent over
 HTTPS only; unset, it is on unless the site is reached on 127.0.0.1 or localhost (or
