@@ -4,11 +4,15 @@ an admin lifts it, every lock and unlock logged; a session ends for good on logo
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
+
 import pytest
 
 from engine.db import db
-from webapp.accounts import service
+from webapp.accounts import lockout, service
 from webapp.cli import cli
+from webapp.throttle import counters
 
 from .admin_helpers import ADMIN, log_entries
 from .conftest import PASSWORD, add_test_user, make_app
@@ -155,3 +159,31 @@ def test_two_workers_on_one_database_share_the_counts(tmp_path):
 
     assert _login(first.test_client(), "d", "guess").status_code == 429
     assert _login(second.test_client(), "e", "guess").status_code == 429
+
+
+def test_a_lock_runs_out_by_itself(client, user, lockout_only, monkeypatch):
+    start = time.time()
+    monkeypatch.setattr(lockout, "time", SimpleNamespace(time=lambda: start))
+    for n in range(10):
+        _login(client, "zhang", f"guess-{n}")
+    monkeypatch.setattr(lockout, "time", SimpleNamespace(time=lambda: start + 29 * 60))
+    later = _login(client, "zhang", PASSWORD)
+    assert LOCKED in _text(later) and "请 1 分钟后再试" in _text(later)
+
+    monkeypatch.setattr(lockout, "time", SimpleNamespace(time=lambda: start + 30 * 60 + 1))
+    assert _login(client, "zhang", PASSWORD).status_code == 302
+
+
+def test_counters_add_up_and_start_again_when_their_time_is_up(app, sa_engine):
+    with sa_engine.begin() as connection:
+        values = [counters.increment(connection, "k", seconds=60, now=1000.0) for _ in range(3)]
+        assert values == [1, 2, 3]
+        assert counters.current(connection, "k", now=1059.0) == 3
+        assert counters.current(connection, "k", now=1060.0) == 0
+        assert counters.increment(connection, "k", seconds=60, now=1060.0) == 1
+        assert counters.expires_at(connection, "k", now=1061.0) == 1120.0
+        long_key = "x" * 1000
+        assert counters.increment(connection, long_key, seconds=5, now=0.0, amount=4) == 4
+        assert counters.current(connection, long_key, now=1.0) == 4
+        counters.purge(connection, now=1200.0)
+        assert counters.current(connection, long_key, now=1.0) == 0

@@ -146,3 +146,13 @@ def test_behind_a_trusted_proxy_the_forwarded_address_and_scheme_count(tmp_path)
     other = attempt("10.0.0.2")
     assert other.status_code == 200, "another client behind the same proxy is not held up"
     assert "当前为 HTTP 连接" not in other.get_data(as_text=True), "the proxy said HTTPS"
+
+
+def test_only_the_decision_table_editor_admits_style_elements(web_engine, login_as):
+    designer = login_as("wang", "流程设计")
+    editor = designer.get("/designer/dmn/triage.dmn/edit").headers["Content-Security-Policy"]
+    library = designer.get("/designer").headers["Content-Security-Policy"]
+
+    assert "style-src-elem 'self' 'unsafe-inline'" in editor, "dmn-js's FEEL editor needs it"
+    assert "script-src 'self';" in editor
+    assert "style-src-elem 'self';" in library

@@ -57,9 +57,13 @@ def _name(username: str) -> str:
     return username.strip()[:NAME_LENGTH]
 
 
-def is_locked(username: str) -> bool:
+def locked_seconds(username: str) -> float:
+    """How long ``username`` stays locked (0: it is not)."""
+    key, now = _LOCK + _name(username), time.time()
     with db.engine.connect() as connection:
-        return counters.current(connection, _LOCK + _name(username), now=time.time()) > 0
+        if counters.current(connection, key, now=now) == 0:
+            return 0
+        return counters.expires_at(connection, key, now=now) - now
 
 
 def record_failure(username: str) -> Lock | None:

@@ -8,6 +8,7 @@ failing is locked (``lockout``). Logging out ends every session of the user
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from flask import (
@@ -89,8 +90,9 @@ def login():
     if not (username and password):
         return _page(next_url=next_url, username=username, error="请输入用户名和密码。")
     g.login_failed = True  # until the password proves right
-    if lockout.is_locked(username):
-        return _page(next_url=next_url, username=username, error=_locked_message()), 429
+    remaining = lockout.locked_seconds(username)
+    if remaining:
+        return _page(next_url=next_url, username=username, error=_locked(remaining)), 429
     user = authenticate(db.session, username=username, password=password)
     if user is None:
         return _refused(username, next_url)
@@ -117,11 +119,12 @@ def _refused(username: str, next_url: str | None):
         },
     )
     db.session.commit()
-    return _page(next_url=next_url, username=username, error=_locked_message()), 429
+    error = _locked(lockout.policy().lock_seconds)
+    return _page(next_url=next_url, username=username, error=error), 429
 
 
-def _locked_message() -> str:
-    return LOCKED.format(minutes=lockout.policy().lock_seconds // 60)
+def _locked(seconds: float) -> str:
+    return LOCKED.format(minutes=max(1, math.ceil(seconds / 60)))
 
 
 def _page(**context):
