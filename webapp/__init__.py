@@ -25,6 +25,7 @@ from . import (
     designer,
     engine_binding,
     errors,
+    headers,
     health,
     home,
     intake,
@@ -32,6 +33,7 @@ from . import (
     limits,
     lookup,
     navigation,
+    proxies,
     reports,
     supervision,
     tasks,
@@ -57,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     engine_binding.init_app(app)
 
     limits.init_app(app)
+    headers.init_app(app)
+    proxies.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
     calendar_notice.init_app(app)

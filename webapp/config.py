@@ -6,7 +6,13 @@
 | ``ZONGZHI_SECRET_KEY`` | session signing key | generated once into ``<instance>/secret_key`` |
 | ``ZONGZHI_TIMER_POLL_SECONDS`` | how often the scheduler looks for due timers | 30 |
 | ``ZONGZHI_LOG_LEVEL`` | ``DEBUG`` / ``INFO`` / ``WARNING`` / ``ERROR`` | ``INFO`` |
-| ``ZONGZHI_RATELIMIT_STORAGE_URL`` | where public-page rate-limit counters live | ``memory://`` |
+| ``ZONGZHI_RATELIMIT_STORAGE_URL`` | where rate-limit counters live (redis://…) | ``database`` |
+| ``ZONGZHI_LOGIN_RATE_LIMIT`` | failed logins per client address | ``20 per minute;200 per day`` |
+| ``ZONGZHI_LOGIN_ACCOUNT_LIMIT`` | failed logins per login name | ``5 per minute`` |
+| ``ZONGZHI_LOGIN_LOCKOUT`` | failures that lock a login name | ``10 per 15 minutes`` |
+| ``ZONGZHI_LOGIN_LOCK_MINUTES`` | how long a lock lasts unless an admin lifts it | 30 |
+| ``ZONGZHI_COOKIE_SECURE`` | session cookie HTTPS-only (``1``/``0``) | on unless on 127.0.0.1 |
+| ``ZONGZHI_PROXY_COUNT`` | reverse proxies in front whose X-Forwarded-* headers are trusted | 0 |
 | ``ZONGZHI_LOOKUP_RATE_LIMIT`` | citizen lookups per address | ``10 per minute;100 per day`` |
 | ``ZONGZHI_LOOKUP_CODE_LIMIT`` | failed citizen lookups per case code | ``20 per day`` |
 | ``ZONGZHI_CENTER_PHONE`` | the center's phone on the 受理回执 (see ``center_phones``) | none |
@@ -25,12 +31,25 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 
 from engine import Budget, RetryPolicy
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 CSRF_TIME_LIMIT_SECONDS = 8 * 3600  # a working day: long forms must not expire mid-way
+
+
+RATE_LIMIT_SETTINGS = (
+    "ZONGZHI_LOOKUP_RATE_LIMIT",
+    "ZONGZHI_LOOKUP_CODE_LIMIT",
+    "ZONGZHI_LOGIN_RATE_LIMIT",
+    "ZONGZHI_LOGIN_ACCOUNT_LIMIT",
+    "ZONGZHI_LOGIN_LOCKOUT",
+)
+"""Settings written as Flask-Limiter limits: ``10 per minute;100 per day``."""
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 class ConfigError(ValueError):
@@ -45,14 +64,19 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "SECRET_KEY": env.get("ZONGZHI_SECRET_KEY") or None,
         "ZONGZHI_TIMER_POLL_SECONDS": _poll_seconds(env.get("ZONGZHI_TIMER_POLL_SECONDS", "30")),
         "ZONGZHI_LOG_LEVEL": _log_level(env.get("ZONGZHI_LOG_LEVEL", "INFO")),
-        "ZONGZHI_RATELIMIT_STORAGE_URL": env.get("ZONGZHI_RATELIMIT_STORAGE_URL", "memory://"),
+        "ZONGZHI_RATELIMIT_STORAGE_URL": env.get("ZONGZHI_RATELIMIT_STORAGE_URL")
+        or env.get("ZONGZHI_RATELIMIT_STORAGE_URI")
+        or "database",
+        "ZONGZHI_COOKIE_SECURE": cookie_secure_setting(env.get("ZONGZHI_COOKIE_SECURE", "")),
+        "ZONGZHI_PROXY_COUNT": _count(env, "ZONGZHI_PROXY_COUNT"),
+        "ZONGZHI_LOGIN_LOCK_MINUTES": int(_positive(env, "ZONGZHI_LOGIN_LOCK_MINUTES", 30, int)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": CSRF_TIME_LIMIT_SECONDS,
     }
-    for key in ("ZONGZHI_LOOKUP_RATE_LIMIT", "ZONGZHI_LOOKUP_CODE_LIMIT"):
+    for key in RATE_LIMIT_SETTINGS:
         if env.get(key):
-            cfg[key] = env[key]
+            cfg[key] = _rate_limit(key, env[key])
     cfg["ZONGZHI_CENTER_PHONE"] = center_phones(env.get("ZONGZHI_CENTER_PHONE", ""))
     cfg["ZONGZHI_SCRIPT_BUDGET"] = script_budget(env)
     cfg["ZONGZHI_TIMER_RETRY"] = RetryPolicy(
@@ -157,6 +181,34 @@ def script_budget(env: Mapping[str, str]) -> Budget:
         seconds=_positive(env, "ZONGZHI_SCRIPT_SECONDS", default.seconds, float),
         memory_mb=int(_positive(env, "ZONGZHI_SCRIPT_MEMORY_MB", default.memory_mb, int)),
     )
+
+
+def cookie_secure_setting(raw: str) -> bool | None:
+    """``ZONGZHI_COOKIE_SECURE``: ``True``/``False`` when set, ``None`` (automatic: secure
+    unless the site is reached on 127.0.0.1 or localhost) when empty or ``auto``."""
+    value = raw.strip().lower()
+    if value in ("", "auto"):
+        return None
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    raise ConfigError(f"ZONGZHI_COOKIE_SECURE 应为 1 或 0（或 auto），当前为 {raw!r}")
+
+
+def _count(env: Mapping[str, str], key: str) -> int:
+    raw = env.get(key, "").strip() or "0"
+    if not raw.isdigit():
+        raise ConfigError(f"{key} 应为 0 或正整数，当前为 {raw!r}")
+    return int(raw)
+
+
+def _rate_limit(key: str, raw: str) -> str:
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{key} 无效：{raw!r}（应如 10 per minute;100 per day，多项以分号分隔）"
+        ) from None
+    return raw
 
 
 def _log_level(raw: str) -> str:

@@ -158,6 +158,7 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "admin.edit_rule": lambda s: {"key": "ladder.grid"},
     "admin.edit_user": lambda s: {"user_id": s.user_id},
     "admin.user_password": lambda s: {"user_id": s.user_id},
+    "admin.unlock_user": lambda s: {"user_id": s.user_id},
     "admin.edit_unit": lambda s: {"code": "court"},
     "admin.edit_roster_entry": lambda s: {"entry_id": s.roster_entry_id},
     "admin.edit_station": lambda s: {"station_id": s.station_id},
@@ -415,12 +416,16 @@ def _verdict(
 
 def _request(app: Flask, method: str, url: str, user_id: int | None) -> TestResponse:
     client = app.test_client()
-    if user_id is not None:
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
     with app.app_context():
         limiter.reset()
+        # the session id carries the user's session version (a logout moves it on)
+        user = db.session.get(User, user_id) if user_id is not None else None
+        session_id = user.get_id() if user is not None else None
+        db.session.remove()
+    if session_id is not None:
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
     return client.open(url, method=method, data={})
 
 

@@ -35,6 +35,11 @@ class User(db.Model):
     """The unit the account belongs to (``processes.models.Unit``): a department, a center,
     a village committee, a mediation organisation. Tasks offered to a unit reach its users."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
+    """Part of every login session's id: logging out or a new password adds one, so every
+    session cookie issued before (a copied one too) stops working."""
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -59,7 +64,8 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The id kept in the session: ``"<id>:<session_version>"`` (see ``session_version``)."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -157,13 +157,14 @@ def profile_of(user: User) -> Profile:
 
 
 def reset_password(session: Session, *, username: str, password: str) -> User:
-    """Give the user a new password (an admin's reset)."""
+    """Give the user a new password (an admin's reset); every session the user had ends."""
     user = _get_user(session, username)
     errors: dict[str, str] = {}
     _check_password(password, errors)
     if errors:
         raise AccountError(errors=errors)
     user.password_hash = generate_password_hash(password)
+    user.session_version = (user.session_version or 0) + 1
     session.flush()
     return user
 
@@ -274,6 +275,25 @@ def record_user_change(
             "roles_before": list(before["roles"]) if before is not None else [],
             "roles_after": after["roles"],
         },
+    )
+
+
+def record_lock_change(
+    session: Session,
+    record: OperationRecorder,
+    *,
+    actor: str,
+    action: str,
+    username: str,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Log a login lock (``action`` ``lock``, by the system after repeated failures) or its
+    lifting (``unlock``, by an admin) on the login name ``username`` (``user_changed``)."""
+    record(
+        session,
+        event_type=EventType.USER_CHANGED,
+        actor=actor,
+        data={"action": action, "username": username, **(details or {})},
     )
 
 

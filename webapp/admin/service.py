@@ -38,6 +38,8 @@ class UserRow:
     department: str
     unit: str
     active: bool
+    locked: bool = False
+    """Locked after repeated failed logins (``webapp.accounts.lockout``)."""
 
 
 @dataclass(frozen=True)

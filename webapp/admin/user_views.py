@@ -6,15 +6,19 @@ operation log, with the user before and after, written in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from engine.db import db
 
+from ..accounts import lockout
 from ..accounts.models import User
 from ..accounts.service import (
     AccountError,
     create_user,
+    record_lock_change,
     record_user_change,
     reset_password,
     update_user,
@@ -32,7 +36,10 @@ from .views import bp
 @bp.get("/users")
 @roles_required(ADMIN_ROLES)
 def users():
-    return render_template("admin/users.html", rows=user_rows(db.session))
+    rows = user_rows(db.session)
+    locked = lockout.locked_names([row.username for row in rows])
+    rows = [dataclasses.replace(row, locked=row.username in locked) for row in rows]
+    return render_template("admin/users.html", rows=rows)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -101,8 +108,29 @@ def user_password(user_id: int):
         user = _user_or_404(user_id)
         return _form_page(UserForm.of(user), user=user, errors=exc.errors)
     db.session.commit()
+    if user.id == current_user.id:
+        login_user(user)  # a new password ends every session, but not the one setting it
     flash(f"已重设 {user.username} 的密码，请当面或通过安全渠道告知本人。", "info")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@roles_required(ADMIN_ROLES)
+def unlock_user(user_id: int):
+    user = _user_or_404(user_id)
+    if lockout.unlock(user.username):
+        record_lock_change(
+            db.session,
+            current_engine().record_operation,
+            actor=current_user.username,
+            action="unlock",
+            username=user.username,
+        )
+        db.session.commit()
+        flash(f"已解除 {user.username}（{user.display_name}）的登录锁定。", "info")
+    else:
+        flash(f"{user.username} 未被锁定。", "info")
+    return redirect(url_for("admin.users"))
 
 
 def _log(user: User, *, action: str, before: dict | None) -> None:

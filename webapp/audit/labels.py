@@ -86,6 +86,9 @@ AUDIT_DATA_LABELS: dict[str, str] = {
     "stand_in": "代办人",
     "starts_on": "开始日期",
     "ends_on": "结束日期",
+    "failures": "连续失败次数",
+    "address": "来源地址",
+    "locked_until": "锁定至",
 }
 """Words for the data keys of the operation log (verify, export, deploy, accounts, units,
 roster, stations and rota), at the top level and inside ``before``/``after``."""

@@ -1,5 +1,5 @@
 """``zongzhi users``: create logins, list them, grant and revoke roles, set a user's region,
-department, unit, name or status, reset a password."""
+department, unit, name or status, reset a password, lift a login lock."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from engine.db import db
 from processes.roles import Role
 
+from ..accounts import lockout
 from ..accounts.models import User
 from ..accounts.service import (
     AccountError,
@@ -20,6 +21,7 @@ from ..accounts.service import (
     find_user,
     grant_roles,
     list_users,
+    record_lock_change,
     record_user_change,
     reset_password,
     revoke_roles,
@@ -184,6 +186,27 @@ def password_command(username: str, password: str | None) -> None:
         username=username,
     )
     click.echo(f"已重设 {username} 的密码")
+
+
+@users_group.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock_command(username: str) -> None:
+    """解除用户 USERNAME 因多次登录失败而被锁定的状态。"""
+    if find_user(db.session, username=username) is None:
+        raise CliFailure(f"用户不存在：{username}")
+    if not lockout.unlock(username):
+        click.echo(f"{username} 未被锁定")
+        return
+    record_lock_change(
+        db.session,
+        current_engine().record_operation,
+        actor=f"cli:{os_user()}",
+        action="unlock",
+        username=username,
+    )
+    db.session.commit()
+    click.echo(f"已解除 {username} 的登录锁定")
 
 
 def _profile_changes(

@@ -13,6 +13,7 @@ from flask_login import current_user
 from engine import DeployRejected, Problem
 
 from ..engine_binding import current_engine
+from ..headers import allow_style_elements
 from ..security import DESIGN_ROLES, roles_required
 from .blueprint import bp
 from .editing import (
@@ -27,6 +28,7 @@ from .editing import (
 
 @bp.route("/dmn/<name>/edit", methods=["GET", "POST"])
 @roles_required(DESIGN_ROLES)
+@allow_style_elements
 def dmn_edit(name: str):
     edited = latest_file(current_engine(), name, "dmn")
     if request.method == "GET":
