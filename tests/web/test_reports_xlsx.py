@@ -10,8 +10,10 @@ from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from engine.db import db
+from processes.models import Region
 from processes.reports.metrics import FIGURES
 from processes.reports.periods import Period, PeriodKind
 from processes.reports.snapshots import issue_snapshot
@@ -152,3 +154,17 @@ def test_a_report_workbook_says_how_it_was_issued(app, figures, login_as):
     assert notes["报表编号"][1].value == str(snapshot_id)
     assert rows_by_first_cell(book["概况"])["受理数"][2].value == 3
     assert PARTY_NAME not in every_text(book)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(app, figures, login_as):
+    """An area an admin named ``=HYPERLINK(…)`` is written as text, never run by Excel."""
+    hostile = '=HYPERLINK("http://evil.example/","甘州区")'
+    with app.app_context():
+        db.session.execute(update(Region).where(Region.code == COUNTY).values(name=hostile))
+        db.session.commit()
+        db.session.remove()
+    client = login_as("xian", "县综治中心", region=COUNTY)
+    book = workbook(client.get("/reports/export.xlsx?region=620702&kind=month&date=2026-03-20"))
+    cells = [cell for row in book["概况"].iter_rows() for cell in row if cell.value == hostile]
+    assert cells, "the area's name is in the workbook"
+    assert all(cell.data_type == "s" for cell in cells), [c.data_type for c in cells]

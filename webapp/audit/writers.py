@@ -13,7 +13,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .cells import CSV_NOTE, csv_cell, xlsx_cell
+from ..sheet_cells import CSV_NOTE, csv_cell, xlsx_cell
 from .exports import COLUMNS, ExportRow
 
 CELL_MAX = 32_767

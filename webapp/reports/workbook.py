@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..sheet_cells import append_text_safe
 from .blueprint import local_time
 from .definitions import (
     BREAKDOWNS,
@@ -56,7 +57,7 @@ def title_of(report: Mapping[str, Any]) -> str:
 
 
 def _header(sheet: Worksheet, cells: Iterable[str]) -> None:
-    sheet.append(list(cells))
+    append_text_safe(sheet, list(cells))
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = BOLD, HEADER_FILL
 
@@ -79,10 +80,12 @@ def _value_format(unit: str) -> str:
 
 def _overview(sheet: Worksheet, report: Mapping[str, Any]) -> None:
     sheet.title = "概况"
-    sheet.append([title_of(report)])
+    append_text_safe(sheet, [title_of(report)])
     sheet["A1"].font = TITLE
-    sheet.append(["统计区域", report["region"]["name"], "周期", report["period"]["label"]])
-    sheet.append([])
+    append_text_safe(
+        sheet, ["统计区域", report["region"]["name"], "周期", report["period"]["label"]]
+    )
+    append_text_safe(sheet, [])
     _header(
         sheet,
         ["指标", "单位", "本期", "上期", "环比", "去年同期", "同比", "分子", "分母"],
@@ -91,7 +94,8 @@ def _overview(sheet: Worksheet, report: Mapping[str, Any]) -> None:
     for item in report["headline"]:
         unit = item["unit"]
         rate = rates.get(item["key"]) or {}
-        sheet.append(
+        append_text_safe(
+            sheet,
             [
                 item["label"],
                 unit,
@@ -102,7 +106,7 @@ def _overview(sheet: Worksheet, report: Mapping[str, Any]) -> None:
                 _points(item["yoy"], unit),
                 rate.get("n"),
                 rate.get("d"),
-            ]
+            ],
         )
         value, change = _value_format(unit), POINTS if unit == RATE_UNIT else CHANGE_PERCENT
         _formats(sheet, {3: value, 4: value, 5: change, 6: value, 7: change})
@@ -123,21 +127,22 @@ def _rate_value(rate: Mapping[str, Any] | float | None) -> float | None:
 def _breakdowns(sheet: Worksheet, report: Mapping[str, Any]) -> None:
     rates = rate_columns(report, ROW_RATES)
     for key, title in BREAKDOWNS.items():
-        sheet.append([title])
+        append_text_safe(sheet, [title])
         sheet.cell(row=sheet.max_row, column=1).font = BOLD
         _header(sheet, ["项目", "受理数", "办结数", "化解数", *(label for _, label in rates)])
         for row in report["breakdowns"][key]:
-            sheet.append(
+            append_text_safe(
+                sheet,
                 [
                     str(row["key"]),
                     row["received"],
                     row["concluded"],
                     row["resolved"],
                     *(_rate_value(row.get(k)) for k, _ in rates),
-                ]
+                ],
             )
             _formats(sheet, {5 + i: PERCENT for i in range(len(rates))})
-        sheet.append([])
+        append_text_safe(sheet, [])
     _widths(sheet, (24, 10, 10, 10, 10, 12))
 
 
@@ -152,23 +157,25 @@ def _handoffs(sheet: Worksheet, report: Mapping[str, Any]) -> None:
         for key, _ in rates:
             rate = row.get(key) or {}
             cells += [rate.get("value"), rate.get("n"), rate.get("d")]
-        sheet.append(cells)
+        append_text_safe(sheet, cells)
         _formats(sheet, {6 + 3 * i: PERCENT for i in range(len(rates))})
     _widths(sheet, (10, 8, 8, 8, 8, *([13, 15, 15] * len(rates))))
 
 
 def _hotspots(sheet: Worksheet, report: Mapping[str, Any]) -> None:
-    sheet.append(["在办案件风险等级（统计时点）"])
+    append_text_safe(sheet, ["在办案件风险等级（统计时点）"])
     sheet.cell(row=1, column=1).font = BOLD
     _header(sheet, ["风险等级", "在办案件数"])
     for colour, count in report["risk_open"].items():
-        sheet.append([f"{colour}色", count])
-    sheet.append([])
-    sheet.append(["上升最快的纠纷类型（本期与上期受理数比较）"])
+        append_text_safe(sheet, [f"{colour}色", count])
+    append_text_safe(sheet, [])
+    append_text_safe(sheet, ["上升最快的纠纷类型（本期与上期受理数比较）"])
     sheet.cell(row=sheet.max_row, column=1).font = BOLD
     _header(sheet, ["纠纷类型", "本期受理", "上期受理", "增加", "增幅"])
     for row in report["hotspots"]:
-        sheet.append([row["type"], row["current"], row["previous"], row["change"], row["growth"]])
+        append_text_safe(
+            sheet, [row["type"], row["current"], row["previous"], row["change"], row["growth"]]
+        )
         _formats(sheet, {5: CHANGE_PERCENT})
     _widths(sheet, (26, 12, 10, 8, 10))
 
@@ -179,7 +186,8 @@ def _overdue(sheet: Worksheet, report: Mapping[str, Any]) -> None:
         ["案件编号", "纠纷类型", "区域", "层级", "承办单位", "风险等级", "办理期限", "超期工作日"],
     )
     for row in report["overdue"]:
-        sheet.append(
+        append_text_safe(
+            sheet,
             [
                 row["code"],
                 row["type"],
@@ -189,7 +197,7 @@ def _overdue(sheet: Worksheet, report: Mapping[str, Any]) -> None:
                 row["risk_colour"],
                 local_time(row["due_at"]),
                 row["overdue_working_days"],
-            ]
+            ],
         )
     _widths(sheet, (24, 16, 16, 12, 22, 8, 18, 10))
 
@@ -198,7 +206,8 @@ def _trend(sheet: Worksheet, report: Mapping[str, Any]) -> None:
     rates = rate_columns(report, ROW_RATES)
     _header(sheet, ["周期", "开始日期", "结束日期", "受理数", "化解数", *(lb for _, lb in rates)])
     for row in report["trend"]:
-        sheet.append(
+        append_text_safe(
+            sheet,
             [
                 row["label"],
                 row["first"],
@@ -206,7 +215,7 @@ def _trend(sheet: Worksheet, report: Mapping[str, Any]) -> None:
                 row["received"],
                 row["resolved"],
                 *(_rate_value(row.get(k)) for k, _ in rates),
-            ]
+            ],
         )
         _formats(sheet, {6 + i: PERCENT for i in range(len(rates))})
     _widths(sheet, (36, 12, 12, 10, 10, 10, 12))
@@ -223,18 +232,18 @@ def _notes(sheet: Worksheet, report: Mapping[str, Any], about: list[tuple[str, s
         ("个人信息", NO_PERSONAL_DATA),
     ]
     for item, text in lines:
-        sheet.append([item, text])
+        append_text_safe(sheet, [item, text])
         sheet.cell(row=sheet.max_row, column=1).font = BOLD
-    sheet.append([])
+    append_text_safe(sheet, [])
     _header(sheet, ["指标", "口径"])
     for item in report["headline"]:
-        sheet.append([item["label"], DEFINITIONS.get(item["key"], "")])
-    sheet.append([])
+        append_text_safe(sheet, [item["label"], DEFINITIONS.get(item["key"], "")])
+    append_text_safe(sheet, [])
     notes = CHANGE_NOTES
     if "received_resolution_rate" in report.get("rates", {}):
         notes = (PUBLISHED_NOTE, *notes)
     for note in notes:
-        sheet.append(["说明", note])
+        append_text_safe(sheet, ["说明", note])
     _widths(sheet, (16, 100))
     for row in sheet.iter_rows(min_col=2, max_col=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
