@@ -17,6 +17,7 @@ import pytest
 
 from engine import Actor
 from tests.conftest import CST
+from tests.processes.handoff_support import roster_entry
 
 from .helpers import follow, login, receive, receive_to_ladder, shot
 
@@ -135,7 +136,8 @@ def test_a_hand_off_after_its_receipt_and_at_the_mediators_receipt(
     assert case_reads(page, case.code) == {assign}, "after 签收 the 指派 deadline runs"
     assert on_work_list(page, case.code, "指派调解员") == assign
 
-    data = {"assign_decision": "指派", "mediator": "王调解员"}
+    entry = str(roster_entry(web_engine, "全调解员", account="quan"))  # the one walking
+    data = {"assign_decision": "指派", "mediator_entry": entry}
     complete(web_engine, case.instance_id, "assign_mediator", data, "县综治中心")
     accept = "剩余 3 个工作日（03-09 23:59 到期）"
     assert on_work_list(page, case.code, "调解员确认接受委派") == accept
