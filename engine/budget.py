@@ -9,7 +9,8 @@ operation that can grow a value asks ``Meter.charge`` first (``engine.script_gua
 * **seconds**: a wall-clock deadline per evaluation, never later than the deadline of the
   engine step it runs in (``step_scope``), checked in the ticks (``ZONGZHI_SCRIPT_SECONDS``);
 * **memory**: no single value may be estimated above the limit before it is built, and
-  the process may not grow by more than the limit during one evaluation, sampled from
+  the process may not grow by more than the limit during one evaluation (from its first
+  memory sample on; most expressions never take one), sampled from
   the resident set size at charges and every few thousand ticks (``ZONGZHI_SCRIPT_MEMORY_MB``).
 
 Exceeding one raises ``BudgetExceeded``. The meter stays tripped: every later tick raises
@@ -42,6 +43,7 @@ _TIME_EVERY = 64  # ticks between two deadline checks
 _RSS_EVERY = 4096  # ticks between two memory samples
 _RSS_AFTER_BYTES = 4 << 20  # charged bytes that trigger a memory sample
 _BIG_CHARGE = 1 << 20  # a single charge this large samples at once
+_UNREAD = object()  # a meter's starting resident set, before its first sample
 
 Kind = Literal["steps", "seconds", "memory", "number"]
 
@@ -99,7 +101,7 @@ class Meter:
         self.deadline = deadline
         self.steps = 0
         self.pending = 0
-        self.start_rss = _rss_bytes()
+        self.start_rss: int | object | None = _UNREAD
         self.tripped: BudgetExceeded | None = None
 
     def trip(self, kind: Kind, limit: float) -> BudgetExceeded:
@@ -139,7 +141,12 @@ class Meter:
             raise self.trip("number", MAX_INT_BITS * 0.30103)
 
     def _sample(self, extra: int) -> None:
+        """Compare the resident set with the one of the first sample (read only once code
+        has charged or ticked enough to matter: most expressions never pay the read)."""
         self.pending = 0
+        if self.start_rss is _UNREAD:
+            self.start_rss = _rss_bytes()  # ``charge`` refused a value over the limit alone
+            return
         if self.start_rss is None:
             return
         rss = _rss_bytes()
