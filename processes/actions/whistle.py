@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import current_step
 
-from ..models import Department, ProgressReport, Summons
+from ..models import Case, Department, ProgressReport, Summons
 from ..stations import liaison_on_duty
 from ..whistle_deadline import HandleRule, extension_problem, handle_rule
 from .base import ActionSet, case_of, parse_time, required
@@ -199,15 +199,8 @@ def extend(params: dict[str, Any], data: dict[str, Any]) -> str:
             "note": note,
         },
     )
-    step.session.add(
-        ProgressReport(
-            case_id=case.id,
-            kind="延期",
-            at=step.now,
-            by=step.actor.user,
-            level=case.level,
-            text=f"牵头领导同意延期：办结时限由 {old:%Y-%m-%d} 延至 {new:%Y-%m-%d}。{note}",
-        )
+    _report_extension(
+        step, case, f"牵头领导同意延期：办结时限由 {old:%Y-%m-%d} 延至 {new:%Y-%m-%d}。{note}"
     )
     return new.isoformat()
 
@@ -235,16 +228,7 @@ def refuse_extension(params: dict[str, Any], data: dict[str, Any]) -> bool:
             "note": note,
         },
     )
-    step.session.add(
-        ProgressReport(
-            case_id=case.id,
-            kind="延期",
-            at=step.now,
-            by=step.actor.user,
-            level=case.level,
-            text=f"牵头领导不同意延期（申请 {params['days']} 天）：{note}",
-        )
-    )
+    _report_extension(step, case, f"牵头领导不同意延期（申请 {params['days']} 天）：{note}")
     return True
 
 
@@ -303,3 +287,17 @@ def _refused_result(params: dict[str, Any], data: dict[str, Any]) -> bool:
 def _chased_result(params: dict[str, Any], data: dict[str, Any]) -> int:
     required(params, "department")
     return 1
+
+
+def _report_extension(step, case: Case, text: str) -> None:
+    """The leader's decision on an extension, in the case's progress reports (延期)."""
+    step.session.add(
+        ProgressReport(
+            case_id=case.id,
+            kind="延期",
+            at=step.now,
+            by=step.actor.user,
+            level=case.level,
+            text=text,
+        )
+    )
