@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from . import projection
+from . import projection, timer_wake
 from .assignment import NOBODY, Assignment
 from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus, TaskStatus
@@ -250,6 +250,7 @@ def run_step(
     _project_tasks(uow.session, row, outcome, actor, now)
     _cancel_vanished(uow, row, outcome, actor, now)
     replace_timers(uow.session, row, outcome.timers)
+    timer_wake.armed(uow.session, outcome.timers, now=now)
     row.state = dump_state(workflow)
     row.updated_at = now
     if outcome.completed and row.status == InstanceStatus.RUNNING:

@@ -1,8 +1,10 @@
-"""Fire due timers: claim one due timer row at a time and advance its instance.
+"""Fire due timers: read due instances in batches, fire each in a transaction of its own.
 
-On PostgreSQL the claim is ``FOR UPDATE SKIP LOCKED``: schedulers on several machines
-take different rows and never fire one twice. SQLite has a single writer; there the
-instance's version counter makes a second firing of the same timer fail harmlessly.
+On PostgreSQL each instance is claimed with ``FOR UPDATE SKIP LOCKED`` on its row:
+schedulers on several machines take different instances and never fire one twice, and
+the instance lock comes first, as in every other step, so two steps never deadlock.
+SQLite has a single writer; there the instance's version counter makes a second firing
+of the same timer fail harmlessly.
 
 A firing that fails (a script over its budget, a broken expression, anything) rolls back
 its step; then, in a transaction of its own, the timer row counts the attempt and waits
@@ -15,19 +17,20 @@ has come, in due order: a failing timer never holds up the others.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from . import projection
 from .enums import EventType, InstanceStatus
 from .errors import ConflictError, StepFailed
 from .history import PendingEvent
 from .instances import _commit, _load, _locked_instance
-from .models import TimerRecord
+from .models import Instance, TimerRecord
 from .persist import run_step
 from .views import SCHEDULER
 
@@ -72,27 +75,54 @@ def _due(now: datetime):
     )
 
 
-def _fire_one(engine: Engine, skip: set[int]) -> tuple[int, bool] | None:
-    """Fire the earliest due, unclaimed timer of an instance not in ``skip``.
+def _due_instances(engine: Engine, skip: set[int], size: int) -> list[int]:
+    """Up to ``size`` instances with a due timer, earliest first, none of ``skip``."""
+    query = (
+        _due(engine.clock.now())
+        .with_only_columns(TimerRecord.instance_id)
+        .group_by(TimerRecord.instance_id)
+        .order_by(func.min(TimerRecord.due_at))
+        .limit(size)
+    )
+    if skip:
+        query = query.where(TimerRecord.instance_id.not_in(skip))
+    with engine.session_factory() as session:
+        return list(session.execute(query).scalars())
 
-    Returns the instance id and whether a timer actually fired, or None if none is due.
-    "Due" is strictly before now, as SpiffWorkflow itself decides. A failure raises
+
+def _claim(session, instance_id: int) -> bool:
+    """Lock the instance row unless another scheduler (or a user's step) holds it.
+
+    ``SKIP LOCKED`` on PostgreSQL; SQLite has one writer and ignores the lock (there the
+    version counter of ``_locked_instance`` catches a second firing).
+    """
+    found = session.execute(
+        select(Instance.id).where(Instance.id == instance_id).with_for_update(skip_locked=True)
+    ).scalar()
+    return found is not None
+
+
+def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
+    """Fire the due timers of one instance in one transaction.
+
+    Returns the instance id and whether a timer actually fired, or None when it was busy
+    (locked by another scheduler) or has no due timer any more (fired meanwhile). "Due" is
+    strictly before now, as SpiffWorkflow itself decides. A failure raises
     ``TimerFailed`` (or ``ConflictError`` when another writer came first).
     """
     with engine.unit_of_work() as uow:
         session = uow.session
-        query = (
+        if not _claim(session, instance_id):
+            return None
+        timer_id = session.execute(
             _due(engine.clock.now())
+            .with_only_columns(TimerRecord.id)
+            .where(TimerRecord.instance_id == instance_id)
             .order_by(TimerRecord.due_at, TimerRecord.id)
             .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if skip:
-            query = query.where(TimerRecord.instance_id.not_in(skip))
-        timer = session.execute(query).scalar()
-        if timer is None:
+        ).scalar()
+        if timer_id is None:
             return None
-        timer_id, instance_id = timer.id, timer.instance_id
         try:
             row = _locked_instance(engine, session, instance_id)
             if row.status != InstanceStatus.RUNNING:
@@ -150,35 +180,60 @@ def record_failure(engine: Engine, failed: TimerFailed, policy: RetryPolicy) -> 
         return parked
 
 
-def fire_due(engine: Engine, *, limit: int, on_progress: Callable[[], None] | None = None) -> int:
-    """Fire due timers until none is due or ``limit`` instances advanced; ``on_progress()``
-    after every timer handled."""
-    fired, seen = 0, set()
-    for _attempt in range(limit * 3):
-        if on_progress is not None:
-            on_progress()
-        try:
-            found = _fire_one(engine, seen)
-        except ConflictError:
-            continue  # another scheduler advanced the instance first
-        except TimerFailed as failed:
-            # The step is rolled back; the row counts the attempt and waits (or parks),
-            # so the next due timer is claimed at once and this one never blocks it.
-            parked = record_failure(engine, failed, engine.timer_retry)
-            log.error(
-                "timer %s of instance %s failed%s: %s",
-                failed.timer_id,
-                failed.instance_id,
-                " and is parked" if parked else "",
-                failed.message,
-            )
-            seen.add(failed.instance_id)
-            continue
-        if found is None:
+BATCH_SIZE = 200
+"""Instances read per batch; each is then fired in a transaction of its own."""
+
+
+def fire_due(
+    engine: Engine,
+    *,
+    limit: int | None = None,
+    on_progress: Callable[[], None] | None = None,
+    stopping: Callable[[], bool] | None = None,
+) -> int:
+    """Fire due timers until none is left to claim (or ``limit`` instances advanced);
+    ``on_progress()`` after every timer handled; ends early once ``stopping()`` says so.
+    Returns how many instances advanced.
+
+    Batches of due instances are read without locks and shuffled, so two schedulers
+    draining the same backlog mostly take different instances; the claim in each
+    instance's own transaction decides. An instance that was busy or failed is left for
+    a later round.
+    """
+    fired, passed = 0, set()
+    while limit is None or fired < limit:
+        batch = _due_instances(engine, passed, BATCH_SIZE)
+        if not batch:
             break
-        instance_id, advanced = found
-        seen.add(instance_id)
-        fired += advanced
-        if fired >= limit:
-            break
+        random.shuffle(batch)
+        for instance_id in batch:
+            if on_progress is not None:
+                on_progress()
+            if stopping is not None and stopping():
+                return fired
+            passed.add(instance_id)
+            fired += _try_instance(engine, instance_id)
+            if limit is not None and fired >= limit:
+                break
     return fired
+
+
+def _try_instance(engine: Engine, instance_id: int) -> bool:
+    """Fire one instance's due timers; whether a timer fired. Failures are recorded."""
+    try:
+        found = _fire_instance(engine, instance_id)
+    except ConflictError:
+        return False  # another scheduler advanced the instance first
+    except TimerFailed as failed:
+        # The step is rolled back; the row counts the attempt and waits (or parks),
+        # so the next due timer is claimed at once and this one never blocks it.
+        parked = record_failure(engine, failed, engine.timer_retry)
+        log.error(
+            "timer %s of instance %s failed%s: %s",
+            failed.timer_id,
+            failed.instance_id,
+            " and is parked" if parked else "",
+            failed.message,
+        )
+        return False
+    return found is not None and found[1]
