@@ -90,16 +90,23 @@ def _due_instances(engine: Engine, skip: set[int], size: int) -> list[int]:
         return list(session.execute(query).scalars())
 
 
-def _claim(session, instance_id: int) -> bool:
-    """Lock the instance row unless another scheduler (or a user's step) holds it.
+def _claim(engine: Engine, session, instance_id: int) -> int | None:
+    """Lock the instance unless another scheduler (or a user's step) holds it, and return
+    its earliest due timer's id; None when it is busy or has no due timer any more.
 
-    ``SKIP LOCKED`` on PostgreSQL; SQLite has one writer and ignores the lock (there the
-    version counter of ``_locked_instance`` catches a second firing).
+    One statement: ``FOR UPDATE OF instance SKIP LOCKED`` on PostgreSQL. SQLite has one
+    writer and ignores the lock (there the version counter of ``_locked_instance``
+    catches a second firing).
     """
-    found = session.execute(
-        select(Instance.id).where(Instance.id == instance_id).with_for_update(skip_locked=True)
+    return session.execute(
+        _due(engine.clock.now())
+        .with_only_columns(TimerRecord.id)
+        .join(Instance, Instance.id == TimerRecord.instance_id)
+        .where(TimerRecord.instance_id == instance_id)
+        .order_by(TimerRecord.due_at, TimerRecord.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=Instance)
     ).scalar()
-    return found is not None
 
 
 def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
@@ -112,15 +119,7 @@ def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
     """
     with engine.unit_of_work() as uow:
         session = uow.session
-        if not _claim(session, instance_id):
-            return None
-        timer_id = session.execute(
-            _due(engine.clock.now())
-            .with_only_columns(TimerRecord.id)
-            .where(TimerRecord.instance_id == instance_id)
-            .order_by(TimerRecord.due_at, TimerRecord.id)
-            .limit(1)
-        ).scalar()
+        timer_id = _claim(engine, session, instance_id)
         if timer_id is None:
             return None
         try:
