@@ -27,6 +27,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,8 +81,9 @@ def start_schedulers(url: str, logs: Path) -> list[subprocess.Popen]:
         **os.environ,
         "ZONGZHI_DATABASE_URL": url,
         "ZONGZHI_SECRET_KEY": "bench-timers",
-        "ZONGZHI_LOG_LEVEL": "WARNING",
+        "ZONGZHI_LOG_LEVEL": os.environ.get("BENCH_SCHEDULER_LOG_LEVEL", "WARNING"),
         "ZONGZHI_SUPERVISOR_PID": str(os.getpid()),
+        "PYTHONUNBUFFERED": "1",
     }
     env.pop("ZONGZHI_TIMER_POLL_SECONDS", None)
     procs = []
@@ -109,6 +111,35 @@ def stop_schedulers(procs: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def wait_until_ready(engine: Engine, logs: Path, timeout: float = 120) -> None:
+    """Until every scheduler has started (and listens, on PostgreSQL) and a warm-up timer
+    has fired."""
+    listening = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+    )
+    deadline = time.monotonic() + timeout
+
+    def ready() -> bool:
+        started = sum("定时器调度已启动" in log.read_text() for log in logs.glob("*.log"))
+        if started < SCHEDULERS:
+            return False
+        with engine.session_factory() as session:
+            if session.get_bind().dialect.name != "postgresql":
+                return True
+            return session.execute(listening).scalar_one() >= SCHEDULERS
+
+    while not ready():
+        if time.monotonic() > deadline:
+            raise SystemExit("调度进程未能在规定时间内启动")
+        time.sleep(0.2)
+    warm_up = arm(engine, datetime.now(UTC) + timedelta(seconds=0.5))
+    while warm_up not in fired_at(engine, [warm_up]):
+        if time.monotonic() > deadline:
+            raise SystemExit("调度进程未触发预热定时器")
+        time.sleep(0.1)
 
 
 def fired_at(engine: Engine, instance_ids: list[int] | None = None) -> dict[int, datetime]:
@@ -171,6 +202,10 @@ def lateness(engine: Engine, *, count: int, spread_s: float) -> list[float]:
             break
         time.sleep(0.5)
     late = [(fired[i] - due).total_seconds() for i, due in dues.items() if i in fired]
+    if os.environ.get("BENCH_KEEP_LOGS"):
+        for i, due in dues.items():
+            if i in fired and (fired[i] - due).total_seconds() > 1:
+                print(f"  late: instance {i} due {due:%H:%M:%S.%f} fired {fired[i]:%H:%M:%S.%f}")
     missing = len(dues) - len(late)
     if missing:
         print(f"  {missing} timer(s) did not fire within 90 s of the last due time")
@@ -183,7 +218,11 @@ def _clone_rows(template: Instance, timer: TimerRecord, first_id: int, n: int):
     instances, timers = [], []
     for k in range(n):
         fresh: dict[str, str] = {}
-        state = UUID_RE.sub(lambda m: fresh.setdefault(m[0], str(uuid.uuid4())), template.state)
+
+        def renew(match: re.Match, fresh: dict[str, str] = fresh) -> str:
+            return fresh.setdefault(match[0], str(uuid.uuid4()))
+
+        state = UUID_RE.sub(renew, template.state)
         instances.append(
             dict(
                 id=first_id + k,
@@ -213,8 +252,8 @@ def _clone_rows(template: Instance, timer: TimerRecord, first_id: int, n: int):
     return instances, timers
 
 
-def drain(engine: Engine, *, lead_s: float) -> tuple[float, int]:
-    """Seconds to fire ``DRAIN_SIZE`` timers falling due at one moment; how many fired."""
+def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
+    """Seconds to fire ``size`` timers falling due at one moment; how many fired."""
     due = datetime.now(UTC) + timedelta(seconds=lead_s)
     template_id = arm(engine, due)
     with engine.session_factory() as session:
@@ -223,7 +262,7 @@ def drain(engine: Engine, *, lead_s: float) -> tuple[float, int]:
             select(TimerRecord).where(TimerRecord.instance_id == template_id)
         ).scalar_one()
         first = (session.execute(select(func.max(Instance.id))).scalar() or 0) + 1
-        instances, timers = _clone_rows(template, timer, first, DRAIN_SIZE - 1)
+        instances, timers = _clone_rows(template, timer, first, size - 1)
     ids = [template_id, *(row["id"] for row in instances)]
     with engine.session_factory() as session:
         connection = session.connection()
@@ -231,14 +270,17 @@ def drain(engine: Engine, *, lead_s: float) -> tuple[float, int]:
         bulk_insert(connection, TimerRecord, timers)
         if connection.dialect.name == "postgresql":
             connection.execute(
-                text("SELECT setval(pg_get_serial_sequence('instance', 'id'), max(id)) FROM instance")
+                text(
+                    "SELECT setval(pg_get_serial_sequence('instance', 'id'), max(id)) FROM instance"
+                )
             )
         # Wake the schedulers as a step arming these timers would.
         armed(session, [(None, None, None, due)], now=datetime.now(UTC))
         session.commit()
     committed = datetime.now(UTC)
     start = max(due, committed)
-    print(f"  {DRAIN_SIZE} timers due at +{lead_s:.0f} s, committed {(committed - due).total_seconds():+.1f} s from due")
+    late = (committed - due).total_seconds()
+    print(f"  {size} timers due at +{lead_s:.0f} s, their insert committed {late:+.1f} s from due")
     deadline = time.monotonic() + lead_s + 600
     while time.monotonic() < deadline:
         if len(fired_at(engine, ids)) >= len(ids):
@@ -250,7 +292,7 @@ def drain(engine: Engine, *, lead_s: float) -> tuple[float, int]:
     return (max(fired.values()) - start).total_seconds(), len(fired)
 
 
-def run(url: str, label: str, *, quick: bool) -> str:
+def run(url: str, label: str, *, quick: bool, drain_size: int) -> str:
     app = migrated_app(url)
     with app.app_context():
         engine = Engine(sessionmaker(bind=db.engine, expire_on_commit=False))
@@ -262,23 +304,26 @@ def run(url: str, label: str, *, quick: bool) -> str:
         with tempfile.TemporaryDirectory() as logs:
             procs = start_schedulers(url, Path(logs))
             try:
-                time.sleep(3)  # the schedulers start up and go to sleep
+                wait_until_ready(engine, Path(logs))
                 count, spread = (40, 20.0) if quick else (200, 100.0)
                 print(f"{label}: {SCHEDULERS} schedulers, default settings")
                 late = lateness(engine, count=count, spread_s=spread)
                 late.sort()
+                print("  worst:", " ".join(f"{x:.2f}" for x in late[-5:]))
                 print(
                     f"  lateness of {count} timers armed over {spread:.0f} s: "
                     f"median {late[len(late) // 2]:.3f} s, p95 {p95(late):.3f} s, "
                     f"worst {late[-1]:.3f} s"
                 )
-                drain_s, fired = drain(engine, lead_s=15)
+                drain_s, fired = drain(engine, size=drain_size, lead_s=15)
                 print(f"  drain: {fired} fired in {drain_s:.1f} s")
                 twice = doubles(engine)
                 print(f"  instances fired twice: {twice}; fired in all: {count_fired(engine)}")
             finally:
                 stop_schedulers(procs)
                 for log in sorted(Path(logs).glob("*.log")):
+                    if os.environ.get("BENCH_KEEP_LOGS"):
+                        shutil.copy(log, Path(os.environ["BENCH_KEEP_LOGS"]) / log.name)
                     errors = [ln for ln in log.read_text().splitlines() if "ERROR" in ln]
                     if errors:
                         print(f"  {log.name}: {len(errors)} error line(s), first: {errors[0]}")
@@ -289,11 +334,12 @@ def run(url: str, label: str, *, quick: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer lateness timers (<2 min)")
-    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server to create a database on")
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server for the database")
+    parser.add_argument("--drain-size", type=int, default=DRAIN_SIZE, help=argparse.SUPPRESS)
     args = parser.parse_args()
     _stop_on_sigterm()
     with database(args.postgres, "bench-timers.db") as (url, label):
-        line = run(url, label, quick=args.quick)
+        line = run(url, label, quick=args.quick, drain_size=args.drain_size)
     print(line)
 
 

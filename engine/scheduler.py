@@ -142,7 +142,8 @@ class TimerThread:
         while not self._stop.is_set():
             fired = poll(self._engine, self._beat, self._stop.is_set)
             seconds, target = self._pause(fired)
-            self.alarm.sleep(seconds, target)
+            rung = self.alarm.sleep(seconds, target)
+            log.debug("fired %d, slept %.3fs toward %s, woken: %s", fired, seconds, target, rung)
 
     def _pause(self, fired: int) -> tuple[float, datetime | None]:
         """How long to sleep, and toward which due time."""
@@ -155,7 +156,8 @@ class TimerThread:
             return self._cap, None
         left = (due - self._engine.clock.now()).total_seconds() + DUE_MARGIN_SECONDS
         if left <= 0 and not fired:
-            left = BUSY_RETRY_SECONDS  # due but held by someone else: look again soon
+            # Due but held by someone else: look again soon, or when woken for any timer.
+            return min(BUSY_RETRY_SECONDS, self._cap), None
         return min(max(left, 0.0), self._cap), due
 
 
