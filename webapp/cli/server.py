@@ -83,7 +83,9 @@ def scheduler_command() -> None:
 
 def _run_scheduler(beat: Beat | None, alive: Callable[[], bool] | None) -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
-    click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
+    click.echo(
+        f"定时器调度已启动（进程 {os.getpid()}）：定时器到期即触发，并至少每 {poll} 秒复查一次。"
+    )
     engine = current_engine()
     jobs = [
         outbox_job(engine, poll_seconds=poll),
