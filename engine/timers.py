@@ -196,12 +196,15 @@ def fire_due(
 
     Batches of due instances are read without locks and shuffled, so two schedulers
     draining the same backlog mostly take different instances; the claim in each
-    instance's own transaction decides. An instance that was busy or failed is left for
-    a later round.
+    instance's own transaction decides. An instance is fired once per round; one that
+    was busy, failed or fired nothing is left for a later round too. Only those are
+    excluded in SQL (a short list); fired ones have no due timer left, or one due again
+    (a cycle catching up) that waits for the next round.
     """
-    fired, passed = 0, set()
-    while limit is None or fired < limit:
-        batch = _due_instances(engine, passed, BATCH_SIZE)
+    done: set[int] = set()
+    passed: set[int] = set()  # busy, failed or not due after all: left for a later round
+    while limit is None or len(done) < limit:
+        batch = [i for i in _due_instances(engine, passed, BATCH_SIZE) if i not in done]
         if not batch:
             break
         random.shuffle(batch)
@@ -209,12 +212,11 @@ def fire_due(
             if on_progress is not None:
                 on_progress()
             if stopping is not None and stopping():
-                return fired
-            passed.add(instance_id)
-            fired += _try_instance(engine, instance_id)
-            if limit is not None and fired >= limit:
+                return len(done)
+            (done if _try_instance(engine, instance_id) else passed).add(instance_id)
+            if limit is not None and len(done) >= limit:
                 break
-    return fired
+    return len(done)
 
 
 def _try_instance(engine: Engine, instance_id: int) -> bool:
