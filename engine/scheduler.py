@@ -76,14 +76,17 @@ def _quiet(beat: Beat | None) -> Beat:
 
 
 def poll(
-    engine: Engine, beat: Beat | None = None, stopping: Callable[[], bool] | None = None
+    engine: Engine,
+    beat: Beat | None = None,
+    stopping: Callable[[], bool] | None = None,
+    workers: int = 1,
 ) -> int:
     """One round: fire every due timer; never raises, so a bad round does not stop the
     scheduler. ``stopping()`` ends the round early (the scheduler is shutting down)."""
     pulse = _quiet(beat)
     pulse()
     try:
-        fired = engine.fire_due_timers(on_progress=pulse, stopping=stopping)
+        fired = engine.fire_due_timers(on_progress=pulse, stopping=stopping, workers=workers)
     except Exception:
         log.exception("timer poll failed")
         return 0
@@ -94,6 +97,9 @@ def poll(
     return fired
 
 
+FIRING_THREADS = 4
+"""Instances a PostgreSQL scheduler fires side by side: a step mostly waits for the
+database, so a few threads keep both busy."""
 BUSY_RETRY_SECONDS = 1.0
 """A due timer held by another writer is looked at again after this long."""
 DUE_MARGIN_SECONDS = 0.001
@@ -122,7 +128,10 @@ class TimerThread:
         self._beat = beat
         self._stop = threading.Event()
         self.alarm = timer_wake.local_alarm()
-        self._watch = timer_wake.watcher_for(_database_url(engine), self.alarm)
+        url = _database_url(engine)
+        self._watch = timer_wake.watcher_for(url, self.alarm)
+        # SQLite has one writer: more threads would only wait for its lock.
+        self._workers = FIRING_THREADS if url.get_backend_name() == "postgresql" else 1
         self._thread = threading.Thread(target=self._run, name="zongzhi-timers", daemon=True)
 
     def start(self) -> None:
@@ -140,7 +149,7 @@ class TimerThread:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            fired = poll(self._engine, self._beat, self._stop.is_set)
+            fired = poll(self._engine, self._beat, self._stop.is_set, self._workers)
             seconds, target = self._pause(fired)
             rung = self.alarm.sleep(seconds, target)
             log.debug("fired %d, slept %.3fs toward %s, woken: %s", fired, seconds, target, rung)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -189,9 +190,11 @@ def fire_due(
     limit: int | None = None,
     on_progress: Callable[[], None] | None = None,
     stopping: Callable[[], bool] | None = None,
+    workers: int = 1,
 ) -> int:
     """Fire due timers until none is left to claim (or ``limit`` instances advanced);
-    ``on_progress()`` after every timer handled; ends early once ``stopping()`` says so.
+    ``on_progress()`` before every timer handled; ends early once ``stopping()`` says so.
+    ``workers`` threads fire instances side by side (each in its own transaction).
     Returns how many instances advanced.
 
     Batches of due instances are read without locks and shuffled, so two schedulers
@@ -202,20 +205,32 @@ def fire_due(
     (a cycle catching up) that waits for the next round.
     """
     done: set[int] = set()
-    passed: set[int] = set()  # busy, failed or not due after all: left for a later round
-    while limit is None or len(done) < limit:
-        batch = [i for i in _due_instances(engine, passed, BATCH_SIZE) if i not in done]
-        if not batch:
-            break
-        random.shuffle(batch)
-        for instance_id in batch:
-            if on_progress is not None:
-                on_progress()
-            if stopping is not None and stopping():
-                return len(done)
-            (done if _try_instance(engine, instance_id) else passed).add(instance_id)
-            if limit is not None and len(done) >= limit:
+    passed: set[int] = set()
+
+    def one(instance_id: int) -> tuple[int, bool] | None:
+        if stopping is not None and stopping():
+            return None
+        if on_progress is not None:
+            on_progress()
+        return instance_id, _try_instance(engine, instance_id)
+
+    pool = ThreadPoolExecutor(workers, "zongzhi-fire") if workers > 1 else None
+    try:
+        while limit is None or len(done) < limit:
+            batch = [i for i in _due_instances(engine, passed, BATCH_SIZE) if i not in done]
+            if not batch:
                 break
+            random.shuffle(batch)
+            if limit is not None:
+                batch = batch[: limit - len(done)]
+            for result in pool.map(one, batch) if pool else map(one, batch):
+                if result is None:
+                    return len(done)
+                instance_id, fired = result
+                (done if fired else passed).add(instance_id)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return len(done)
 
 
