@@ -137,12 +137,18 @@ def test_a_file_watcher_rings_when_another_process_writes_the_file(tmp_path):
         watcher.stop()
 
 
-def test_a_round_fires_every_due_timer_in_batches(sa_engine, clock):
+@pytest.mark.parametrize("workers", [1, 4])
+def test_a_round_fires_every_due_timer_in_batches(sa_engine, clock, is_postgres, workers):
+    if workers > 1 and not is_postgres:
+        pytest.skip("threads fire side by side on PostgreSQL only (SQLite has one writer)")
     engine = _deploy(Engine(sessionmaker(bind=sa_engine, expire_on_commit=False), clock=clock))
     instances = [_arm(engine, clock.now() + timedelta(minutes=1)) for _ in range(230)]
     clock.advance(minutes=2)
-    assert engine.fire_due_timers() == len(instances)  # more than one batch, no cap
-    assert sorted(_fired(engine)) == sorted(instances)
+    # More than one batch, no cap per round.
+    assert engine.fire_due_timers(workers=workers) == len(instances)
+    fired = _fired(engine)
+    assert sorted(fired) == sorted(instances)
+    assert {len(times) for times in fired.values()} == {1}
     with engine.session_factory() as session:
         assert session.execute(select(func.count()).select_from(TimerRecord)).scalar() == 0
 
