@@ -213,8 +213,12 @@ def lateness(engine: Engine, *, count: int, spread_s: float) -> list[float]:
     return late
 
 
-def _clone_rows(template: Instance, timer: TimerRecord, first_id: int, n: int):
-    """``n`` copies of a waiting instance and its timer row, with fresh task ids."""
+def _clone_rows(template: Instance, timer: TimerRecord, first_id: int, n: int, due: datetime):
+    """``n`` copies of a waiting instance and its timer row, with fresh task ids, their
+    timer due at ``due`` instead."""
+    old_due, new_due = timer.due_at.isoformat(), due.isoformat()
+    if old_due not in template.state:
+        raise SystemExit("模板实例的状态中找不到其定时器的到期时间")
     instances, timers = [], []
     for k in range(n):
         fresh: dict[str, str] = {}
@@ -222,7 +226,7 @@ def _clone_rows(template: Instance, timer: TimerRecord, first_id: int, n: int):
         def renew(match: re.Match, fresh: dict[str, str] = fresh) -> str:
             return fresh.setdefault(match[0], str(uuid.uuid4()))
 
-        state = UUID_RE.sub(renew, template.state)
+        state = UUID_RE.sub(renew, template.state).replace(old_due, new_due)
         instances.append(
             dict(
                 id=first_id + k,
@@ -245,25 +249,15 @@ def _clone_rows(template: Instance, timer: TimerRecord, first_id: int, n: int):
                 task_id=fresh.get(timer.task_id, timer.task_id),
                 spec_id=timer.spec_id,
                 name=timer.name,
-                due_at=timer.due_at,
+                due_at=due,
                 attempts=0,
             )
         )
     return instances, timers
 
 
-def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
-    """Seconds to fire ``size`` timers falling due at one moment; how many fired."""
-    due = datetime.now(UTC) + timedelta(seconds=lead_s)
-    template_id = arm(engine, due)
-    with engine.session_factory() as session:
-        template = session.get(Instance, template_id)
-        timer = session.execute(
-            select(TimerRecord).where(TimerRecord.instance_id == template_id)
-        ).scalar_one()
-        first = (session.execute(select(func.max(Instance.id))).scalar() or 0) + 1
-        instances, timers = _clone_rows(template, timer, first, size - 1)
-    ids = [template_id, *(row["id"] for row in instances)]
+def _insert_clones(engine: Engine, instances: list[dict], timers: list[dict]) -> None:
+    """Insert the clones in one transaction that wakes the schedulers as a step would."""
     with engine.session_factory() as session:
         connection = session.connection()
         bulk_insert(connection, Instance, instances)
@@ -274,9 +268,32 @@ def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
                     "SELECT setval(pg_get_serial_sequence('instance', 'id'), max(id)) FROM instance"
                 )
             )
-        # Wake the schedulers as a step arming these timers would.
-        armed(session, [(None, None, None, due)], now=datetime.now(UTC))
+        armed(session, [(None, None, None, timers[0]["due_at"])], now=datetime.now(UTC))
         session.commit()
+
+
+def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
+    """Seconds to fire ``size`` timers falling due at one moment; how many fired.
+
+    A template instance is armed by a step (due an hour ahead; it stays waiting), then
+    ``size`` clones of it, due ``lead_s`` after they are built, are inserted at once."""
+    template_id = arm(engine, datetime.now(UTC) + timedelta(hours=1))
+    with engine.session_factory() as session:
+        template = session.get(Instance, template_id)
+        timer = session.execute(
+            select(TimerRecord).where(TimerRecord.instance_id == template_id)
+        ).scalar_one()
+        first = (session.execute(select(func.max(Instance.id))).scalar() or 0) + 1
+        due = datetime.now(UTC) + timedelta(hours=2)  # a placeholder, replaced below
+        instances, timers = _clone_rows(template, timer, first, size, due)
+    due_now = datetime.now(UTC) + timedelta(seconds=lead_s)
+    for row in instances:
+        row["state"] = row["state"].replace(due.isoformat(), due_now.isoformat())
+    for row in timers:
+        row["due_at"] = due_now
+    due = due_now
+    ids = [row["id"] for row in instances]
+    _insert_clones(engine, instances, timers)
     committed = datetime.now(UTC)
     start = max(due, committed)
     late = (committed - due).total_seconds()
@@ -315,7 +332,7 @@ def run(url: str, label: str, *, quick: bool, drain_size: int) -> str:
                     f"median {late[len(late) // 2]:.3f} s, p95 {p95(late):.3f} s, "
                     f"worst {late[-1]:.3f} s"
                 )
-                drain_s, fired = drain(engine, size=drain_size, lead_s=15)
+                drain_s, fired = drain(engine, size=drain_size, lead_s=2)
                 print(f"  drain: {fired} fired in {drain_s:.1f} s")
                 twice = doubles(engine)
                 print(f"  instances fired twice: {twice}; fired in all: {count_fired(engine)}")
