@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import URL
 
 from . import timer_wake
@@ -107,16 +107,24 @@ DUE_MARGIN_SECONDS = 0.001
 
 
 def next_due(engine: Engine) -> datetime | None:
-    """When the earliest timer that may be tried (not parked) is due, or None."""
-    moment = func.coalesce(TimerRecord.next_try_at, TimerRecord.due_at)
-    query = select(func.min(moment)).where(TimerRecord.parked_at.is_(None))
+    """When the earliest timer that may be tried (not parked) is due, or None: the
+    earliest due time of timers that never failed, or the next retry of one that did
+    (two index reads)."""
+    fresh = (
+        select(TimerRecord.due_at)
+        .where(TimerRecord.parked_at.is_(None), TimerRecord.next_try_at.is_(None))
+        .order_by(TimerRecord.due_at)
+        .limit(1)
+    )
+    retry = (
+        select(TimerRecord.next_try_at)
+        .where(TimerRecord.parked_at.is_(None), TimerRecord.next_try_at.is_not(None))
+        .order_by(TimerRecord.next_try_at)
+        .limit(1)
+    )
     with engine.session_factory() as session:
-        found = session.execute(query).scalar()
-    if isinstance(found, str):  # SQLite returns the text of a min() over coalesce()
-        found = datetime.fromisoformat(found)
-    if found is not None and found.tzinfo is None:
-        found = found.replace(tzinfo=UTC)
-    return found
+        found = [session.execute(query).scalar() for query in (fresh, retry)]
+    return min((moment for moment in found if moment is not None), default=None)
 
 
 class TimerThread:
