@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from engine import Actor, Engine, SourceFile
@@ -168,3 +168,30 @@ def test_the_next_due_skips_parked_timers_and_waits_for_a_retry(sa_engine, clock
         timer.parked_at = clock.now()
         session.commit()
     assert next_due(engine) == second
+
+
+def test_a_scheduler_whose_listening_connection_drops_listens_again(real_time, is_postgres):
+    if not is_postgres:
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    running = start_background(real_time, poll_seconds=3600)
+    listener = running.timers._watch
+    try:
+        assert listener.listening.wait(10)
+        with real_time.session_factory() as session:
+            dropped = session.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = current_database() AND query = 'LISTEN {CHANNEL}'"
+                )
+            ).scalars()
+            assert list(dropped) == [True]
+        _wait_for(lambda: not listener.listening.is_set(), 5)
+        assert listener.listening.wait(10)
+        time.sleep(0.5)  # the round after reconnecting is done; the scheduler sleeps
+        due = datetime.now(UTC) + timedelta(seconds=1)
+        soon = _arm(real_time, due)
+        _wait_for(lambda: soon in _fired(real_time), 10)
+    finally:
+        running.shutdown(wait=True)
+    [at] = _fired(real_time)[soon]
+    assert due < at < due + timedelta(seconds=1)
