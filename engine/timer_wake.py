@@ -99,7 +99,8 @@ def armed(session: Session, timers: Iterable[ArmedTimer], *, now: datetime) -> N
     if earliest_due is None or earliest_due > now + WAKE_HORIZON:
         return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
+        # On the connection, not the session: no autoflush in the middle of a step.
+        session.connection().execute(
             text("SELECT pg_notify(:channel, :due)"),
             {"channel": CHANNEL, "due": earliest_due.isoformat()},
         )
