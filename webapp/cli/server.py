@@ -1,15 +1,15 @@
 """``serve`` (gunicorn plus one scheduler process) and ``scheduler`` (the timer loop alone).
 
-The scheduler process also delivers the hand-off outbox (results owed to outside
-systems) and re-times deadlines a calendar change moved, polling as often as it polls
-timers, and issues the scheduled reports (日汇总、
-周研判、月总结、季汇报) with their risk alerts. Every job's first round runs at start-up,
-so what fell due while no scheduler ran is done then.
+The scheduler process fires timers when they fall due (``engine.scheduler``). It also
+delivers the hand-off outbox (results owed to outside systems) and re-times deadlines a
+calendar change moved, every ``ZONGZHI_TIMER_POLL_SECONDS``, and issues the scheduled
+reports (日汇总、周研判、月总结、季汇报) with their risk alerts. Every job's first round
+runs at start-up, so what fell due while no scheduler ran is done then.
 
 The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
 it when it exits; web workers never run timers. If the child dies, the arbiter restarts
 it after a pause and logs its exit code or the signal that ended it. The child beats a
-heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from its timer poll; one that stops
+heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from every timer round; one that stops
 beating (stuck inside a step) is killed and restarted too. Timer rows are claimed in the
 database, so a second scheduler on another machine is safe too.
 
