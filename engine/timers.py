@@ -97,17 +97,17 @@ def _claim(engine: Engine, session, instance_id: int) -> int | None:
 
     One statement: ``FOR UPDATE OF instance SKIP LOCKED`` on PostgreSQL. SQLite has one
     writer and ignores the lock (there the version counter of ``_locked_instance``
-    catches a second firing).
+    catches a second firing). No ORDER BY: the instance's few rows are found by its
+    index, never by walking every due timer; the earliest is picked here.
     """
-    return session.execute(
+    rows = session.execute(
         _due(engine.clock.now())
-        .with_only_columns(TimerRecord.id)
+        .with_only_columns(TimerRecord.due_at, TimerRecord.id)
         .join(Instance, Instance.id == TimerRecord.instance_id)
         .where(TimerRecord.instance_id == instance_id)
-        .order_by(TimerRecord.due_at, TimerRecord.id)
-        .limit(1)
         .with_for_update(skip_locked=True, of=Instance)
-    ).scalar()
+    ).all()
+    return min(rows)[1] if rows else None
 
 
 def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
