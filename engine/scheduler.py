@@ -97,9 +97,9 @@ def poll(
     return fired
 
 
-FIRING_THREADS = 4
-"""Instances a PostgreSQL scheduler fires side by side: a step mostly waits for the
-database, so a few threads keep both busy."""
+FIRING_THREADS = 2
+"""Instances a PostgreSQL scheduler fires side by side: a step partly waits for the
+database, so a second thread keeps the process busy meanwhile (more only fight over the GIL)."""
 BUSY_RETRY_SECONDS = 1.0
 """A due timer held by another writer is looked at again after this long."""
 DUE_MARGIN_SECONDS = 0.001
