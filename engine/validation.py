@@ -17,6 +17,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from .bundle import FILE_KINDS, SourceFile
 from .checks import check_process
 from .errors import Problem, UnsafeXml
+from .foreign import ignored_extensions, translate_tree
 from .forms import check_schema
 from .lint import lint_specs, lint_xml
 from .specs import ParsedProcess, new_parser
@@ -75,6 +76,7 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
         try:
             root = parse_xml(file.content, file.name)
             if file.kind == "bpmn":
+                problems += translate_tree(root, file.name) + ignored_extensions(root, file.name)
                 parser.add_bpmn_xml(root, file.name)
                 roots[file.name] = root  # linted once the schema accepts it
             else:
@@ -128,7 +130,8 @@ def analyse(engine: Engine, files: Sequence[SourceFile]) -> Analysis:
     parser = new_parser()
     load_problems, roots = _load_into_parser(parser, diagrams)
     problems += load_problems
-    parsed, parse_problems = ({}, []) if problems else _parse_processes(parser)
+    blocked = any(p.severity == "error" for p in problems)
+    parsed, parse_problems = ({}, []) if blocked else _parse_processes(parser)
     problems += parse_problems + lint_xml(roots)
     lookup = _FormLookup(forms)
     for process in parsed.values():
