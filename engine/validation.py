@@ -6,7 +6,7 @@ element, so a designer sees them all at once (on the diagram, or printed by the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,8 @@ from .checks import check_process
 from .errors import Problem, UnsafeXml
 from .foreign import ignored_extensions, translate_tree
 from .forms import check_schema
+from .lanes import LaneUse, lane_use
+from .lanes import apply as apply_lane_map
 from .lint import lint_specs, lint_xml
 from .specs import ParsedProcess, new_parser
 from .xmlsafe import parse_xml
@@ -35,6 +37,10 @@ class Analysis:
     files: list[SourceFile] = field(default_factory=list)
     """The diagrams and the forms they use (unused forms are left out)."""
     parsed: dict[str, ParsedProcess] = field(default_factory=dict)
+    lane_map: dict[str, str] = field(default_factory=dict)
+    """The lane → role map in force for this set (``engine.lanes``)."""
+    lanes: LaneUse | None = None
+    """The human tasks' lanes as the diagrams name them (before the map)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -124,8 +130,15 @@ class _FormLookup:
         return None
 
 
-def analyse(engine: Engine, files: Sequence[SourceFile]) -> Analysis:
-    """Every problem of the set; when it has no errors, the files and parsed processes."""
+def analyse(
+    engine: Engine,
+    files: Sequence[SourceFile],
+    *,
+    lane_map: Mapping[str, str] | None = None,
+    inherited_lanes: Mapping[str, str] | None = None,
+) -> Analysis:
+    """Every problem of the set; when it has no errors, the files and parsed processes.
+    ``lane_map`` (over ``inherited_lanes``) maps the diagrams' lanes to roles."""
     diagrams, forms, problems = _split(files)
     parser = new_parser()
     load_problems, roots = _load_into_parser(parser, diagrams)
@@ -136,7 +149,11 @@ def analyse(engine: Engine, files: Sequence[SourceFile]) -> Analysis:
     lookup = _FormLookup(forms)
     for process in parsed.values():
         problems += check_process(process, operators=engine.operators, form_exists=lookup)
-    problems += lint_specs(parsed.values(), engine.lane_names)
+    lanes = lane_use(parsed.values())
+    in_force, map_problems = (
+        apply_lane_map(parsed, lane_map, inherited_lanes, engine.lane_names) if parsed else ({}, [])
+    )
+    problems += map_problems + lint_specs(parsed.values(), engine.lane_names)
     # A sub-process called from several processes is checked once per caller.
     unique = list(dict.fromkeys(problems))
-    return Analysis(unique, diagrams + list(lookup.used.values()), parsed)
+    return Analysis(unique, diagrams + list(lookup.used.values()), parsed, in_force, lanes)
