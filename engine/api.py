@@ -147,6 +147,10 @@ class Engine:
         maps lanes that are not roles to roles (``engine.lanes``)."""
         return deploying.deploy_set(self, files, actor=actor, note=note, lane_map=lane_map)
 
+    def lane_map(self, version_id: int) -> dict[str, str]:
+        """The lane → role map stored with ``version_id`` (empty without one)."""
+        return lanes.version_map(self, version_id)
+
     def version_files(self, version_id: int) -> list[SourceFile]:
         """All files of a deployed version, forms included; raises ``NotFound``."""
         return catalog.version_files(self, version_id)
