@@ -168,16 +168,16 @@ def validate(name: str):
     problems = validate_files(engine, {draft.name: draft.xml}, lane_map=draft.lane_map)
     errors = [p for p in problems if p.severity == "error"]
     return jsonify(
-        ok=not errors,
-        problems=[_problem_json(p) for p in problems],
-        lanes=_lanes(engine, draft),
+        ok=not errors, problems=[_problem_json(p) for p in problems], **_lanes(engine, draft)
     )
 
 
-def _lanes(engine: Engine, draft: Draft) -> dict[str, Any] | None:
-    return lanes_to_map(
+def _lanes(engine: Engine, draft: Draft) -> dict[str, Any]:
+    """``{"lanes": …}`` for the 泳道映射 dialog when the set has lanes to map, else ``{}``."""
+    found = lanes_to_map(
         engine, {draft.name: draft.xml}, lane_roles=lane_roles(), lane_map=draft.lane_map
     )
+    return {"lanes": found} if found else {}
 
 
 @bp.post("/files/<name>/deploy")
@@ -208,7 +208,7 @@ def deploy(name: str):
             ok=False,
             message="部署被拒绝，当前版本保持不变。",
             problems=[_problem_json(p) for p in rejected.problems],
-            lanes=_lanes(engine, draft),
+            **_lanes(engine, draft),
         ), 422
     return jsonify(
         ok=True,
