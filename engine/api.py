@@ -131,7 +131,7 @@ class Engine:
         """``validate_set`` with what it found besides problems: the lanes of the set's
         human tasks as the diagrams name them (``lanes``) and the lane map in force."""
         return validation.analyse(
-            self, files, lane_map=lane_map, inherited_lanes=lanes.latest_map(self)
+            self, files, lane_map=lane_map, inherited_lanes=lambda: lanes.latest_map(self)
         )
 
     def deploy_set(

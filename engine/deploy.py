@@ -38,7 +38,7 @@ def deploy_set(
     """Validate ``files`` and store them as a version; raises ``DeployRejected``.
     ``lane_map`` maps the diagrams' lanes to roles (``engine.lanes``), over the current
     version's map."""
-    analysis = analyse(engine, files, lane_map=lane_map, inherited_lanes=latest_map(engine))
+    analysis = analyse(engine, files, lane_map=lane_map, inherited_lanes=lambda: latest_map(engine))
     if analysis.errors:
         raise DeployRejected(analysis.problems)
     warnings = tuple(analysis.problems)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -88,16 +88,25 @@ def lane_use(parsed: Iterable[ParsedProcess]) -> LaneUse:
     return LaneUse(tuple(lanes), outside)
 
 
+Inherited = Mapping[str, str] | Callable[[], Mapping[str, str]] | None
+"""The current version's map, or a function reading it (called only when a lane needs it)."""
+
+
 def apply(
     parsed: Mapping[str, ParsedProcess],
     given: Mapping[str, str] | None,
-    inherited: Mapping[str, str] | None,
+    inherited: Inherited,
     lane_names: Container[str] | None,
 ) -> tuple[dict[str, str], list[Problem]]:
     """Map the lanes of ``parsed`` in place; returns the map in force (entries for lanes
     the set has, given ones over inherited ones) and the problems of the given entries."""
-    given, inherited = clean(given), clean(inherited)
     use = lane_use(parsed.values())
+    needs_map = use.outside or bool(
+        use.unknown(lane_names) if lane_names is not None else use.lanes
+    )
+    if callable(inherited):
+        inherited = inherited() if needs_map else None
+    given, inherited = clean(given), clean(inherited)
     present = set(use.lanes) | ({OUTSIDE_LANES} if use.outside else set())
     problems = []
     for lane, role in given.items():

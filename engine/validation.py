@@ -19,7 +19,7 @@ from .checks import check_process
 from .errors import Problem, UnsafeXml
 from .foreign import ignored_extensions, translate_tree
 from .forms import check_schema
-from .lanes import LaneUse, lane_use
+from .lanes import Inherited, LaneUse, lane_use
 from .lanes import apply as apply_lane_map
 from .lint import lint_specs, lint_xml
 from .specs import ParsedProcess, new_parser
@@ -135,7 +135,7 @@ def analyse(
     files: Sequence[SourceFile],
     *,
     lane_map: Mapping[str, str] | None = None,
-    inherited_lanes: Mapping[str, str] | None = None,
+    inherited_lanes: Inherited = None,
 ) -> Analysis:
     """Every problem of the set; when it has no errors, the files and parsed processes.
     ``lane_map`` (over ``inherited_lanes``) maps the diagrams' lanes to roles."""

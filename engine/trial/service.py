@@ -51,7 +51,7 @@ def start_trial(  # noqa: PLR0913 - where the set comes from, and how to read it
     The process is ``process_id``, else the one in ``prefer_file`` (the file being edited),
     else the set's only one. ``data`` may be a function of the chosen process id.
     ``lane_map`` maps the set's lanes to roles as a deploy would (``engine.lanes``)."""
-    analysis = analyse(engine, files, lane_map=lane_map, inherited_lanes=latest_map(engine))
+    analysis = analyse(engine, files, lane_map=lane_map, inherited_lanes=lambda: latest_map(engine))
     if analysis.errors:
         raise TrialRefused(
             f"这组文件有 {len(analysis.errors)} 个错误，修正后才能试运行", analysis.problems
