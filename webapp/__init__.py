@@ -20,6 +20,7 @@ from . import (
     accounts,
     admin,
     api,
+    attachments,
     audit,
     calendar_notice,
     cases,
@@ -50,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.strict_slashes = False
     app.config.from_mapping(load_config(app.instance_path, config))
     validation.init_app(app)  # bounded <int:…> routes: before any blueprint is registered
+    attachments.init_app(app)  # uploads' body limit: ahead of the hooks that read the body
     app.logger.setLevel(app.config["ZONGZHI_LOG_LEVEL"])
 
     db.init_app(app)
@@ -71,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         tasks,
         cases,
+        attachments,
         intake,
         supervision,
         leader,
