@@ -55,13 +55,15 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _raise_body_limit)
 
 
-def read_upload(file: FileStorage) -> Upload:
+def read_upload(file: FileStorage | Upload) -> Upload:
+    if isinstance(file, Upload):
+        return file
     return Upload(file.filename or "附件", file.read())
 
 
 def attach_upload(
     case: Case,
-    file: FileStorage,
+    file: FileStorage | Upload,
     *,
     kind: str,
     source: AttachmentSource = AttachmentSource.CASE_PAGE,

@@ -21,12 +21,20 @@ from processes.attachments import (
     get_attachment,
     read_content,
 )
+from processes.attachments.sniff import ALLOWED
 
 from ..cases.detail import find_case
 from ..errors import error_page
 from ..scope import region_scope
-from ..security import CASE_READERS, CASEWORKERS, roles_required
+from ..security import (
+    CASE_READERS,
+    CASEWORKERS,
+    PERSONAL_DATA_ROLES,
+    has_any_role,
+    roles_required,
+)
 from .binding import current_store
+from .listing import attachment_rows
 from .uploads import accepts_files, attach_upload
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
@@ -91,3 +99,18 @@ def download(case_id: int, attachment_id: int):
 
 
 KINDS = [str(kind) for kind in AttachmentKind]
+
+
+@bp.app_context_processor
+def _case_attachments() -> dict[str, object]:
+    """``case_attachments(case)`` for the case page's attachments card."""
+    return {"case_attachments": _card}
+
+
+def _card(case) -> dict[str, object]:
+    return {
+        "rows": attachment_rows(db.session, case.id, full_names=has_any_role(PERSONAL_DATA_ROLES)),
+        "may_attach": has_any_role(CASEWORKERS),
+        "kinds": KINDS,
+        "accept": ",".join(sorted(ALLOWED)),
+    }
