@@ -12,7 +12,7 @@ from tests.processes.conftest import TOWNSHIP
 from tests.web.attachment_support import store_dir, to_mediation
 from webapp.accounts.models import User
 
-from .helpers import follow, login, shot
+from .helpers import PHONE, follow, login, screenshot_dir, shot
 
 pytestmark = pytest.mark.browser
 __all__ = ["store_dir"]  # the fixture
@@ -79,3 +79,16 @@ def test_the_mediator_attaches_the_agreement_and_the_case_page_lists_it(
     expect(mediator.locator("main")).to_contain_text("上传附件")  # on the timeline too
     mediator.locator("#attachments-title").scroll_into_view_if_needed()
     shot(mediator, "attachments-02-case-page")
+
+    phone = pages.open(PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    login(phone, "wang.tj")
+    phone.goto(f"/cases/{received.case_id}")
+    phone_card = phone.locator("section[aria-labelledby=attachments-title]")
+    expect(phone_card).to_contain_text("协议书.pdf")
+    thumb = phone_card.locator("img.attachment-thumb")
+    thumb.scroll_into_view_if_needed()
+    phone.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    phone_card.screenshot(path=str(screenshot_dir() / "attachments-03-phone-card.png"))
+    shot(phone, "attachments-04-phone-case-page")  # fits the phone's width
