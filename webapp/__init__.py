@@ -12,6 +12,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import event
 
+import processes.field.models  # noqa: F401  (the field-work tables)
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
 
