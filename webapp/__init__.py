@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import event
 
-import processes.field.models  # noqa: F401  (the field-work tables)
+import processes.field.models  # (registers the field-work tables)
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
 
@@ -33,9 +33,11 @@ from . import (
     leader,
     limits,
     lookup,
+    mobile,
     navigation,
     proxies,
     reports,
+    screening,
     supervision,
     tasks,
     validation,
@@ -76,6 +78,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         leader,
         reports,
         lookup,
+        mobile,
+        screening,
         designer,
         audit,
         admin,
