@@ -1,0 +1,105 @@
+"""上报事件 from the phone app: a report makes one case however often it is sent, a
+refused one says why, a settlement on the spot opens no case, photos must have arrived."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from engine.db import db
+from engine.models import HistoryEvent
+from processes.field.models import FieldReport
+from processes.models import Case
+from tests.processes.conftest import GRID, TOWNSHIP
+
+from .mobile_support import photo, report_body, upload
+
+
+def _cases(app) -> list[Case]:
+    with app.app_context():
+        cases = db.session.execute(select(Case)).scalars().all()
+        db.session.expunge_all()
+        return cases
+
+
+def test_a_report_sent_three_times_makes_one_case_through_the_intake(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    body = report_body()
+    first = client.post("/m/api/reports", json=body)
+    assert first.status_code == 201
+    assert first.get_json()["state"] == "已发送"
+    code = first.get_json()["case_code"]
+    assert code
+    for _ in range(2):  # a retry after a lost answer, a second tab
+        again = client.post("/m/api/reports", json=body)
+        assert again.status_code == 200
+        assert again.get_json()["case_code"] == code
+    [case] = _cases(app)
+    assert case.channel == "网格上报"
+    assert case.received_by == "wangge"
+    assert case.place == "大满村三社东头 · 定位 38.93512,100.45678（±12 米）"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FieldReport)) == 1
+
+
+def test_a_report_outside_the_workers_grid_is_returned_with_the_reason(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    body = report_body(region_code=TOWNSHIP)
+    answer = client.post("/m/api/reports", json=body).get_json()
+    assert answer["state"] == "被退回"
+    assert answer["reason"] == "所在网格：所选网格不在您的辖区内"
+    assert client.post("/m/api/reports", json=body).get_json() == answer
+    assert _cases(app) == []
+
+
+def test_a_report_missing_parties_is_returned_naming_the_field(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    answer = client.post("/m/api/reports", json=report_body(parties=[])).get_json()
+    assert answer["state"] == "被退回"
+    assert "当事人" in answer["reason"]
+
+
+def test_settled_on_the_spot_is_recorded_without_a_case(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    body = report_body(outcome="当场化解", result="经劝说双方同意各退半米，已握手言和")
+    response = client.post("/m/api/reports", json=body)
+    assert response.status_code == 201
+    assert response.get_json()["state"] == "已发送"
+    assert response.get_json()["case_code"] is None
+    assert _cases(app) == []
+    with app.app_context():
+        logged = db.session.scalar(
+            select(func.count())
+            .select_from(HistoryEvent)
+            .where(HistoryEvent.event_type == "field_report_settled")
+        )
+        assert logged == 1
+    without = client.post("/m/api/reports", json=report_body(outcome="当场化解")).get_json()
+    assert without["state"] == "被退回" and "化解结果" in without["reason"]
+
+
+def test_a_report_waits_for_its_photos_then_makes_its_case(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    sha, data = photo(1)
+    body = report_body(photos=[sha])
+    waiting = client.post("/m/api/reports", json=body)
+    assert waiting.status_code == 409
+    assert waiting.get_json()["missing"] == [sha]
+    assert _cases(app) == []
+    upload(client, sha, data)
+    assert client.post("/m/api/reports", json=body).status_code == 201
+    assert len(_cases(app)) == 1
+
+
+def test_a_body_without_a_phone_id_is_refused_and_nothing_is_stored(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    response = client.post("/m/api/reports", json=report_body(client_id="42"))
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"client_id": ["上报编号缺失或格式不正确"]}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FieldReport)) == 0
+
+
+def test_only_the_intake_roles_report(app, web_engine, login_as):
+    client = login_as("tiaojie", "调解员", region=GRID)
+    assert client.post("/m/api/reports", json=report_body()).status_code == 403
+    assert client.get("/m/api/tasks").status_code == 200
