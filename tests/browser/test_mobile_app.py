@@ -1,0 +1,156 @@
+"""The phone app on a phone (390×844): a grid worker reports an event with two photos and
+a position while offline, sees it 待发送, then 已发送 once the connection returns; the case
+exists once with both photos; the app opens offline and lists the worker's tasks; a
+screening round's finding is reported in one tap and counted in the 排查台账."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from processes.field.models import FieldReport, PhotoUpload
+from processes.models import Case
+from tests.processes.conftest import GRID
+
+from .helpers import CLERK, PHONE, login, receive, shot
+from .pictures import png
+
+pytestmark = pytest.mark.browser
+POSITION = {"latitude": 38.93512, "longitude": 100.45678, "accuracy": 15}
+
+
+@pytest.fixture
+def worker_phone(pages, add_user):
+    add_user("wangge", "网格员", region=GRID)
+    phone = pages.open(
+        PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        permissions=["geolocation"],
+        geolocation=POSITION,
+    )
+    login(phone, "wangge")
+    return phone
+
+
+def grid_task(engine) -> str:
+    """A grid report routed to the ladder: its first level is the grid worker's task."""
+    received = receive(engine, channel="网格上报")
+    [assess] = [t for t in engine.tasks_of(received.instance_id) if t.spec_id == "assess"]
+    data = {"matter_nature": "一般纠纷", "cross_department": False, "risk_colour": "黄"}
+    engine.complete(assess.id, data, actor=CLERK)
+    return received.code
+
+
+def _installed(phone) -> None:
+    """Open the app once online and wait for its service worker to take the page."""
+    phone.goto("/m/")
+    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.reload()
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def _count(engine, model) -> int:
+    with engine.session_factory() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_offline_report_with_photos_and_position_is_sent_once(worker_phone, web_engine):
+    phone = worker_phone
+    grid_task(web_engine)
+    _installed(phone)
+    phone.context.set_offline(True)
+
+    phone.goto("/m/report")
+    assert phone.get_by_text("当前离线").is_visible()
+    phone.get_by_label("事件类型").select_option("02")
+    phone.get_by_label("事件简要情况").fill("两户因宅基地边界发生争执，需村里调处")
+    phone.get_by_label("姓名").fill("李四")
+    phone.get_by_role("button", name="获取当前位置").click()
+    assert phone.get_by_text("已定位：纬度 38.93512，经度 100.45678（精度约 ±15 米）").is_visible()
+    phone.get_by_label("详细地点").fill("大满村三社东头")
+    phone.get_by_label("拍照或选择照片").set_input_files(
+        [
+            {"name": "a.png", "mimeType": "image/png", "buffer": png(1200, 900, (180, 60, 40))},
+            {"name": "b.png", "mimeType": "image/png", "buffer": png(900, 1200, (40, 120, 60))},
+        ]
+    )
+    phone.get_by_text("已添加 2 张").wait_for()
+    shot(phone, "m-02-report-form-offline")
+    phone.get_by_role("button", name="保存并上报").click()
+    phone.wait_for_url("**/m/")
+    row = phone.locator(".report", has_text="宅基地边界")
+    assert row.locator(".state").inner_text() == "待发送"
+    shot(phone, "m-03-report-pending")
+    assert _count(web_engine, Case) == 1  # only the seeded one
+
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    row.locator(".state", has_text="已发送").wait_for(timeout=20_000)
+    assert "案件" in row.inner_text()
+    shot(phone, "m-04-report-sent")
+    assert _count(web_engine, Case) == 2
+    assert _count(web_engine, PhotoUpload) == 2
+
+    # the same report sent again (a retry, a second tab): nothing changes
+    again = phone.evaluate(
+        """async () => {
+            const [report] = await window.zzStore.reports();
+            const who = await window.zzSync.session();
+            const response = await fetch('/m/api/reports', {method: 'POST',
+                headers: {'Content-Type': 'application/json', 'X-CSRFToken': who.csrf},
+                body: JSON.stringify(report.payload)});
+            return [response.status, (await response.json()).case_code, report.case_code];
+        }"""
+    )
+    assert again[0] == 200 and again[1] == again[2]
+    assert _count(web_engine, Case) == 2 and _count(web_engine, FieldReport) == 1
+    with web_engine.session_factory() as session:
+        report = session.scalars(select(FieldReport)).one()
+        case = session.get(Case, report.case_id)
+        assert case.channel == "网格上报" and "±15 米" in case.place
+        assert len(report.payload["photos"]) == 2
+
+
+def test_the_app_opens_offline_and_lists_the_workers_tasks(worker_phone, web_engine):
+    phone = worker_phone
+    code = grid_task(web_engine)
+    _installed(phone)
+    phone.locator("#task-list li").first.wait_for()
+    phone.context.set_offline(True)
+    phone.goto("/m/")
+    assert phone.get_by_text("当前离线").is_visible()
+    phone.locator("#task-list li").first.wait_for()
+    assert code in phone.locator("#task-list").inner_text()
+    assert "网格员化解" in phone.locator("#task-list").inner_text()
+    shot(phone, "m-01-home-offline")
+
+
+def test_a_finding_is_reported_in_one_tap_and_counted_in_the_ledger(worker_phone, web_engine):
+    phone = worker_phone
+    _installed(phone)
+    phone.goto("/m/screening")
+    phone.get_by_label("集中排查").check()
+    phone.get_by_label("排查日期").fill("2026-03-02")  # the test clock's day
+    phone.get_by_label("走访户数（场所数）").fill("8")
+    phone.get_by_label("发现 1").fill("王家与李家因灌溉用水起争执")
+    phone.get_by_role("button", name="保存排查记录").click()
+    round_row = phone.locator(".round").first
+    round_row.locator(".state", has_text="已发送").wait_for(timeout=20_000)
+    shot(phone, "m-05-screening")
+
+    phone.get_by_role("link", name="上报：王家与李家因灌溉用水起争执").click()
+    phone.wait_for_url("**/m/report?**")
+    assert phone.get_by_label("事件简要情况").input_value() == "王家与李家因灌溉用水起争执"
+    phone.get_by_label("事件类型").select_option("02")
+    phone.get_by_label("姓名").fill("王五")
+    phone.get_by_role("button", name="保存并上报").click()
+    phone.wait_for_url("**/m/")
+    phone.locator(".report .state", has_text="已发送").wait_for(timeout=20_000)
+
+    phone.goto(f"/screening/ledger?region={GRID}")
+    table = phone.locator(".ledger-table tbody tr").first
+    cells = table.locator("td").all_inner_texts()
+    assert cells == ["1", "0/1/0", "8", "1", "1", "1", "100%"]
+    shot(phone, "m-06-ledger")
