@@ -59,7 +59,7 @@ def ledger(session: Session, *, root: str, start: date, end: date) -> Ledger:
     regions = {r.code: r for r in session.execute(select(Region)).scalars()}
     heads = _heads(regions, root)
     rows = {code: LedgerRow(code, regions[code].name) for code in dict.fromkeys(heads.values())}
-    for code, row in _per_region(session, start, end).items():
+    for code, row in per_region(session, start, end).items():
         head = heads.get(code)
         if head is not None:
             rows[head].add(row)
@@ -84,7 +84,8 @@ def _heads(regions: dict[str, Region], root: str) -> dict[str, str]:
     return heads
 
 
-def _per_region(session: Session, start: date, end: date) -> dict[str, LedgerRow]:
+def per_region(session: Session, start: date, end: date) -> dict[str, LedgerRow]:
+    """Each region's own rounds (not those below it) in the days ``start``..``end``."""
     rows: dict[str, LedgerRow] = defaultdict(lambda: LedgerRow("", ""))
     in_period = (ScreeningRound.held_on >= start, ScreeningRound.held_on <= end)
     for code, kind, rounds, visited in session.execute(
@@ -125,3 +126,26 @@ def _reported():
         .join(FieldReport, FieldReport.finding_id == ScreeningFinding.id)
         .group_by(ScreeningRound.region_code)
     )
+
+
+def screenings_by_grid(
+    session: Session, *, regions: frozenset[str] | None, first: date, last: date
+) -> list[dict[str, object]]:
+    """周研判's screening table: every grid in ``regions`` (``None``: all) with its rounds,
+    visits, findings and findings that became cases; a grid that did not screen shows 0."""
+    counted = per_region(session, first, last)
+    grids = session.execute(
+        select(Region.code, Region.name).where(Region.level == "网格").order_by(Region.code)
+    ).all()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "rounds": counted[code].rounds if code in counted else 0,
+            "visited": counted[code].visited if code in counted else 0,
+            "findings": counted[code].findings if code in counted else 0,
+            "cases": counted[code].cases if code in counted else 0,
+        }
+        for code, name in grids
+        if regions is None or code in regions
+    ]

@@ -4,7 +4,11 @@ phone counts in the 排查台账 of its grid, village, township and county."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+from engine.db import db
+from processes.reports.periods import Period, PeriodKind
+from processes.reports.report import build_report
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
 
 from .mobile_support import report_body
@@ -57,3 +61,26 @@ def test_a_round_outside_the_workers_area_and_a_bad_day_are_refused(app, web_eng
 def test_a_grid_worker_cannot_open_another_areas_ledger(app, web_engine, login_as):
     client = login_as("wangge", "网格员", region=GRID)
     assert client.get(f"/screening/ledger?region={COUNTY}").status_code == 404
+
+
+def test_the_weekly_report_counts_each_grids_screenings(app, web_engine, clock, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    client.post("/m/api/screenings", json=_round())
+    client.post("/m/api/screenings", json=_round(held_on="2026-03-03", findings=[]))
+    client.post("/m/api/screenings", json=_round(held_on="2026-03-09"))  # the week after
+    week = Period.containing(PeriodKind.WEEK, date(2026, 3, 2))
+    with app.app_context():
+        report = build_report(db.session, region_code=COUNTY, period=week, as_of=clock.now())
+        month = Period.containing(PeriodKind.MONTH, date(2026, 3, 2))
+        monthly = build_report(db.session, region_code=COUNTY, period=month, as_of=clock.now())
+    assert report["screenings"] == [
+        {
+            "code": GRID,
+            "name": "大满村第一网格",
+            "rounds": 2,
+            "visited": 24,
+            "findings": 2,
+            "cases": 0,
+        }
+    ]
+    assert "screenings" not in monthly

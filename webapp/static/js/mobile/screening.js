@@ -17,10 +17,11 @@
     }
   }
 
-  function say(text) {
+  function say(text, done) {
     const box = document.getElementById("form-message");
     box.textContent = text;
     box.hidden = !text;
+    box.classList.toggle("m-message-ok", Boolean(done));
   }
 
   function addFinding() {
@@ -60,11 +61,13 @@
       payload,
       created_at: new Date().toISOString(),
     });
+    const grid = form.region_code.value;
     form.reset();
+    form.region_code.value = grid;
     form.held_on.value = today();
     document.getElementById("findings").replaceChildren();
     addFinding();
-    say("已保存，有网络时自动发送");
+    say(navigator.onLine ? "已保存并发送" : "已保存在本机，恢复网络后自动发送", true);
     await window.zzSync.syncAll(showRounds);
     showRounds();
   }
