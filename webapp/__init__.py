@@ -12,6 +12,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import event
 
+import processes.attachments.models  # registers the attachment table
 import processes.field.models  # (registers the field-work tables)
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
@@ -20,6 +21,7 @@ from . import (
     accounts,
     admin,
     api,
+    attachments,
     audit,
     calendar_notice,
     cases,
@@ -52,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.strict_slashes = False
     app.config.from_mapping(load_config(app.instance_path, config))
     validation.init_app(app)  # bounded <int:…> routes: before any blueprint is registered
+    attachments.init_app(app)  # uploads' body limit: ahead of the hooks that read the body
     app.logger.setLevel(app.config["ZONGZHI_LOG_LEVEL"])
 
     db.init_app(app)
@@ -73,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         tasks,
         cases,
+        attachments,
         intake,
         supervision,
         leader,

@@ -2,7 +2,7 @@
 resumable chunks, screening rounds and their findings
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-06 23:38:26.848952
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "0024"
-down_revision = "0019"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

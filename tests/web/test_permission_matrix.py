@@ -155,6 +155,9 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "cases.change_risk_colour": lambda s: {"case_id": s.case_id},
     "cases.diagram": lambda s: {"case_id": s.case_id},
     "cases.document": lambda s: {"case_id": s.case_id, "record_id": s.supervision_id},
+    "attachments.upload": lambda s: {"case_id": s.case_id},
+    # no attachment is seeded: a missing one answers 404 after the role check
+    "attachments.download": lambda s: {"case_id": s.case_id, "attachment_id": NO_TRIAL},
     "supervision.chase": lambda s: {"case_id": s.case_id},
     "admin.remove_day": lambda s: {"day": "2026-05-06"},
     "admin.reference": lambda s: {"kind": "region"},

@@ -19,6 +19,7 @@ from processes.models import Case
 from processes.reference import ensure_demo_regions
 
 from ..accounts.demo import ensure_demo_directory, ensure_demo_users
+from ..attachments.integrity import failure_text, success_text, verify_stored_files
 from ..audit.integrity import verify_all, verify_case
 from ..deployments import deploy_bundled, deploy_paths
 from ..engine_binding import current_engine
@@ -109,9 +110,11 @@ def _problem_line(problem: Problem) -> str:
 @click.command("verify-history")
 @with_appcontext
 @click.option("--case", "case_code", default=None, help="只校验这个案件编号的记录。")
-def verify_history_command(case_code: str | None) -> None:
+@click.option("--files", is_flag=True, help="同时重新计算已存附件的哈希，与历史记录核对。")
+def verify_history_command(case_code: str | None, files: bool) -> None:
     """校验历史记录的哈希链（全部，或 --case 指定的案件）；发现篡改或删除时以退出码 1 结束。"""
     engine, actor = current_engine(), f"cli:{os_user()}"
+    case = None
     if case_code is None:
         verdict = verify_all(db.session, engine, user=actor, part_size=PART_SIZE)
     else:
@@ -133,3 +136,8 @@ def verify_history_command(case_code: str | None) -> None:
         )
     scope = "历史记录" if case_code is None else f"案件 {case_code} 的历史记录"
     click.echo(f"{scope}完整：已校验 {verdict.checked} 条事件，哈希链无误。")
+    if files:
+        stored = verify_stored_files(case)
+        if not stored.ok:
+            raise CliFailure(failure_text(stored))
+        click.echo(success_text(stored))
