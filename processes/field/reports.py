@@ -74,15 +74,35 @@ def report_schema() -> dict[str, Any]:
 
 
 def submit_report(
-    engine: Engine, payload: Mapping[str, Any], *, actor: Actor, scope: frozenset[str] | None
+    engine: Engine,
+    payload: Mapping[str, Any],
+    *,
+    actor: Actor,
+    scope: frozenset[str] | None,
+    filing: photos.Filing | None = None,
 ) -> Submitted:
-    """Take a report (or find the one this id already made). Raises ``FormInvalid`` only
-    for a body without a usable id, ``PhotosMissing`` when photos are still uploading."""
+    """Take a report (or find the one this id already made) and file its photos on its
+    case (``filing``: the object store; ``None`` leaves them uploaded, unfiled). Raises
+    ``FormInvalid`` only for a body without a usable id, ``PhotosMissing`` when photos are
+    still uploading, ``StoreError`` when the object store is down (the case is kept; the
+    next send files the photos)."""
     client_id = _client_id(payload)
     earlier = find_report(engine, client_id)
-    if earlier is not None:
-        return earlier
-    problems = _problems(engine, payload, scope)
+    if earlier is None:
+        earlier = _take(engine, payload, actor, scope, filing)
+    if filing is not None and earlier.case_id is not None:
+        photos.file_on_case(engine, filing, client_id)
+    return earlier
+
+
+def _take(
+    engine: Engine,
+    payload: Mapping[str, Any],
+    actor: Actor,
+    scope: frozenset[str] | None,
+    filing: photos.Filing | None,
+) -> Submitted:
+    problems = _problems(engine, payload, scope, filing)
     if problems:
         return _refuse(engine, payload, actor, problems)
     try:
@@ -90,7 +110,7 @@ def submit_report(
             return _settle(engine, payload, actor)
         return _register(engine, payload, actor)
     except IntegrityError:
-        earlier = find_report(engine, client_id)
+        earlier = find_report(engine, payload["client_id"])
         if earlier is None:
             raise
         return earlier
@@ -128,12 +148,27 @@ def _answer(session: Session, report: FieldReport, *, created: bool) -> Submitte
 
 
 def _problems(
-    engine: Engine, payload: Mapping[str, Any], scope: frozenset[str] | None
+    engine: Engine,
+    payload: Mapping[str, Any],
+    scope: frozenset[str] | None,
+    filing: photos.Filing | None,
 ) -> dict[str, list[str]]:
     try:
         validate_form(report_schema(), payload)
     except FormInvalid as invalid:
         return invalid.errors
+    errors = _field_problems(payload, scope)
+    with engine.session_factory() as session:
+        if payload.get("finding") and finding_of(session, payload["finding"]) is None:
+            errors["finding"] = ["所关联的排查发现不存在，请先发送该次排查记录"]
+        if not errors:
+            errors = _file_problems(session, payload, filing)
+    return errors
+
+
+def _field_problems(
+    payload: Mapping[str, Any], scope: frozenset[str] | None
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if scope is not None and payload["region_code"] not in scope:
         errors["region_code"] = ["所选网格不在您的辖区内"]
@@ -141,13 +176,21 @@ def _problems(
         errors["result"] = ["当场化解的事件请填写化解结果"]
     if payload["outcome"] == ReportOutcome.CASE and not payload.get("parties"):
         errors["parties"] = ["上报为案件时请至少填写一名当事人"]
-    with engine.session_factory() as session:
-        missing = photos.missing(session, _files(payload))
-        if payload.get("finding") and finding_of(session, payload["finding"]) is None:
-            errors["finding"] = ["所关联的排查发现不存在，请先发送该次排查记录"]
-    if missing and not errors:
-        raise PhotosMissing(missing)
     return errors
+
+
+def _file_problems(
+    session: Session, payload: Mapping[str, Any], filing: photos.Filing | None
+) -> dict[str, list[str]]:
+    """Raises ``PhotosMissing`` for files not fully uploaded; names files refused."""
+    missing = photos.missing(session, _files(payload))
+    if missing:
+        raise PhotosMissing(missing)
+    if filing is None:
+        return {}
+    files = photos.file_names(payload.get("photos", ()), payload.get("voice"))
+    refused = photos.refusals(session, [(name, sha) for name, sha, _k in files], filing.limits)
+    return {"photos": refused} if refused else {}
 
 
 def _files(payload: Mapping[str, Any]) -> list[str]:
@@ -221,7 +264,6 @@ def _register(engine: Engine, payload: Mapping[str, Any], actor: Actor) -> Submi
         report.case_id = case.id
         session.add(report)
         session.flush()
-        photos.attach_to_case(session, engine, case, _files(payload), actor=actor)
 
     receive_case(engine, intake_fields(payload), actor=actor, on_created=record)
     found = find_report(engine, payload["client_id"])

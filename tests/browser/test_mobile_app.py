@@ -48,7 +48,17 @@ def _installed(phone) -> None:
     phone.goto("/m/")
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.reload()
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    _until(phone, "navigator.serviceWorker.controller !== null")
+
+
+def _until(phone, condition: str, seconds: float = 10) -> None:
+    """Wait until ``condition`` holds (``wait_for_function`` evaluates a string, which the
+    site's CSP forbids on some pages)."""
+    for _ in range(int(seconds * 10)):
+        if phone.evaluate(condition):
+            return
+        phone.wait_for_timeout(100)
+    raise AssertionError(f"still false after {seconds} s: {condition}")
 
 
 def _count(engine, model) -> int:
@@ -68,7 +78,7 @@ def test_an_offline_report_with_photos_and_position_is_sent_once(worker_phone, w
     phone.get_by_label("事件简要情况").fill("两户因宅基地边界发生争执，需村里调处")
     phone.get_by_label("姓名").fill("李四")
     phone.get_by_role("button", name="获取当前位置").click()
-    assert phone.get_by_text("已定位：纬度 38.93512，经度 100.45678（精度约 ±15 米）").is_visible()
+    phone.get_by_text("已定位：纬度 38.93512，经度 100.45678（精度约 ±15 米）").wait_for()
     phone.get_by_label("详细地点").fill("大满村三社东头")
     phone.get_by_label("拍照或选择照片").set_input_files(
         [
@@ -111,6 +121,18 @@ def test_an_offline_report_with_photos_and_position_is_sent_once(worker_phone, w
         case = session.get(Case, report.case_id)
         assert case.channel == "网格上报" and "±15 米" in case.place
         assert len(report.payload["photos"]) == 2
+
+    # the case page lists both photos, once, with their thumbnails
+    phone.goto(f"/cases/{case.id}")
+    files = phone.locator("#attachment-list tbody tr")
+    assert files.count() == 2
+    assert "现场照片1" in files.nth(0).inner_text() and "现场照片2" in files.nth(1).inner_text()
+    phone.locator("#attachment-list img").nth(1).scroll_into_view_if_needed()
+    _until(
+        phone,
+        "[...document.querySelectorAll('#attachment-list img')].every(i => i.naturalWidth > 0)",
+    )
+    shot(phone, "m-07-case-photos")
 
 
 def test_the_app_opens_offline_and_lists_the_workers_tasks(worker_phone, web_engine):

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from tests.browser.pictures import png
 from tests.processes.conftest import GRID
 
 
@@ -30,6 +31,12 @@ def report_body(**changes: Any) -> dict[str, Any]:
 def photo(seed: int, size: int = 600_000) -> tuple[str, bytes]:
     """Bytes that stand for a photo (the upload checks hashes, not pictures)."""
     data = (hashlib.sha256(str(seed).encode()).digest() * (size // 32 + 1))[:size]
+    return hashlib.sha256(data).hexdigest(), data
+
+
+def picture(seed: int) -> tuple[str, bytes]:
+    """A real PNG (the attachment checks read the content) and its SHA-256."""
+    data = png(64 + seed, 48, (seed * 40 % 256, 90, 160))
     return hashlib.sha256(data).hexdigest(), data
 
 

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 
 from engine.db import db
 from engine.models import HistoryEvent
-from processes.field.models import FieldReport
+from processes.attachments import attachments_of
+from processes.field.models import FieldReport, PhotoChunk
 from processes.models import Case
 from tests.processes.conftest import GRID, TOWNSHIP
 
-from .mobile_support import photo, report_body, upload
+from .mobile_support import photo, picture, report_body, upload
 
 
 def _cases(app) -> list[Case]:
@@ -77,17 +78,37 @@ def test_settled_on_the_spot_is_recorded_without_a_case(app, web_engine, login_a
     assert without["state"] == "被退回" and "化解结果" in without["reason"]
 
 
-def test_a_report_waits_for_its_photos_then_makes_its_case(app, web_engine, login_as):
+def test_a_report_waits_for_its_photos_then_files_them_on_its_case(app, web_engine, login_as):
     client = login_as("wangge", "网格员", region=GRID)
-    sha, data = photo(1)
-    body = report_body(photos=[sha])
+    (first, one), (second, two) = picture(1), picture(2)
+    body = report_body(photos=[first, second])
+    upload(client, first, one)
     waiting = client.post("/m/api/reports", json=body)
     assert waiting.status_code == 409
-    assert waiting.get_json()["missing"] == [sha]
+    assert waiting.get_json()["missing"] == [second]
     assert _cases(app) == []
-    upload(client, sha, data)
+    upload(client, second, two)
     assert client.post("/m/api/reports", json=body).status_code == 201
-    assert len(_cases(app)) == 1
+    assert client.post("/m/api/reports", json=body).status_code == 200
+    [case] = _cases(app)
+    with app.app_context():
+        files = attachments_of(db.session, case.id)
+        assert [(f.kind, f.file_name, f.source) for f in files] == [
+            ("现场照片", "现场照片1", "phone"),
+            ("现场照片", "现场照片2", "phone"),
+        ]
+        assert files[0].latitude == 38.93512 and files[0].accuracy_m == 12.4
+        assert db.session.scalar(select(func.count()).select_from(PhotoChunk)) == 0
+
+
+def test_a_photo_that_is_no_picture_returns_the_report_naming_it(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    sha, data = photo(1, size=5000)
+    upload(client, sha, data)
+    answer = client.post("/m/api/reports", json=report_body(photos=[sha])).get_json()
+    assert answer["state"] == "被退回"
+    assert answer["reason"].startswith("现场照片：文件 现场照片1")
+    assert _cases(app) == []
 
 
 def test_a_body_without_a_phone_id_is_refused_and_nothing_is_stored(app, web_engine, login_as):

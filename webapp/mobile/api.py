@@ -16,11 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from engine import FormInvalid
 from engine.db import db
+from processes.attachments import StoreError
 from processes.field import screening as screenings
 from processes.field import uploads
+from processes.field.photos import Filing
 from processes.field.reports import PhotosMissing, submit_report
 from processes.roles import Role
 
+from ..attachments.binding import current_limits, current_store
 from ..engine_binding import current_engine
 from ..scope import region_scope
 from ..security import CASEWORKERS, INTAKE_ROLES, current_actor, has_any_role, roles_required
@@ -63,7 +66,10 @@ def reports():
             request.get_json(silent=True),
             actor=current_actor(),
             scope=region_scope(db.session, current_user),
+            filing=Filing(current_store(), current_limits()),
         )
+    except StoreError:
+        return jsonify(error="附件存储暂时不可用，稍后将自动重试"), 503
     except PhotosMissing as missing:
         return jsonify(error=str(missing), missing=missing.missing), 409
     except FormInvalid as invalid:
