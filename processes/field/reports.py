@@ -275,7 +275,6 @@ def intake_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
     """The 受理登记 form's fields for a report: channel 网格上报, the place with the position."""
     fields: dict[str, Any] = {
         "channel": Channel.GRID_REPORT,
-        "source_ref": f"移动端 {payload['client_id']}",
         "dispute_type": payload["dispute_type"],
         "summary": payload["summary"],
         "region_code": payload["region_code"],
