@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -57,6 +57,8 @@ class Submitted:
     case_id: int | None
     case_code: str | None
     created: bool
+    has_files: bool = False
+    """Whether the report names photos or a voice note (to file on its case)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -90,7 +92,7 @@ def submit_report(
     earlier = find_report(engine, client_id)
     if earlier is None:
         earlier = _take(engine, payload, actor, scope, filing)
-    if filing is not None and earlier.case_id is not None:
+    if filing is not None and earlier.case_id is not None and earlier.has_files:
         photos.file_on_case(engine, filing, client_id)
     return earlier
 
@@ -144,7 +146,10 @@ def find_report(engine: Engine, client_id: str) -> Submitted | None:
 
 def _answer(session: Session, report: FieldReport, *, created: bool) -> Submitted:
     code = session.get(Case, report.case_id).code if report.case_id else None
-    return Submitted(report.client_id, report.state, report.reason, report.case_id, code, created)
+    files = bool(report.payload.get("photos") or report.payload.get("voice"))
+    return Submitted(
+        report.client_id, report.state, report.reason, report.case_id, code, created, files
+    )
 
 
 def _problems(
@@ -268,7 +273,7 @@ def _register(engine: Engine, payload: Mapping[str, Any], actor: Actor) -> Submi
     receive_case(engine, intake_fields(payload), actor=actor, on_created=record)
     found = find_report(engine, payload["client_id"])
     assert found is not None  # stored with the case, in the same transaction
-    return Submitted(found.client_id, found.state, None, found.case_id, found.case_code, True)
+    return replace(found, created=True)
 
 
 def intake_fields(payload: Mapping[str, Any]) -> dict[str, Any]:
