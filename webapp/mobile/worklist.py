@@ -24,6 +24,7 @@ def my_tasks(session: Session) -> dict[str, Any]:
         per_page=PHONE_PAGE,
     )
     return {
+        "user": current_viewer().username,
         "total": page.total,
         "capped": page.capped,
         "fetched_at": local_time(current_clock().now),

@@ -30,7 +30,11 @@ window.zzApp = (function () {
       if (!who.may_report) document.querySelectorAll("[data-reporting]").forEach((n) => (n.hidden = true));
       return who;
     } catch (error) {
-      if (slot) slot.textContent = navigator.onLine ? "请先登录" : "离线";
+      if (slot && navigator.onLine) {
+        slot.replaceChildren(el("a", { href: "/login?next=" + encodeURIComponent(location.pathname), class: "m-login", text: "请先登录" }));
+      } else if (slot) {
+        slot.textContent = "离线";
+      }
       return null;
     }
   }
@@ -59,6 +63,7 @@ window.zzApp = (function () {
       const type = response.headers.get("Content-Type") || "";
       if (response.redirected || !type.includes("json")) throw new Error("login");
       const data = await response.json();
+      if (body.dataset.user && data.user !== body.dataset.user) throw new Error("another user");
       list.replaceChildren(...data.items.map(taskRow));
       note.textContent = data.items.length
         ? `共 ${data.total}${data.capped ? "+" : ""} 项，更新于 ${data.fetched_at}`
