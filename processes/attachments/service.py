@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from processes.models import Case
@@ -133,8 +134,15 @@ def add_attachment(
         added_by=context.actor,
         added_at=context.now,
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same phone upload sent twice at once: one row
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        found = _existing(session, case.id, client_ref, None) if client_ref else None
+        if found is None:
+            raise
+        return found
     context.record(
         session,
         event_type=ATTACHMENT_ADDED,

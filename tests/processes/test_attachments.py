@@ -104,6 +104,21 @@ def test_an_exe_named_pdf_is_refused_naming_the_file_and_what_it_really_is(case_
     assert not store.root.exists()  # nothing stored
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("现场.jpg", b"<!DOCTYPE html><script>alert(1)</script>", "不是 JPEG（实际为网页或脚本）"),
+        ("笔录.docx", b"PK\x03\x04" + b"\x00" * 60, "不是 Word（实际为ZIP 压缩包）"),
+        ("notes", b"just some text", "格式不允许上传（实际为无法识别的格式）"),
+    ],
+)
+def test_other_disguises_are_named_too(case_engine, store, name, content, message):
+    with _session(case_engine) as session:
+        case = _case(session)
+        with pytest.raises(AttachmentRefused, match=message):
+            _attach(case_engine, session, store, case, name, content)
+
+
 def test_an_oversized_file_is_refused_with_its_size_and_the_limit(case_engine, store):
     with _session(case_engine) as session:
         case = _case(session)
@@ -161,3 +176,26 @@ def test_an_unknown_kind_is_refused(case_engine, store):
         case = _case(session)
         with pytest.raises(AttachmentRefused, match="附件类别「护照」无效"):
             _attach(case_engine, session, store, case, "a.pdf", PDF, kind="护照")
+
+
+def test_the_same_phone_upload_racing_itself_ends_as_one_attachment(
+    case_engine, store, monkeypatch
+):
+    """Two requests with one client id: the second passed its look-up before the first
+    committed; its insert then meets the first row and answers with it."""
+    from processes.attachments import service
+
+    with _session(case_engine) as session:
+        case = _case(session)
+        first = _attach(case_engine, session, store, case, "p.pdf", PDF, client_ref="r-1")
+        session.commit()
+        looked_up = service._existing
+        calls = []
+
+        def blind_first_look(*args):
+            calls.append(args)
+            return None if len(calls) == 1 else looked_up(*args)
+
+        monkeypatch.setattr(service, "_existing", blind_first_look)
+        again = _attach(case_engine, session, store, case, "p2.pdf", PDF + b"2", client_ref="r-1")
+        assert again.id == first.id and len(attachments_of(session, case.id)) == 1

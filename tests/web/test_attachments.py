@@ -61,6 +61,7 @@ def test_the_mediator_attaches_the_agreement_pdf_on_the_mediation_form(app, web_
     assert download.data == PDF and download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Security-Policy"].startswith("sandbox")
 
 
 def test_an_exe_named_pdf_on_the_form_is_refused_and_the_task_stays(app, web_engine, store_dir):
