@@ -17,13 +17,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .models import PhotoChunk, PhotoUpload
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_CHUNK_BYTES = 1024 * 1024
+MAX_OPEN_UPLOADS = 30
+"""Unfinished uploads one person may hold: a phone sends one report's files at a time."""
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -90,6 +92,7 @@ def put_chunk(
     _check_chunk(sha256, offset, total, data)
     upload = session.get(PhotoUpload, sha256, with_for_update=True)
     if upload is None:
+        _check_open(session, uploader)
         upload = PhotoUpload(sha256=sha256, size=total, received=0, uploader=uploader)
         upload.started_at = now
         session.add(upload)
@@ -115,6 +118,20 @@ def _check_chunk(sha256: str, offset: int, total: int, data: bytes) -> None:
         raise UploadRefused(f"每段上传应为 1 字节至 {MAX_CHUNK_BYTES // 1024} KB")
     if offset < 0 or offset + len(data) > total:
         raise UploadRefused("上传的片段超出了文件大小")
+
+
+def _check_open(session: Session, uploader: str) -> None:
+    unfinished = session.execute(
+        select(func.count())
+        .select_from(PhotoUpload)
+        .where(
+            PhotoUpload.uploader == uploader,
+            PhotoUpload.completed_at.is_(None),
+            PhotoUpload.received > 0,
+        )
+    ).scalar_one()
+    if unfinished >= MAX_OPEN_UPLOADS:
+        raise UploadRefused(f"您已有 {unfinished} 个未传完的文件，请先让它们传完再上传新的")
 
 
 def _finish(session: Session, upload: PhotoUpload, now: datetime) -> str | None:

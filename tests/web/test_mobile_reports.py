@@ -3,6 +3,9 @@ refused one says why, a settlement on the spot opens no case, photos must have a
 
 from __future__ import annotations
 
+import hashlib
+import struct
+
 from sqlalchemy import func, select
 
 from engine.db import db
@@ -124,3 +127,24 @@ def test_only_the_intake_roles_report(app, web_engine, login_as):
     client = login_as("tiaojie", "调解员", region=GRID)
     assert client.post("/m/api/reports", json=report_body()).status_code == 403
     assert client.get("/m/api/tasks").status_code == 200
+
+
+def test_a_voice_note_is_filed_on_the_case_as_语音(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    voice = wav_bytes()
+    sha = hashlib.sha256(voice).hexdigest()
+    upload(client, sha, voice)
+    assert client.post("/m/api/reports", json=report_body(voice=sha)).status_code == 201
+    [case] = _cases(app)
+    with app.app_context():
+        [note] = attachments_of(db.session, case.id)
+        assert (note.kind, note.file_name, note.latitude) == ("语音", "语音说明", None)
+
+
+def wav_bytes(samples: int = 8000) -> bytes:
+    """A second of silence as a WAV file (8 kHz, 8 bit, mono)."""
+    data = bytes([128]) * samples
+    fmt = struct.pack("<HHIIHH", 1, 1, 8000, 8000, 1, 8)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body

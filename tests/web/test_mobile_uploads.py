@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from engine.db import db
 from processes.field.models import PhotoChunk, PhotoUpload
-from processes.field.uploads import photo_bytes
+from processes.field.uploads import MAX_OPEN_UPLOADS, photo_bytes
 from tests.processes.conftest import GRID
 
 from .mobile_support import photo, put, upload
@@ -74,3 +74,14 @@ def test_limits_are_named(app, web_engine, login_as):
     no_range = client.put(f"/m/api/uploads/{sha}", data=data)
     assert no_range.status_code == 400
     assert client.get("/m/api/uploads/not-a-hash").status_code == 422
+
+
+def test_a_worker_holds_a_bounded_number_of_unfinished_uploads(app, web_engine, login_as):
+    client = login_as("wangge", "网格员", region=GRID)
+    for seed in range(MAX_OPEN_UPLOADS):
+        sha, data = photo(100 + seed, size=2000)
+        assert put(client, sha, data, 0, 1000).status_code == 200
+    sha, data = photo(999, size=2000)
+    refused = put(client, sha, data, 0, 1000)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"] == "您已有 30 个未传完的文件，请先让它们传完再上传新的"
