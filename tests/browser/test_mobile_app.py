@@ -5,9 +5,14 @@ screening round's finding is reported in one tap and counted in the 排查台账
 
 from __future__ import annotations
 
+import os
+import struct
+import zlib
+
 import pytest
 from sqlalchemy import func, select
 
+from processes.attachments import attachments_of
 from processes.field.models import FieldReport, PhotoUpload
 from processes.models import Case
 from tests.processes.conftest import GRID
@@ -176,3 +181,72 @@ def test_a_finding_is_reported_in_one_tap_and_counted_in_the_ledger(worker_phone
     cells = table.locator("td").all_inner_texts()
     assert cells == ["1", "0/1/0", "8", "1", "1", "1", "100%"]
     shot(phone, "m-06-ledger")
+
+
+def test_a_photo_upload_cut_midway_resumes_and_is_stored_once(worker_phone, web_engine, pages):
+    phone = worker_phone
+    _installed(phone)
+    starts: list[int] = []
+    cut = {"done": False}
+
+    def flaky(route, request):
+        """The line drops once, on the photo's second chunk (a gateway answers 503)."""
+        start = int(request.headers["content-range"].split()[1].split("-")[0])
+        starts.append(start)
+        if start > 0 and not cut["done"]:
+            cut["done"] = True
+            route.fulfill(status=503, content_type="application/json", body='{"error": "网关超时"}')
+            return
+        route.continue_()
+
+    pages.guard.expect_status(503)
+    phone.route("**/m/api/uploads/*", lambda route, request: _put_only(route, request, flaky))
+    phone.goto("/m/report")
+    phone.get_by_label("事件类型").select_option("02")
+    phone.get_by_label("事件简要情况").fill("村道旁堆放建筑垃圾，两户为此争吵")
+    phone.get_by_label("姓名").fill("赵六")
+    phone.get_by_label("拍照或选择照片").set_input_files(
+        [{"name": "big.png", "mimeType": "image/png", "buffer": noise_png(1600)}]
+    )
+    phone.get_by_text("已添加 1 张").wait_for()
+    phone.get_by_role("button", name="保存并上报").click()
+    phone.wait_for_url("**/m/")
+    row = phone.locator(".report", has_text="建筑垃圾")
+    _until(phone, "window.zzSync !== undefined")
+    phone.wait_for_timeout(1500)  # the first sync runs into the cut
+    assert row.locator(".state").inner_text() == "待发送"
+    assert cut["done"]
+
+    phone.evaluate("window.dispatchEvent(new Event('online'))")  # the next sync
+    row.locator(".state", has_text="已发送").wait_for(timeout=20_000)
+    assert starts.count(0) == 1, f"the first chunk went up once, not again: {starts}"
+    assert len(starts) == len(set(starts)) + 1, f"only the cut chunk was sent twice: {starts}"
+    with web_engine.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(PhotoUpload)) == 1
+        case_id = session.scalars(select(FieldReport.case_id)).one()
+        assert len(attachments_of(session, case_id)) == 1
+
+
+def _put_only(route, request, handler) -> None:
+    if request.method == "PUT":
+        handler(route, request)
+    else:
+        route.continue_()
+
+
+def noise_png(side: int) -> bytes:
+    """A picture of random pixels: it stays large once the phone makes it a JPEG."""
+    raw = b"".join(b"\x00" + os.urandom(side * 3) for _ in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 1))
+        + chunk(b"IEND", b"")
+    )

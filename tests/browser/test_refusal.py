@@ -58,7 +58,15 @@ def test_the_report_menu_shows_to_leaders_and_centers_only(pages, add_user):
 
     county = pages.open()
     login(county, "xianzx")
-    assert menu(county) == ["首页", "我的待办", "受理登记", "案件查询", "督办", "统计报表", "排查台账"]
+    assert menu(county) == [
+        "首页",
+        "我的待办",
+        "受理登记",
+        "案件查询",
+        "督办",
+        "统计报表",
+        "排查台账",
+    ]
     nav(county, "统计报表")
     assert county.get_by_role("heading", name="领导驾驶舱").is_visible()
 
