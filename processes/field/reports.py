@@ -29,7 +29,7 @@ from engine import Actor, Engine, FormInvalid
 from engine.forms import validate_form
 
 from ..intake import receive_case
-from ..models import Case
+from ..models import Case, DisputeType, Region
 from . import photos
 from .enums import ReportOutcome, ReportState
 from .intake import intake_fields
@@ -166,8 +166,19 @@ def _problems(
     with engine.session_factory() as session:
         if payload.get("finding") and finding_of(session, payload["finding"]) is None:
             errors["finding"] = ["所关联的排查发现不存在，请先发送该次排查记录"]
+        errors |= _retired(session, payload)
         if not errors:
             errors = _file_problems(session, payload, filing)
+    return errors
+
+
+def _retired(session: Session, payload: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A type or grid an admin deactivated after the phone kept the report."""
+    errors: dict[str, list[str]] = {}
+    for name, model in (("dispute_type", DisputeType), ("region_code", Region)):
+        active = session.scalar(select(model.active).where(model.code == payload[name]))
+        if active is False:
+            errors[name] = ["已停用，请重新选择后再上报"]
     return errors
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from processes.attachments import attachments_of
 from processes.field.models import FieldReport, PhotoUpload
-from processes.models import Case
+from processes.models import Case, DisputeType
 from tests.processes.conftest import GRID
 
 from .helpers import CLERK, PHONE, login, receive, shot
@@ -250,3 +250,40 @@ def noise_png(side: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw, 1))
         + chunk(b"IEND", b"")
     )
+
+
+def test_a_report_whose_type_was_retired_meanwhile_is_returned_with_the_reason(
+    worker_phone, web_engine
+):
+    phone = worker_phone
+    _installed(phone)
+    phone.context.set_offline(True)
+    phone.goto("/m/report")
+    phone.get_by_label("事件类型").select_option("02")
+    phone.get_by_label("事件简要情况").fill("两家因鸡鸭散养进院发生口角")
+    phone.get_by_label("姓名").fill("钱七")
+    phone.get_by_role("button", name="保存并上报").click()
+    phone.wait_for_url("**/m/")
+    with web_engine.session_factory() as session:  # an admin retires the type meanwhile
+        session.get(DisputeType, "02").active = False
+        session.commit()
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    row = phone.locator(".report", has_text="鸡鸭散养")
+    row.locator(".state", has_text="被退回").wait_for(timeout=20_000)
+    assert (
+        row.locator(".report-reason").inner_text()
+        == "退回原因：事件类型：已停用，请重新选择后再上报"
+    )
+    shot(phone, "m-08-report-refused")
+
+    row.get_by_role("link", name="修改后重新上报").click()
+    phone.wait_for_url("**/m/report?again=**")
+    from playwright.sync_api import expect
+
+    expect(phone.get_by_label("事件简要情况")).to_have_value("两家因鸡鸭散养进院发生口角")
+    expect(phone.get_by_label("姓名")).to_have_value("钱七")
+    phone.get_by_label("事件类型").select_option("01")
+    phone.get_by_role("button", name="保存并上报").click()
+    phone.wait_for_url("**/m/")
+    phone.locator(".report .state", has_text="已发送").wait_for(timeout=20_000)

@@ -80,6 +80,10 @@ window.zzApp = (function () {
       el("span", { class: "report-meta", text: [report.payload.outcome, report.created_label, report.case_code ? "案件 " + report.case_code : ""].filter(Boolean).join(" · ") }),
     ];
     if (report.reason) lines.push(el("span", { class: "report-reason", text: "退回原因：" + report.reason }));
+    if (report.state === "被退回") {
+      const again = body.dataset.report + "?again=" + encodeURIComponent(report.client_id);
+      lines.push(el("a", { class: "btn btn-small", href: again, text: "修改后重新上报" }));
+    }
     return el("li", { class: "report", "data-client-id": report.client_id }, state, ...lines);
   }
 

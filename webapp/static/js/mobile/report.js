@@ -169,6 +169,32 @@
     document.getElementById("result-field").hidden = form.outcome.value !== "当场化解";
   }
 
+  /* 修改后重新上报: a returned report's answers, to correct and send as a new report */
+  async function fillAgain(clientId) {
+    const earlier = await window.zzStore.get("reports", clientId);
+    if (!earlier) return;
+    const p = earlier.payload;
+    form.querySelector(`[name=outcome][value="${p.outcome}"]`).checked = true;
+    form.querySelector(`[name=risk_colour][value="${p.risk_colour || "绿"}"]`).checked = true;
+    form.summary.value = p.summary;
+    form.place.value = p.place || "";
+    if (p.result) form.result.value = p.result;
+    (p.parties || []).forEach((party, n) => {
+      if (n > 0) addParty();
+      const row = form.querySelectorAll(".party-row")[n];
+      row.querySelector("[name=party_role]").value = party.role;
+      row.querySelector("[name=party_name]").value = party.name;
+      row.querySelector("[name=party_phone]").value = party.phone || "";
+    });
+    (p.photos || []).forEach((hash) => photos.push(hash));
+    if (p.voice) voice = p.voice;
+    if (p.position) position = p.position;
+    document.getElementById("photo-count").textContent = photos.length ? `已添加 ${photos.length} 张` : "";
+    showOutcome();
+    say("退回原因：" + (earlier.reason || "") + "。请修改后重新上报。");
+    return p;
+  }
+
   if (params.get("summary")) form.summary.value = params.get("summary");
   form.addEventListener("submit", save);
   form.querySelectorAll("[name=outcome]").forEach((n) => n.addEventListener("change", showOutcome));
@@ -177,5 +203,11 @@
   form.photos.addEventListener("change", () => addPhotos(Array.from(form.photos.files)));
   form.voice.addEventListener("change", () => addVoice(form.voice.files[0]));
   showOutcome();
-  fillChoices();
+  fillChoices().then(async () => {
+    const p = params.get("again") ? await fillAgain(params.get("again")) : null;
+    if (p) {
+      if ([...form.dispute_type.options].some((o) => o.value === p.dispute_type)) form.dispute_type.value = p.dispute_type;
+      form.region_code.value = p.region_code;
+    }
+  });
 })();
