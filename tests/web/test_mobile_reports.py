@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import threading
 
 from sqlalchemy import func, select
 
+from engine import Actor
 from engine.db import db
 from engine.models import HistoryEvent
 from processes.attachments import attachments_of
+from processes.field import reports
 from processes.field.models import FieldReport, PhotoChunk
 from processes.models import Case
 from tests.processes.conftest import GRID, TOWNSHIP
@@ -148,3 +151,39 @@ def wav_bytes(samples: int = 8000) -> bytes:
     body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
     body += b"data" + struct.pack("<I", len(data)) + data
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def test_two_tabs_sending_one_report_at_once_make_one_case(app, web_engine, monkeypatch):
+    """Both sends look the id up before either commits; the unique id decides and the
+    loser answers with the winner's case."""
+    barrier = threading.Barrier(2, timeout=10)
+    seen = threading.local()
+    real_find = reports.find_report
+
+    def find_after_both_looked(*args):
+        found = real_find(*args)
+        if not getattr(seen, "looked", False):
+            seen.looked = True
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(reports, "find_report", find_after_both_looked)
+    body = report_body()
+    worker = Actor.of("wangge", ["网格员"])
+    answers, failures = [], []
+
+    def send() -> None:
+        try:
+            answers.append(reports.submit_report(web_engine, body, actor=worker, scope=None))
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not failures, failures
+    assert sorted(answer.created for answer in answers) == [False, True]
+    assert len({answer.case_code for answer in answers}) == 1
+    assert len(_cases(app)) == 1
