@@ -172,3 +172,21 @@ def test_verify_history_files_names_the_event_of_an_altered_file(app, web_engine
     path.unlink()
     missing = _verify(app, "--case", received.code)
     assert missing.exit_code == 1 and "的文件缺失" in missing.output
+
+
+def test_the_auditor_verifying_a_case_is_told_of_an_altered_file(app, web_engine, store_dir):
+    received, task = to_mediation(web_engine)
+    wang = _mediator(app, "wang.tj")
+    wang.post(
+        f"/tasks/{task.id}",
+        data=_form(AGREED, agreement_file=("协议书.pdf", PDF)),
+        content_type="multipart/form-data",
+    )
+    auditor = client_for(app, "shenji", "审计", region=COUNTY)
+    ok = auditor.post(f"/audit/cases/{received.case_id}/verify").get_data(as_text=True)
+    assert "哈希链完整" in ok and 'class="verdict-files">1<' in ok
+
+    LocalStore(store_dir).path(sha256_of(PDF)).write_bytes(PDF + b"%altered")
+    bad = auditor.post(f"/audit/cases/{received.case_id}/verify").get_data(as_text=True)
+    assert "附件文件不符" in bad and "文件 协议书.pdf）的文件已被修改" in bad
+    assert "上传附件" in bad  # the event, in words
