@@ -107,6 +107,8 @@ def test_an_offline_report_with_photos_and_position_is_sent_once(worker_phone, w
     shot(phone, "m-04-report-sent")
     assert _count(web_engine, Case) == 2
     assert _count(web_engine, PhotoUpload) == 2
+    kept = phone.evaluate("window.idb.openDB('zongzhi-m').then(d => d.count('files'))")
+    assert kept == 0, "the sent photos no longer take the phone's storage"
 
     # the same report sent again (a retry, a second tab): nothing changes
     again = phone.evaluate(

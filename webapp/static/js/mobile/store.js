@@ -34,6 +34,7 @@ window.zzStore = (function () {
     rounds: () => all("rounds"),
     putFile: async (sha256, blob) => (await db()).put("files", { sha256, blob }),
     file: async (sha256) => (await db()).get("files", sha256),
+    removeFile: async (sha256) => (await db()).delete("files", sha256),
     /* Update one field set of a stored row, reading and writing in one transaction. */
     async update(store, key, changes) {
       const tx = (await db()).transaction(store, "readwrite");

@@ -54,6 +54,16 @@ window.zzSync = (function () {
     }
   }
 
+  /* A sent report's photos are on the server now: free the phone's storage, unless a
+     report still waiting (or returned, to be sent again) names the same file. */
+  async function dropFiles(files, clientId) {
+    const others = (await window.zzStore.reports()).filter(
+      (r) => r.client_id !== clientId && r.state !== SENT,
+    );
+    const kept = new Set(others.flatMap((r) => (r.payload.photos || []).concat(r.payload.voice || [])));
+    for (const hash of files) if (!kept.has(hash)) await window.zzStore.removeFile(hash);
+  }
+
   async function post(url, body, csrf) {
     const response = await fetch(url, {
       method: "POST",
@@ -93,6 +103,7 @@ window.zzSync = (function () {
         case_code: answer.body.case_code || "",
         sent_at: new Date().toISOString(),
       });
+      if (answer.body.state === SENT) await dropFiles(files, report.client_id);
     } else if (answer.status === 422) {
       await window.zzStore.update("reports", report.client_id, {
         state: REFUSED,
