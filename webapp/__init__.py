@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import event
 
 import processes.attachments.models  # registers the attachment table
+import processes.field.models  # (registers the field-work tables)
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
 
@@ -34,9 +35,11 @@ from . import (
     leader,
     limits,
     lookup,
+    mobile,
     navigation,
     proxies,
     reports,
+    screening,
     supervision,
     tasks,
     validation,
@@ -79,6 +82,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         leader,
         reports,
         lookup,
+        mobile,
+        screening,
         designer,
         audit,
         admin,
