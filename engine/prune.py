@@ -24,6 +24,10 @@ What SpiffWorkflow reads, and so what is kept (everything else finished is dropp
 * **``workflow.last_task``** and the root (the workflow's start data and start time).
 * **The nearest diagram element above an unfinished task**, so the trail can still tell
   which flow reached it.
+* **One waiting join per spec and parent**: a cycle timer's every firing leaves one more
+  ``BoundaryEventJoin`` waiting below the timer for the main task; they have the same
+  parent (so the same data) and the first is always updated first, so the others (and
+  their predicted children) go.
 * **Finished end joins** (``<process>.EndJoin`` tasks left behind by branches that
   ended while others ran on): when the process ends, its end join merges their parents'
   data into ``workflow.data`` in time order. Their data is folded, in that order, into
@@ -118,15 +122,31 @@ def _keep_for_live(task: Task, keep: set) -> None:
             keep.update(split._children)
 
 
+def _redundant_joins(wf) -> set:
+    """Waiting join tasks with the same spec and parent as an earlier one, with their
+    predicted children: each firing of a cycle timer adds one more, and whichever of them
+    is updated, it inherits the same parent's data and the first one is updated first."""
+    seen, redundant = set(), set()
+    for task in wf.tasks.values():
+        if task.state != TaskState.WAITING or not isinstance(task.task_spec, Join):
+            continue
+        key = (task._parent, task.task_spec.name)
+        if key in seen:
+            redundant.update(t.id for t in task)
+        seen.add(key)
+    return redundant
+
+
 def _needed(wf, anchors: set) -> set:
     keep = {wf.task_tree.id}
+    redundant = _redundant_joins(wf)
     for task in wf.tasks.values():
-        if task.has_state(UNFINISHED):
+        if task.has_state(UNFINISHED) and task.id not in redundant:
             _keep_for_live(task, keep)
     keep.update(anchors & wf.tasks.keys())
     if wf.last_task is not None and wf.last_task.id in wf.tasks:
         keep.add(wf.last_task.id)
-    return keep
+    return keep - redundant
 
 
 def _fold_end_joins(wf, keep: set) -> None:
