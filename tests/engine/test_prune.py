@@ -8,6 +8,8 @@ with their data, the waiting timers, whether the process ended and its final dat
 
 from __future__ import annotations
 
+from engine.trail import index_files, workflow_trail
+
 from .prune_support import Run, Twins, flows, parse, process
 
 MARGIN = 600  # bytes: ids and timestamps vary in length a little
@@ -193,3 +195,18 @@ def test_a_cycle_timer_fires_200_times_in_a_flat_state():
         _tick_and_report(run, n)
     assert _flat(run.sizes, 10)
     assert run.task_count() < 40
+
+
+def test_the_trail_still_shows_pruned_rounds_and_called_runs():
+    files = [("parent.bpmn", "bpmn", PARENT.encode()), ("child.bpmn", "bpmn", CHILD.encode())]
+    index = index_files("prune-test", files)
+    trails = {}
+    for prune in (True, False):
+        run = Run(parse("parent", PARENT, CHILD), prune=prune)
+        for _ in range(4):
+            run.complete("c1", again=True)
+        trails[prune] = {t.process_id: t for t in workflow_trail(run.workflow, index)}
+    assert trails[True] == trails[False]
+    child = trails[True]["child"]
+    assert (child.runs, child.completed, child.current) == (5, ("c_start", "c1", "c_end"), ("c1",))
+    assert trails[True]["parent"].flows == ("f_call_gw", "f_gw_call", "f_start_call")
