@@ -24,6 +24,10 @@ What SpiffWorkflow reads, and so what is kept (everything else finished is dropp
 * **``workflow.last_task``** and the root (the workflow's start data and start time).
 * **The nearest diagram element above an unfinished task**, so the trail can still tell
   which flow reached it.
+* **Join tasks a parallel or inclusive gateway cancelled since it last fired**, with
+  their parents: when a branch arrives, the gateway cancels the join task of the branch
+  that arrived before and later counts that task's completed parent as an arrived input.
+  Those cancelled before the gateway's newest completed task belong to finished rounds.
 * **One waiting join per spec and parent**: a cycle timer's every firing leaves one more
   ``BoundaryEventJoin`` waiting below the timer for the main task; they have the same
   parent (so the same data) and the first is always updated first, so the others (and
@@ -46,11 +50,14 @@ sub-process task finished and every task of it and of its own sub-processes fini
 
 Deviations from an unpruned tree, both inside SpiffWorkflow's loop handling:
 ``ParallelGateway``/``InclusiveGateway`` count a join task of an *earlier* round whose
-parent completed as an arrived input, so in an unpruned tree a join inside a loop can
-fire early when its branches finish in another order than in the round before; after
-pruning they see only the current round, as BPMN says. And when a join fires, SpiffWorkflow
-also merges the data of earlier rounds' spare branches: a variable a script deleted
-since then comes back unpruned, stays deleted pruned. A completed workflow is left as is.
+parent completed as an arrived input, so in an unpruned tree a parallel join inside a
+loop fires early when its branches finish in another order than in the round before, and
+an inclusive join fires at the first arrival of every later round; after pruning they
+see only the current round, as BPMN says (``tests/engine/test_prune.py``). And when a
+join fires, SpiffWorkflow also merges the data of earlier rounds' spare branches: a
+variable a script deleted since then comes back unpruned, stays deleted pruned. Two
+rounds of one join spec running at once in one workflow (not a shipped pattern) would
+be told apart only by time. A completed workflow is left as is.
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.specs.Join import Join
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
@@ -137,8 +145,29 @@ def _redundant_joins(wf) -> set:
     return redundant
 
 
+def _arrived_branches(wf) -> set:
+    """Join tasks a parallel or inclusive gateway cancelled since it last fired, with
+    their parents: the gateway counts them (their completed parent) as arrived inputs."""
+    last_fired: dict[str, float] = {}
+    spares = []
+    for task in wf.tasks.values():
+        spec = task.task_spec
+        if not isinstance(spec, UnstructuredJoin) or isinstance(spec, _EndJoin):
+            continue
+        if task.state == TaskState.COMPLETED:
+            fired = max(last_fired.get(spec.name, 0.0), task.last_state_change)
+            last_fired[spec.name] = fired
+        elif task.state == TaskState.CANCELLED:
+            spares.append(task)
+    keep = set()
+    for task in spares:
+        if task.last_state_change > last_fired.get(task.task_spec.name, 0.0):
+            keep.update((task.id, task._parent))
+    return keep
+
+
 def _needed(wf, anchors: set) -> set:
-    keep = {wf.task_tree.id}
+    keep = {wf.task_tree.id} | _arrived_branches(wf)
     redundant = _redundant_joins(wf)
     for task in wf.tasks.values():
         if task.has_state(UNFINISHED) and task.id not in redundant:

@@ -139,6 +139,9 @@ class Twins:
         self.plain.complete(spec_id, **data)
         return self.check()
 
+    def ready(self) -> list[str]:
+        return self.pruned.ready()
+
     def advance(self, **delta: float) -> dict[str, Any]:
         self.pruned.advance(**delta)
         self.plain.advance(**delta)
