@@ -29,9 +29,9 @@ What SpiffWorkflow reads, and so what is kept (everything else finished is dropp
   that arrived before and later counts that task's completed parent as an arrived input.
   Those cancelled before the gateway's newest completed task belong to finished rounds.
 * **One waiting join per spec and parent**: a cycle timer's every firing leaves one more
-  ``BoundaryEventJoin`` waiting below the timer for the main task; they have the same
-  parent (so the same data) and the first is always updated first, so the others (and
-  their predicted children) go.
+  ``BoundaryEventJoin`` waiting below the timer for the main task. They have the same
+  parent (so the same data), and none fires: when the main task finishes, its own join
+  child is updated before any waiting task and cancels them all; the first stays.
 * **Finished end joins** (``<process>.EndJoin`` tasks left behind by branches that
   ended while others ran on): when the process ends, its end join merges their parents'
   data into ``workflow.data`` in time order. Their data is folded, in that order, into
@@ -48,7 +48,7 @@ newest round), finished branches (a cycle timer's fired branches, a join's spare
 branches, cancelled boundary events), and a finished sub-process (its call activity or
 sub-process task finished and every task of it and of its own sub-processes finished).
 
-Deviations from an unpruned tree, both inside SpiffWorkflow's loop handling:
+Deviations from an unpruned tree, all in SpiffWorkflow's handling of loops:
 ``ParallelGateway``/``InclusiveGateway`` count a join task of an *earlier* round whose
 parent completed as an arrived input, so in an unpruned tree a parallel join inside a
 loop fires early when its branches finish in another order than in the round before, and
