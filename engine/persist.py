@@ -19,6 +19,7 @@ from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus, TaskStatus
 from .history import PendingEvent
 from .models import Instance, TaskCandidate, TaskRecord, TimerRecord
+from .prune import prune_finished
 from .specs import dump_state
 from .step import ArmedTimer, StepOutcome, advance
 from .uow import UnitOfWork
@@ -250,7 +251,7 @@ def run_step(
     _project_tasks(uow.session, row, outcome, actor, now)
     _cancel_vanished(uow, row, outcome, actor, now)
     replace_timers(uow.session, row, outcome.timers)
-    row.state = dump_state(workflow)
+    row.state = dump_state(prune_finished(workflow))
     row.updated_at = now
     if outcome.completed and row.status == InstanceStatus.RUNNING:
         row.status, row.ended_at = InstanceStatus.COMPLETED, now

@@ -25,6 +25,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .foreign import PARSER_OVERRIDES
+from .trail_marks import marks_from_json, marks_to_json
 
 
 class _StateOnlyConverter(BpmnWorkflowConverter):
@@ -34,11 +35,16 @@ class _StateOnlyConverter(BpmnWorkflowConverter):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        if pruned := marks_to_json(workflow):
+            dct["pruned_marks"] = pruned
         return dct
 
     def from_dict(self, dct: dict[str, Any], spec=None, subprocess_specs=None) -> BpmnWorkflow:
         dct = dict(dct, spec=spec, subprocess_specs=dict(subprocess_specs or {}))
-        return super().from_dict(dct)
+        pruned = dct.pop("pruned_marks", None)
+        workflow = super().from_dict(dct)
+        marks_from_json(workflow, pruned)
+        return workflow
 
 
 def _configure():
