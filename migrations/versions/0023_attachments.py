@@ -2,7 +2,7 @@
 in the object store; the row keeps kind, name, type, size, hash, who and where
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0022
 Create Date: 2026-12-07 00:00:00
 
 """
