@@ -52,6 +52,7 @@ from .views import (
     VersionDiff,
     VersionSummary,
 )
+from .wfcache import WorkflowCache
 
 
 class Engine:
@@ -87,12 +88,14 @@ class Engine:
         self.forms = instances.FormCache()
         self.decisions = decisions.DecisionCache()
         self.before_commit: list[BeforeCommitHook] = []
+        # Workflows this process stepped, by (instance, row version): not restored again.
+        self.workflows = WorkflowCache()
 
     # -- plumbing ---------------------------------------------------------------------
     def unit_of_work(self) -> UnitOfWork:
         # Values that a step's operators asked to set on their instance are written first.
         hooks = [variables.queued_hook(self), *self.before_commit]
-        return UnitOfWork(self.session_factory, hooks)
+        return UnitOfWork(self.session_factory, hooks, self.workflows)
 
     def script_engine(self):
         return self._script_engine

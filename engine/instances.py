@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -88,11 +89,11 @@ def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProce
 
 
 def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Instance:
-    """Lock the instance row for this step, or fail at once if someone else got there first.
+    """Lock the instance row for this step (one ``SELECT … FOR UPDATE``, nothing flushed).
 
     PostgreSQL: ``FOR UPDATE`` waits for a concurrent step and then reads its result.
-    SQLite: the row is touched and flushed right away, which takes the single write lock
-    and checks the version counter before anything else is written.
+    SQLite (one writer, no row locks): the step's own ``UPDATE`` of the row checks the
+    version counter when it is written, so a concurrent change fails it whole.
     """
     row = session.execute(
         select(Instance)
@@ -102,19 +103,60 @@ def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Inst
     ).scalar()
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
-    row.updated_at = engine.clock.now()
-    flag_modified(row, "updated_at")  # an UPDATE (and its version check) even if the time is equal
-    try:
-        session.flush()
-    except StaleDataError:
-        raise ConflictError(_CHANGED_MEANWHILE) from None
     return row
+
+
+def touch(row: Instance, now: datetime) -> None:
+    """Mark the row written at ``now``: its ``UPDATE`` (and version check) happens at the
+    flush even when nothing else of it changed."""
+    row.updated_at = now
+    flag_modified(row, "updated_at")
+
+
+def _locked_task(session: Session, task_id: str) -> tuple[TaskRecord, Instance] | None:
+    """The task's projection row and its instance row, both locked, in one statement;
+    None when another transaction holds either (PostgreSQL ``SKIP LOCKED``; SQLite has
+    no row locks and always reads them)."""
+    found = session.execute(
+        select(TaskRecord, Instance)
+        .join(Instance, Instance.id == TaskRecord.instance_id)
+        .where(TaskRecord.id == task_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None:
+        return None
+    return found[0], found[1]
+
+
+def _task_for_step(
+    engine: Engine, session: Session, task_id: str, actor: Actor, on_behalf: bool
+) -> tuple[TaskRecord, Instance, str | None]:
+    """The ready task offered to ``actor`` and its instance, locked; and whom ``actor``
+    acts for. Uncontended: one statement. While another writer holds the instance, the
+    task is read as it was before (and checked), then the lock is waited for, and the task
+    must still be as read: a racing change of holder or step fails this one whole."""
+    locked = _locked_task(session, task_id)
+    if locked is not None:
+        record, row = locked
+        _check_ready(record)
+        return record, row, _acting_for(session, record, actor, on_behalf)
+    record = _ready_record(session, task_id)
+    acting_for = _acting_for(session, record, actor, on_behalf)
+    row = _locked_instance(engine, session, record.instance_id)
+    _still_held(session, record)
+    return record, row, acting_for
 
 
 _CHANGED_MEANWHILE = "该流程实例刚被他人修改，本次操作未保存，请刷新后重试"
 
 
 def _load(engine: Engine, session: Session, row: Instance):
+    """The row's workflow: the one this process left after its last step on exactly this
+    row version, else restored from the stored state."""
+    cached = engine.workflows.take(row.id, row.row_version)
+    if cached is not None:
+        return cached
     return load_state(
         row.state, _parsed(engine, session, row.definition_id), engine.script_engine()
     )
@@ -199,12 +241,16 @@ def _ready_record(session: Session, task_id: str) -> TaskRecord:
     record = session.get(TaskRecord, task_id)
     if record is None:
         raise NotFound(f"任务 {task_id} 不存在")
+    _check_ready(record)
+    return record
+
+
+def _check_ready(record: TaskRecord) -> None:
     if record.status != TaskStatus.READY:
         who = f"（{record.completed_by}）" if record.completed_by else ""
         raise ConflictError(
             f"任务「{record.name}」已{_STATUS_WORDS[record.status]}{who}，无需再处理"
         )
-    return record
 
 
 _STATUS_WORDS = {
@@ -219,14 +265,12 @@ def complete(
 ) -> None:
     with engine.unit_of_work() as uow:
         session = uow.session
-        record = _ready_record(session, task_id)
-        acting_for = _acting_for(session, record, actor, on_behalf)
-        row = session.get(Instance, record.instance_id)
+        # The task and its instance as they are under the lock: a claim, hand-back,
+        # reassignment or step racing this one has either committed (and is seen) or waits.
+        record, row, acting_for = _task_for_step(engine, session, task_id, actor, on_behalf)
         if record.form_key:
             schema = engine.forms.get(session, row.version_id, record.form_key)
             validate_form(schema or {}, data)
-        row = _locked_instance(engine, session, record.instance_id)
-        _still_held(session, record)
         workflow = _load(engine, session, row)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
@@ -242,7 +286,14 @@ def complete(
 
 
 def _running(engine: Engine, session: Session, instance_id: int) -> Instance:
+    """The running instance, locked and written at once (its version checked before
+    anything else: the verbs that use it write the row in any case)."""
     row = _locked_instance(engine, session, instance_id)
+    touch(row, engine.clock.now())
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(_CHANGED_MEANWHILE) from None
     if row.status != InstanceStatus.RUNNING:
         raise ConflictError(f"流程实例 {instance_id} 已结束（{row.status}）")
     return row

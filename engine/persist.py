@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.util import identity_key
 
 from . import projection
 from .assignment import NOBODY, Assignment
@@ -102,15 +106,16 @@ def _change_events(
     return found
 
 
-def _assign(session: Session, record: TaskRecord, named: Assignment) -> None:
-    """The ready task goes to whom the diagram named: its assignee, its candidates."""
+def _assign(record: TaskRecord, named: Assignment) -> list[TaskCandidate]:
+    """The ready task goes to whom the diagram named: its assignee, its candidates (the
+    candidate rows are returned, to be written once the task rows are)."""
     record.assignee = named.assignee
     record.candidate_unit = named.units[0] if named.units else None
     record.open_to_lane = not named.restricted
-    if named.restricted:
-        session.flush()  # the task row first: candidates refer to it
-    session.add_all(TaskCandidate(task_id=record.id, username=user) for user in named.users)
-    session.add_all(TaskCandidate(task_id=record.id, unit_code=unit) for unit in named.units)
+    return [
+        *(TaskCandidate(task_id=record.id, username=user) for user in named.users),
+        *(TaskCandidate(task_id=record.id, unit_code=unit) for unit in named.units),
+    ]
 
 
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
@@ -119,66 +124,152 @@ def drop_candidates(session: Session, task_ids: list[str]) -> None:
         session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(task_ids)))
 
 
-def _project_tasks(
-    session: Session, row: Instance, outcome: StepOutcome, actor: Actor, now
-) -> None:
-    finished = []
-    for change in outcome.changes:
-        task = change.task
-        if not projection.is_human(task):
-            continue
-        record = session.get(TaskRecord, str(task.id))
+def _may_have_row(state_before: int | None) -> bool:
+    """Only a task that was ready at some step's end has a projection row: not one the
+    step created (ids are fresh UUIDs), nor one that was only predicted (MAYBE, LIKELY;
+    a task reset by a migration goes back to FUTURE, and is looked for)."""
+    return state_before is not None and not state_before & TaskState.PREDICTED_MASK
+
+
+def _records(session: Session, outcome: StepOutcome, ids: set[str]) -> dict[str, TaskRecord]:
+    """The projection rows of ``ids`` that exist: those the step already holds, the rest
+    that may exist read in one ``IN`` query."""
+    found, wanted = {}, []
+    for task_id in ids:
+        held = session.identity_map.get(identity_key(TaskRecord, task_id))
+        if held is not None:
+            found[task_id] = held
+        elif _may_have_row(outcome.states_before.get(task_id)):
+            wanted.append(task_id)
+    if wanted:
+        query = select(TaskRecord).where(TaskRecord.id.in_(sorted(wanted)))
+        found.update((r.id, r) for r in session.execute(query).scalars())
+    return found
+
+
+@dataclass
+class _Projection:
+    """The projection writes of one step, staged for one flush."""
+
+    session: Session
+    row: Instance
+    now: datetime
+    candidates: list[TaskCandidate] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    def ready(self, record: TaskRecord | None, task, named: Assignment) -> None:
+        if record is None:
+            record = TaskRecord(
+                id=str(task.id), instance_id=self.row.id, process_id=self.row.process_id
+            )
+            self.session.add(record)
+        elif not record.open_to_lane:
+            self.dropped.append(record.id)
+        for key, value in projection.human_task_fields(task).items():
+            setattr(record, key, value)
+        record.status, record.created_at = TaskStatus.READY, self.now
+        record.completed_at = record.completed_by = None
+        self.candidates += _assign(record, named)
+
+    def finish(self, record: TaskRecord, status: TaskStatus, by: str | None) -> None:
+        if not record.open_to_lane:
+            self.dropped.append(record.id)
+        record.status, record.completed_at, record.completed_by = status, self.now, by
+
+    def write(self) -> None:
+        """Candidates of tasks that left ``ready`` go; new ones are added (after the task
+        rows they refer to, hence a flush first when there are any)."""
+        drop_candidates(self.session, self.dropped)
+        if self.candidates:
+            self.session.flush()
+            self.session.add_all(self.candidates)
+
+
+def _project_tasks(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now):
+    """Human tasks' projection rows follow the step; those SpiffWorkflow dropped from the
+    tree leave the work lists as cancelled."""
+    human = [c for c in outcome.changes if projection.is_human(c.task)]
+    ids = {str(c.task.id) for c in human} | set(outcome.vanished)
+    records = _records(uow.session, outcome, ids) if ids else {}
+    staged = _Projection(uow.session, row, now)
+    for change in human:
+        task_id = str(change.task.id)
+        record = records.get(task_id)
         if change.after == TaskState.READY:
-            fields = projection.human_task_fields(task)
-            if record is None:
-                record = TaskRecord(id=str(task.id), instance_id=row.id, process_id=row.process_id)
-                session.add(record)
-            else:
-                drop_candidates(session, [record.id])
-            for key, value in fields.items():
-                setattr(record, key, value)
-            record.status, record.created_at = TaskStatus.READY, now
-            record.completed_at = record.completed_by = None
-            _assign(session, record, outcome.assignments.get(record.id, NOBODY))
-        elif record is not None and change.after in (TaskState.COMPLETED, TaskState.CANCELLED):
-            done = change.after == TaskState.COMPLETED
-            record.status = TaskStatus.COMPLETED if done else TaskStatus.CANCELLED
-            record.completed_at = now
-            record.completed_by = actor.user if done else None
-            finished.append(record.id)
-    drop_candidates(session, finished)
-
-
-def _cancel_vanished(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now):
-    """Human tasks SpiffWorkflow dropped from the tree leave the work lists as cancelled."""
+            staged.ready(record, change.task, outcome.assignments.get(task_id, NOBODY))
+        elif record is not None and change.after == TaskState.COMPLETED:
+            staged.finish(record, TaskStatus.COMPLETED, actor.user)
+        elif record is not None and change.after == TaskState.CANCELLED:
+            staged.finish(record, TaskStatus.CANCELLED, None)
     for task_id in sorted(outcome.vanished):
-        record = uow.session.get(TaskRecord, task_id)
+        record = records.get(task_id)
         if record is None or record.status != TaskStatus.READY:
             continue
-        record.status, record.completed_at = TaskStatus.CANCELLED, now
-        drop_candidates(uow.session, [task_id])
-        uow.record(
-            event_for(
-                row,
-                EventType.TASK_CANCELLED,
-                actor,
-                at=now,
-                task_id=task_id,
-                spec_id=record.spec_id,
-                spec_name=record.name,
-                lane=record.lane,
-                data={"reason": "任务随所在分支结束而撤销"},
-            )
-        )
+        staged.finish(record, TaskStatus.CANCELLED, None)
+        uow.record(_vanished_event(row, record, actor, now))
+    staged.write()
+
+
+def _vanished_event(row: Instance, record: TaskRecord, actor: Actor, now) -> PendingEvent:
+    return event_for(
+        row,
+        EventType.TASK_CANCELLED,
+        actor,
+        at=now,
+        task_id=record.id,
+        spec_id=record.spec_id,
+        spec_name=record.name,
+        lane=record.lane,
+        data={"reason": "任务随所在分支结束而撤销"},
+    )
 
 
 def replace_timers(session: Session, row: Instance, timers: list[ArmedTimer]) -> None:
     """The instance's timer rows become ``timers`` (its waiting timers now)."""
     session.execute(delete(TimerRecord).where(TimerRecord.instance_id == row.id))
-    session.add_all(
-        TimerRecord(instance_id=row.id, task_id=task_id, spec_id=spec_id, name=name, due_at=due)
-        for task_id, spec_id, name, due in timers
-    )
+    if timers:
+        session.add_all(
+            TimerRecord(instance_id=row.id, task_id=task_id, spec_id=spec_id, name=name, due_at=due)
+            for task_id, spec_id, name, due in timers
+        )
+
+
+def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
+    """Timer rows follow the step's waiting timers, touching only what changed: rows of
+    timers no longer waiting go (and any stray row of the instance with them), timers
+    newly armed are inserted, a timer whose due time moved (a cycle timer that fired) is
+    re-armed as new. Without the timers from before the step, the rows are replaced."""
+    if outcome.timers_before is None:
+        replace_timers(session, row, outcome.timers)
+        return
+    before = {timer[0]: timer for timer in outcome.timers_before}
+    after = {timer[0]: timer for timer in outcome.timers}
+    moved = [t for t in after.values() if t[0] in before and before[t[0]] != t]
+    gone = [task_id for task_id in before if task_id not in after]
+    if gone or moved:
+        kept = [
+            task_id for task_id in after if task_id in before and before[task_id] == after[task_id]
+        ]
+        session.execute(
+            delete(TimerRecord).where(
+                TimerRecord.instance_id == row.id, TimerRecord.task_id.not_in(kept)
+            )
+        )
+    added = [t for t in after.values() if t[0] not in before] + moved
+    if added:
+        session.execute(insert(TimerRecord.__table__).values([_timer_row(row, t) for t in added]))
+
+
+def _timer_row(row: Instance, timer: ArmedTimer) -> dict[str, Any]:
+    task_id, spec_id, name, due = timer
+    return {
+        "instance_id": row.id,
+        "task_id": task_id,
+        "spec_id": spec_id,
+        "name": name,
+        "due_at": due,
+        "attempts": 0,
+    }
 
 
 def refresh_ready_records(session: Session, workflow: BpmnWorkflow) -> None:
@@ -247,16 +338,18 @@ def run_step(
     merged = sorted(changed + domain_events, key=itemgetter(0))
     for _, event in merged:
         uow.record(event)
-    _project_tasks(uow.session, row, outcome, actor, now)
-    _cancel_vanished(uow, row, outcome, actor, now)
-    replace_timers(uow.session, row, outcome.timers)
-    row.state = dump_state(workflow)
-    row.updated_at = now
-    if outcome.completed and row.status == InstanceStatus.RUNNING:
-        row.status, row.ended_at = InstanceStatus.COMPLETED, now
-        uow.record(
-            event_for(
-                row, EventType.INSTANCE_COMPLETED, actor, at=now, data=json_safe(workflow.data)
+    with uow.session.no_autoflush:
+        _project_tasks(uow, row, outcome, actor, now)
+        sync_timers(uow.session, row, outcome)
+        state = dump_state(workflow)
+        row.state, row.updated_at = state, now
+        flag_modified(row, "updated_at")  # an UPDATE (and its version check) in any case
+        if outcome.completed and row.status == InstanceStatus.RUNNING:
+            row.status, row.ended_at = InstanceStatus.COMPLETED, now
+            uow.record(
+                event_for(
+                    row, EventType.INSTANCE_COMPLETED, actor, at=now, data=json_safe(workflow.data)
+                )
             )
-        )
+    uow.keep(row, workflow, state)
     return outcome

@@ -1,0 +1,61 @@
+"""A step costs a handful of statements: counted, so it cannot quietly grow again."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import event
+
+from engine import Actor
+
+CENTER = Actor.of("li", ["镇综治中心"])
+INTAKE = {"summary": "邻里之间因漏水产生纠纷", "dispute_type": "邻里", "handle_limit_days": 5}
+
+
+@contextlib.contextmanager
+def statements(sa_engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(sa_engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(sa_engine, "before_cursor_execute", count)
+
+
+def test_a_plain_complete_on_a_fresh_case_takes_seven_statements(deployed, sa_engine):
+    """Lock the task and its instance; arm the next step's deadline; write the instance,
+    the done task, the next task; advance the history head; insert the events."""
+    deployed.start("plain_case", actor=CENTER)
+    [warm] = deployed.ready_tasks(CENTER)
+    deployed.complete(warm.id, INTAKE, actor=CENTER)  # the form schema is read once
+    fresh = deployed.start("plain_case", actor=CENTER)
+    [task] = deployed.ready_tasks(CENTER)
+    with statements(sa_engine) as seen:
+        deployed.complete(task.id, INTAKE, actor=CENTER)
+    kinds = [statement.split()[0] + " " + _table(statement) for statement in seen]
+    assert sorted(kinds) == sorted(
+        [
+            "SELECT task",
+            "INSERT timer",
+            "UPDATE instance",
+            "UPDATE task",
+            "INSERT task",
+            "UPDATE history_head",
+            "INSERT history_event",
+        ]
+    ), "\n".join(seen)
+    assert seen[0].endswith("FOR UPDATE SKIP LOCKED") or "FOR UPDATE" not in seen[0]
+    [handle] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+    assert handle.spec_id == "handle" and handle.due_at is not None
+    assert deployed.verify_history().ok
+
+
+def _table(statement: str) -> str:
+    words = statement.replace("(", " ").split()
+    keyword = {"SELECT": "FROM", "INSERT": "INTO", "UPDATE": "UPDATE", "DELETE": "FROM"}
+    return words[words.index(keyword[words[0]]) + 1]
