@@ -5,24 +5,21 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.util import identity_key
 
-from . import projection
-from .assignment import NOBODY, Assignment
+from . import projection, taskrows
+from .assignment import NOBODY
 from .context import StepContext, in_step
-from .enums import EventType, InstanceStatus, TaskStatus
+from .enums import EventType, InstanceStatus
 from .history import PendingEvent
-from .models import Instance, TaskCandidate, TaskRecord, TimerRecord
+from .models import Instance, TaskRecord, TimerRecord
 from .specs import dump_state
 from .step import ArmedTimer, StepOutcome, advance
 from .uow import UnitOfWork
@@ -104,110 +101,6 @@ def _change_events(
         )
         found.append((change.task.last_state_change, event))
     return found
-
-
-def _assign(record: TaskRecord, named: Assignment) -> list[TaskCandidate]:
-    """The ready task goes to whom the diagram named: its assignee, its candidates (the
-    candidate rows are returned, to be written once the task rows are)."""
-    record.assignee = named.assignee
-    record.candidate_unit = named.units[0] if named.units else None
-    record.open_to_lane = not named.restricted
-    return [
-        *(TaskCandidate(task_id=record.id, username=user) for user in named.users),
-        *(TaskCandidate(task_id=record.id, unit_code=unit) for unit in named.units),
-    ]
-
-
-def drop_candidates(session: Session, task_ids: list[str]) -> None:
-    """Candidate rows are for ready tasks only (the work list reads them)."""
-    if task_ids:
-        session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(task_ids)))
-
-
-def _may_have_row(state_before: int | None) -> bool:
-    """Only a task that was ready at some step's end has a projection row: not one the
-    step created (ids are fresh UUIDs), nor one that was only predicted (MAYBE, LIKELY;
-    a task reset by a migration goes back to FUTURE, and is looked for)."""
-    return state_before is not None and not state_before & TaskState.PREDICTED_MASK
-
-
-def _records(session: Session, outcome: StepOutcome, ids: set[str]) -> dict[str, TaskRecord]:
-    """The projection rows of ``ids`` that exist: those the step already holds, the rest
-    that may exist read in one ``IN`` query."""
-    found, wanted = {}, []
-    for task_id in ids:
-        held = session.identity_map.get(identity_key(TaskRecord, task_id))
-        if held is not None:
-            found[task_id] = held
-        elif _may_have_row(outcome.states_before.get(task_id)):
-            wanted.append(task_id)
-    if wanted:
-        query = select(TaskRecord).where(TaskRecord.id.in_(sorted(wanted)))
-        found.update((r.id, r) for r in session.execute(query).scalars())
-    return found
-
-
-@dataclass
-class _Projection:
-    """The projection writes of one step, staged for one flush."""
-
-    session: Session
-    row: Instance
-    now: datetime
-    candidates: list[TaskCandidate] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)
-
-    def ready(self, record: TaskRecord | None, task, named: Assignment) -> None:
-        if record is None:
-            record = TaskRecord(
-                id=str(task.id), instance_id=self.row.id, process_id=self.row.process_id
-            )
-            self.session.add(record)
-        elif not record.open_to_lane:
-            self.dropped.append(record.id)
-        for key, value in projection.human_task_fields(task).items():
-            setattr(record, key, value)
-        record.status, record.created_at = TaskStatus.READY, self.now
-        record.completed_at = record.completed_by = None
-        self.candidates += _assign(record, named)
-
-    def finish(self, record: TaskRecord, status: TaskStatus, by: str | None) -> None:
-        if not record.open_to_lane:
-            self.dropped.append(record.id)
-        record.status, record.completed_at, record.completed_by = status, self.now, by
-
-    def write(self) -> None:
-        """Candidates of tasks that left ``ready`` go; new ones are added (after the task
-        rows they refer to, hence a flush first when there are any)."""
-        drop_candidates(self.session, self.dropped)
-        if self.candidates:
-            self.session.flush()
-            self.session.add_all(self.candidates)
-
-
-def _project_tasks(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now):
-    """Human tasks' projection rows follow the step; those SpiffWorkflow dropped from the
-    tree leave the work lists as cancelled."""
-    human = [c for c in outcome.changes if projection.is_human(c.task)]
-    ids = {str(c.task.id) for c in human} | set(outcome.vanished)
-    records = _records(uow.session, outcome, ids) if ids else {}
-    staged = _Projection(uow.session, row, now)
-    for change in human:
-        task_id = str(change.task.id)
-        record = records.get(task_id)
-        if change.after == TaskState.READY:
-            staged.ready(record, change.task, outcome.assignments.get(task_id, NOBODY))
-        elif record is not None and change.after == TaskState.COMPLETED:
-            staged.finish(record, TaskStatus.COMPLETED, actor.user)
-        elif record is not None and change.after == TaskState.CANCELLED:
-            staged.finish(record, TaskStatus.CANCELLED, None)
-    for task_id in sorted(outcome.vanished):
-        record = records.get(task_id)
-        if record is None or record.status != TaskStatus.READY:
-            continue
-        staged.finish(record, TaskStatus.CANCELLED, None)
-        uow.record(_vanished_event(row, record, actor, now))
-    staged.write()
 
 
 def _vanished_event(row: Instance, record: TaskRecord, actor: Actor, now) -> PendingEvent:
@@ -339,7 +232,16 @@ def run_step(
     for _, event in merged:
         uow.record(event)
     with uow.session.no_autoflush:
-        _project_tasks(uow, row, outcome, actor, now)
+        vanished = taskrows.project_tasks(
+            uow.session,
+            row,
+            outcome,
+            actor.user,
+            now,
+            lambda record: _vanished_event(row, record, actor, now),
+        )
+        for event in vanished:
+            uow.record(event)
         sync_timers(uow.session, row, outcome)
         state = dump_state(workflow)
         row.state, row.updated_at = state, now

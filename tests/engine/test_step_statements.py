@@ -59,3 +59,34 @@ def _table(statement: str) -> str:
     words = statement.replace("(", " ").split()
     keyword = {"SELECT": "FROM", "INSERT": "INTO", "UPDATE": "UPDATE", "DELETE": "FROM"}
     return words[words.index(keyword[words[0]]) + 1]
+
+
+def test_the_next_step_reads_nothing_but_its_lock(deployed, sa_engine):
+    """Completing 处置 drops its deadline timer and makes 回访 ready: the ready row is
+    written whole (no read for it), the timer row deleted, nothing else touched."""
+    mediator = Actor.of("wang", ["调解员"])
+    result = {"result": "调解成功", "handling_notes": "双方达成一致"}
+    for measured in (False, True):  # the first round reads the forms' schemas once
+        fresh = deployed.start("plain_case", actor=CENTER)
+        [intake] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+        deployed.complete(intake.id, INTAKE, actor=CENTER)
+        [handle] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+        with statements(sa_engine) as seen:
+            deployed.complete(handle.id, result, actor=mediator)
+        if not measured:
+            [warm] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+            deployed.complete(warm.id, {"evaluation": "满意"}, actor=CENTER)
+    kinds = sorted(statement.split()[0] + " " + _table(statement) for statement in seen)
+    assert kinds == sorted(
+        [
+            "SELECT task",
+            "DELETE timer",
+            "UPDATE instance",
+            "UPDATE task",
+            "INSERT task",
+            "UPDATE history_head",
+            "INSERT history_event",
+        ]
+    ), "\n".join(seen)
+    [callback] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+    assert callback.spec_id == "callback"
