@@ -35,6 +35,7 @@ from .budget import Budget
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
+from .formcache import FormCache
 from .history import PendingEvent
 from .models import ProcessVersion
 from .operators import OperatorRegistry
@@ -85,7 +86,7 @@ class Engine:
             helpers=dict(helpers or {}), services=self.operators.call, budget=self.budget
         )
         self.specs = SpecCache()
-        self.forms = instances.FormCache()
+        self.forms = FormCache()
         self.decisions = decisions.DecisionCache()
         self.before_commit: list[BeforeCommitHook] = []
         # Workflows this process stepped, by (instance, row version): not restored again.

@@ -25,7 +25,7 @@ from .persist import event_for
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Writer as Engine
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -20,62 +18,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import offers
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import ConflictError, NotFound, PermissionDenied
+from .formcache import FormCache as FormCache  # re-exported: the web reads it here
 from .forms import validate_form
-from .models import Instance, ProcessDefinition, TaskRecord, VersionFile
+from .models import Instance, ProcessDefinition, TaskRecord
 from .persist import event_for, json_safe, run_step
 from .specs import SERIALIZER_VERSION, ParsedProcess, load_state, new_workflow
 from .views import Actor, InstanceView, TaskView
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 BeforeRun = Callable[[Session, int], Mapping[str, Any]]
 """Called in the start transaction with the new instance id, before the first step; returns
 start data to add (e.g. the id of a domain row it created in the same session)."""
-
-
-class FormCache:
-    """Form schemas per (version, form key); versions are immutable so entries never go stale."""
-
-    def __init__(self) -> None:
-        self._items: dict[tuple[int, str], dict[str, Any]] = {}
-        self._titles: dict[int, dict[str, str]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, version_id: int, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            if (version_id, key) in self._items:
-                return self._items[(version_id, key)]
-        content = session.execute(
-            select(VersionFile.content).where(
-                VersionFile.version_id == version_id, VersionFile.name == key
-            )
-        ).scalar()
-        schema = json.loads(content) if content is not None else None
-        with self._lock:
-            self._items[(version_id, key)] = schema
-        return schema
-
-    def field_titles(self, session: Session, version_id: int) -> dict[str, str]:
-        """Field name → title over every form of a version (the first form, by file name,
-        that titles a field wins): how a variable some form set reads anywhere."""
-        with self._lock:
-            if version_id in self._titles:
-                return self._titles[version_id]
-        titles: dict[str, str] = {}
-        files = session.execute(
-            select(VersionFile.content)
-            .where(VersionFile.version_id == version_id, VersionFile.kind == "form")
-            .order_by(VersionFile.name)
-        ).scalars()
-        for content in files:
-            properties = (json.loads(content) or {}).get("properties") or {}
-            for name, spec in properties.items():
-                if isinstance(spec, dict) and spec.get("title"):
-                    titles.setdefault(name, spec["title"])
-        with self._lock:
-            self._titles[version_id] = titles
-        return titles
 
 
 def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProcess:

@@ -26,7 +26,7 @@ from .uow import UnitOfWork
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Clocked as Engine
 
 
 def json_safe(value: Any) -> Any:

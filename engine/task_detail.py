@@ -12,7 +12,7 @@ from .models import Instance, TaskRecord
 from .persist import json_safe
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 INSTRUCTIONS = "instructionsForEndUser"
 """The spiffworkflow extension holding the task's instruction template (raw Jinja text)."""

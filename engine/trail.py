@@ -33,7 +33,7 @@ from .models import Instance, ProcessVersion, VersionFile
 from .xmlsafe import parse_xml
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _EMBEDDED = ("subProcess", "transaction", "adHocSubProcess")
