@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,6 +116,15 @@ def _load(engine: Engine, session: Session, row: Instance):
     return load_state(
         row.state, _parsed(engine, session, row.definition_id), engine.script_engine()
     )
+
+
+@contextlib.contextmanager
+def reading(engine: Engine, session: Session, row: Instance) -> Iterator[BpmnWorkflow]:
+    """The row's workflow to read, never to change: given back to the cache after the
+    block (unless the block failed)."""
+    workflow = _load(engine, session, row)
+    yield workflow
+    engine.workflows.offer(row.id, row.row_version, workflow)
 
 
 def _commit(uow) -> None:
@@ -349,7 +359,10 @@ def view(engine: Engine, instance_id: int, *, with_data: bool) -> InstanceView:
         row = session.get(Instance, instance_id)
         if row is None:
             raise NotFound(f"流程实例 {instance_id} 不存在")
-        data = _current_data(_load(engine, session, row)) if with_data else {}
+        data = {}
+        if with_data:
+            with reading(engine, session, row) as workflow:
+                data = _current_data(workflow)
         return InstanceView(
             id=row.id,
             process_id=row.process_id,

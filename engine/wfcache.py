@@ -62,6 +62,16 @@ class WorkflowCache:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def offer(self, instance_id: int, row_version: int, workflow: Any) -> None:
+        """Give back a workflow that was only read, unless the instance is held already
+        (a newer step put its own)."""
+        if self.size <= 0:
+            return
+        with self._lock:
+            if instance_id in self._items:
+                return
+        self.put(instance_id, row_version, workflow)
+
     def discard(self, instance_id: int) -> None:
         with self._lock:
             self._items.pop(instance_id, None)
