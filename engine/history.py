@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, insert, select, update
+from sqlalchemy import and_, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import HistoryEvent, HistoryHead
@@ -89,7 +89,6 @@ _guesses_lock = threading.Lock()
 _HEAD = HistoryHead.__table__
 _EVENTS = HistoryEvent.__table__
 _FIELDS = tuple(PendingEvent.__dataclass_fields__)
-_BATCH = 500  # rows per INSERT: well inside every driver's bound-parameter limit
 
 
 def _chained(events: list[PendingEvent], seq: int, prev: str) -> tuple[list[dict], int, str]:
@@ -104,31 +103,44 @@ def _chained(events: list[PendingEvent], seq: int, prev: str) -> tuple[list[dict
     return rows, seq, prev
 
 
+def _head_is(seq: str, digest: str):
+    return and_(_HEAD.c.last_seq == bindparam(seq), _HEAD.c.last_hash == bindparam(digest))
+
+
+_ADVANCE = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(
+        last_seq=case((_head_is("g_seq", "g_hash"), bindparam("new_seq")), else_=_HEAD.c.last_seq),
+        last_hash=case(
+            (_head_is("g_seq", "g_hash"), bindparam("new_hash")), else_=_HEAD.c.last_hash
+        ),
+    )
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+"""Lock the head and, if it is still the guessed one, advance it; returns the head after."""
+_LOCK = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(last_seq=_HEAD.c.last_seq)
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+_SET = update(_HEAD).where(_HEAD.c.id == HEAD_ID)
+_INSERT = insert(_EVENTS).returning(_EVENTS.c.seq)
+"""Run with a list of rows: one multi-row ``INSERT`` (SQLAlchemy's "insertmanyvalues")."""
+
+
 def _advance_guessed(session: Session, guess: tuple[int, str], n: int, last: str):
     """Lock the head and, if it is still ``guess``, advance it by ``n`` to ``last`` in the
     same statement. Returns the head after the statement (None: there is no head row)."""
-    matches = and_(_HEAD.c.last_seq == guess[0], _HEAD.c.last_hash == guess[1])
-    statement = (
-        update(_HEAD)
-        .where(_HEAD.c.id == HEAD_ID)
-        .values(
-            last_seq=case((matches, guess[0] + n), else_=_HEAD.c.last_seq),
-            last_hash=case((matches, last), else_=_HEAD.c.last_hash),
-        )
-        .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
-    )
-    return session.execute(statement).first()
+    values = {"g_seq": guess[0], "g_hash": guess[1], "new_seq": guess[0] + n, "new_hash": last}
+    return session.execute(_ADVANCE, values).first()
 
 
 def _lock_head(session: Session) -> tuple[int, str]:
     """Lock the head row (an UPDATE: the write lock on SQLite, the row lock on
     PostgreSQL) and read it, in one statement; the first append creates it."""
-    found = session.execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == HEAD_ID)
-        .values(last_seq=_HEAD.c.last_seq)
-        .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
-    ).first()
+    found = session.execute(_LOCK).first()
     if found is None:
         session.execute(insert(_HEAD).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH))
         return 0, GENESIS_HASH
@@ -157,11 +169,8 @@ def append(session: Session, events: list[PendingEvent]) -> None:
     if head is None or (head[0], head[1]) != (seq, last):
         start = _lock_head(session) if head is None else (head[0], head[1])
         rows, seq, last = _chained(events, *start)
-        session.execute(
-            update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_seq=seq, last_hash=last)
-        )
-    for offset in range(0, len(rows), _BATCH):
-        session.execute(insert(_EVENTS).values(rows[offset : offset + _BATCH]))
+        session.execute(_SET, {"last_seq": seq, "last_hash": last})
+    session.execute(_INSERT, rows)
     with _guesses_lock:
         _guesses[bind] = (seq, last)
 

@@ -150,7 +150,11 @@ def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
         )
     added = [t for t in after.values() if t[0] not in before] + moved
     if added:
-        session.execute(insert(TimerRecord.__table__).values([_timer_row(row, t) for t in added]))
+        session.execute(_ADD_TIMERS, [_timer_row(row, t) for t in added])
+
+
+_ADD_TIMERS = insert(TimerRecord.__table__).returning(TimerRecord.__table__.c.id)
+"""Run with a list of rows: one multi-row ``INSERT``."""
 
 
 def _timer_row(row: Instance, timer: ArmedTimer) -> dict[str, Any]:

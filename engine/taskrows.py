@@ -92,23 +92,26 @@ class _Staged:
     def write(self) -> None:
         drop_candidates(self.session, self.dropped)
         if self.ready_rows:
-            self.session.execute(_upsert(self.session, self.ready_rows))
+            dialect = self.session.get_bind().dialect.name
+            self.session.execute(_UPSERTS[dialect], self.ready_rows)
             for held in self.ready_rows:  # a row the session holds is stale now
                 found = self.session.identity_map.get(identity_key(TaskRecord, held["id"]))
                 if found is not None:
                     self.session.expire(found)
         if self.candidates:
             rows = [{"username": None, "unit_code": None, **c} for c in self.candidates]
-            self.session.execute(insert(_CANDIDATES).values(rows))
+            self.session.execute(_ADD_CANDIDATES, rows)
 
 
-def _upsert(session: Session, rows: list[dict[str, Any]]):
-    dialect = session.get_bind().dialect.name
-    statement = _UPSERT[dialect](_TASKS).values(rows)
-    columns = [name for name in rows[0] if name != "id"]
-    return statement.on_conflict_do_update(
-        index_elements=["id"], set_={name: statement.excluded[name] for name in columns}
-    )
+def _upsert_statement(dialect: str):
+    statement = _UPSERT[dialect](_TASKS)
+    every = {c.name: statement.excluded[c.name] for c in _TASKS.c if c.name != "id"}
+    return statement.on_conflict_do_update(index_elements=["id"], set_=every).returning(_TASKS.c.id)
+
+
+_UPSERTS = {dialect: _upsert_statement(dialect) for dialect in _UPSERT}
+"""Run with a list of whole rows: one multi-row ``INSERT … ON CONFLICT DO UPDATE``."""
+_ADD_CANDIDATES = insert(_CANDIDATES).returning(_CANDIDATES.c.id)
 
 
 def project_tasks(
