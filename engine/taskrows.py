@@ -1,5 +1,6 @@
-"""The task projection rows a step writes: ready tasks upserted in one statement, their
-candidates in one, the tasks that left ``ready`` updated in the step's flush.
+"""The task projection rows a step writes: in one statement every row it changed (the
+tasks that became ready, whole; those that left ``ready``, as read with their end), and
+the ready tasks' candidates in one.
 
 Only a task that was ready at the end of some step has a row, so the step reads rows only
 for tasks that were ready before it (the one being completed is already held, read under
@@ -59,14 +60,14 @@ class _Staged:
     session: Session
     row: Instance
     now: datetime
-    ready_rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
 
     def ready(self, task, named: Assignment) -> None:
         """The ready task goes to whom the diagram named: its assignee, its candidates."""
         task_id = str(task.id)
-        self.ready_rows.append(
+        self.rows.append(
             {
                 "id": task_id,
                 "instance_id": self.row.id,
@@ -85,19 +86,23 @@ class _Staged:
         self.candidates += [{"task_id": task_id, "unit_code": u} for u in named.units]
 
     def finish(self, record: TaskRecord, status: TaskStatus, by: str | None) -> None:
+        """The task left ``ready``: its row, as read, with its end (written with the
+        ready ones, in the same statement)."""
         if not record.open_to_lane:  # only a task for named candidates has candidate rows
             self.dropped.append(record.id)
-        record.status, record.completed_at, record.completed_by = status, self.now, by
+        row = {column.key: getattr(record, column.key) for column in _TASKS.c}
+        row.update(status=status, completed_at=self.now, completed_by=by)
+        self.rows.append(row)
 
     def write(self) -> None:
         drop_candidates(self.session, self.dropped)
-        if self.ready_rows:
+        if self.rows:
             dialect = self.session.get_bind().dialect.name
-            self.session.execute(_UPSERTS[dialect], self.ready_rows)
-            for held in self.ready_rows:  # a row the session holds is stale now
-                found = self.session.identity_map.get(identity_key(TaskRecord, held["id"]))
-                if found is not None:
-                    self.session.expire(found)
+            self.session.execute(_UPSERTS[dialect], self.rows)
+            for written in self.rows:  # a row the session holds is stale now
+                held = self.session.identity_map.get(identity_key(TaskRecord, written["id"]))
+                if held is not None:
+                    self.session.expire(held)
         if self.candidates:
             rows = [{"username": None, "unit_code": None, **c} for c in self.candidates]
             self.session.execute(_ADD_CANDIDATES, rows)
