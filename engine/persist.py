@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -143,18 +143,20 @@ def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
         kept = [
             task_id for task_id in after if task_id in before and before[task_id] == after[task_id]
         ]
-        session.execute(
-            delete(TimerRecord).where(
-                TimerRecord.instance_id == row.id, TimerRecord.task_id.not_in(kept)
-            )
-        )
+        session.execute(_DROP_TIMERS, {"instance_id": row.id, "kept": kept})
     added = [t for t in after.values() if t[0] not in before] + moved
     if added:
         session.execute(_ADD_TIMERS, [_timer_row(row, t) for t in added])
 
 
-_ADD_TIMERS = insert(TimerRecord.__table__).returning(TimerRecord.__table__.c.id)
+_TIMERS = TimerRecord.__table__
+_ADD_TIMERS = insert(_TIMERS).returning(_TIMERS.c.id)
 """Run with a list of rows: one multi-row ``INSERT``."""
+_DROP_TIMERS = delete(_TIMERS).where(
+    _TIMERS.c.instance_id == bindparam("instance_id"),
+    _TIMERS.c.task_id.not_in(bindparam("kept", expanding=True)),
+)
+"""The instance's timer rows but those ``kept`` (a plain statement: no session sync)."""
 
 
 def _timer_row(row: Instance, timer: ArmedTimer) -> dict[str, Any]:

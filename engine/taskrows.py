@@ -36,7 +36,7 @@ _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
     """Candidate rows are for ready tasks only (the work list reads them)."""
     if task_ids:
-        session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(task_ids)))
+        session.execute(delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(task_ids)))
 
 
 def _records(session: Session, outcome: StepOutcome, ids: set[str]) -> dict[str, TaskRecord]:
