@@ -192,7 +192,7 @@ def report(results: Mapping[str, Samples]) -> str:
         ("samples per kind", lambda s: str(len(s.times["fresh_warm"]))),
         (
             "workflow cache hit rate (whole run)",
-            lambda s: f"{s.hit_rate:.1%} ({s.cache_hits} hits, {s.cache_misses} misses)",
+            lambda s: f"  {s.hit_rate:.1%} ({s.cache_hits}/{s.cache_hits + s.cache_misses})",
         ),
     ]
     for label, cell in rows:
