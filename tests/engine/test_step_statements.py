@@ -89,3 +89,28 @@ def test_the_next_step_reads_nothing_but_its_lock(deployed, sa_engine):
     ), "\n".join(seen)
     [callback] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
     assert callback.spec_id == "callback"
+
+
+def test_a_step_that_changes_no_timer_takes_five_statements(deployed, sa_engine):
+    """回访 (满意) hands the case to 结案: no timer armed or dropped, no timer statement."""
+    mediator = Actor.of("wang", ["调解员"])
+    handled = {"result": "调解成功", "handling_notes": "双方达成一致"}
+    for _round in range(2):  # the first round reads the forms' schemas once
+        fresh = deployed.start("plain_case", actor=CENTER)
+        for data, actor in ((INTAKE, CENTER), (handled, mediator)):
+            [ready] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+            deployed.complete(ready.id, data, actor=actor)
+        [callback] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+        with statements(sa_engine) as seen:
+            deployed.complete(callback.id, {"evaluation": "满意"}, actor=CENTER)
+    kinds = sorted(statement.split()[0] + " " + _table(statement) for statement in seen)
+    assert kinds == sorted(
+        [
+            "SELECT task",
+            "UPDATE instance",
+            "INSERT task",
+            "UPDATE history_head",
+            "INSERT history_event",
+        ]
+    ), "\n".join(seen)
+    assert [t.spec_id for t in deployed.tasks_of(fresh) if t.status == "ready"] == ["close"]
