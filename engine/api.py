@@ -36,6 +36,7 @@ from .budget import Budget
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
+from .formcache import FormCache
 from .history import PendingEvent
 from .models import ProcessVersion
 from .operators import OperatorRegistry
@@ -53,6 +54,7 @@ from .views import (
     VersionDiff,
     VersionSummary,
 )
+from .wfcache import WorkflowCache
 
 
 class Engine:
@@ -85,15 +87,17 @@ class Engine:
             helpers=dict(helpers or {}), services=self.operators.call, budget=self.budget
         )
         self.specs = SpecCache()
-        self.forms = instances.FormCache()
+        self.forms = FormCache()
         self.decisions = decisions.DecisionCache()
         self.before_commit: list[BeforeCommitHook] = []
+        # Workflows this process stepped, by (instance, row version): not restored again.
+        self.workflows = WorkflowCache()
 
     # -- plumbing ---------------------------------------------------------------------
     def unit_of_work(self) -> UnitOfWork:
         # Values that a step's operators asked to set on their instance are written first.
         hooks = [variables.queued_hook(self), *self.before_commit]
-        return UnitOfWork(self.session_factory, hooks)
+        return UnitOfWork(self.session_factory, hooks, self.workflows)
 
     def script_engine(self):
         return self._script_engine

@@ -24,7 +24,7 @@ from .validation import analyse
 from .views import DeployResult
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Deployer as Engine
 
 
 def deploy_set(

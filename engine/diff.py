@@ -17,7 +17,7 @@ from .views import ElementChange, FileDiff, VersionDiff
 from .xmlsafe import parse_xml
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Sessions as Engine
 
 LAYOUT_ONLY = "仅布局变化"
 

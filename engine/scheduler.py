@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.background import BackgroundScheduler
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import TimerFiring as Engine
 
 log = logging.getLogger(__name__)
 JOB_ID = "zongzhi-fire-due-timers"

@@ -27,13 +27,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
-from .instances import _load
+from .instances import reading
 from .models import Instance, ProcessVersion, VersionFile
 from .trail_marks import CURRENT, PrunedMarks, element_ancestor, named_step, pruned_marks, reached
 from .xmlsafe import parse_xml
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _EMBEDDED = ("subProcess", "transaction", "adHocSubProcess")
@@ -274,9 +274,9 @@ def instance_trail(engine: Engine, instance_id: int) -> list[ProcessTrail]:
         row = session.get(Instance, instance_id)
         if row is None:
             raise NotFound(f"流程实例 {instance_id} 不存在")
-        workflow = _load(engine, session, row)
         index = _xml_cache.get(session, row.version_id)
-    return workflow_trail(workflow, index)
+        with reading(engine, session, row) as workflow:
+            return workflow_trail(workflow, index)
 
 
 def workflow_trail(workflow, index: DiagramIndex) -> list[ProcessTrail]:

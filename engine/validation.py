@@ -26,7 +26,7 @@ from .specs import ParsedProcess, new_parser
 from .xmlsafe import parse_xml
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Checker as Engine
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .state import diagram_index, files_to_json, parsed_of
 from .views import StepKind, TrialRefused, TrialStatus
 
 if TYPE_CHECKING:
-    from ..api import Engine
+    from ..ports import Trials as Engine
 
 StartData = Mapping[str, Any] | Callable[[str], Mapping[str, Any]]
 """A trial's start data, or a function giving it for the chosen process id."""
