@@ -51,8 +51,8 @@ __all__ = [
 ]
 
 PER_PAGE = 50
-COUNT_CAP = 2000
-"""Counting stops here: a page says "超过 2000 项" rather than counting a county's list."""
+COUNT_CAP = 1000
+"""Counting stops here: a page says "共 1,000+ 项" rather than counting a county's list."""
 
 
 @dataclass(frozen=True)
