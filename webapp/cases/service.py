@@ -22,6 +22,7 @@ from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import Case, DisputeType, Party, Region
 
 from ..due import DueInfo, deadline_badge
+from ..list_plans import prefer_custom_plans
 from ..scope import in_scope
 from ..validation import page_number
 
@@ -163,6 +164,7 @@ def search_cases(
     calendar: WorkCalendar,
 ) -> CasePage:
     """One page of the cases matching ``filters`` in ``scope``, newest first."""
+    prefer_custom_plans(session)
     conditions = _conditions(session, filters, scope, now)
     matching = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
     counted = session.execute(select(func.count()).select_from(matching)).scalar_one()
