@@ -247,19 +247,27 @@ def rows(clauses: Sequence) -> Select:
 
 
 def page_rows(
-    viewer: Viewer, filters: Filters, clock: Clock | None, *, offset: int, limit: int
+    viewer: Viewer,
+    filters: Filters,
+    clock: Clock | None,
+    *,
+    offset: int,
+    limit: int,
+    lateral: bool = False,
 ) -> Select:
-    """``limit`` rows from ``offset`` in the list's order: one arm per scope, per way the task
-    is offered and (sorted by risk) per colour, each ordered and cut at ``offset + limit``,
-    then merged. Each arm walks one index in deadline order and stops at the page's end; an
-    OR across lanes and holders, or red first then by deadline (the colour is the case's,
-    the deadline the task's), read and sorted every matching row instead: 9,000 for a
-    county user, 100,000 for one holding every lane (180 ms, ``bench/worklist.py``)."""
+    """``limit`` rows from ``offset`` in the list's order: one arm per scope, per way the
+    task is offered and (sorted by risk) per colour, each ordered and cut at ``offset +
+    limit``, then merged. Each arm walks one index in deadline order and stops at the
+    page's end; an OR across lanes and holders, or red first then by deadline (the colour
+    is the case's, the deadline the task's), read and sorted every matching row instead:
+    9,000 for a county user, 100,000 for one holding every lane (180 ms,
+    ``bench/worklist.py``). ``lateral``: the database joins ``LATERAL`` (PostgreSQL does,
+    SQLite does not), for the received order (``received_rows``)."""
     arms = [
         arm(
             [*common_clauses(viewer, filters, clock, scope), branch, *split],
             arm_sort,
-            from_cases=number == 0 and viewer.scope is not None,
+            from_cases=lateral and number == 0 and viewer.scope is not None,
         )
         for number, scope in enumerate(scopes(viewer))
         for branch in arm_branches(viewer, filters)

@@ -107,7 +107,12 @@ def work_list(
     query.prefer_custom_plans(session)
     page = max(1, page)
     statement = query.page_rows(
-        viewer, filters, clock, offset=(page - 1) * per_page, limit=per_page + 1
+        viewer,
+        filters,
+        clock,
+        offset=(page - 1) * per_page,
+        limit=per_page + 1,
+        lateral=session.get_bind().dialect.name == "postgresql",
     )
     rows = session.execute(statement).all()
     has_next = len(rows) > per_page
