@@ -100,6 +100,8 @@ class Case(db.Model):
             postgresql_where=text("resolved_at IS NULL"),
             sqlite_where=text("resolved_at IS NULL"),
         ),
+        # the work list's red (yellow, green) cases: their tasks by instance (migration 0021)
+        Index("ix_dispute_case_risk_instance", "risk_colour", "instance_id"),
         trigram_index("ix_dispute_case_code_trgm", "code"),
     )
 

@@ -1,6 +1,6 @@
-"""list search indexes: pg_trgm GIN indexes on case codes, party phones and names, so a
-part of a code or a phone's last digits is found without reading every row (PostgreSQL
-only; SQLite keeps its B-tree indexes and scans for a part)
+"""list indexes: cases by risk colour with their instance (the work list's red tasks); pg_trgm
+GIN indexes on case codes, party phones and names, so a part of a code or a phone's last
+digits is found without reading every row (PostgreSQL only; SQLite scans for a part)
 
 Revision ID: 0021
 Revises: 0019
@@ -24,6 +24,10 @@ TRIGRAM = [  # index, table, column
 
 
 def upgrade():
+    with op.batch_alter_table("dispute_case", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_dispute_case_risk_instance", ["risk_colour", "instance_id"], unique=False
+        )
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -39,7 +43,8 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for name, table, _column in TRIGRAM:
-        op.drop_index(name, table_name=table)
+    if op.get_bind().dialect.name == "postgresql":
+        for name, table, _column in TRIGRAM:
+            op.drop_index(name, table_name=table)
+    with op.batch_alter_table("dispute_case", schema=None) as batch_op:
+        batch_op.drop_index("ix_dispute_case_risk_instance")

@@ -253,7 +253,7 @@ def page_rows(
     *,
     offset: int,
     limit: int,
-    lateral: bool = False,
+    postgresql: bool = False,
 ) -> Select:
     """``limit`` rows from ``offset`` in the list's order: one arm per scope, per way the
     task is offered and (sorted by risk) per colour, each ordered and cut at ``offset +
@@ -261,17 +261,18 @@ def page_rows(
     page's end; an OR across lanes and holders, or red first then by deadline (the colour
     is the case's, the deadline the task's), read and sorted every matching row instead:
     9,000 for a county user, 100,000 for one holding every lane (180 ms,
-    ``bench/worklist.py``). ``lateral``: the database joins ``LATERAL`` (PostgreSQL does,
-    SQLite does not), for the received order (``received_rows``)."""
+    ``bench/worklist.py``). So on ``postgresql``; SQLite, whose planner walked the arms
+    further than it sorted one query's rows (twice as slow with a filter), and which has
+    no ``LATERAL`` (``received_rows``), reads one arm per scope, as before."""
     arms = [
         arm(
             [*common_clauses(viewer, filters, clock, scope), branch, *split],
             arm_sort,
-            from_cases=lateral and number == 0 and viewer.scope is not None,
+            from_cases=postgresql and number == 0 and viewer.scope is not None,
         )
         for number, scope in enumerate(scopes(viewer))
-        for branch in arm_branches(viewer, filters)
-        for split, arm_sort in colour_splits(viewer, filters, by_case=number == 0)
+        for branch in arm_branches(viewer, filters, split=postgresql)
+        for split, arm_sort in colour_splits(viewer, filters, by_case=postgresql and number == 0)
     ]
     if len(arms) == 1:
         return arms[0].offset(offset).limit(limit)
@@ -303,11 +304,11 @@ def received_rows(clauses: Sequence) -> Select:
     return statement.order_by(Case.received_at.desc(), offered.c.id)
 
 
-def arm_branches(viewer: Viewer, filters: Filters) -> list[ColumnElement[bool]]:
+def arm_branches(viewer: Viewer, filters: Filters, *, split: bool) -> list[ColumnElement[bool]]:
     """The ways a task is offered, one lane each: a lane's partial index gives its tasks in
-    deadline order. In received order (the case's column) or for a user without a region,
-    one OR as before."""
-    if filters.sort == SortKey.RECEIVED or viewer.scope is None:
+    deadline order. Unless ``split`` (PostgreSQL), in received order (the case's column)
+    or for a user without a region: one OR, as before."""
+    if not split or filters.sort == SortKey.RECEIVED or viewer.scope is None:
         return [or_(*offered_branches(viewer, filters.mine))]
     branches = offered_branches(viewer, filters.mine)
     if filters.mine or len(viewer.roles) == 1:

@@ -112,7 +112,7 @@ def work_list(
         clock,
         offset=(page - 1) * per_page,
         limit=per_page + 1,
-        lateral=session.get_bind().dialect.name == "postgresql",
+        postgresql=session.get_bind().dialect.name == "postgresql",
     )
     rows = session.execute(statement).all()
     has_next = len(rows) > per_page
