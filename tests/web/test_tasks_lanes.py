@@ -1,5 +1,5 @@
 """我的待办 for a user holding several lanes: each lane's tasks and their own claimed tasks are
-read apart (one arm each, ``webapp.tasks.query.page_rows``) and merged into one list in the
+read apart (one arm each, ``webapp.tasks.arms.page_rows``) and merged into one list in the
 order asked, page by page; the count stops at its cap and says 1,000+ past it."""
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ query exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from sqlalchemy import (
     ColumnElement,
@@ -36,7 +35,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
     union,
     union_all,
 )
@@ -244,91 +242,6 @@ CASE_COLUMNS = (
 
 def rows(clauses: Sequence) -> Select:
     return from_tasks(select(*TASK_COLUMNS, *CASE_COLUMNS)).where(*clauses)
-
-
-def page_rows(
-    viewer: Viewer,
-    filters: Filters,
-    clock: Clock | None,
-    *,
-    offset: int,
-    limit: int,
-    postgresql: bool = False,
-) -> Select:
-    """``limit`` rows from ``offset`` in the list's order: one arm per scope, per way the
-    task is offered and (sorted by risk) per colour, each ordered and cut at ``offset +
-    limit``, then merged. Each arm walks one index in deadline order and stops at the
-    page's end; an OR across lanes and holders, or red first then by deadline (the colour
-    is the case's, the deadline the task's), read and sorted every matching row instead:
-    9,000 for a county user, 100,000 for one holding every lane (180 ms,
-    ``bench/worklist.py``). So on ``postgresql``; SQLite, whose planner walked the arms
-    further than it sorted one query's rows (twice as slow with a filter), and which has
-    no ``LATERAL`` (``received_rows``), reads one arm per scope, as before."""
-    arms = [
-        arm(
-            [*common_clauses(viewer, filters, clock, scope), branch, *split],
-            arm_sort,
-            from_cases=postgresql and number == 0 and viewer.scope is not None,
-        )
-        for number, scope in enumerate(scopes(viewer))
-        for branch in arm_branches(viewer, filters, split=postgresql)
-        for split, arm_sort in colour_splits(viewer, filters, by_case=postgresql and number == 0)
-    ]
-    if len(arms) == 1:
-        return arms[0].offset(offset).limit(limit)
-    cut = [select(arm.limit(offset + limit).subquery()) for arm in arms]
-    merged = union_all(*cut).subquery()
-    return select(merged).order_by(*order(filters.sort, merged.c)).offset(offset).limit(limit)
-
-
-def arm(clauses: list, sort: SortKey, *, from_cases: bool) -> Select:
-    """One arm's rows in ``sort`` order; newest received first from the cases' side when
-    every row has a case (``from_cases``)."""
-    if sort == SortKey.RECEIVED and from_cases:
-        return received_rows(clauses)
-    return rows(clauses).order_by(*order(sort))
-
-
-def received_rows(clauses: Sequence) -> Select:
-    """The cases' arm newest received first, read from the cases' side: walk the cases by
-    their received time (``ix_dispute_case_received``, backwards) and, for each, its offered
-    tasks (a ``LATERAL`` probe by instance), stopping at the page's end. Joined the other way
-    PostgreSQL hashed every offered task with every case and sorted (80 ms for a county)."""
-    offered = (
-        select(*TASK_COLUMNS)
-        .where(TaskRecord.instance_id == Case.instance_id, *clauses)
-        .lateral("offered")
-    )
-    columns = select(*(offered.c[c.key] for c in TASK_COLUMNS), *CASE_COLUMNS)
-    statement = columns.select_from(Case).join(offered, true())
-    return statement.order_by(Case.received_at.desc(), offered.c.id)
-
-
-def arm_branches(viewer: Viewer, filters: Filters, *, split: bool) -> list[ColumnElement[bool]]:
-    """The ways a task is offered, one lane each: a lane's partial index gives its tasks in
-    deadline order. Unless ``split`` (PostgreSQL), in received order (the case's column)
-    or for a user without a region: one OR, as before."""
-    if not split or filters.sort == SortKey.RECEIVED or viewer.scope is None:
-        return [or_(*offered_branches(viewer, filters.mine))]
-    branches = offered_branches(viewer, filters.mine)
-    if filters.mine or len(viewer.roles) == 1:
-        return branches
-    lanes = [
-        offered_branches(replace(viewer, roles=frozenset({role}), candidate_tasks=False), False)[1]
-        for role in sorted(viewer.roles)
-    ]
-    return [branches[0], *lanes, *branches[2:]]
-
-
-def colour_splits(
-    viewer: Viewer, filters: Filters, *, by_case: bool
-) -> list[tuple[list[ColumnElement[bool]], SortKey]]:
-    """Sorted by risk, the cases' arm is read one colour at a time, in deadline order (the
-    merge puts red first); otherwise whole, in the list's order. A user without a region
-    keeps one arm: their list holds tasks of processes without a case (no colour)."""
-    if filters.sort != SortKey.RISK or filters.risk or not by_case or viewer.scope is None:
-        return [([], filters.sort)]
-    return [([Case.risk_colour == colour], SortKey.DUE) for colour in RISK_ORDER]
 
 
 def capped_count(

@@ -21,7 +21,7 @@ from processes.masking import mask_name
 from processes.models import DisputeType, Party, RiskAlert
 
 from ..accounts.models import User
-from . import query
+from . import arms, query
 from .filters import (
     Clock,
     DueFilter,
@@ -106,7 +106,7 @@ def work_list(
     """One page of the tasks ``viewer`` may act on, matching ``filters``."""
     query.prefer_custom_plans(session)
     page = max(1, page)
-    statement = query.page_rows(
+    statement = arms.page_rows(
         viewer,
         filters,
         clock,
