@@ -150,9 +150,17 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def report(times: dict[str, list[float]]) -> None:
+def floor(app: Flask, runs: int) -> list[float]:
+    """``GET /healthz`` (one database round trip): the machine's floor, to read the views'
+    figures against when other work shares its cores."""
+    client = app.test_client()
+    return timed(lambda: client.get("/healthz"), runs)
+
+
+def report(times: dict[str, list[float]], base: list[float]) -> None:
     rows = [[name, summary(values)] for name, values in times.items()]
     print(table(["view (whole GET, logged in)", "ms median / p95"], rows))
+    print(f"\nfloor: GET /healthz {summary(base)} ms median / p95 (the machine's load)")
     print()
     worst = max(times, key=lambda name: p95(times[name]))
     view = worst.replace(" ", "/", 2).replace(" ", "_")
@@ -185,9 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             f"county {COUNTY}; {runs} runs per view after a warm-up\n"
         )
         began = time.perf_counter()
+        base = floor(app, runs)
         times = measure(app, task_views(app, cases) + case_views(app, cases), runs)
         print(f"timed {len(times)} views in {time.perf_counter() - began:.1f} s\n")
-        report(times)
+        report(times, base + floor(app, runs))
         with app.app_context():
             db.engine.dispose()
     return 0
