@@ -203,4 +203,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt as stop:  # the database was dropped on the way out
+        print(f"interrupted ({stop or 'Ctrl-C'}); the benchmark's database is dropped")
+        sys.exit(130)
