@@ -50,7 +50,7 @@ def page_rows(
             from_cases=postgresql and number == 0 and viewer.scope is not None,
         )
         for number, scope in enumerate(scopes(viewer))
-        for branch in arm_branches(viewer, filters, split=postgresql)
+        for branch in arm_branches(viewer, filters, split=postgresql and offset < DEEP)
         for split, arm_sort in colour_splits(viewer, filters, by_case=postgresql and number == 0)
     ]
     if len(arms) == 1:
@@ -94,20 +94,33 @@ def received_rows(clauses: Sequence) -> Select:
     return statement.order_by(Case.received_at.desc(), offered.c.id)
 
 
+DEEP = 250
+"""From this offset on, one arm per scope: every arm would read the pages before (8 lanes
+of 1,000 rows on page 20 took longer than one sort)."""
+
+
 def arm_branches(viewer: Viewer, filters: Filters, *, split: bool) -> list[ColumnElement[bool]]:
-    """The ways a task is offered, one lane each: a lane's partial index gives its tasks in
-    deadline order. Unless ``split`` (PostgreSQL), in received order (the case's column)
-    or for a user without a region, or searching (a few cases): one OR, as before."""
+    """The ways a task is offered: the viewer's own tasks and those naming them a candidate
+    (few), then each lane apart (its partial index gives its tasks in deadline order). One
+    OR, as before, unless ``split`` (PostgreSQL, the first pages); in received order (the
+    case's column); for a user without a region; searching (a few cases); and for several
+    lanes sorted by risk without colour arms (each lane would sort all its tasks)."""
+    single = [or_(*offered_branches(viewer, filters.mine))]
     if not split or filters.q or filters.sort == SortKey.RECEIVED or viewer.scope is None:
-        return [or_(*offered_branches(viewer, filters.mine))]
+        return single
     branches = offered_branches(viewer, filters.mine)
-    if filters.mine or len(viewer.roles) == 1:
+    if filters.mine or len(branches) == 1:
         return branches
+    own = or_(branches[0], *branches[2:])
+    if len(viewer.roles) == 1:
+        return [own, branches[1]]
+    if filters.sort == SortKey.RISK and len(colour_splits(viewer, filters, by_case=True)) == 1:
+        return single
     lanes = [
         offered_branches(replace(viewer, roles=frozenset({role}), candidate_tasks=False), False)[1]
         for role in sorted(viewer.roles)
     ]
-    return [branches[0], *lanes, *branches[2:]]
+    return [own, *lanes]
 
 
 def colour_splits(
