@@ -1,0 +1,78 @@
+"""The BPMN 2.0 schema's complaints (libxml2's XSD messages) as one short Chinese line.
+
+libxml2 writes ``Element '{namespace}name', attribute 'x': …`` and, for an element in the
+wrong place, lists every element that could have come instead (often 600 characters of
+namespaces). A designer needs the element, the attribute and a few of the expected names
+with their usual prefix (``bpmn:incoming``), not the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+PREFIXES = {
+    "http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn",
+    "http://www.omg.org/spec/BPMN/20100524/DI": "bpmndi",
+    "http://www.omg.org/spec/DD/20100524/DC": "dc",
+    "http://www.omg.org/spec/DD/20100524/DI": "di",
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi",
+}
+_HEAD = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: (.*)$", re.S)
+_QNAME = re.compile(r"\{([^}]*)\}([\w.-]+)")
+_EXPECTED = re.compile(r"Expected is(?: one of)? \((.*)\)", re.S)
+SHOWN_EXPECTED = 4
+
+
+def short_name(qualified: str) -> str:
+    """``{http://www.omg.org/spec/BPMN/20100524/MODEL}task`` → ``bpmn:task``."""
+
+    def one(match: re.Match) -> str:
+        prefix = PREFIXES.get(match.group(1))
+        return f"{prefix}:{match.group(2)}" if prefix else match.group(2)
+
+    return _QNAME.sub(one, qualified)
+
+
+def _expected(rest: str) -> str:
+    match = _EXPECTED.search(rest)
+    if match is None:
+        return ""
+    names = [short_name(n.strip()) for n in match.group(1).split(",") if n.strip()]
+    shown = "、".join(names[:SHOWN_EXPECTED])
+    more = f" 等 {len(names)} 种" if len(names) > SHOWN_EXPECTED else ""
+    return f"（此处应为 {shown}{more}）"
+
+
+def _attribute_line(element: str, attribute: str, rest: str) -> str:
+    if "is not allowed" in rest:
+        return f"元素 {element} 上不允许有属性 {attribute}：请删除它"
+    if "is required but missing" in rest:
+        return f"元素 {element} 缺少必需的属性 {attribute}"
+    value = re.search(r"'([^']*)' is not a valid value", rest) or re.search(
+        r"The value '([^']*)'", rest
+    )
+    shown = f" 的值 {value.group(1)!r}" if value else " 的值"
+    return f"元素 {element} 的属性 {attribute}{shown} 不合规范：请改正"
+
+
+def _element_line(element: str, rest: str) -> str:
+    if "No matching global declaration" in rest:
+        return f"根元素 {element} 不是 BPMN 2.0 的 bpmn:definitions：这不是完整的 BPMN 文件"
+    if "This element is not expected" in rest:
+        return f"元素 {element} 出现在不允许的位置或顺序上{_expected(rest)}"
+    if "Missing child element" in rest:
+        return f"元素 {element} 缺少必需的子元素{_expected(rest)}"
+    if "Character content" in rest:
+        return f"元素 {element} 里不能直接写文字：请把文字放进合适的子元素"
+    return f"元素 {element} 不符合 BPMN 2.0 规范"
+
+
+def xsd_line(message: str) -> str | None:
+    """The Chinese line for an XSD message, or None when ``message`` is not one."""
+    head = _HEAD.match(message.strip())
+    if head is None:
+        return None
+    element = short_name(head.group(1))
+    if head.group(2):
+        return _attribute_line(element, head.group(2), head.group(3))
+    return _element_line(element, head.group(3))
