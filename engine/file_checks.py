@@ -15,7 +15,6 @@ from .xsd_texts import short_name
 DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
     "http://www.omg.org/spec/DMN/20180521/MODEL/",
-    "https://www.omg.org/spec/DMN/20230324/MODEL/",
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
 NOT_EXECUTABLE = "not_executable"
@@ -28,7 +27,7 @@ def _root_kind(root: etree._Element) -> str:
         return "bpmn" if qname.localname == "definitions" else "bpmn-fragment"
     if qname.namespace in DMN_NAMESPACES and qname.localname == "definitions":
         return "dmn"
-    return "other"
+    return "dmn-version" if "/spec/DMN/" in (qname.namespace or "") else "other"
 
 
 def root_problem(name: str, kind: str, root: etree._Element) -> Problem | None:
@@ -44,11 +43,16 @@ def root_problem(name: str, kind: str, root: etree._Element) -> Problem | None:
         )
     elif found == "dmn":
         message = "这是 DMN 决策表文件，不是 BPMN 流程图：请把扩展名改为 .dmn"
+    elif found == "dmn-version" and kind == "dmn":
+        message = (
+            f"DMN 版本不受支持（命名空间 {etree.QName(root).namespace}）："
+            "请在建模器中另存为 DMN 1.3（或 1.2）后再上传"
+        )
     elif found == "bpmn":
         message = "这是 BPMN 流程图文件，不是 DMN 决策表：请把扩展名改为 .bpmn"
     else:
         wanted = "BPMN 2.0 流程图" if kind == "bpmn" else "DMN 决策表"
-        message = f"不是{wanted}文件（根元素是 {shown}）：请上传建模器导出的 {wanted}"
+        message = f"不是 {wanted} 文件（根元素是 {shown}）：请上传建模器导出的 {wanted}"
     return Problem(name, None, message)
 
 

@@ -35,7 +35,7 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
         r"Exactly one start event is required in a SubWorkflow Task; found (\d+)",
         "子流程里必须恰好有一个开始事件，现在有 {0} 个：请在子流程内加（或只留）一个开始事件",
     ),
-    (r"A SubWorkflow Must contain an End event", "子流程里没有结束事件：请在子流程内加一个结束事件"),
+    (r"A SubWorkflow Must contain an End event", "子流程里没有结束事件：请在子流程内加一个"),
     (
         r'No "calledElement" attribute for Call Activity',
         "调用活动没有指定被调用的流程（calledElement）：请在属性面板中填写要调用的流程 id",
@@ -93,7 +93,7 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"Cannot resolve data(Input|Output)Association (.*)",
-        "数据关联 {1} 指向的数据对象不存在：请删除这条数据关联或补上数据对象",
+        "数据关联（{1}）指向的数据对象不存在：请删除这条数据关联或补上数据对象",
     ),
     # gateways
     (
@@ -157,18 +157,21 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"Malformed Output Expression '([^']*)'", "决策表的输出表达式 {0} 写法有误"),
 )
 
-_COMPILED = tuple((re.compile(pattern), template) for pattern, template in SPIFF_MESSAGES)
+_COMPILED = tuple((re.compile(pattern, re.S), template) for pattern, template in SPIFF_MESSAGES)
+_ELEMENT_REPR = re.compile(r"<Element \{[^}]*\}(\w+) at 0x[0-9a-f]+>")
+_WRAPPED = re.compile(r"^Time Specification Error\.\s*(Unknown Time Specification)")
 _PYTHON_ERROR = re.compile(r"^[A-Z]\w*(Error|Exception)\(")
 _REFERENCE_TYPE_ERROR = "raise_validation_exception"
 
 
 def _blank(groups: tuple[str | None, ...]) -> tuple[str, ...]:
-    return tuple((g or "（空）").strip().rstrip(".?") for g in groups)
+    cleaned = (_ELEMENT_REPR.sub(r"\1", " ".join((g or "").split())) for g in groups)
+    return tuple(g.strip().rstrip(".?") or "（空）" for g in cleaned)
 
 
 def translate(original: str) -> str:
     """The Chinese sentence for one of SpiffWorkflow's messages (never Python error text)."""
-    text = original.strip()
+    text = _WRAPPED.sub(r"\1", original.strip())
     if _REFERENCE_TYPE_ERROR in text:
         return "事件引用的消息、信号、错误或升级定义不存在：请在事件上重新选择或新建一个"
     for pattern, template in _COMPILED:
@@ -177,4 +180,4 @@ def translate(original: str) -> str:
             return template.format(*_blank(match.groups()))
     if _PYTHON_ERROR.match(text):
         return "SpiffWorkflow 无法解析这个元素：请检查它的属性与子元素是否符合 BPMN 2.0"
-    return f"SpiffWorkflow 校验未通过（原文：{text.rstrip('.')}）"
+    return f"SpiffWorkflow 校验未通过（原文：{' '.join(text.split()).rstrip('.')}）"

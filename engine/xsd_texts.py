@@ -21,6 +21,7 @@ _HEAD = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: (.*)$", re.S)
 _QNAME = re.compile(r"\{([^}]*)\}([\w.-]+)")
 _EXPECTED = re.compile(r"Expected is(?: one of)? \((.*)\)", re.S)
 SHOWN_EXPECTED = 4
+ORIGINAL_MAX = 160
 
 
 def short_name(qualified: str) -> str:
@@ -64,7 +65,12 @@ def _element_line(element: str, rest: str) -> str:
         return f"元素 {element} 缺少必需的子元素{_expected(rest)}"
     if "Character content" in rest:
         return f"元素 {element} 里不能直接写文字：请把文字放进合适的子元素"
-    return f"元素 {element} 不符合 BPMN 2.0 规范"
+    missing = re.search(r"The attribute '([^']*)' is required but missing", rest)
+    if missing:
+        return f"元素 {element} 缺少必需的属性 {missing.group(1)}"
+    original = short_name(rest.strip())
+    cut = original if len(original) <= ORIGINAL_MAX else original[:ORIGINAL_MAX] + "…"
+    return f"元素 {element} 不符合 BPMN 2.0 规范（原文：{cut}）"
 
 
 def xsd_line(message: str) -> str | None:

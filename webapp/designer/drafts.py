@@ -36,7 +36,9 @@ def files_with(
     for name, content in replaced.items():
         kind = kind_of(name)
         if kind is None:
-            raise ValueError(f"文件 {name} 的类型无法识别：应为 .bpmn、.bpmn20.xml、.dmn 或表单 .json")
+            raise ValueError(
+                f"文件 {name} 的类型无法识别：应为 .bpmn、.bpmn20.xml、.dmn 或表单 .json"
+            )
         files[name] = SourceFile(name, kind, content)
     return [files[name] for name in sorted(files)]
 

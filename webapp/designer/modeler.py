@@ -64,7 +64,8 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
 def _read_draft(name: str, *, note_required: bool = False) -> Draft:
     if not FILE_NAME.match(name) or kind_of(name) != "bpmn":
         raise BadDraft(
-            f"文件名 {name} 不合法：只能用字母、数字、汉字、下划线、连字符和点，以 .bpmn 或 .bpmn20.xml 结尾"
+            f"文件名 {name} 不合法：只能用字母、数字、汉字、下划线、连字符和点，"
+            "以 .bpmn 或 .bpmn20.xml 结尾"
         )
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str):
