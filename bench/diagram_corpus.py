@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lxml import etree  # noqa: E402
+from lxml import etree
 
-from engine import DeployRejected, Engine, Problem, SourceFile, diagram_kind  # noqa: E402
+from engine import DeployRejected, Engine, Problem, SourceFile, diagram_kind
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LABEL = re.compile(r"^[^：「(]*(「[^」]*」)?\([^)]*\)：")
@@ -83,7 +83,7 @@ def reason_of(message: str) -> str:
     return re.sub(r"[\w.:-]*[A-Za-z_][\w.:-]*", "X", text).strip() or message[:40]
 
 
-def _on_alarm(signum, frame):  # noqa: ARG001
+def _on_alarm(signum, frame):
     raise Hang
 
 

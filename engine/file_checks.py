@@ -82,7 +82,7 @@ def _not_executable(file: str, process: etree._Element, severity: str) -> Proble
     return Problem(
         file,
         process.get("id"),
-        f"{_process_label(process)} 标记为不可执行（isExecutable=\"false\"），{what}："
+        f'{_process_label(process)} 标记为不可执行（isExecutable="false"），{what}：'
         '在设计器中点“设为可执行”，或在 XML 的 bpmn:process 上写 isExecutable="true"',
         severity,
         NOT_EXECUTABLE,

@@ -19,7 +19,7 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"No start event found", "流程没有开始事件：请加一个开始事件，并用顺序流连到第一个活动"),
     (
         r"Process (\S+) is not executable",
-        '被调用的流程 {0} 没有标记为可执行：在建模器中选中该流程并勾选“可执行”，'
+        "被调用的流程 {0} 没有标记为可执行：在建模器中选中该流程并勾选“可执行”，"
         '或在 XML 的 bpmn:process 上写 isExecutable="true"',
     ),
     (
@@ -54,6 +54,11 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
         r"Multiple outgoing flows are not supported for tasks of type",
         "这个活动有多条离开它的顺序流，本引擎不支持从活动直接分叉："
         "请在它后面加一个网关（并行网关表示同时进行，排他网关表示按条件选一条）",
+    ),
+    (
+        r"NotImplementedError\('Unsupported (Catch|Throw) Event",
+        "这个事件没有事件定义（定时器、消息、信号等），本引擎不知道它等什么："
+        "请给它选一种事件类型，或删除它",
     ),
     (
         r"There is no support implemented for this task type",
@@ -144,9 +149,14 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     # decision tables
     (
-        r'No DMN Diagram available with id "([^"]*)", Available DMN ids are: (.*)',
-        "业务规则任务引用的决策表 {0} 不存在（本次部署中有：{1}）："
-        "请把决策表文件一起部署，或改为已有决策表的 id",
+        r'No DMN Diagram available with id "None"',
+        "业务规则任务没有指定决策表（spiffworkflow:calledDecisionId）："
+        "请在属性面板中选择要调用的决策表",
+    ),
+    (
+        r'No DMN Diagram available with id "([^"]*)"',
+        "业务规则任务引用的决策表 {0} 不在本次部署的文件中："
+        "请把定义它的 .dmn 文件一起部署，或改为已有决策表的 id",
     ),
     (r"No decisions found", "决策表文件中没有决策（decision）"),
     (
