@@ -52,7 +52,7 @@ def root_problem(name: str, kind: str, root: etree._Element) -> Problem | None:
         message = "这是 BPMN 流程图文件，不是 DMN 决策表：请把扩展名改为 .bpmn"
     else:
         wanted = "BPMN 2.0 流程图" if kind == "bpmn" else "DMN 决策表"
-        message = f"不是 {wanted} 文件（根元素是 {shown}）：请上传建模器导出的 {wanted}"
+        message = f"不是 {wanted}文件（根元素是 {shown}）：请上传建模器导出的 {wanted}"
     return Problem(name, None, message)
 
 

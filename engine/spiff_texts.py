@@ -65,7 +65,7 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
         "本引擎不支持这种元素：请改用任务、网关或事件的标准类型",
     ),
     (
-        r"When looking for a task spec, we found two items.*\((.*)\)",
+        r"When looking for a task spec, we found two items(?:.*\((.*)\))?",
         "id {0} 被两个元素使用：每个元素的 id 必须唯一，请改名其中一个",
     ),
     (
