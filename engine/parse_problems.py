@@ -19,6 +19,12 @@ from .xsd_texts import xsd_line
 Roots = Mapping[str, etree._Element]
 _CALLED = re.compile(r"^(?:The process '([^']*)' was not found|Process (\S+) is not executable)")
 _DECISION = re.compile(r'^No DMN Diagram available with id "')
+_UNSUPPORTED_EVENT = re.compile(r"^NotImplementedError\('Unsupported (Catch|Throw) Event")
+EVENT_KINDS = {
+    "compensateEventDefinition": "补偿",
+    "linkEventDefinition": "链接",
+}
+"""Event definitions SpiffWorkflow 3.2 does not run, by the name a designer knows."""
 
 
 def label(kind: str, name: str | None, element_id: str | None) -> str:
@@ -48,14 +54,33 @@ def _holder(roots: Roots, element_id: str) -> str | None:
     return None
 
 
+def _unsupported_event(roots: Roots, element_id: str) -> str | None:
+    """Why an event SpiffWorkflow refused cannot run: the kind of its definition."""
+    for root in roots.values():
+        for node in root.xpath("//*[@id=$id]", id=element_id):
+            for child in node:
+                kind = EVENT_KINDS.get(
+                    etree.QName(child).localname if isinstance(child.tag, str) else ""
+                )
+                if kind:
+                    return (
+                        f"本引擎（SpiffWorkflow 3.2）不支持{kind}事件：请删除它"
+                        f"（以及与之相连的{kind}处理），或改用显式的步骤表达同样的意思"
+                    )
+    return None
+
+
 def _from_validation(error: ValidationException, file: str, roots: Roots) -> Problem:
     original = str(error.args[0]) if error.args else ""
     file = Path(error.file_name or file).name
     element = error.id or None
     xsd = xsd_line(original)
     if xsd is not None:
-        return Problem(file, element, f"不符合 BPMN 2.0 规范{_where(error.line_number)}：{xsd}")
+        standard = "DMN" if file.lower().endswith(".dmn") else "BPMN 2.0"
+        return Problem(file, element, f"不符合 {standard} 规范{_where(error.line_number)}：{xsd}")
     text = translate(original)
+    if _UNSUPPORTED_EVENT.match(original) and element:
+        text = _unsupported_event(roots, element) or text
     called = _CALLED.match(original)
     found = _caller(roots, called.group(1) or called.group(2)) if called else None
     if found is not None and (called.group(1) or not element):
