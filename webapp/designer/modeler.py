@@ -58,6 +58,7 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "element": problem.element,
         "message": problem.message,
         "severity": problem.severity,
+        "code": problem.code,
     }
 
 
