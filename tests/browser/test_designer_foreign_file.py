@@ -48,7 +48,9 @@ def test_a_process_not_marked_executable_is_marked_with_one_click(page, add_user
     login(page, "designer")
     open_in_modeler(page, "plain_case.bpmn")
     page.locator("#upload-input").set_input_files(
-        files=[{"name": "leave.bpmn20.xml", "mimeType": "application/xml", "buffer": EXPORT.encode()}]
+        files=[
+            {"name": "leave.bpmn20.xml", "mimeType": "application/xml", "buffer": EXPORT.encode()}
+        ]
     )
     expect(page.locator("#modeler-file")).to_have_text("leave.bpmn20.xml（新文件）")
 
