@@ -72,7 +72,7 @@ def _create_demo_users() -> None:
     help="表单目录（可多次指定）。",
 )
 def deploy_command(paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...]) -> None:
-    """把 PATH（.bpmn / .dmn 文件或目录）作为一个版本部署。"""
+    """把 PATH（.bpmn / .bpmn20.xml / .dmn 文件或目录）作为一个版本部署。"""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     actor = f"cli:{os_user()}"
     _report_deploy(lambda: deploy_paths(app, paths, actor=actor, note=note, forms_dirs=forms_dirs))
