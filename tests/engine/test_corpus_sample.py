@@ -31,7 +31,7 @@ corpus = _bench()
 EXPECTED = {
     "A.1.0.bpmn": "流程 WFP-6- 标记为不可执行",
     "A.2.0.bpmn": "标记为不可执行",
-    "C.1.0-genmymodel-export.bpmn": "不是合法的 XML",
+    "C.1.0-genmymodel-export.bpmn": "不是合法的 XML（第 97 行）：文件的实际编码与声明的不符",
     "C.2.0-bic-export.bpmn": "这个事件没有事件定义",
     "C.9.1.bpmn": "缺少引号",
     "modeld.3.bpmn": "文件中没有流程",
