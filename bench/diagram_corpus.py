@@ -74,13 +74,25 @@ class Outcome:
         return [p for p in self.problems if not CJK.search(p.message)]
 
 
+KEPT_WORDS = ("BPMN", "DMN", "XML")
+
+
 def reason_of(message: str) -> str:
-    """A message without its element label, ids, quotes and details: the reason."""
+    """A message without its element label, ids, names and details: the reason."""
     text = LABEL.sub("", message, count=1)
     text = re.sub(r"（第 \d+ 行）", "", text)
-    text = re.split(r"[：，（]", text, maxsplit=1)[0]
+    head, _, rest = text.partition("：")
+    if head.startswith("不符合") and rest:
+        return f"{_words(head)}：{_words(re.split(r'[（：]', rest, maxsplit=1)[0])}"
+    return _words(re.split(r"[：，（]", text, maxsplit=1)[0]) or message[:40]
+
+
+def _words(text: str) -> str:
     text = re.sub(r"「[^」]*」|\([^)]*\)|'[^']*'|\"[^\"]*\"", "", text)
-    return re.sub(r"[\w.:-]*[A-Za-z_][\w.:-]*", "X", text).strip() or message[:40]
+    text = re.sub(
+        r"[\w.:/-]*[A-Za-z_][\w.:/-]*", lambda m: m[0] if m[0] in KEPT_WORDS else "", text
+    )
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _on_alarm(signum, frame):

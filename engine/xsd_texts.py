@@ -9,6 +9,7 @@ with their usual prefix (``bpmn:incoming``), not the rest.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 PREFIXES = {
     "http://www.omg.org/spec/BPMN/20100524/MODEL": "bpmn",
@@ -21,6 +22,7 @@ _HEAD = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: (.*)$", re.S)
 _QNAME = re.compile(r"\{([^}]*)\}([\w.-]+)")
 _EXPECTED = re.compile(r"Expected is(?: one of)? \((.*)\)", re.S)
 SHOWN_EXPECTED = 4
+ID_TYPES = ("xs:ID", "xs:IDREF", "xs:QName")
 ORIGINAL_MAX = 160
 
 
@@ -44,27 +46,56 @@ def _expected(rest: str) -> str:
     return f"（此处应为 {shown}{more}）"
 
 
+def _value(rest: str) -> str:
+    """``的值 'x'（应为 xs:ID）`` from libxml2's invalid-value message, or ``的值``."""
+    found = re.search(r"'([^']*)' is not a valid value of the (?:atomic|list) type '([^']*)'", rest)
+    if found is None:
+        found = re.search(r"The (?:QName )?value '([^']*)'", rest)
+        return f" 的值 {found.group(1)!r}" if found else " 的值"
+    hint = "；id 须以字母或下划线开头" if found.group(2) in ID_TYPES else ""
+    return f" 的值 {found.group(1)!r}（应为 {found.group(2)}{hint}）"
+
+
 def _attribute_line(element: str, attribute: str, rest: str) -> str:
+    attribute = short_name(attribute)
     if "is not allowed" in rest:
         return f"元素 {element} 上不允许有属性 {attribute}：请删除它"
     if "is required but missing" in rest:
         return f"元素 {element} 缺少必需的属性 {attribute}"
-    value = re.search(r"'([^']*)' is not a valid value", rest) or re.search(
-        r"The value '([^']*)'", rest
-    )
-    shown = f" 的值 {value.group(1)!r}" if value else " 的值"
-    return f"元素 {element} 的属性 {attribute}{shown} 不合规范：请改正"
+    if "no corresponding namespace declaration" in rest:
+        return f"元素 {element} 的属性 {attribute}{_value(rest)} 用了未声明的命名空间前缀"
+    return f"元素 {element} 的属性 {attribute}{_value(rest)} 不合规范：请改正"
+
+
+_ELEMENT_LINES: tuple[tuple[str, Callable[[str, str], str]], ...] = (
+    (
+        "No matching global declaration",
+        lambda e, r: f"根元素 {e} 不是 BPMN 2.0 的 bpmn:definitions：这不是完整的 BPMN 文件",
+    ),
+    (
+        "This element is not expected",
+        lambda e, r: f"元素 {e} 出现在不允许的位置或顺序上{_expected(r)}",
+    ),
+    ("Missing child element", lambda e, r: f"元素 {e} 缺少必需的子元素{_expected(r)}"),
+    (
+        "Character content",
+        lambda e, r: f"元素 {e} 里不能直接写文字：请把文字放进合适的子元素",
+    ),
+    (
+        "demanded by the strict wildcard",
+        lambda e, r: f"元素 {e} 不属于 BPMN 2.0：请移进扩展元素（bpmn:extensionElements）或删除",
+    ),
+    (
+        "is not a valid value",
+        lambda e, r: f"元素 {e} 的内容{_value(r).removeprefix(' 的值')} 不合规范：请改正",
+    ),
+)
 
 
 def _element_line(element: str, rest: str) -> str:
-    if "No matching global declaration" in rest:
-        return f"根元素 {element} 不是 BPMN 2.0 的 bpmn:definitions：这不是完整的 BPMN 文件"
-    if "This element is not expected" in rest:
-        return f"元素 {element} 出现在不允许的位置或顺序上{_expected(rest)}"
-    if "Missing child element" in rest:
-        return f"元素 {element} 缺少必需的子元素{_expected(rest)}"
-    if "Character content" in rest:
-        return f"元素 {element} 里不能直接写文字：请把文字放进合适的子元素"
+    for needle, line in _ELEMENT_LINES:
+        if needle in rest:
+            return line(element, rest)
     missing = re.search(r"The attribute '([^']*)' is required but missing", rest)
     if missing:
         return f"元素 {element} 缺少必需的属性 {missing.group(1)}"

@@ -152,3 +152,28 @@ def test_an_event_naming_a_missing_signal_is_a_message_not_a_type_error(engine):
     assert error.element == "wait"
     assert error.message.startswith("中间捕获事件「等信号」(wait)：事件引用的")
     assert "TypeError" not in error.message and "node" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("original", "line"),
+    [
+        (
+            "Element '{http://www.omg.org/spec/BPMN/20100524/MODEL}task', attribute 'id': "
+            "'1abc' is not a valid value of the atomic type 'xs:ID'.",
+            "元素 bpmn:task 的属性 id 的值 '1abc'（应为 xs:ID；id 须以字母或下划线开头）"
+            " 不合规范：请改正",
+        ),
+        (
+            "Element 'gbtec:entityData': No matching global element declaration available, "
+            "but demanded by the strict wildcard.",
+            "元素 gbtec:entityData 不属于 BPMN 2.0：请移进扩展元素（bpmn:extensionElements）或删除",
+        ),
+        (
+            "Element '{http://www.omg.org/spec/BPMN/20100524/MODEL}sequenceFlow': "
+            "The attribute 'targetRef' is required but missing.",
+            "元素 bpmn:sequenceFlow 缺少必需的属性 targetRef",
+        ),
+    ],
+)
+def test_schema_messages_name_element_attribute_and_value(original, line):
+    assert xsd_line(original) == line
