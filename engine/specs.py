@@ -11,7 +11,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -23,6 +23,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from .foreign import PARSER_OVERRIDES
 
 
 class _StateOnlyConverter(BpmnWorkflowConverter):
@@ -50,9 +52,19 @@ _registry, _serializer = _configure()
 SERIALIZER_VERSION: str = _serializer.VERSION
 
 
+class _Parser(SpiffBpmnParser):
+    """The spiff parser, also reading other engines' extensions where their meaning is ours
+    (``engine.foreign.parsers``); its task spec classes are the spiff family's own."""
+
+    OVERRIDE_PARSER_CLASSES: ClassVar[dict] = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        **PARSER_OVERRIDES,
+    }
+
+
 def new_parser(*, validate: bool = True) -> SpiffBpmnParser:
     """A parser of the spiff family (the serializer config above must match it)."""
-    return SpiffBpmnParser(validator=VALIDATOR if validate else None)
+    return _Parser(validator=VALIDATOR if validate else None)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ element, so a designer sees them all at once (on the diagram, or printed by the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +15,10 @@ from .bundle import EMPTY_SET, FILE_KINDS, NO_DIAGRAMS, SourceFile
 from .checks import check_process
 from .errors import Problem, UnsafeXml
 from .file_checks import executable_problems, root_problem
+from .foreign import ignored_extensions, translate_tree
 from .forms import check_schema
+from .lanes import Inherited, LaneUse, lane_use
+from .lanes import apply as apply_lane_map
 from .lint import lint_specs, lint_xml
 from .parse_problems import problem_of
 from .specs import ParsedProcess, new_parser
@@ -33,6 +36,10 @@ class Analysis:
     files: list[SourceFile] = field(default_factory=list)
     """The diagrams and the forms they use (unused forms are left out)."""
     parsed: dict[str, ParsedProcess] = field(default_factory=dict)
+    lane_map: dict[str, str] = field(default_factory=dict)
+    """The lane → role map in force for this set (``engine.lanes``)."""
+    lanes: LaneUse | None = None
+    """The human tasks' lanes as the diagrams name them (before the map)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,6 +79,7 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
             if (wrong := root_problem(file.name, file.kind, root)) is not None:
                 problems.append(wrong)
             elif file.kind == "bpmn":
+                problems += translate_tree(root, file.name) + ignored_extensions(root, file.name)
                 parser.add_bpmn_xml(root, file.name)
                 roots[file.name] = root  # linted once the schema accepts it
             else:
@@ -118,18 +126,30 @@ class _FormLookup:
         return None
 
 
-def analyse(engine: Engine, files: Sequence[SourceFile]) -> Analysis:
-    """Every problem of the set; when it has no errors, the files and parsed processes."""
+def analyse(
+    engine: Engine,
+    files: Sequence[SourceFile],
+    *,
+    lane_map: Mapping[str, str] | None = None,
+    inherited_lanes: Inherited = None,
+) -> Analysis:
+    """Every problem of the set; when it has no errors, the files and parsed processes.
+    ``lane_map`` (over ``inherited_lanes``) maps the diagrams' lanes to roles."""
     diagrams, forms, problems = _split(files)
     parser = new_parser()
     load_problems, roots = _load_into_parser(parser, diagrams)
     problems += load_problems
-    parsed, parse_problems = ({}, []) if problems else _parse_processes(parser, roots)
+    blocked = any(p.severity == "error" for p in problems)
+    parsed, parse_problems = ({}, []) if blocked else _parse_processes(parser, roots)
     problems += parse_problems + lint_xml(roots)
     lookup = _FormLookup(forms)
     for process in parsed.values():
         problems += check_process(process, operators=engine.operators, form_exists=lookup)
-    problems += lint_specs(parsed.values(), engine.lane_names)
+    lanes = lane_use(parsed.values())
+    in_force, map_problems = (
+        apply_lane_map(parsed, lane_map, inherited_lanes, engine.lane_names) if parsed else ({}, [])
+    )
+    problems += map_problems + lint_specs(parsed.values(), engine.lane_names)
     # A sub-process called from several processes is checked once per caller.
     unique = list(dict.fromkeys(problems))
-    return Analysis(unique, diagrams + list(lookup.used.values()), parsed)
+    return Analysis(unique, diagrams + list(lookup.used.values()), parsed, in_force, lanes)

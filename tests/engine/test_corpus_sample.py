@@ -33,7 +33,7 @@ EXPECTED = {
     "A.2.0.bpmn": "标记为不可执行",
     "C.1.0-genmymodel-export.bpmn": "不是合法的 XML（第 97 行）：文件的实际编码与声明的不符",
     "C.2.0-bic-export.bpmn": "这个事件没有事件定义",
-    "C.9.1.bpmn": "缺少引号",
+    "C.9.1.bpmn": "不在任何泳道中",
     "modeld.3.bpmn": "文件中没有流程",
     "invalid_cancel.bpmn": "取消边界事件只能附着在事务子流程上",
     "service_task.bpmn": "服务任务没有指定服务操作",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from engine import DeployRejected, DeployResult, EngineError, Problem
 from engine.db import db
 from engine.history_verify import PART_SIZE
+from engine.lanes import parse_option as parse_lane_option
 from processes.demo_directory import ensure_demo_units
 from processes.models import Case
 from processes.reference import ensure_demo_regions
@@ -71,11 +72,39 @@ def _create_demo_users() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="表单目录（可多次指定）。",
 )
-def deploy_command(paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...]) -> None:
+@click.option(
+    "--lane",
+    "lanes",
+    multiple=True,
+    metavar="泳道=角色",
+    help='把流程图的泳道映射为本系统的角色，如 --lane "Manager=镇综治中心"（可多次指定；'
+    '"*=角色" 给不在任何泳道中的人工任务）。',
+)
+def deploy_command(
+    paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...], lanes: tuple[str, ...]
+) -> None:
     """把 PATH（.bpmn / .bpmn20.xml / .dmn 文件或目录）作为一个版本部署。"""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     actor = f"cli:{os_user()}"
-    _report_deploy(lambda: deploy_paths(app, paths, actor=actor, note=note, forms_dirs=forms_dirs))
+    lane_map = _lane_map(lanes)
+    _report_deploy(
+        lambda: deploy_paths(
+            app, paths, actor=actor, note=note, forms_dirs=forms_dirs, lane_map=lane_map
+        )
+    )
+
+
+def _lane_map(options: tuple[str, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for option in options:
+        try:
+            lane, role = parse_lane_option(option)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--lane") from None
+        if found.get(lane, role) != role:
+            raise click.BadParameter(f"泳道「{lane}」映射了两个不同的角色", param_hint="--lane")
+        found[lane] = role
+    return found
 
 
 def _report_deploy(action: Callable[[], DeployResult]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import PurePosixPath
+from typing import Any
 
 from engine import DeployResult, Engine, Problem, SourceFile, diagram_kind
 
@@ -44,10 +45,39 @@ def files_with(
 
 
 def validate_files(
-    engine: Engine, replaced: Mapping[str, bytes], *, base_version_id: int | None = None
+    engine: Engine,
+    replaced: Mapping[str, bytes],
+    *,
+    base_version_id: int | None = None,
+    lane_map: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every problem of the draft set (errors and warnings); never raises for bad content."""
-    return engine.validate_set(files_with(engine, replaced, base_version_id=base_version_id))
+    files = files_with(engine, replaced, base_version_id=base_version_id)
+    return engine.validate_set(files, lane_map=lane_map)
+
+
+def lanes_to_map(
+    engine: Engine,
+    replaced: Mapping[str, bytes],
+    *,
+    lane_roles: list[str],
+    lane_map: Mapping[str, str] | None = None,
+) -> dict[str, Any] | None:
+    """What the modeler's 泳道映射 dialog offers for the draft set: its lanes that are not
+    roles and whether some human task is in no lane, the map in force and the roles; None
+    when every lane is a role and every human task in one."""
+    analysis = engine.analyse_set(files_with(engine, replaced), lane_map=lane_map)
+    if analysis.lanes is None:
+        return None
+    unknown = [lane for lane in analysis.lanes.lanes if lane not in lane_roles]
+    if not unknown and not analysis.lanes.outside:
+        return None
+    return {
+        "unknown": unknown,
+        "outside": analysis.lanes.outside,
+        "map": analysis.lane_map,
+        "roles": lane_roles,
+    }
 
 
 def deploy_files(
@@ -57,7 +87,8 @@ def deploy_files(
     actor: str,
     note: str,
     base_version_id: int | None = None,
+    lane_map: Mapping[str, str] | None = None,
 ) -> DeployResult:
     """Deploy the draft set as a new version; raises ``DeployRejected`` and stores nothing."""
     files = files_with(engine, replaced, base_version_id=base_version_id)
-    return engine.deploy_set(files, actor=actor, note=note)
+    return engine.deploy_set(files, actor=actor, note=note, lane_map=lane_map)

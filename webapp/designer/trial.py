@@ -54,6 +54,7 @@ def trial_start():
     try:
         data = json_object(form.get("start_data"), "起始数据") or trial_start_data
         files, source, prefer_file, base = _set_to_try(form)
+        lane_map = _lane_map(form, base)
     except ValueError as error:
         flash(f"未能开始试运行：{error}", "error")
         return redirect(url_for("designer.trial_index"))
@@ -67,6 +68,7 @@ def trial_start():
             process_id=form.get("process_id") or None,
             prefer_file=prefer_file,
             base_version_id=base,
+            lane_map=lane_map,
         )
     except trials.TrialRefused as refused:
         back = _maybe_url("designer.edit", name=prefer_file) if prefer_file else None
@@ -90,6 +92,13 @@ def _set_to_try(form: MultiDict) -> tuple[list, str, str | None, int | None]:
     if version_id is None:
         raise ValueError("请选择要试运行的流程")
     return engine.version_files(version_id), f"版本 {version_id}", None, version_id
+
+
+def _lane_map(form: MultiDict, base: int | None) -> dict[str, str]:
+    """A draft's lane map as the modeler's dialog gives it (JSON), else the base version's."""
+    if form.get("lane_map"):
+        return {str(k): str(v) for k, v in json_object(form["lane_map"], "泳道映射").items()}
+    return current_engine().lane_map(base) if base else {}
 
 
 def _int(text: str | None) -> int | None:
