@@ -2,7 +2,7 @@
 
 Run from the project root::
 
-    python bench/diagram_corpus.py DIR... [--timeout 10] [--list] [--run]
+    python bench/diagram_corpus.py DIR... [--timeout 10] [--list] [--run] [--map-lanes ROLE]
 
 Each .bpmn / .bpmn20.xml file under the folders is deployed alone into a throw-away,
 migrated SQLite database with the application's engine (its actions, helpers and roles);
@@ -13,7 +13,9 @@ first error gives the reason. Printed: files, versions, rejections by reason, an
 rule counts that must be 0: tracebacks (an exception other than a rejection), hangs
 (over ``--timeout`` seconds), unnamed files (a problem whose file is not one of the set)
 and English-only messages (no CJK character). ``--run`` also runs every deployed
-executable diagram to the end with the trial auto-run, when the engine has one.
+executable diagram to the end with the trial auto-run (``bench/corpus_trials.py``);
+``--map-lanes 镇综治中心`` maps every lane that is not a role, and tasks in no lane, to
+that role, as a designer does in the modeler's 泳道映射 dialog.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lxml import etree
 
 from engine import DeployRejected, Engine, Problem, SourceFile, diagram_kind
+from engine.file_checks import is_executable
+from engine.lanes import MAP_FILE
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LABEL = re.compile(r"^[^：「(]*(「[^」]*」)?\([^)]*\)：")
@@ -50,7 +54,9 @@ class Outcome:
     """One deploy attempt: the files, and a version id or the problems."""
 
     names: tuple[str, ...]
+    lane_map: dict[str, str] = field(default_factory=dict)
     version_id: int | None = None
+    process_ids: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     traceback: str = ""
     hang: bool = False
@@ -68,7 +74,9 @@ class Outcome:
         return reason_of(first.message)
 
     def unnamed(self) -> list[Problem]:
-        return [p for p in self.problems if p.file not in self.names]
+        """Problems naming no file of the set (nor the lane map given with it)."""
+        named = set(self.names) | ({MAP_FILE} if self.lane_map else set())
+        return [p for p in self.problems if p.file not in named]
 
     def english_only(self) -> list[Problem]:
         return [p for p in self.problems if not CJK.search(p.message)]
@@ -99,15 +107,20 @@ def _on_alarm(signum, frame):
     raise Hang
 
 
-def attempt(engine: Engine, files: Sequence[SourceFile], timeout: int) -> Outcome:
+def attempt(
+    engine: Engine, files: Sequence[SourceFile], timeout: int, lane_map: dict | None = None
+) -> Outcome:
     """Deploy ``files`` as one set and classify the result (never raises)."""
-    outcome = Outcome(tuple(f.name for f in files))
+    outcome = Outcome(tuple(f.name for f in files), dict(lane_map or {}))
     started = time.perf_counter()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(timeout)
     try:
-        result = engine.deploy_set(files, actor="corpus", note="corpus")
+        result = engine.deploy_set(
+            files, actor="corpus", note="corpus", lane_map=outcome.lane_map or None
+        )
         outcome.version_id = result.version_id
+        outcome.process_ids = tuple(result.process_ids)
         outcome.problems = list(result.warnings)
     except DeployRejected as rejected:
         outcome.problems = rejected.problems
@@ -120,6 +133,22 @@ def attempt(engine: Engine, files: Sequence[SourceFile], timeout: int) -> Outcom
         signal.signal(signal.SIGALRM, previous)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def lanes_to(role: str | None, engine: Engine, files: Sequence[SourceFile]) -> dict[str, str]:
+    """Every lane that is not a role (and tasks in no lane: ``*``) mapped to ``role``, as a
+    designer does in the 泳道映射 dialog; empty without a role."""
+    if not role:
+        return {}
+    names = set()
+    for file in files:
+        try:
+            root = etree.fromstring(file.content, etree.XMLParser(resolve_entities=False))
+        except (etree.XMLSyntaxError, ValueError):
+            continue
+        names |= {(lane.get("name") or "").strip() for lane in root.iter(f"{BPMN}lane")}
+    roles = engine.lane_names or ()
+    return {name: role for name in sorted(names - {""}) if name not in roles} | {"*": role}
 
 
 def diagram_files(folder: Path) -> Iterator[Path]:
@@ -207,26 +236,64 @@ def report(outcomes: list[Outcome], *, listing: bool) -> dict[str, int]:
     return figures
 
 
+def _executable(outcome: Outcome, paths: dict[str, Path]) -> bool:
+    """A single file with a process not marked ``isExecutable="false"``."""
+    if len(outcome.names) != 1 or outcome.names[0] not in paths:
+        return False
+    try:
+        root = etree.fromstring(paths[outcome.names[0]].read_bytes(), etree.XMLParser())
+    except (etree.XMLSyntaxError, ValueError):
+        return False
+    return any(is_executable(p) for p in root.iter(f"{BPMN}process"))
+
+
+def examples(outcomes: list[Outcome], runs: dict[int, list]) -> None:
+    """The issue's figure: executable example files that deploy and run to the end."""
+    paths = {p.name: p for p in PATHS}
+    chosen = [o for o in outcomes if _executable(o, paths)]
+    deployed = [o for o in chosen if o.version_id is not None]
+    ended = [o for o in deployed if all(r.finished for r in runs.get(o.version_id, [None]))]
+    share = f"{100 * len(ended) / len(chosen):.0f}%" if chosen else "-"
+    print(
+        f"executable example files: {len(chosen)}, deployed {len(deployed)}, "
+        f"deployed and ran to the end {len(ended)} ({share})"
+    )
+
+
+PATHS: list[Path] = []
+"""Every diagram file of the run (``examples`` finds a file by name)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=10, help="seconds per attempt")
     parser.add_argument("--list", action="store_true", help="print every attempt")
     parser.add_argument("--run", action="store_true", help="run deployed diagrams to the end")
+    parser.add_argument(
+        "--map-lanes", metavar="ROLE", help="map every lane that is not a role (and *) to ROLE"
+    )
     args = parser.parse_args(argv)
     engine = new_engine()
     outcomes = []
+
+    def one_set(paths: Sequence[Path]) -> Outcome:
+        files = [_source(p) for p in paths]
+        return attempt(engine, files, args.timeout, lanes_to(args.map_lanes, engine, files))
+
     for folder in args.folders:
         paths = list(diagram_files(folder))
-        outcomes += [attempt(engine, [_source(p)], args.timeout) for p in paths]
+        PATHS.extend(paths)
         sets = list(folder_sets(folder))
-        outcomes += [attempt(engine, [_source(p) for p in s], args.timeout) for s in sets]
+        outcomes += [one_set([p]) for p in paths] + [one_set(s) for s in sets]
         print(f"{folder}: {len(paths)} files, {len(sets)} folder sets")
     figures = report(outcomes, listing=args.list)
     if args.run:
-        from trial_runs import run_all  # beside this file
+        from corpus_trials import run_all  # beside this file
 
-        run_all(engine, [o for o in outcomes if o.version_id is not None])
+        deployed = [o for o in outcomes if o.version_id is not None]
+        runs = run_all(engine, [(o.version_id, o.process_ids, o.lane_map) for o in deployed])
+        examples(outcomes, runs)
     bad = figures["tracebacks"] + figures["hangs"] + figures["unnamed"] + figures["english_only"]
     return 1 if bad else 0
 
