@@ -27,11 +27,25 @@ EVENT_KINDS = {
 """Event definitions SpiffWorkflow 3.2 does not run, by the name a designer knows."""
 
 
+OTHER_KINDS = {
+    "process": "流程",
+    "sequenceFlow": "顺序流",
+    "participant": "参与者",
+    "collaboration": "协作",
+    "dataObject": "数据对象",
+    "dataStoreReference": "数据存储引用",
+    "message": "消息",
+    "signal": "信号",
+}
+"""Names for elements a problem may point at that are not flow nodes (``KIND_NAMES``)."""
+
+
 def label(kind: str, name: str | None, element_id: str | None) -> str:
     """``服务任务「发短信」(notify)``, from a tag's local name, the name and the id."""
     local = kind.rsplit(":", 1)[-1].rsplit("}", 1)[-1]
     shown = f"「{name.strip()}」" if name and name.strip() else ""
-    return f"{KIND_NAMES.get(local, local or '元素')}{shown}({element_id})"
+    kind_name = KIND_NAMES.get(local) or OTHER_KINDS.get(local) or local or "元素"
+    return f"{kind_name}{shown}({element_id})"
 
 
 def _where(line: object) -> str:

@@ -98,7 +98,8 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"Cannot resolve data(Input|Output)Association (.*)",
-        "数据关联（{1}）指向的数据对象不存在：请删除这条数据关联或补上数据对象",
+        "这个元素的数据关联（data{0}Association）指向的数据对象或数据存储在本引擎中不可用："
+        "请删除这条数据关联，改用流程变量",
     ),
     # gateways
     (
