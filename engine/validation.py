@@ -20,6 +20,7 @@ from .forms import check_schema
 from .lanes import Inherited, LaneUse, lane_use
 from .lanes import apply as apply_lane_map
 from .lint import lint_specs, lint_xml
+from .lint_calls import recursive_calls
 from .parse_problems import problem_of
 from .specs import ParsedProcess, new_parser
 from .xmlsafe import parse_xml
@@ -141,7 +142,7 @@ def analyse(
     problems += load_problems
     blocked = any(p.severity == "error" for p in problems)
     parsed, parse_problems = ({}, []) if blocked else _parse_processes(parser, roots)
-    problems += parse_problems + lint_xml(roots)
+    problems += parse_problems + lint_xml(roots) + list(recursive_calls(roots))
     lookup = _FormLookup(forms)
     for process in parsed.values():
         problems += check_process(process, operators=engine.operators, form_exists=lookup)

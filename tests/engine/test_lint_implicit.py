@@ -10,7 +10,7 @@ from lxml import etree
 from engine import SourceFile
 from engine.lint import lint_xml
 
-from .diagrams import HEAD
+from .diagrams import HEAD, sequence
 
 
 def script(task_id: str, name: str, *, compensation: bool = False) -> str:
@@ -139,3 +139,26 @@ def test_a_gateway_without_a_way_out_is_still_an_error(engine):
     )
     problems = engine.validate_set([SourceFile("p.bpmn", "bpmn", _process(body).encode())])
     assert [(p.element, p.severity) for p in problems if p.element == "g"] == [("g", "error")]
+
+
+def _caller(pid: str, called: str) -> str:
+    call = f'<bpmn:callActivity id="call_{called}" name="调用" calledElement="{called}"/>'
+    return sequence(pid, (f"call_{called}", call), lane=None)
+
+
+def test_a_process_calling_itself_is_refused_before_it_nests_without_end(engine):
+    problems = engine.validate_set(
+        [SourceFile("loop.bpmn", "bpmn", _caller("loop", "loop").encode())]
+    )
+    [error] = [p for p in problems if p.severity == "error"]
+    assert (error.file, error.element) == ("loop.bpmn", "call_loop")
+    assert "调用了它所在的流程自身" in error.message and "网关" in error.message
+
+
+def test_two_processes_calling_each_other_are_each_named(engine):
+    files = [
+        SourceFile("a.bpmn", "bpmn", _caller("a", "b").encode()),
+        SourceFile("b.bpmn", "bpmn", _caller("b", "a").encode()),
+    ]
+    errors = [p for p in engine.validate_set(files) if p.severity == "error"]
+    assert {(p.file, p.element) for p in errors} == {("a.bpmn", "call_b"), ("b.bpmn", "call_a")}
