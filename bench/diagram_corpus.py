@@ -37,7 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lxml import etree
 
 from engine import DeployRejected, Engine, Problem, SourceFile, diagram_kind
-from engine.file_checks import is_executable
 from engine.lanes import MAP_FILE
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -236,30 +235,6 @@ def report(outcomes: list[Outcome], *, listing: bool) -> dict[str, int]:
     return figures
 
 
-def _executable(outcome: Outcome, paths: dict[str, Path]) -> bool:
-    """A single file with a process not marked ``isExecutable="false"``."""
-    if len(outcome.names) != 1 or outcome.names[0] not in paths:
-        return False
-    try:
-        root = etree.fromstring(paths[outcome.names[0]].read_bytes(), etree.XMLParser())
-    except (etree.XMLSyntaxError, ValueError):
-        return False
-    return any(is_executable(p) for p in root.iter(f"{BPMN}process"))
-
-
-def examples(outcomes: list[Outcome], runs: dict[int, list]) -> None:
-    """The issue's figure: executable example files that deploy and run to the end."""
-    paths = {p.name: p for p in PATHS}
-    chosen = [o for o in outcomes if _executable(o, paths)]
-    deployed = [o for o in chosen if o.version_id is not None]
-    ended = [o for o in deployed if all(r.finished for r in runs.get(o.version_id, [None]))]
-    share = f"{100 * len(ended) / len(chosen):.0f}%" if chosen else "-"
-    print(
-        f"executable example files: {len(chosen)}, deployed {len(deployed)}, "
-        f"deployed and ran to the end {len(ended)} ({share})"
-    )
-
-
 PATHS: list[Path] = []
 """Every diagram file of the run (``examples`` finds a file by name)."""
 
@@ -289,11 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{folder}: {len(paths)} files, {len(sets)} folder sets")
     figures = report(outcomes, listing=args.list)
     if args.run:
-        from corpus_trials import run_all  # beside this file
+        from corpus_trials import examples, run_all  # beside this file
 
         deployed = [o for o in outcomes if o.version_id is not None]
         runs = run_all(engine, [(o.version_id, o.process_ids, o.lane_map) for o in deployed])
-        examples(outcomes, runs)
+        examples(outcomes, runs, PATHS)
     bad = figures["tracebacks"] + figures["hangs"] + figures["unnamed"] + figures["english_only"]
     return 1 if bad else 0
 
