@@ -55,6 +55,11 @@ def _message(element: etree._Element, names: list[str]) -> str:
     hint = ""
     if any(name.endswith(f":{_CANDIDATE_GROUPS}") for name in names):
         hint = "；候选组在本系统中就是泳道的角色：请把任务放进对应的泳道，或部署时做泳道→角色映射"
+    if any(name.endswith((":formData", ":formProperty")) for name in names):
+        hint += (
+            "；其表单字段只在试运行中用作示例表单，正式办理请用 spiffworkflow:property "
+            "formJsonSchemaFilename 指定 JSON Schema 表单"
+        )
     return f"{where} 的扩展 {'、'.join(names)} 在本系统中不起作用，已忽略{hint}"
 
 

@@ -5,7 +5,9 @@
 * a user task's people: ``camunda:assignee`` / ``camunda:candidateUsers`` (and the
   ``flowable:`` / ``activiti:`` twins) become our ``assignee`` / ``candidateUsers``
   properties (Python expressions): a literal ``demo`` becomes ``"demo"``, ``a, b`` a list,
-  ``${initiator}`` its Python twin. Our own properties win when both are given.
+  ``${initiator}`` its Python twin. Our own properties win when both are given;
+* a user task's ``camunda:formData`` / ``flowable:formProperty`` fields, as a JSON Schema
+  under ``foreignFormSchema`` (``forms``): a trial shows and fills it.
 
 Only the parser classes change: the task spec classes (and so the serializer) are the
 spiff family's own.
@@ -19,6 +21,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser, UserTaskParser
 
+from .forms import FOREIGN_FORM, form_schema
 from .juel import is_juel, to_python
 from .namespaces import CAMUNDA, USER_TASK_ENGINES, ZEEBE, label
 
@@ -61,6 +64,9 @@ class ForeignUserTaskParser(UserTaskParser):
                 properties[ours] = self._expression(namespace, theirs, value, words, ours)
         if properties:
             extensions["properties"] = properties
+        schema = form_schema(self.node)
+        if schema is not None:
+            extensions[FOREIGN_FORM] = schema
         return extensions
 
     def _expression(self, namespace: str, name: str, value: str, words: str, ours: str) -> str:

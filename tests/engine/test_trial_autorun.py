@@ -121,3 +121,51 @@ def test_an_endless_loop_stops_after_max_steps(engine):
     result = run_to_end(engine, trial_id, actor=DESIGNER, max_steps=5)
     assert (result.finished, result.steps, result.element) == (False, 5, "again")
     assert result.reason.startswith("自动运行了 5 步仍未结束")
+
+
+CAMUNDA_FORM = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="approve" name="Approve" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="decide" name="Decide">
+      <bpmn:extensionElements>
+        <camunda:formData>
+          <camunda:formField id="answer" label="Answer" type="enum">
+            <camunda:value id="yes" name="Yes"/><camunda:value id="no" name="No"/>
+          </camunda:formField>
+          <camunda:formField id="amount" label="Amount" type="long" defaultValue="7">
+            <camunda:validation><camunda:constraint name="required"/></camunda:validation>
+          </camunda:formField>
+        </camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:exclusiveGateway id="which"/>
+    <bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="which"/>
+    <bpmn:sequenceFlow id="to_yes" sourceRef="which" targetRef="yes_end">
+      <bpmn:conditionExpression>${answer == 'yes' &amp;&amp; amount gt 5}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="to_no" sourceRef="which" targetRef="no_end">
+      <bpmn:conditionExpression>${answer == 'no'}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_camunda_form_fields_become_the_trial_form_and_are_filled(engine):
+    trial_id = _start(engine, [_bpmn("approve.bpmn", CAMUNDA_FORM)], lane_map={"*": "镇综治中心"})
+    [task] = trial_view(engine, trial_id, user=DESIGNER.user).tasks
+    assert task.schema["properties"]["answer"] == {
+        "type": "string",
+        "title": "Answer",
+        "enum": ["yes", "no"],
+    }
+    assert task.schema["properties"]["amount"]["default"] == 7
+    assert task.schema["required"] == ["amount"]
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert view.steps[1].submitted == {"answer": "yes", "amount": 7}

@@ -49,6 +49,8 @@ def test_with_a_map_the_draft_validates_and_deploys_keeping_the_map(designer, we
     assert "泳道映射的变化" in html
     assert "新增映射：泳道「Manager」 → 角色「镇综治中心」" in html
     assert "新增映射：不在泳道中的人工任务 → 角色「镇综治中心」" in html
+    page = designer.get(f"/designer/versions/{version_id}").get_data(as_text=True)
+    assert "泳道映射" in page and "泳道「Employee」 → 网格员" in page
 
 
 def test_a_rejected_deploy_offers_the_lanes_too(designer, web_engine):
