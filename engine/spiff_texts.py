@@ -145,6 +145,10 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"Data Store identifier is missing from bpmn xml", "有一个数据存储（bpmn:dataStore）" + _IDS),
     (r"Data Store name is missing from bpmn xml", "有一个数据存储（bpmn:dataStore）没有名称"),
     (
+        r"Data Store with name (?:None)?\s*has no implementation",
+        "有一个数据存储没有名称，本引擎也没有它的实现：请删除它，改用流程变量",
+    ),
+    (
         r"Data Store with name (.*) has no implementation",
         "数据存储 {0} 在本引擎中没有实现：请删除它，改用流程变量",
     ),
