@@ -28,6 +28,7 @@ import math
 import os
 import platform
 import secrets
+import signal
 import sqlite3
 import statistics
 import sys
@@ -54,6 +55,15 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import URL, make_url  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
+from bench.engine_rounds import (  # noqa: E402
+    Floor,
+    Samples,
+    Verbs,
+    aged_cases,
+    profile_step,
+    report,
+    run_rounds,
+)
 from engine import Actor, Engine, InstanceStatus, ManualClock, TaskStatus  # noqa: E402
 from engine.db import db  # noqa: E402
 from engine.models import Instance  # noqa: E402
@@ -98,6 +108,8 @@ class Counts:
     loops: int
     old_warmup: int
     old_reps: int
+    rounds: int = 8
+    rounds_warmup: int = 1
 
     @property
     def max_rounds(self) -> int:
@@ -105,8 +117,19 @@ class Counts:
         return max(60, self.loops + self.old_reps + 1)
 
 
-QUICK = Counts(happy_warmup=3, happy_db=30, happy_bare=100, loops=50, old_warmup=2, old_reps=10)
-FULL = Counts(happy_warmup=10, happy_db=300, happy_bare=1000, loops=50, old_warmup=3, old_reps=30)
+QUICK = Counts(
+    happy_warmup=3, happy_db=20, happy_bare=100, loops=50, old_warmup=2, old_reps=6, rounds=6
+)
+FULL = Counts(
+    happy_warmup=10,
+    happy_db=300,
+    happy_bare=1000,
+    loops=50,
+    old_warmup=3,
+    old_reps=30,
+    rounds=40,
+    rounds_warmup=3,
+)
 
 
 # -- statistics ---------------------------------------------------------------------------
@@ -515,14 +538,71 @@ def _bare_parsed() -> ParsedProcess:
     return spec_from_json(spec_to_json(parsed))
 
 
-def _measure_db(label: str, url: str, counts: Counts) -> tuple[HappyResult, OldResult]:
+@dataclass
+class DbResult:
+    happy: HappyResult
+    old: OldResult
+    rounds: Samples
+    profile: str | None = None
+
+
+def _verbs(driver: PersistedDriver, bare_round: Callable[[], list[float]]) -> Verbs:
+    return Verbs(
+        start=lambda data: driver.start(data)[0],
+        complete=driver.complete,
+        evict=driver.engine.workflows.discard,
+        bare_round=bare_round,
+        forms=FORM_DATA,
+        dissatisfied=DISSATISFIED,
+    )
+
+
+def _fresh_state(driver: PersistedDriver) -> str:
+    """A fresh case's stored state (waiting at handle): the floor row's content."""
+    handle, _ = driver.start({})
+    driver.complete(handle, "intake", FORM_DATA["intake"])
+    with driver.engine.session_factory() as session:
+        return session.execute(select(Instance.state).where(Instance.id == handle)).scalar_one()
+
+
+def _measure_db(
+    label: str, url: str, counts: Counts, bare_round: Callable[[], list[float]], profile: bool
+) -> DbResult:
     print(f"... {label}: happy path", flush=True)
     with persisted_engine(url) as engine:
         driver = PersistedDriver(engine)
         happy = run_happy(driver, counts.happy_warmup, counts.happy_db)
         print(f"... {label}: old case", flush=True)
         old, _ = run_old_case(driver, counts)
-    return happy, old
+        print(f"... {label}: interleaved rounds ({counts.rounds} aged cases first)", flush=True)
+        verbs = _verbs(driver, bare_round)
+        floor = Floor(engine.session_factory().get_bind(), _fresh_state(driver))
+        aged = aged_cases(verbs, counts.rounds)
+        rounds = run_rounds(verbs, floor, aged, counts.rounds_warmup)
+        stats = engine.workflows.stats()
+        rounds.cache_hits, rounds.cache_misses = stats.hits, stats.misses
+        found = profile_step(verbs) if profile else None
+    return DbResult(happy, old, rounds, found)
+
+
+def _bare_round_of(driver: BareDriver) -> Callable[[], list[float]]:
+    """One callback round of a fresh case in bare SpiffWorkflow, from one saved state."""
+    saved, _ = driver.start({})
+    driver.complete(saved, "intake", FORM_DATA["intake"])
+
+    def once() -> list[float]:
+        instance = _copy(saved)
+        return [
+            driver.complete(instance, "handle", FORM_DATA["handle"]),
+            driver.complete(instance, "callback", DISSATISFIED),
+        ]
+
+    return once
+
+
+def _on_signal(signum: int, _frame) -> None:
+    """SIGTERM or SIGHUP end the run like Ctrl-C: the bench database is dropped."""
+    raise SystemExit(128 + signum)
 
 
 def _print_config(counts: Counts, quick: bool, pg: tuple[str, str] | None, pg_base: str) -> None:
@@ -567,7 +647,10 @@ def _explain() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small counts (under ~1 minute)")
+    parser.add_argument("--quick", action="store_true", help="small counts (under 2 minutes)")
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of one fresh persisted step"
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("ZONGZHI_BENCH_DATABASE_URL", DEFAULT_POSTGRES),
@@ -578,6 +661,8 @@ def main(argv: list[str] | None = None) -> None:
     wall = time.perf_counter()
     load_before = os.getloadavg()[0]
 
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
     with (
         tempfile.TemporaryDirectory(prefix="zongzhi-bench-") as tmp,
         postgres_database(args.postgres) as pg,
@@ -591,13 +676,19 @@ def main(argv: list[str] | None = None) -> None:
         bare_old, saved = run_old_case(bare_driver, counts, keep=_copy)
         fixed = rerun_fixed_state(bare_driver, saved, counts.old_warmup, counts.old_reps)
         old: dict[str, OldResult | None] = {"bare": bare_old}
+        bare_round = _bare_round_of(bare_driver)
 
-        happy["SQLite"], old["SQLite"] = _measure_db(
-            "SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", counts
-        )
-        happy["PostgreSQL"], old["PostgreSQL"] = (
-            _measure_db("PostgreSQL", pg[0], counts) if pg else (None, None)
-        )
+        databases = {"SQLite": f"sqlite:///{Path(tmp) / 'bench.db'}"}
+        if pg:
+            databases["PostgreSQL"] = pg[0]
+        profiled = list(databases)[-1]  # PostgreSQL when it was reached
+        measured = {
+            name: _measure_db(name, url, counts, bare_round, args.profile and name == profiled)
+            for name, url in databases.items()
+        }
+        happy["PostgreSQL"] = old["PostgreSQL"] = None
+        for name, result in measured.items():
+            happy[name], old[name] = result.happy, result.old
 
     order = ["SQLite", "PostgreSQL", "bare"]
     print()
@@ -628,10 +719,28 @@ def main(argv: list[str] | None = None) -> None:
     print("    (0 loops = after intake, waiting at handle; measured from the stored state text)")
     print()
     print(
+        f"[4] Interleaved rounds ({counts.rounds} rounds, the first {counts.rounds_warmup} "
+        "not kept): bare, commit floor, persisted steps take turns"
+    )
+    print(report({name: result.rounds for name, result in measured.items()}))
+    print(
+        "    (each step sample is one handle or one callback 不满意 step; the floor commits "
+        "one row as big as a fresh case's state)"
+    )
+    for name, result in measured.items():
+        if result.profile:
+            print()
+            print(f"[5] cProfile of one fresh persisted handle step, {name}, cache warm")
+            print(result.profile)
+    print()
+    print(
         f"Total wall time: {time.perf_counter() - wall:.1f} s; 1-minute load average "
         f"{load_before:.2f} at start, {os.getloadavg()[0]:.2f} at end "
         f"({os.cpu_count()} CPUs; other processes compete for them)"
     )
+    headline = measured.get("PostgreSQL") or measured["SQLite"]
+    print(f"RATIO step_vs_floor={headline.rounds.step_vs_floor:.2f}")
+    print(f"RATIO aged_vs_fresh={headline.rounds.aged_vs_fresh:.2f}")
 
 
 if __name__ == "__main__":

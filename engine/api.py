@@ -20,6 +20,7 @@ from . import (
     handover,
     history,
     instances,
+    lanes,
     migrate,
     offers,
     task_detail,
@@ -35,6 +36,7 @@ from .budget import Budget
 from .bundle import SourceFile
 from .clock import Clock, SystemClock
 from .errors import Problem
+from .formcache import FormCache
 from .history import PendingEvent
 from .models import ProcessVersion
 from .operators import OperatorRegistry
@@ -52,6 +54,7 @@ from .views import (
     VersionDiff,
     VersionSummary,
 )
+from .wfcache import WorkflowCache
 
 
 class Engine:
@@ -84,15 +87,17 @@ class Engine:
             helpers=dict(helpers or {}), services=self.operators.call, budget=self.budget
         )
         self.specs = SpecCache()
-        self.forms = instances.FormCache()
+        self.forms = FormCache()
         self.decisions = decisions.DecisionCache()
         self.before_commit: list[BeforeCommitHook] = []
+        # Workflows this process stepped, by (instance, row version): not restored again.
+        self.workflows = WorkflowCache()
 
     # -- plumbing ---------------------------------------------------------------------
     def unit_of_work(self) -> UnitOfWork:
         # Values that a step's operators asked to set on their instance are written first.
         hooks = [variables.queued_hook(self), *self.before_commit]
-        return UnitOfWork(self.session_factory, hooks)
+        return UnitOfWork(self.session_factory, hooks, self.workflows)
 
     def script_engine(self):
         return self._script_engine
@@ -105,24 +110,50 @@ class Engine:
         actor: str,
         note: str = "",
         forms_dirs: Sequence[Path | str] = (),
+        lane_map: Mapping[str, str] | None = None,
     ) -> DeployResult:
         """Validate and store the diagrams at ``paths`` (files or folders) and the forms
         they reference (found in ``forms_dirs``) as a version; raises ``DeployRejected``.
 
         The same path as ``deploy_set``: the files are collected, then deployed as a set.
         """
-        return deploying.deploy_paths(self, paths, actor=actor, note=note, forms_dirs=forms_dirs)
+        return deploying.deploy_paths(
+            self, paths, actor=actor, note=note, forms_dirs=forms_dirs, lane_map=lane_map
+        )
 
-    def validate_set(self, files: Sequence[SourceFile]) -> list[Problem]:
+    def validate_set(
+        self, files: Sequence[SourceFile], *, lane_map: Mapping[str, str] | None = None
+    ) -> list[Problem]:
         """Every problem of an in-memory diagram set (diagrams plus the forms they use):
         the full deploy checks and the lint rules. Never raises for bad content; only
         problems of severity "error" would block a deploy."""
-        return validation.analyse(self, files).problems
+        return self.analyse_set(files, lane_map=lane_map).problems
 
-    def deploy_set(self, files: Sequence[SourceFile], *, actor: str, note: str) -> DeployResult:
+    def analyse_set(
+        self, files: Sequence[SourceFile], *, lane_map: Mapping[str, str] | None = None
+    ) -> validation.Analysis:
+        """``validate_set`` with what it found besides problems: the lanes of the set's
+        human tasks as the diagrams name them (``lanes``) and the lane map in force."""
+        return validation.analyse(
+            self, files, lane_map=lane_map, inherited_lanes=lambda: lanes.latest_map(self)
+        )
+
+    def deploy_set(
+        self,
+        files: Sequence[SourceFile],
+        *,
+        actor: str,
+        note: str,
+        lane_map: Mapping[str, str] | None = None,
+    ) -> DeployResult:
         """Validate ``files`` and store them as a version (or find it already deployed);
-        raises ``DeployRejected``. Forms no diagram uses are not stored."""
-        return deploying.deploy_set(self, files, actor=actor, note=note)
+        raises ``DeployRejected``. Forms no diagram uses are not stored. ``lane_map``
+        maps lanes that are not roles to roles (``engine.lanes``)."""
+        return deploying.deploy_set(self, files, actor=actor, note=note, lane_map=lane_map)
+
+    def lane_map(self, version_id: int) -> dict[str, str]:
+        """The lane → role map stored with ``version_id`` (empty without one)."""
+        return lanes.version_map(self, version_id)
 
     def version_files(self, version_id: int) -> list[SourceFile]:
         """All files of a deployed version, forms included; raises ``NotFound``."""

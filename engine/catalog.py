@@ -14,7 +14,7 @@ from .models import Instance, ProcessDefinition, ProcessVersion
 from .views import VersionSummary
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Sessions as Engine
 
 
 def version_files(engine: Engine, version_id: int) -> list[SourceFile]:

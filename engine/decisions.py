@@ -26,7 +26,7 @@ from .xmlsafe import parse_xml
 if TYPE_CHECKING:
     from SpiffWorkflow.dmn.specs.model import DecisionTable
 
-    from .api import Engine
+    from .ports import Decider as Engine
 
 
 class DecisionFailed(EngineError):

@@ -11,12 +11,13 @@ from .catalog import version_files
 from .diff_bpmn import elements_of, layout_of
 from .diff_other import FORMAT_ONLY, describe_changes, dmn_changes, form_changes
 from .errors import UnsafeXml
+from .lanes import map_changes, version_map
 from .lint_graph import local
 from .views import ElementChange, FileDiff, VersionDiff
 from .xmlsafe import parse_xml
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Sessions as Engine
 
 LAYOUT_ONLY = "仅布局变化"
 
@@ -84,4 +85,5 @@ def diff_files(old: list[SourceFile], new: list[SourceFile]) -> list[FileDiff]:
 
 def diff_versions(engine: Engine, old_id: int, new_id: int) -> VersionDiff:
     old, new = version_files(engine, old_id), version_files(engine, new_id)
-    return VersionDiff(old_id, new_id, tuple(diff_files(old, new)))
+    lanes = map_changes(version_map(engine, old_id), version_map(engine, new_id))
+    return VersionDiff(old_id, new_id, tuple(diff_files(old, new)), tuple(lanes))

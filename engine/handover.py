@@ -19,13 +19,13 @@ from . import offers
 from .assignment import USERNAME_MAX, name_problem
 from .enums import EventType, TaskStatus
 from .errors import ConflictError, PermissionDenied
-from .instances import _commit, _locked_instance, _ready_record
+from .instances import _commit, _locked_instance, _ready_record, touch
 from .models import TaskRecord
 from .persist import event_for
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Writer as Engine
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def _hand_over(engine: Engine, task_id: str, actor: Actor, decide: Decide) -> No
         change = decide(session, record)
         if change is None:
             return
+        touch(row, engine.clock.now())  # the row's version marks the change of holder
         record.assignee = change.assignee
         uow.record(
             event_for(

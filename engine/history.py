@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import HistoryEvent, HistoryHead
@@ -78,37 +80,99 @@ def row_hash(row: HistoryEvent | PendingEvent, *, seq: int, prev_hash: str) -> s
     return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 
 
-def _lock_head(session: Session) -> HistoryHead:
-    # An UPDATE takes the write lock on SQLite and the row lock on PostgreSQL alike.
-    result = session.execute(
-        update(HistoryHead).where(HistoryHead.id == HEAD_ID).values(last_seq=HistoryHead.last_seq)
-    )
-    if result.rowcount == 0:
-        session.add(HistoryHead(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH))
-        session.flush()
-    return session.execute(select(HistoryHead).where(HistoryHead.id == HEAD_ID)).scalar_one()
+_guesses: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
+"""Per database (SQLAlchemy engine): the head as this process last wrote it. Only a
+guess: the head moves on when any other process appends, and the guess is checked in
+the very statement that advances the head."""
+_guesses_lock = threading.Lock()
+
+_HEAD = HistoryHead.__table__
+_EVENTS = HistoryEvent.__table__
+_FIELDS = tuple(PendingEvent.__dataclass_fields__)
 
 
-def append(session: Session, events: list[PendingEvent]) -> None:
-    """Chain ``events`` onto the history within the caller's transaction."""
-    if not events:
-        return
-    head = _lock_head(session)
-    seq, prev = head.last_seq, head.last_hash
+def _chained(events: list[PendingEvent], seq: int, prev: str) -> tuple[list[dict], int, str]:
+    rows = []
     for event in events:
         seq += 1
         digest = row_hash(event, seq=seq, prev_hash=prev)
-        session.add(
-            HistoryEvent(
-                seq=seq,
-                prev_hash=prev,
-                hash=digest,
-                **{k: getattr(event, k) for k in PendingEvent.__dataclass_fields__},
-            )
-        )
+        row = {name: getattr(event, name) for name in _FIELDS}
+        row.update(seq=seq, prev_hash=prev, hash=digest)
+        rows.append(row)
         prev = digest
-    head.last_seq, head.last_hash = seq, prev
-    session.flush()
+    return rows, seq, prev
+
+
+def _head_is(seq: str, digest: str):
+    return and_(_HEAD.c.last_seq == bindparam(seq), _HEAD.c.last_hash == bindparam(digest))
+
+
+_ADVANCE = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(
+        last_seq=case((_head_is("g_seq", "g_hash"), bindparam("new_seq")), else_=_HEAD.c.last_seq),
+        last_hash=case(
+            (_head_is("g_seq", "g_hash"), bindparam("new_hash")), else_=_HEAD.c.last_hash
+        ),
+    )
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+"""Lock the head and, if it is still the guessed one, advance it; returns the head after."""
+_LOCK = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(last_seq=_HEAD.c.last_seq)
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+_SET = update(_HEAD).where(_HEAD.c.id == HEAD_ID)
+_INSERT = insert(_EVENTS).returning(_EVENTS.c.seq)
+"""Run with a list of rows: one multi-row ``INSERT`` (SQLAlchemy's "insertmanyvalues")."""
+
+
+def _advance_guessed(session: Session, guess: tuple[int, str], n: int, last: str):
+    """Lock the head and, if it is still ``guess``, advance it by ``n`` to ``last`` in the
+    same statement. Returns the head after the statement (None: there is no head row)."""
+    values = {"g_seq": guess[0], "g_hash": guess[1], "new_seq": guess[0] + n, "new_hash": last}
+    return session.execute(_ADVANCE, values).first()
+
+
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Lock the head row (an UPDATE: the write lock on SQLite, the row lock on
+    PostgreSQL) and read it, in one statement; the first append creates it."""
+    found = session.execute(_LOCK).first()
+    if found is None:
+        session.execute(insert(_HEAD).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH))
+        return 0, GENESIS_HASH
+    return found[0], found[1]
+
+
+def append(session: Session, events: list[PendingEvent]) -> None:
+    """Chain ``events`` onto the history within the caller's transaction.
+
+    Usually two statements: the head locked and advanced in one ``UPDATE … RETURNING``
+    (chained onto the head this process last wrote, checked in that statement), then
+    the events in one multi-row ``INSERT``. When another process appended meanwhile,
+    the events are chained again onto the head that statement returned, and the head
+    is advanced by one more ``UPDATE`` under the lock already held.
+    """
+    if not events:
+        return
+    bind = session.get_bind()
+    with _guesses_lock:
+        guess = _guesses.get(bind)
+    rows: list[dict] = []
+    head = None
+    if guess is not None:
+        rows, seq, last = _chained(events, *guess)
+        head = _advance_guessed(session, guess, len(events), last)
+    if head is None or (head[0], head[1]) != (seq, last):
+        start = _lock_head(session) if head is None else (head[0], head[1])
+        rows, seq, last = _chained(events, *start)
+        session.execute(_SET, {"last_seq": seq, "last_hash": last})
+    session.execute(_INSERT, rows)
+    with _guesses_lock:
+        _guesses[bind] = (seq, last)
 
 
 @dataclass(frozen=True)

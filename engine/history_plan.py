@@ -19,15 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from .history_query import HistoryQuery
 from .models import HistoryEvent
-
-if TYPE_CHECKING:
-    from .history_search import HistoryQuery
 
 PROBE_CAP = 50_000
 STEP_PROCESS = func.coalesce(HistoryEvent.step_process_id, HistoryEvent.process_id)

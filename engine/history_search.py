@@ -13,33 +13,15 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .history_plan import Plan, plan, statement
+from .history_query import HistoryQuery
 from .models import HistoryEvent
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 1000
-
-
-@dataclass(frozen=True)
-class HistoryQuery:
-    """What to look for; every field left empty matches every row."""
-
-    instance_ids: tuple[int, ...] = ()
-    process_id: str | None = None
-    version_id: int | None = None
-    actor: str | None = None
-    lane: str | None = None
-    event_type: str | None = None
-    since: datetime | None = None
-    """Inclusive lower bound of ``at``."""
-    until: datetime | None = None
-    """Exclusive upper bound of ``at``."""
-    visible_instances: Select | None = None
-    """A SELECT of the instance ids the searcher may see; rows of other instances and rows
-    of no instance are left out. ``None``: every row."""
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,62 +19,19 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import offers
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import ConflictError, NotFound, PermissionDenied
+from .formcache import FormCache as FormCache  # re-exported: the web reads it here
 from .forms import validate_form
-from .models import Instance, ProcessDefinition, TaskRecord, VersionFile
+from .models import Instance, ProcessDefinition, TaskRecord
 from .persist import event_for, json_safe, run_step
 from .specs import SERIALIZER_VERSION, ParsedProcess, load_state, new_workflow
 from .views import Actor, InstanceView, TaskView
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 BeforeRun = Callable[[Session, int], Mapping[str, Any]]
 """Called in the start transaction with the new instance id, before the first step; returns
 start data to add (e.g. the id of a domain row it created in the same session)."""
-
-
-class FormCache:
-    """Form schemas per (version, form key); versions are immutable so entries never go stale."""
-
-    def __init__(self) -> None:
-        self._items: dict[tuple[int, str], dict[str, Any]] = {}
-        self._titles: dict[int, dict[str, str]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, version_id: int, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            if (version_id, key) in self._items:
-                return self._items[(version_id, key)]
-        content = session.execute(
-            select(VersionFile.content).where(
-                VersionFile.version_id == version_id, VersionFile.name == key
-            )
-        ).scalar()
-        schema = json.loads(content) if content is not None else None
-        with self._lock:
-            self._items[(version_id, key)] = schema
-        return schema
-
-    def field_titles(self, session: Session, version_id: int) -> dict[str, str]:
-        """Field name → title over every form of a version (the first form, by file name,
-        that titles a field wins): how a variable some form set reads anywhere."""
-        with self._lock:
-            if version_id in self._titles:
-                return self._titles[version_id]
-        titles: dict[str, str] = {}
-        files = session.execute(
-            select(VersionFile.content)
-            .where(VersionFile.version_id == version_id, VersionFile.kind == "form")
-            .order_by(VersionFile.name)
-        ).scalars()
-        for content in files:
-            properties = (json.loads(content) or {}).get("properties") or {}
-            for name, spec in properties.items():
-                if isinstance(spec, dict) and spec.get("title"):
-                    titles.setdefault(name, spec["title"])
-        with self._lock:
-            self._titles[version_id] = titles
-        return titles
 
 
 def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProcess:
@@ -88,11 +45,11 @@ def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProce
 
 
 def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Instance:
-    """Lock the instance row for this step, or fail at once if someone else got there first.
+    """Lock the instance row for this step (one ``SELECT … FOR UPDATE``, nothing flushed).
 
     PostgreSQL: ``FOR UPDATE`` waits for a concurrent step and then reads its result.
-    SQLite: the row is touched and flushed right away, which takes the single write lock
-    and checks the version counter before anything else is written.
+    SQLite (one writer, no row locks): the step's own ``UPDATE`` of the row checks the
+    version counter when it is written, so a concurrent change fails it whole.
     """
     row = session.execute(
         select(Instance)
@@ -102,22 +59,72 @@ def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Inst
     ).scalar()
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
-    row.updated_at = engine.clock.now()
-    flag_modified(row, "updated_at")  # an UPDATE (and its version check) even if the time is equal
-    try:
-        session.flush()
-    except StaleDataError:
-        raise ConflictError(_CHANGED_MEANWHILE) from None
     return row
+
+
+def touch(row: Instance, now: datetime) -> None:
+    """Mark the row written at ``now``: its ``UPDATE`` (and version check) happens at the
+    flush even when nothing else of it changed."""
+    row.updated_at = now
+    flag_modified(row, "updated_at")
+
+
+def _locked_task(session: Session, task_id: str) -> tuple[TaskRecord, Instance] | None:
+    """The task's projection row and its instance row, both locked, in one statement;
+    None when another transaction holds either (PostgreSQL ``SKIP LOCKED``; SQLite has
+    no row locks and always reads them)."""
+    found = session.execute(
+        select(TaskRecord, Instance)
+        .join(Instance, Instance.id == TaskRecord.instance_id)
+        .where(TaskRecord.id == task_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None:
+        return None
+    return found[0], found[1]
+
+
+def _task_for_step(
+    engine: Engine, session: Session, task_id: str, actor: Actor, on_behalf: bool
+) -> tuple[TaskRecord, Instance, str | None]:
+    """The ready task offered to ``actor`` and its instance, locked; and whom ``actor``
+    acts for. Uncontended: one statement. While another writer holds the instance, the
+    task is read as it was before (and checked), then the lock is waited for, and the task
+    must still be as read: a racing change of holder or step fails this one whole."""
+    locked = _locked_task(session, task_id)
+    if locked is not None:
+        record, row = locked
+        _check_ready(record)
+        return record, row, _acting_for(session, record, actor, on_behalf)
+    record = _ready_record(session, task_id)
+    acting_for = _acting_for(session, record, actor, on_behalf)
+    row = _locked_instance(engine, session, record.instance_id)
+    _still_held(session, record)
+    return record, row, acting_for
 
 
 _CHANGED_MEANWHILE = "该流程实例刚被他人修改，本次操作未保存，请刷新后重试"
 
 
 def _load(engine: Engine, session: Session, row: Instance):
+    """The row's workflow: the one this process left after its last step on exactly this
+    row version, else restored from the stored state."""
+    cached = engine.workflows.take(row.id, row.row_version)
+    if cached is not None:
+        return cached
     return load_state(
         row.state, _parsed(engine, session, row.definition_id), engine.script_engine()
     )
+
+
+@contextlib.contextmanager
+def reading(engine: Engine, session: Session, row: Instance) -> Iterator[BpmnWorkflow]:
+    """The row's workflow to read, never to change: given back to the cache after the
+    block (unless the block failed)."""
+    workflow = _load(engine, session, row)
+    yield workflow
+    engine.workflows.offer(row.id, row.row_version, workflow)
 
 
 def _commit(uow) -> None:
@@ -199,12 +206,16 @@ def _ready_record(session: Session, task_id: str) -> TaskRecord:
     record = session.get(TaskRecord, task_id)
     if record is None:
         raise NotFound(f"任务 {task_id} 不存在")
+    _check_ready(record)
+    return record
+
+
+def _check_ready(record: TaskRecord) -> None:
     if record.status != TaskStatus.READY:
         who = f"（{record.completed_by}）" if record.completed_by else ""
         raise ConflictError(
             f"任务「{record.name}」已{_STATUS_WORDS[record.status]}{who}，无需再处理"
         )
-    return record
 
 
 _STATUS_WORDS = {
@@ -219,14 +230,12 @@ def complete(
 ) -> None:
     with engine.unit_of_work() as uow:
         session = uow.session
-        record = _ready_record(session, task_id)
-        acting_for = _acting_for(session, record, actor, on_behalf)
-        row = session.get(Instance, record.instance_id)
+        # The task and its instance as they are under the lock: a claim, hand-back,
+        # reassignment or step racing this one has either committed (and is seen) or waits.
+        record, row, acting_for = _task_for_step(engine, session, task_id, actor, on_behalf)
         if record.form_key:
             schema = engine.forms.get(session, row.version_id, record.form_key)
             validate_form(schema or {}, data)
-        row = _locked_instance(engine, session, record.instance_id)
-        _still_held(session, record)
         workflow = _load(engine, session, row)
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
@@ -242,7 +251,14 @@ def complete(
 
 
 def _running(engine: Engine, session: Session, instance_id: int) -> Instance:
+    """The running instance, locked and written at once (its version checked before
+    anything else: the verbs that use it write the row in any case)."""
     row = _locked_instance(engine, session, instance_id)
+    touch(row, engine.clock.now())
+    try:
+        session.flush()
+    except StaleDataError:
+        raise ConflictError(_CHANGED_MEANWHILE) from None
     if row.status != InstanceStatus.RUNNING:
         raise ConflictError(f"流程实例 {instance_id} 已结束（{row.status}）")
     return row
@@ -343,7 +359,10 @@ def view(engine: Engine, instance_id: int, *, with_data: bool) -> InstanceView:
         row = session.get(Instance, instance_id)
         if row is None:
             raise NotFound(f"流程实例 {instance_id} 不存在")
-        data = _current_data(_load(engine, session, row)) if with_data else {}
+        data = {}
+        if with_data:
+            with reading(engine, session, row) as workflow:
+                data = _current_data(workflow)
         return InstanceView(
             id=row.id,
             process_id=row.process_id,

@@ -27,7 +27,7 @@ from .specs import dump_state, load_state
 from .views import SYSTEM, Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 
 def _target(session: Session, row: Instance, to_version_id: int) -> ProcessDefinition | None:

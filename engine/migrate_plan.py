@@ -30,6 +30,7 @@ from SpiffWorkflow.task import Task
 from . import projection
 from .specs import ParsedProcess
 from .specs import _registry as REGISTRY  # the serializer registry SpecDiff compares with
+from .trail_marks import pruned_marks
 
 _STOPPED = TaskState.PREDICTED_MASK  # children a reset may drop without losing anything
 
@@ -71,9 +72,25 @@ def _task_problem(task: Task, target) -> str | None:
     return None
 
 
+def _pruned_problems(workflow: BpmnWorkflow, new: ParsedProcess) -> list[str]:
+    """Finished steps pruned from the state (``engine.prune``) count as still there: a
+    version that deleted one is refused, as for a finished task still in the tree."""
+    specs = {workflow.spec.name: workflow.spec, **workflow.subprocess_specs}
+    targets = {new.spec.name: new.spec, **new.subprocess_specs}
+    problems = []
+    for spec_name, marks in pruned_marks(workflow).items():
+        old, target = specs.get(spec_name), targets.get(spec_name)
+        if old is None or target is None:
+            continue
+        for element in marks.completed:
+            if element not in target.task_specs and element in old.task_specs:
+                problems.append(f"已执行的步骤{_label(old.task_specs[element])}在新版本中已删除")
+    return problems
+
+
 def blocking_problems(workflow: BpmnWorkflow, new: ParsedProcess) -> list[str]:
     """Why ``workflow`` may not move onto ``new``, before touching anything."""
-    problems = []
+    problems = _pruned_problems(workflow, new)
     for sub, spec in _workflows(workflow):
         target = _target(workflow, sub, new)
         if target is None:

@@ -45,6 +45,9 @@ class ProcessVersion(db.Model):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deployed_by: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
+    lane_map: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    """Lane name → role for diagrams whose lanes are not our roles (``"*"``: human tasks
+    outside any lane); applied to the stored specs (``engine.lanes``). None: no map."""
 
     files: Mapped[list[VersionFile]] = relationship(
         back_populates="version", cascade="all, delete-orphan", order_by="VersionFile.name"

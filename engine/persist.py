@@ -10,22 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
-from . import projection, timer_wake
-from .assignment import NOBODY, Assignment
+from . import projection, taskrows, timer_wake
+from .assignment import NOBODY
 from .context import StepContext, in_step
-from .enums import EventType, InstanceStatus, TaskStatus
+from .enums import EventType, InstanceStatus
 from .history import PendingEvent
-from .models import Instance, TaskCandidate, TaskRecord, TimerRecord
+from .models import Instance, TaskRecord, TimerRecord
+from .prune import prune_finished
 from .specs import dump_state
 from .step import ArmedTimer, StepOutcome, advance
 from .uow import UnitOfWork
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Clocked as Engine
 
 
 def json_safe(value: Any) -> Any:
@@ -102,83 +104,72 @@ def _change_events(
     return found
 
 
-def _assign(session: Session, record: TaskRecord, named: Assignment) -> None:
-    """The ready task goes to whom the diagram named: its assignee, its candidates."""
-    record.assignee = named.assignee
-    record.candidate_unit = named.units[0] if named.units else None
-    record.open_to_lane = not named.restricted
-    if named.restricted:
-        session.flush()  # the task row first: candidates refer to it
-    session.add_all(TaskCandidate(task_id=record.id, username=user) for user in named.users)
-    session.add_all(TaskCandidate(task_id=record.id, unit_code=unit) for unit in named.units)
-
-
-def drop_candidates(session: Session, task_ids: list[str]) -> None:
-    """Candidate rows are for ready tasks only (the work list reads them)."""
-    if task_ids:
-        session.execute(delete(TaskCandidate).where(TaskCandidate.task_id.in_(task_ids)))
-
-
-def _project_tasks(
-    session: Session, row: Instance, outcome: StepOutcome, actor: Actor, now
-) -> None:
-    finished = []
-    for change in outcome.changes:
-        task = change.task
-        if not projection.is_human(task):
-            continue
-        record = session.get(TaskRecord, str(task.id))
-        if change.after == TaskState.READY:
-            fields = projection.human_task_fields(task)
-            if record is None:
-                record = TaskRecord(id=str(task.id), instance_id=row.id, process_id=row.process_id)
-                session.add(record)
-            else:
-                drop_candidates(session, [record.id])
-            for key, value in fields.items():
-                setattr(record, key, value)
-            record.status, record.created_at = TaskStatus.READY, now
-            record.completed_at = record.completed_by = None
-            _assign(session, record, outcome.assignments.get(record.id, NOBODY))
-        elif record is not None and change.after in (TaskState.COMPLETED, TaskState.CANCELLED):
-            done = change.after == TaskState.COMPLETED
-            record.status = TaskStatus.COMPLETED if done else TaskStatus.CANCELLED
-            record.completed_at = now
-            record.completed_by = actor.user if done else None
-            finished.append(record.id)
-    drop_candidates(session, finished)
-
-
-def _cancel_vanished(uow: UnitOfWork, row: Instance, outcome: StepOutcome, actor: Actor, now):
-    """Human tasks SpiffWorkflow dropped from the tree leave the work lists as cancelled."""
-    for task_id in sorted(outcome.vanished):
-        record = uow.session.get(TaskRecord, task_id)
-        if record is None or record.status != TaskStatus.READY:
-            continue
-        record.status, record.completed_at = TaskStatus.CANCELLED, now
-        drop_candidates(uow.session, [task_id])
-        uow.record(
-            event_for(
-                row,
-                EventType.TASK_CANCELLED,
-                actor,
-                at=now,
-                task_id=task_id,
-                spec_id=record.spec_id,
-                spec_name=record.name,
-                lane=record.lane,
-                data={"reason": "任务随所在分支结束而撤销"},
-            )
-        )
+def _vanished_event(row: Instance, record: TaskRecord, actor: Actor, now) -> PendingEvent:
+    return event_for(
+        row,
+        EventType.TASK_CANCELLED,
+        actor,
+        at=now,
+        task_id=record.id,
+        spec_id=record.spec_id,
+        spec_name=record.name,
+        lane=record.lane,
+        data={"reason": "任务随所在分支结束而撤销"},
+    )
 
 
 def replace_timers(session: Session, row: Instance, timers: list[ArmedTimer]) -> None:
     """The instance's timer rows become ``timers`` (its waiting timers now)."""
     session.execute(delete(TimerRecord).where(TimerRecord.instance_id == row.id))
-    session.add_all(
-        TimerRecord(instance_id=row.id, task_id=task_id, spec_id=spec_id, name=name, due_at=due)
-        for task_id, spec_id, name, due in timers
-    )
+    if timers:
+        session.add_all(
+            TimerRecord(instance_id=row.id, task_id=task_id, spec_id=spec_id, name=name, due_at=due)
+            for task_id, spec_id, name, due in timers
+        )
+
+
+def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
+    """Timer rows follow the step's waiting timers, touching only what changed: rows of
+    timers no longer waiting go (and any stray row of the instance with them), timers
+    newly armed are inserted, a timer whose due time moved (a cycle timer that fired) is
+    re-armed as new. Without the timers from before the step, the rows are replaced."""
+    if outcome.timers_before is None:
+        replace_timers(session, row, outcome.timers)
+        return
+    before = {timer[0]: timer for timer in outcome.timers_before}
+    after = {timer[0]: timer for timer in outcome.timers}
+    moved = [t for t in after.values() if t[0] in before and before[t[0]] != t]
+    gone = [task_id for task_id in before if task_id not in after]
+    if gone or moved:
+        kept = [
+            task_id for task_id in after if task_id in before and before[task_id] == after[task_id]
+        ]
+        session.execute(_DROP_TIMERS, {"instance_id": row.id, "kept": kept})
+    added = [t for t in after.values() if t[0] not in before] + moved
+    if added:
+        session.execute(_ADD_TIMERS, [_timer_row(row, t) for t in added])
+
+
+_TIMERS = TimerRecord.__table__
+_ADD_TIMERS = insert(_TIMERS).returning(_TIMERS.c.id)
+"""Run with a list of rows: one multi-row ``INSERT``."""
+_DROP_TIMERS = delete(_TIMERS).where(
+    _TIMERS.c.instance_id == bindparam("instance_id"),
+    _TIMERS.c.task_id.not_in(bindparam("kept", expanding=True)),
+)
+"""The instance's timer rows but those ``kept`` (a plain statement: no session sync)."""
+
+
+def _timer_row(row: Instance, timer: ArmedTimer) -> dict[str, Any]:
+    task_id, spec_id, name, due = timer
+    return {
+        "instance_id": row.id,
+        "task_id": task_id,
+        "spec_id": spec_id,
+        "name": name,
+        "due_at": due,
+        "attempts": 0,
+    }
 
 
 def refresh_ready_records(session: Session, workflow: BpmnWorkflow) -> None:
@@ -247,17 +238,28 @@ def run_step(
     merged = sorted(changed + domain_events, key=itemgetter(0))
     for _, event in merged:
         uow.record(event)
-    _project_tasks(uow.session, row, outcome, actor, now)
-    _cancel_vanished(uow, row, outcome, actor, now)
-    replace_timers(uow.session, row, outcome.timers)
-    timer_wake.armed(uow.session, outcome.timers, now=now)
-    row.state = dump_state(workflow)
-    row.updated_at = now
-    if outcome.completed and row.status == InstanceStatus.RUNNING:
-        row.status, row.ended_at = InstanceStatus.COMPLETED, now
-        uow.record(
-            event_for(
-                row, EventType.INSTANCE_COMPLETED, actor, at=now, data=json_safe(workflow.data)
-            )
+    with uow.session.no_autoflush:
+        vanished = taskrows.project_tasks(
+            uow.session,
+            row,
+            outcome,
+            actor.user,
+            now,
+            lambda record: _vanished_event(row, record, actor, now),
         )
+        for event in vanished:
+            uow.record(event)
+        sync_timers(uow.session, row, outcome)
+        timer_wake.armed(uow.session, outcome.timers, now=now)
+        state = dump_state(prune_finished(workflow))
+        row.state, row.updated_at = state, now
+        flag_modified(row, "updated_at")  # an UPDATE (and its version check) in any case
+        if outcome.completed and row.status == InstanceStatus.RUNNING:
+            row.status, row.ended_at = InstanceStatus.COMPLETED, now
+            uow.record(
+                event_for(
+                    row, EventType.INSTANCE_COMPLETED, actor, at=now, data=json_safe(workflow.data)
+                )
+            )
+    uow.keep(row, workflow, state)
     return outcome

@@ -7,7 +7,7 @@ Everything here walks ``workflow.tasks`` (and each subprocess's) directly rather
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,39 @@ def all_tasks(workflow: BpmnWorkflow) -> Iterator[Task]:
 
 def snapshot(workflow: BpmnWorkflow) -> StateSnapshot:
     return {str(task.id): task.state for task in all_tasks(workflow)}
+
+
+@dataclass(frozen=True)
+class TreeScan:
+    """One walk over every task of a workflow: what a step reads before and after."""
+
+    states: StateSnapshot
+    """Task id -> state, subprocesses included."""
+    tasks: list[Task]
+    """Every task, in the order walked."""
+    timers: list[Task]
+    """Waiting timer tasks."""
+    engine_ready: bool
+    """Whether a task of the top workflow is ready and not manual (the engine would run
+    it: a timer that fell due while ``do_engine_steps`` refreshed timers at its end)."""
+
+
+def scan(workflow: BpmnWorkflow) -> TreeScan:
+    """Walk the tree once: states, waiting timers, whether engine work is ready."""
+    states: StateSnapshot = {}
+    tasks: list[Task] = []
+    timers: list[Task] = []
+    engine_ready = False
+    ready, waiting = TaskState.READY, TaskState.WAITING
+    for task in all_tasks(workflow):
+        state = task.state
+        states[str(task.id)] = state
+        tasks.append(task)
+        if state == waiting and is_timer(task):
+            timers.append(task)
+        elif state == ready and not task.task_spec.manual and task.workflow is workflow:
+            engine_ready = True
+    return TreeScan(states, tasks, timers, engine_ready)
 
 
 def is_bpmn_element(task: Task) -> bool:
@@ -65,8 +98,14 @@ _VISIBLE |= TaskState.ERROR | TaskState.WAITING
 
 def changes(workflow: BpmnWorkflow, before: StateSnapshot) -> list[Change]:
     """Element tasks whose state changed since ``before``, oldest change first."""
+    return changes_in(all_tasks(workflow), before)
+
+
+def changes_in(tasks: Iterable[Task], before: StateSnapshot) -> list[Change]:
+    """Those of ``tasks`` (element tasks) whose state changed since ``before``, oldest
+    change first."""
     found = []
-    for task in all_tasks(workflow):
+    for task in tasks:
         old = before.get(str(task.id))
         if old != task.state and task.state & _VISIBLE and is_bpmn_element(task):
             found.append(Change(task, task.state))

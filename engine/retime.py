@@ -31,7 +31,7 @@ from .step import armed_timers
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 Moves = Mapping[datetime, datetime]
 """Old due time → new due time (aware datetimes)."""

@@ -37,7 +37,7 @@ from . import timer_wake
 from .models import TimerRecord
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import TimerFiring as Engine
 
 log = logging.getLogger(__name__)
 ALIVE_CHECK_SECONDS = 1.0

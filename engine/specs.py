@@ -11,7 +11,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -24,6 +24,9 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .foreign import PARSER_OVERRIDES
+from .trail_marks import marks_from_json, marks_to_json
+
 
 class _StateOnlyConverter(BpmnWorkflowConverter):
     """Serializes a workflow without its spec; restores it onto a given spec."""
@@ -32,11 +35,16 @@ class _StateOnlyConverter(BpmnWorkflowConverter):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        if pruned := marks_to_json(workflow):
+            dct["pruned_marks"] = pruned
         return dct
 
     def from_dict(self, dct: dict[str, Any], spec=None, subprocess_specs=None) -> BpmnWorkflow:
         dct = dict(dct, spec=spec, subprocess_specs=dict(subprocess_specs or {}))
-        return super().from_dict(dct)
+        pruned = dct.pop("pruned_marks", None)
+        workflow = super().from_dict(dct)
+        marks_from_json(workflow, pruned)
+        return workflow
 
 
 def _configure():
@@ -50,9 +58,19 @@ _registry, _serializer = _configure()
 SERIALIZER_VERSION: str = _serializer.VERSION
 
 
+class _Parser(SpiffBpmnParser):
+    """The spiff parser, also reading other engines' extensions where their meaning is ours
+    (``engine.foreign.parsers``); its task spec classes are the spiff family's own."""
+
+    OVERRIDE_PARSER_CLASSES: ClassVar[dict] = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        **PARSER_OVERRIDES,
+    }
+
+
 def new_parser(*, validate: bool = True) -> SpiffBpmnParser:
     """A parser of the spiff family (the serializer config above must match it)."""
-    return SpiffBpmnParser(validator=VALIDATOR if validate else None)
+    return _Parser(validator=VALIDATOR if validate else None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from datetime import datetime
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
 
 from . import assignment, projection
 from .budget import BudgetExceeded, step_scope
@@ -40,6 +41,10 @@ class StepOutcome:
     cycle timer): their work-list rows must not stay ready."""
     assignments: dict[str, assignment.Assignment] = field(default_factory=dict)
     """The human tasks that became ready, by id: whom their properties named."""
+    timers_before: list[ArmedTimer] | None = None
+    """The timers waiting before the step (None: unknown, the rows are replaced)."""
+    states_before: projection.StateSnapshot = field(default_factory=dict)
+    """Task id -> state before the step."""
 
 
 def _element_of(error: WorkflowException) -> str | None:
@@ -82,13 +87,18 @@ def over_budget(spec: object | None, exceeded: BudgetExceeded) -> str:
     return f"{element_label(spec)}{exceeded.describe()}，已回滚"
 
 
-def _run_until_rest(workflow: BpmnWorkflow) -> None:
+def _run_until_rest(workflow: BpmnWorkflow) -> projection.TreeScan:
+    """Run the engine until it rests; returns the walk of the rested tree."""
     # do_engine_steps refreshes timers only at its end: a timer that fell due there is
     # READY but not yet run, hence the loop.
     for _ in range(MAX_ROUNDS):
         workflow.do_engine_steps()
-        if not workflow.get_tasks(state=TaskState.READY, manual=False):
-            return
+        rested = projection.scan(workflow)
+        if not rested.engine_ready:
+            return rested
+        # What the engine itself would pick up (its walk stops at depth 1000).
+        if workflow.get_next_task(state=TaskState.READY, manual=False) is None:
+            return rested
     raise StepFailed(None, f"流程在 {MAX_ROUNDS} 轮内未能停下（可能存在无等待的循环）")
 
 
@@ -97,8 +107,13 @@ def armed_timers(
 ) -> list[ArmedTimer]:
     """Every waiting timer with its due time; one that never got a due time is an error
     (naming the budget its expression went past, if that is why)."""
+    return armed(projection.waiting_timers(workflow), exceeded)
+
+
+def armed(tasks: list[Task], exceeded: list[BudgetExceeded] | None = None) -> list[ArmedTimer]:
+    """The waiting timer ``tasks`` with their due times (see ``armed_timers``)."""
     timers = []
-    for task in projection.waiting_timers(workflow):
+    for task in tasks:
         due = projection.timer_due(task)
         spec = task.task_spec
         if due is None and exceeded:
@@ -107,6 +122,14 @@ def armed_timers(
             raise StepFailed(spec.bpmn_id, "定时器没有得到到期时间（表达式未能求值）")
         timers.append((str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due))
     return timers
+
+
+def _armed_before(tasks: list[Task]) -> list[ArmedTimer]:
+    """The timers armed before the step (as its predecessor stored them)."""
+    try:
+        return armed(tasks)
+    except StepFailed:
+        return []  # not as stored: the rows are replaced in any case
 
 
 def assignments(changes: list[projection.Change]) -> dict[str, assignment.Assignment]:
@@ -122,12 +145,12 @@ def assignments(changes: list[projection.Change]) -> dict[str, assignment.Assign
 def advance(
     workflow: BpmnWorkflow, action: Callable[[BpmnWorkflow], None], *, clock: Clock
 ) -> StepOutcome:
-    before = projection.snapshot(workflow)
+    before = projection.scan(workflow)
     budget = getattr(getattr(workflow.script_engine, "environment", None), "budget", None)
     with using_clock(clock), step_scope(budget) as exceeded:
         try:
             action(workflow)
-            _run_until_rest(workflow)
+            after = _run_until_rest(workflow)
         except WorkflowException as error:
             if exceeded:
                 message = over_budget(_spec_of(error), exceeded[0])
@@ -137,14 +160,15 @@ def advance(
             raise StepFailed(None, over_budget(None, error)) from error
         except (RecursionError, MemoryError) as error:
             raise StepFailed(None, f"流程引擎资源耗尽：{type(error).__name__}") from error
-        changes = projection.changes(workflow, before)
+        changes = projection.changes_in(after.tasks, before.states)
         assigned = assignments(changes)
-        timers = armed_timers(workflow, exceeded)
-    after = projection.snapshot(workflow)
+        timers = armed(after.timers, exceeded)
     return StepOutcome(
         changes=changes,
         timers=timers,
         completed=workflow.is_completed(),
-        vanished=frozenset(before) - frozenset(after),
+        vanished=frozenset(before.states) - frozenset(after.states),
         assignments=assigned,
+        timers_before=_armed_before(before.timers),
+        states_before=before.states,
     )

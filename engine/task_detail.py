@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from .errors import NotFound
-from .instances import _load
+from .instances import reading
 from .models import Instance, TaskRecord
 from .persist import json_safe
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 INSTRUCTIONS = "instructionsForEndUser"
 """The spiffworkflow extension holding the task's instruction template (raw Jinja text)."""
@@ -28,9 +28,9 @@ def task_instructions(engine: Engine, task_id: str) -> tuple[str | None, dict[st
         if record is None:
             raise NotFound(f"任务 {task_id} 不存在")
         row = session.get(Instance, record.instance_id)
-        workflow = _load(engine, session, row)
-    task = workflow.get_task_from_id(UUID(task_id))
-    if task is None:
-        return None, {}
-    template = (getattr(task.task_spec, "extensions", None) or {}).get(INSTRUCTIONS)
-    return (template or None), json_safe(dict(task.data))
+        with reading(engine, session, row) as workflow:
+            task = workflow.get_task_from_id(UUID(task_id))
+            if task is None:
+                return None, {}
+            template = (getattr(task.task_spec, "extensions", None) or {}).get(INSTRUCTIONS)
+            return (template or None), json_safe(dict(task.data))

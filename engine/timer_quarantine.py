@@ -20,7 +20,7 @@ from .models import Instance, TimerRecord
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Writer as Engine
 
 
 @dataclass(frozen=True)

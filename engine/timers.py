@@ -36,7 +36,7 @@ from .persist import run_step
 from .views import SCHEDULER
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import TimerHost as Engine
 
 log = logging.getLogger(__name__)
 

@@ -22,23 +22,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.task import Task
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import NotFound
-from .instances import _load
+from .instances import reading
 from .models import Instance, ProcessVersion, VersionFile
+from .trail_marks import CURRENT, PrunedMarks, element_ancestor, named_step, pruned_marks, reached
 from .xmlsafe import parse_xml
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _EMBEDDED = ("subProcess", "transaction", "adHocSubProcess")
-_CURRENT = TaskState.READY | TaskState.STARTED | TaskState.ERROR
-_REACHED = TaskState.COMPLETED | _CURRENT | TaskState.WAITING
 
 
 @dataclass(frozen=True)
@@ -187,42 +185,21 @@ def index_files(content_hash: str, files: Iterable[tuple[str, str, bytes]]) -> D
 _xml_cache = _XmlCache()
 
 
-def _element_ancestor(task: Task) -> Task | None:
-    """The nearest ancestor standing for a diagram element (skipping splits and joins)."""
-    parent = task.parent
-    while parent is not None and getattr(parent.task_spec, "bpmn_id", None) is None:
-        parent = parent.parent
-    return parent
-
-
-def _named_step(spec) -> bool:
-    """An activity or event with a name (gateways are questions, not steps)."""
-    return bool(spec.bpmn_name) and "Gateway" not in type(spec).__name__
-
-
-def _reached(task: Task) -> bool:
-    if task.state & _REACHED:
-        return True
-    # A cancelled activity or gateway had been reached (interrupted, or a join's spare
-    # branch); a cancelled catch event only waited beside the one that fired.
-    return task.state == TaskState.CANCELLED and not isinstance(task.task_spec, CatchingEvent)
-
-
 def _mark_task(task: Task, marks: _Marks, flows: Mapping[tuple[str, str], tuple[str, ...]]):
     spec = task.task_spec
     element = spec.bpmn_id
     if task.state == TaskState.COMPLETED:
         marks.completed.setdefault(element, task.last_state_change)
         marks.completed[element] = min(marks.completed[element], task.last_state_change)
-    elif task.state & _CURRENT:
+    elif task.state & CURRENT:
         marks.current.add(element)
     elif task.state == TaskState.WAITING:
         marks.waiting.add(element)
-    if task.state & (TaskState.COMPLETED | _CURRENT | TaskState.WAITING) and _named_step(spec):
+    if task.state & (TaskState.COMPLETED | CURRENT | TaskState.WAITING) and named_step(spec):
         marks.names[element] = spec.bpmn_name
-    if not _reached(task):
+    if not reached(task):
         return
-    source = _element_ancestor(task)
+    source = element_ancestor(task)
     if source is not None and source.state == TaskState.COMPLETED:
         marks.flows.update(flows.get((source.task_spec.bpmn_id, element), ()))
 
@@ -254,7 +231,25 @@ def _gather(workflow, index: DiagramIndex) -> dict[str, _Marks]:
             start = _started_at(wf)
             marks.started_at = start if marks.started_at is None else min(marks.started_at, start)
         _mark_workflow(wf, marks, index.processes[process_id])
+    for spec_name, pruned in pruned_marks(workflow).items():
+        process_id = index.owner.get(spec_name)
+        if process_id is not None:
+            marks = gathered.setdefault(process_id, _Marks())
+            _add_pruned(marks, pruned, index.processes[process_id], spec_name == process_id)
     return gathered
+
+
+def _add_pruned(marks: _Marks, pruned: PrunedMarks, process: _ProcessXml, called: bool) -> None:
+    """What tasks pruned from the state had marked (``engine.prune``)."""
+    if called and pruned.runs:
+        marks.runs += pruned.runs
+        start = pruned.started_at
+        marks.started_at = start if marks.started_at is None else min(marks.started_at, start)
+    for element, at in pruned.completed.items():
+        marks.completed[element] = min(marks.completed.get(element, at), at)
+    for edge in pruned.edges:
+        marks.flows.update(process.flows.get(edge, ()))
+    marks.names.update(pruned.names)
 
 
 def _trail(process: _ProcessXml, marks: _Marks) -> ProcessTrail:
@@ -279,9 +274,9 @@ def instance_trail(engine: Engine, instance_id: int) -> list[ProcessTrail]:
         row = session.get(Instance, instance_id)
         if row is None:
             raise NotFound(f"流程实例 {instance_id} 不存在")
-        workflow = _load(engine, session, row)
         index = _xml_cache.get(session, row.version_id)
-    return workflow_trail(workflow, index)
+        with reading(engine, session, row) as workflow:
+            return workflow_trail(workflow, index)
 
 
 def workflow_trail(workflow, index: DiagramIndex) -> list[ProcessTrail]:

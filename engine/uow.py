@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from . import history
 from .history import PendingEvent
+from .models import Instance
+from .wfcache import WorkflowCache
 
 BeforeCommitHook = Callable[[Session], None]
 
@@ -22,10 +25,15 @@ class UnitOfWork:
     """
 
     def __init__(
-        self, session_factory: Callable[[], Session], before_commit: list[BeforeCommitHook]
+        self,
+        session_factory: Callable[[], Session],
+        before_commit: list[BeforeCommitHook],
+        workflows: WorkflowCache | None = None,
     ):
         self._session_factory = session_factory
         self._before_commit = before_commit
+        self._workflows = workflows
+        self._kept: dict[int, tuple[Instance, Any, str]] = {}
         self.events: list[PendingEvent] = []
         self.session: Session
 
@@ -36,13 +44,28 @@ class UnitOfWork:
     def record(self, event: PendingEvent) -> None:
         self.events.append(event)
 
+    def keep(self, row: Instance, workflow: Any, state: str) -> None:
+        """Offer ``workflow`` (serialized as ``state`` into ``row``) to the workflow cache
+        once this unit of work commits; it is kept only if the row still holds exactly
+        that state then (nothing rewrote it after the step)."""
+        self._kept[row.id] = (row, workflow, state)
+
     def commit(self) -> None:
         self.session.flush()
         history.append(self.session, self.events)
         for hook in self._before_commit:
             hook(self.session)
+        self.session.flush()
+        kept = [
+            (row.id, row.row_version, workflow)
+            for row, workflow, state in self._kept.values()
+            if row.state is state
+        ]
         self.session.commit()
-        self.events = []
+        self.events, self._kept = [], {}
+        if self._workflows is not None:
+            for instance_id, row_version, workflow in kept:
+                self._workflows.put(instance_id, row_version, workflow)
 
     def __exit__(
         self,

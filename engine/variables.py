@@ -36,7 +36,7 @@ from .specs import dump_state
 from .views import Actor
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Stepper as Engine
 
 UNFINISHED = (
     TaskState.READY

@@ -137,7 +137,9 @@ class VersionDiff:
     new_version_id: int
     files: tuple[FileDiff, ...]
     """Only the files that differ, by name."""
+    lane_changes: tuple[str, ...] = ()
+    """How the lane → role map changed (``engine.lanes``), in short Chinese."""
 
     @property
     def identical(self) -> bool:
-        return not self.files
+        return not self.files and not self.lane_changes

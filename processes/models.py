@@ -49,6 +49,20 @@ from engine.types import UTCDateTime
 from .enums import CaseStatus, OutboxStatus, StationMode
 
 
+def trigram_index(name: str, column: str) -> Index:
+    """A PostgreSQL ``pg_trgm`` GIN index on ``column``: ``LIKE '%part%'`` (a part of a case
+    code, a phone's last digits) reads it instead of the whole table. PostgreSQL only
+    (migration 0021; ``info["postgresql_only"]``): SQLite has no such index and scans."""
+    index = Index(
+        name,
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        info={"postgresql_only": True},
+    )
+    return index.ddl_if(dialect="postgresql")
+
+
 class Case(db.Model):
     """A matter from intake to close; every field domain.md asks a case to record."""
 
@@ -86,6 +100,9 @@ class Case(db.Model):
             postgresql_where=text("resolved_at IS NULL"),
             sqlite_where=text("resolved_at IS NULL"),
         ),
+        # the work list's red (yellow, green) cases: their tasks by instance (migration 0021)
+        Index("ix_dispute_case_risk_instance", "risk_colour", "instance_id"),
+        trigram_index("ix_dispute_case_code_trgm", "code"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -148,6 +165,8 @@ class Party(db.Model):
         Index("ix_party_phone", "phone"),
         Index("ix_party_id_number", "id_number"),
         Index("ix_party_name", "name"),
+        trigram_index("ix_party_phone_trgm", "phone"),
+        trigram_index("ix_party_name_trgm", "name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

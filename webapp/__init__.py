@@ -12,6 +12,8 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import event
 
+import processes.attachments.models  # registers the attachment table
+import processes.field.models  # (registers the field-work tables)
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
 from engine.db import db
 
@@ -19,6 +21,7 @@ from . import (
     accounts,
     admin,
     api,
+    attachments,
     audit,
     calendar_notice,
     cases,
@@ -32,9 +35,11 @@ from . import (
     leader,
     limits,
     lookup,
+    mobile,
     navigation,
     proxies,
     reports,
+    screening,
     supervision,
     tasks,
     validation,
@@ -49,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.strict_slashes = False
     app.config.from_mapping(load_config(app.instance_path, config))
     validation.init_app(app)  # bounded <int:…> routes: before any blueprint is registered
+    attachments.init_app(app)  # uploads' body limit: ahead of the hooks that read the body
     app.logger.setLevel(app.config["ZONGZHI_LOG_LEVEL"])
 
     db.init_app(app)
@@ -70,11 +76,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         tasks,
         cases,
+        attachments,
         intake,
         supervision,
         leader,
         reports,
         lookup,
+        mobile,
+        screening,
         designer,
         audit,
         admin,

@@ -9,7 +9,7 @@ in a ``forms`` folder beside or inside the diagrams' folder, then in the current
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 from pathlib import Path
 
@@ -50,16 +50,20 @@ def deploy_paths(
     actor: str,
     note: str = "",
     forms_dirs: Iterable[Path] = (),
+    lane_map: Mapping[str, str] | None = None,
 ) -> DeployResult:
     """Deploy diagram files or directories as a new version of the current set (or find
-    it already deployed); raises ``engine.errors.DeployRejected``."""
+    it already deployed); raises ``engine.errors.DeployRejected``. ``lane_map`` maps the
+    diagrams' lanes to roles (``engine.lanes``)."""
     paths = list(paths)
     with app.app_context():
         engine = current_engine()
         files, problems = collect_set(paths, [*forms_dirs, *forms_beside(paths)])
         if problems:
             raise DeployRejected(problems)
-        return engine.deploy_set(with_current(engine, files), actor=actor, note=note)
+        return engine.deploy_set(
+            with_current(engine, files), actor=actor, note=note, lane_map=lane_map
+        )
 
 
 def forms_beside(paths: Iterable[Path]) -> list[Path]:

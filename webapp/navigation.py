@@ -26,6 +26,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("督办", "supervision.board", "/supervision"),
     NavItem("我包案的案件", "leader.index", "/leader"),
     NavItem("统计报表", "reports.dashboard", "/reports"),
+    NavItem("排查台账", "screening.ledger", "/screening"),
     NavItem("流程设计", "designer.index", "/designer"),
     NavItem("审计", "audit.index", "/audit"),
     NavItem("系统管理", "admin.index", "/admin"),

@@ -61,7 +61,7 @@ class FormField:
 
     name: str
     kind: str
-    """text, textarea, date, datetime, integer, number, radio, select, picker, boolean,
+    """text, textarea, date, datetime, integer, number, radio, select, picker, file, boolean,
     confirm, const, checkboxes, lines, group (an object) or rows (an array of objects)."""
     label: str
     help: str = ""
@@ -143,9 +143,23 @@ def _array_kind(items: Mapping[str, Any]) -> str:
     return "rows" if "object" in _types(items) else "lines"
 
 
+def is_file(prop: Mapping[str, Any]) -> bool:
+    """A file field: ``"format": "binary"`` or a ``contentMediaType`` (``webapp.attachments``
+    stores the upload and keeps its reference in the data)."""
+    return prop.get("format") == "binary" or "contentMediaType" in prop
+
+
+def file_fields(schema: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The schema's top-level file properties, by name."""
+    props = schema.get("properties") or {}
+    return {k: p for k, p in props.items() if isinstance(p, Mapping) and is_file(p)}
+
+
 def _string_kind(prop: Mapping[str, Any]) -> str:
     if prop.get(PICKER):
         return "picker"
+    if is_file(prop):
+        return "file"
     fmt = prop.get("format")
     if fmt == "date":
         return "date"
@@ -329,6 +343,8 @@ def _attrs(prop, kind: str) -> dict[str, Any]:
         return attrs
     if kind in ("text", "textarea"):
         return {html: prop[key] for key, html in _TEXT_ATTRS.items() if key in prop}
+    if kind == "file" and prop.get("contentMediaType"):
+        return {"accept": prop["contentMediaType"]}
     return {}
 
 
@@ -383,8 +399,8 @@ def _parse_value(key: str, prop, form: MultiDict, errors) -> Any:
         return _parse_rows(key, prop, form, errors)
     if kind in ("checkboxes", "lines"):
         return _parse_list(key, prop, kind, form)
-    if kind == "const":
-        return prop["const"]
+    if kind in ("const", "file"):  # a file's upload is in request.files (attachments)
+        return prop["const"] if kind == "const" else _MISSING
     text = (form.get(key) or "").strip()
     if not text:
         return _MISSING

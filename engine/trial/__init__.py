@@ -7,6 +7,7 @@ context, service tasks are recorded and answered by their operators' simulations
 trial has its own clock that moves only when the designer fast-forwards to a timer.
 """
 
+from .autorun import AutorunResult, run_to_end
 from .isolation import TrialWriteRefused
 from .models import TrialRun
 from .queries import startable_processes, trial_trail, trial_view, trials_of
@@ -27,6 +28,7 @@ from .views import (
 )
 
 __all__ = [
+    "AutorunResult",
     "EntryKind",
     "LogEntry",
     "StepKind",
@@ -44,6 +46,7 @@ __all__ = [
     "delete_trial",
     "fire_trial_timer",
     "restart_trial",
+    "run_to_end",
     "send_trial_message",
     "start_trial",
     "startable_processes",

@@ -27,7 +27,7 @@ from ..views import Actor
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
 
-    from ..api import Engine
+    from ..ports import Trials as Engine
 
 NO_INSTANCE = 0
 """The ``instance_id`` a trial's step context carries: a trial is no instance."""

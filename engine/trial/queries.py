@@ -25,7 +25,7 @@ from .views import (
 from .waiting import current_data, ready_tasks, waiting_messages, waiting_timers
 
 if TYPE_CHECKING:
-    from ..api import Engine
+    from ..ports import Sessions as Engine
 
 SUMMARY_COLUMNS = (
     TrialRun.id,

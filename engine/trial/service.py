@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..bundle import SourceFile, content_hash
 from ..clock import ManualClock
 from ..errors import StepFailed
+from ..lanes import latest_map
 from ..persist import json_safe
 from ..specs import SERIALIZER_VERSION, ParsedProcess, dump_state, new_workflow, spec_to_json
 from ..validation import analyse
@@ -25,13 +26,13 @@ from .state import diagram_index, files_to_json, parsed_of
 from .views import StepKind, TrialRefused, TrialStatus
 
 if TYPE_CHECKING:
-    from ..api import Engine
+    from ..ports import Trials as Engine
 
 StartData = Mapping[str, Any] | Callable[[str], Mapping[str, Any]]
 """A trial's start data, or a function giving it for the chosen process id."""
 
 
-def start_trial(
+def start_trial(  # noqa: PLR0913 - where the set comes from, and how to read it
     engine: Engine,
     files: Sequence[SourceFile],
     *,
@@ -41,14 +42,16 @@ def start_trial(
     process_id: str | None = None,
     prefer_file: str | None = None,
     base_version_id: int | None = None,
+    lane_map: Mapping[str, str] | None = None,
 ) -> int:
     """Validate the set as a deploy would, store a trial of one of its processes, run its
     first step; returns the trial id. Raises ``TrialRefused`` (nothing stored) when the set
     has errors or the process cannot be told; a failing first step is stored and logged.
 
     The process is ``process_id``, else the one in ``prefer_file`` (the file being edited),
-    else the set's only one. ``data`` may be a function of the chosen process id."""
-    analysis = analyse(engine, files)
+    else the set's only one. ``data`` may be a function of the chosen process id.
+    ``lane_map`` maps the set's lanes to roles as a deploy would (``engine.lanes``)."""
+    analysis = analyse(engine, files, lane_map=lane_map, inherited_lanes=lambda: latest_map(engine))
     if analysis.errors:
         raise TrialRefused(
             f"这组文件有 {len(analysis.errors)} 个错误，修正后才能试运行", analysis.problems

@@ -31,7 +31,7 @@ from .views import StepKind, TrialStatus
 from .waiting import MESSAGE, find_task
 
 if TYPE_CHECKING:
-    from ..api import Engine
+    from ..ports import Trials as Engine
 
 PAST_DUE = timedelta(seconds=1)
 """How far past a timer's due time fast-forwarding sets the clock (timers fire when due

@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefi
 from SpiffWorkflow.task import Task
 
 from .. import projection
+from ..foreign.forms import FOREIGN_FORM
 from ..forms import form_key_of
 from ..persist import json_safe
 from ..task_detail import INSTRUCTIONS
@@ -46,7 +47,7 @@ def ready_tasks(
                 lane=spec.lane,
                 process=process_name(task),
                 form_key=key,
-                schema=schema_of(key),
+                schema=schema_of(key) if key else extensions.get(FOREIGN_FORM),
                 instructions=extensions.get(INSTRUCTIONS) or None,
                 data=json_safe(dict(task.data)),
             )

@@ -2,7 +2,7 @@
 failing timer without reading the whole table when it decides how long to sleep
 
 Revision ID: 0020
-Revises: 0019
+Revises: 0024
 Create Date: 2026-12-09 00:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = "0020"
-down_revision = "0019"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

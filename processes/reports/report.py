@@ -19,11 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..calendar import WorkCalendar, load_calendar
+from ..field.ledger import screenings_by_grid
 from ..models import DisputeType
 from . import counts, open_cases, related, sections
 from .groups import grouped_counts
 from .metrics import FIGURES, PERCENT, Rate, average_working_days, court_total, cutoff, rate
-from .periods import Period
+from .periods import Period, PeriodKind
 from .regions import RegionTree
 
 HEADLINE_KEYS = (
@@ -73,7 +74,7 @@ def build_report(
     type_names = _type_names(session)
     colours, overdue_open = open_cases.open_by_colour(session, regions=regions, as_of=as_of)
     figures[0]["overdue_open"] = overdue_open  # as of now: the past is not reconstructed
-    return {
+    report = {
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "period": {**period.to_dict(), "key": period.key, "label": period.label},
         "as_of": as_of.astimezone(UTC).isoformat(),
@@ -92,6 +93,11 @@ def build_report(
             session, regions=regions, as_of=as_of, calendar=calendar
         ),
     }
+    if period.kind is PeriodKind.WEEK:  # 周研判 counts each grid's screening rounds
+        report["screenings"] = screenings_by_grid(
+            session, regions=regions, first=period.first, last=period.last
+        )
+    return report
 
 
 def _period_figures(

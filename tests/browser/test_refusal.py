@@ -17,7 +17,7 @@ def menu(page) -> list[str]:
 def test_a_grid_worker_is_refused_the_admin_and_supervision_pages(page, guard, add_user):
     add_user("wangge", "网格员")
     login(page, "wangge")
-    assert menu(page) == ["首页", "我的待办", "受理登记", "案件查询"]
+    assert menu(page) == ["首页", "我的待办", "受理登记", "案件查询", "排查台账"]
 
     guard.expect_status(403)
     for path in ("/admin/", "/supervision"):
@@ -58,13 +58,21 @@ def test_the_report_menu_shows_to_leaders_and_centers_only(pages, add_user):
 
     county = pages.open()
     login(county, "xianzx")
-    assert menu(county) == ["首页", "我的待办", "受理登记", "案件查询", "督办", "统计报表"]
+    assert menu(county) == [
+        "首页",
+        "我的待办",
+        "受理登记",
+        "案件查询",
+        "督办",
+        "统计报表",
+        "排查台账",
+    ]
     nav(county, "统计报表")
     assert county.get_by_role("heading", name="领导驾驶舱").is_visible()
 
     leader = pages.open()
     login(leader, "zhenld")
-    assert menu(leader) == ["首页", "我的待办", "案件查询", "统计报表"]
+    assert menu(leader) == ["首页", "我的待办", "案件查询", "统计报表", "排查台账"]
 
     grid = pages.open()
     login(grid, "wangge2")

@@ -13,6 +13,7 @@ from processes.intake import receive_case
 from processes.models import Case, Party, Region
 from tests.conftest import MONDAY_9AM
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
+from webapp.cases import service
 
 CLERK = Actor.of("window.clerk", ["镇综治中心"])
 OTHER_TOWNSHIP = "620702102"
@@ -151,3 +152,18 @@ def test_pages_of_twenty_newest_first(web_engine, login_as, clock):
 def test_roles_outside_case_work_are_refused(web_engine, login_as):
     client = login_as("she", "流程设计")
     assert client.get("/cases").status_code == 403
+
+
+def test_past_the_count_cap_the_list_says_so_and_still_pages(cases, login_as, monkeypatch):
+    monkeypatch.setattr(service, "COUNT_CAP", 2)
+    monkeypatch.setattr(service, "PER_PAGE", 1)
+    client = login_as("xian", "县综治中心", region=COUNTY)
+
+    first = client.get("/cases").get_data(as_text=True)
+    last = client.get("/cases", query_string={"page": 4})
+
+    assert "共 <strong>2+</strong> 件案件，第 1 页。" in first
+    assert 'href="/cases?page=2" rel="next"' in first
+    assert codes(last) == [cases["zhang"].code]  # the oldest of four, newest first
+    assert 'rel="next"' not in last.get_data(as_text=True)
+    assert "共 <strong>2+</strong> 件" in last.get_data(as_text=True)

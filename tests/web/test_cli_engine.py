@@ -99,3 +99,18 @@ def test_account_changes_are_in_the_history(app, sa_engine):
     assert sorted(rows[1].data["roles_after"]) == ["督办员", "调解员"]
     assert "pass-1234" not in str([r.data for r in rows])
     assert _run(app, "verify-history").exit_code == 0
+
+
+FOREIGN_DIR = BPMN_DIR.parent / "tests" / "engine" / "fixtures" / "foreign"
+
+
+def test_deploy_maps_foreign_lanes_to_roles_with_lane_options(app, sa_engine):
+    paths = [str(FOREIGN_DIR / "camunda_order.bpmn"), str(FOREIGN_DIR / "discount.dmn")]
+    refused = _run(app, "deploy", *paths)
+    assert refused.exit_code == 1 and "泳道「Manager」不是已知的角色" in refused.output
+    bad = _run(app, "deploy", *paths, "--lane", "Manager")
+    assert bad.exit_code == 2 and "应写成 泳道名=角色" in bad.output
+    good = _run(app, "deploy", *paths, "--lane", "Manager=镇综治中心", "--lane", "Clerk=调解员")
+    assert good.exit_code == 0, good.output
+    assert "已部署新版本" in good.output and "order" in good.output
+    assert "camunda:formKey 在本系统中不起作用" in good.output

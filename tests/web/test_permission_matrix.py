@@ -87,6 +87,9 @@ MAIN_PAGES: dict[str, set[Role] | str] = {
     "/reports/": REPORT_READERS,
     "/reports/snapshots": REPORT_READERS,
     "/reports/court-filings": {Role.COUNTY_CENTER},
+    "/m/": CASEWORKER_ROLES,
+    "/m/report": CASEWORKER_ROLES,
+    "/screening/ledger": REPORT_READERS | {Role.GRID_WORKER, Role.VILLAGE_MEDIATION},
 }
 """Who may open each main page, written by hand from the issue and domain.md."""
 
@@ -139,6 +142,8 @@ NO_TRIAL, NO_TASK = 999_999, "00000000-0000-0000-0000-000000000000"
 real ones."""
 
 URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
+    "mobile.upload_status": lambda _s: {"sha256": "0" * 64},
+    "mobile.upload_chunk": lambda _s: {"sha256": "0" * 64},
     "tasks.show": lambda s: {"task_id": s.task_id},
     "tasks.claim": lambda s: {"task_id": s.task_id},
     "tasks.unclaim": lambda s: {"task_id": s.task_id},
@@ -150,6 +155,9 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "cases.change_risk_colour": lambda s: {"case_id": s.case_id},
     "cases.diagram": lambda s: {"case_id": s.case_id},
     "cases.document": lambda s: {"case_id": s.case_id, "record_id": s.supervision_id},
+    "attachments.upload": lambda s: {"case_id": s.case_id},
+    # no attachment is seeded: a missing one answers 404 after the role check
+    "attachments.download": lambda s: {"case_id": s.case_id, "attachment_id": NO_TRIAL},
     "supervision.chase": lambda s: {"case_id": s.case_id},
     "admin.remove_day": lambda s: {"day": "2026-05-06"},
     "admin.reference": lambda s: {"kind": "region"},

@@ -4,12 +4,14 @@ operation-log entry saying who verified what and what was found."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from engine import Engine
 from engine.history import verify
+from engine.history_files import FilesResult
 from engine.history_search import event_row
 from engine.history_verify import ChainPart, verify_part
 from processes.models import Case
@@ -28,6 +30,10 @@ class Verdict:
     reason: str | None = None
     bad: AuditRow | None = None
     """The first broken row as the search shows it (``None`` if it was deleted)."""
+    files_checked: int | None = None
+    """Attached files re-hashed against the history (``None``: files not checked)."""
+    file_problem: bool = False
+    """The chain is intact but a file it recorded was altered or is missing."""
 
 
 def _bad_row(session: Session, engine: Engine, seq: int | None) -> AuditRow | None:
@@ -44,6 +50,8 @@ def _record(session: Session, engine: Engine, user: str, verdict: Verdict, case:
     }
     if case is not None:
         data.update(case_id=case.id, code=case.code)
+    if verdict.files_checked is not None:
+        data.update(files_checked=verdict.files_checked, file_problem=verdict.file_problem)
     engine.record_operation(session, event_type=HISTORY_VERIFIED, actor=user, data=data)
 
 
@@ -77,7 +85,16 @@ def verify_all(session: Session, engine: Engine, *, user: str, part_size: int) -
         start = part.next_seq
 
 
-def verify_case(session: Session, engine: Engine, case: Case, *, user: str) -> Verdict:
+def verify_case(
+    session: Session,
+    engine: Engine,
+    case: Case,
+    *,
+    user: str,
+    files: Callable[[Case], FilesResult] | None = None,
+) -> Verdict:
+    """One case's rows; with ``files`` (``webapp.attachments.verify_stored_files``), once
+    they hold, the files they recorded too."""
     scope = f"案件 {case.code or case.id}"
     if case.instance_id is None:
         verdict = Verdict(True, 0, scope)
@@ -91,5 +108,22 @@ def verify_case(session: Session, engine: Engine, case: Case, *, user: str) -> V
             result.reason,
             _bad_row(session, engine, result.first_bad_seq) if not result.ok else None,
         )
+    if files is not None and verdict.ok:
+        verdict = _with_files(session, engine, verdict, files(case))
     _record(session, engine, user, verdict, case)
     return verdict
+
+
+def _with_files(session: Session, engine: Engine, verdict: Verdict, found: FilesResult):
+    if found.ok:
+        return replace(verdict, files_checked=found.checked)
+    bad = _bad_row(session, engine, found.first_bad_seq)
+    return replace(
+        verdict,
+        ok=False,
+        first_bad_seq=found.first_bad_seq,
+        reason=found.reason,
+        bad=bad,
+        files_checked=found.checked,
+        file_problem=True,
+    )

@@ -11,6 +11,7 @@ from flask_login import current_user
 from engine.db import db
 from processes.models import Case
 
+from ..attachments.integrity import verify_stored_files
 from ..cases.detail import find_case
 from ..engine_binding import current_engine
 from ..scope import region_scope
@@ -42,6 +43,12 @@ def replay(case_id: int):
 @roles_required(AUDIT_ROLES)
 def verify_case_chain(case_id: int):
     case = _case_or_404(case_id)
-    verdict = verify_case(db.session, current_engine(), case, user=current_user.username)
+    verdict = verify_case(
+        db.session,
+        current_engine(),
+        case,
+        user=current_user.username,
+        files=verify_stored_files,
+    )
     db.session.commit()
     return _render(case, verdict)

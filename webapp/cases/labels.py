@@ -12,6 +12,7 @@ CASE_OPERATIONS = frozenset(
         "intake_duplicate_overridden",
         "case_risk_changed",
         "case_leader_set",
+        "attachment_added",
     }
 )
 """Operation-log events about one case (``case_id`` in their data); some are written
@@ -79,6 +80,7 @@ EVENT_LABELS: dict[str, str] = {
     # operation log
     PERSONAL_DATA_VIEWED: "查看当事人完整信息",
     "intake_duplicate_overridden": "重复提示后仍予登记",
+    "attachment_added": "上传附件",
 }
 
 TASK_EVENTS = frozenset(
@@ -168,6 +170,7 @@ DATA_LABELS: dict[str, str] = {
     "item": "办理对象",
     "attempts": "失败次数",
     "error": "错误",
+    "sha256": "文件哈希（SHA-256）",
 }
 
 HIDDEN_KEYS = frozenset(

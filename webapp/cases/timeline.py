@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import Engine
 from engine.models import HistoryEvent, TaskRecord
+from processes.attachments import parse_reference
 from processes.deadlines import local
 from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import Case
@@ -117,6 +118,8 @@ def format_value(value: Any) -> str:
         text = "是" if value else "否"
     elif value is None:
         text = "—"
+    elif (attached := parse_reference(value)) is not None:
+        text = f"附件（编号 {attached[0]}）"
     elif isinstance(value, str) and _ISO_TIME.match(value):
         text = _format_time(value)
     elif isinstance(value, list):

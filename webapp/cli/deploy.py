@@ -14,11 +14,13 @@ from sqlalchemy import select
 from engine import DeployRejected, DeployResult, EngineError, Problem
 from engine.db import db
 from engine.history_verify import PART_SIZE
+from engine.lanes import parse_option as parse_lane_option
 from processes.demo_directory import ensure_demo_units
 from processes.models import Case
 from processes.reference import ensure_demo_regions
 
 from ..accounts.demo import ensure_demo_directory, ensure_demo_users
+from ..attachments.integrity import failure_text, success_text, verify_stored_files
 from ..audit.integrity import verify_all, verify_case
 from ..deployments import deploy_bundled, deploy_paths
 from ..engine_binding import current_engine
@@ -71,11 +73,39 @@ def _create_demo_users() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="表单目录（可多次指定）。",
 )
-def deploy_command(paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...]) -> None:
-    """把 PATH（.bpmn / .dmn 文件或目录）作为一个版本部署。"""
+@click.option(
+    "--lane",
+    "lanes",
+    multiple=True,
+    metavar="泳道=角色",
+    help='把流程图的泳道映射为本系统的角色，如 --lane "Manager=镇综治中心"（可多次指定；'
+    '"*=角色" 给不在任何泳道中的人工任务）。',
+)
+def deploy_command(
+    paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...], lanes: tuple[str, ...]
+) -> None:
+    """把 PATH（.bpmn / .bpmn20.xml / .dmn 文件或目录）作为一个版本部署。"""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     actor = f"cli:{os_user()}"
-    _report_deploy(lambda: deploy_paths(app, paths, actor=actor, note=note, forms_dirs=forms_dirs))
+    lane_map = _lane_map(lanes)
+    _report_deploy(
+        lambda: deploy_paths(
+            app, paths, actor=actor, note=note, forms_dirs=forms_dirs, lane_map=lane_map
+        )
+    )
+
+
+def _lane_map(options: tuple[str, ...]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for option in options:
+        try:
+            lane, role = parse_lane_option(option)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--lane") from None
+        if found.get(lane, role) != role:
+            raise click.BadParameter(f"泳道「{lane}」映射了两个不同的角色", param_hint="--lane")
+        found[lane] = role
+    return found
 
 
 def _report_deploy(action: Callable[[], DeployResult]) -> None:
@@ -109,9 +139,11 @@ def _problem_line(problem: Problem) -> str:
 @click.command("verify-history")
 @with_appcontext
 @click.option("--case", "case_code", default=None, help="只校验这个案件编号的记录。")
-def verify_history_command(case_code: str | None) -> None:
+@click.option("--files", is_flag=True, help="同时重新计算已存附件的哈希，与历史记录核对。")
+def verify_history_command(case_code: str | None, files: bool) -> None:
     """校验历史记录的哈希链（全部，或 --case 指定的案件）；发现篡改或删除时以退出码 1 结束。"""
     engine, actor = current_engine(), f"cli:{os_user()}"
+    case = None
     if case_code is None:
         verdict = verify_all(db.session, engine, user=actor, part_size=PART_SIZE)
     else:
@@ -133,3 +165,8 @@ def verify_history_command(case_code: str | None) -> None:
         )
     scope = "历史记录" if case_code is None else f"案件 {case_code} 的历史记录"
     click.echo(f"{scope}完整：已校验 {verdict.checked} 条事件，哈希链无误。")
+    if files:
+        stored = verify_stored_files(case)
+        if not stored.ok:
+            raise CliFailure(failure_text(stored))
+        click.echo(success_text(stored))

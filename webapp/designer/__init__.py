@@ -11,6 +11,7 @@ from . import (  # noqa: F401 (routes)
     migration_views,
     modeler,
     trial,
+    trial_autorun,
 )
 from .blueprint import bp
 

@@ -200,6 +200,8 @@ class VersionPage:
     latest_id: int
     older_running: int
     """Running instances of this version's processes on older versions (may migrate here)."""
+    lane_map: dict[str, str] = field(default_factory=dict)
+    """Lane → role for diagrams whose lanes are not our roles (``"*"``: tasks in no lane)."""
 
     @property
     def is_latest(self) -> bool:
@@ -240,4 +242,5 @@ def version_page(engine: Engine, version_id: int) -> VersionPage | None:
         older_running=sum(
             c.running for (vid, pid), c in counts.items() if vid in older and pid in names
         ),
+        lane_map=engine.lane_map(version_id),
     )

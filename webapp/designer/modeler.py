@@ -23,11 +23,11 @@ from ..engine_binding import current_engine
 from ..security import DESIGN_ROLES, roles_required
 from ..validation import parse_int
 from .blueprint import bp
-from .drafts import deploy_files, kind_of, validate_files
-from .modeler_context import panel_config
+from .drafts import deploy_files, kind_of, lanes_to_map, validate_files
+from .modeler_context import lane_roles, panel_config
 
-FILE_NAME = re.compile(r"^[\w\-. ]{1,120}\.bpmn$")
-"""A diagram file name a designer may give: no folders, ends .bpmn."""
+FILE_NAME = re.compile(r"^[\w\-. ]{1,120}\.(bpmn|bpmn20\.xml)$")
+"""A diagram file name a designer may give: no folders, ends .bpmn (or .bpmn20.xml)."""
 MAX_XML_BYTES = 4 * 1024 * 1024
 MIMETYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
 
@@ -43,6 +43,8 @@ class Draft:
     base_version_id: int | None
     note: str
     force: bool
+    lane_map: dict[str, str]
+    """The 泳道映射 dialog's choices: a lane (``"*"``: tasks in no lane) → a role."""
 
 
 def _version_files(engine: Engine, version_id: int) -> list[SourceFile]:
@@ -58,13 +60,15 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "element": problem.element,
         "message": problem.message,
         "severity": problem.severity,
+        "code": problem.code,
     }
 
 
 def _read_draft(name: str, *, note_required: bool = False) -> Draft:
     if not FILE_NAME.match(name) or kind_of(name) != "bpmn":
         raise BadDraft(
-            f"文件名 {name} 不合法：只能用字母、数字、汉字、下划线、连字符和点，以 .bpmn 结尾"
+            f"文件名 {name} 不合法：只能用字母、数字、汉字、下划线、连字符和点，"
+            "以 .bpmn 或 .bpmn20.xml 结尾"
         )
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str):
@@ -84,7 +88,14 @@ def _read_draft(name: str, *, note_required: bool = False) -> Draft:
         base_version_id=base if isinstance(base, int) and not isinstance(base, bool) else None,
         note=note,
         force=payload.get("force") is True,
+        lane_map=_lane_map(payload.get("lane_map")),
     )
+
+
+def _lane_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k)[:120]: v[:120] for k, v in list(value.items())[:100] if isinstance(v, str) and v}
 
 
 def _bad(error: BadDraft):
@@ -155,9 +166,20 @@ def validate(name: str):
         draft = _read_draft(name)
     except BadDraft as error:
         return _bad(error)
-    problems = validate_files(current_engine(), {draft.name: draft.xml})
+    engine = current_engine()
+    problems = validate_files(engine, {draft.name: draft.xml}, lane_map=draft.lane_map)
     errors = [p for p in problems if p.severity == "error"]
-    return jsonify(ok=not errors, problems=[_problem_json(p) for p in problems])
+    return jsonify(
+        ok=not errors, problems=[_problem_json(p) for p in problems], **_lanes(engine, draft)
+    )
+
+
+def _lanes(engine: Engine, draft: Draft) -> dict[str, Any]:
+    """``{"lanes": …}`` for the 泳道映射 dialog when the set has lanes to map, else ``{}``."""
+    found = lanes_to_map(
+        engine, {draft.name: draft.xml}, lane_roles=lane_roles(), lane_map=draft.lane_map
+    )
+    return {"lanes": found} if found else {}
 
 
 @bp.post("/files/<name>/deploy")
@@ -177,13 +199,18 @@ def deploy(name: str):
         return jsonify(ok=False, conflict=True, latest_version_id=newer, message=message), 409
     try:
         result = deploy_files(
-            engine, {draft.name: draft.xml}, actor=current_user.username, note=draft.note
+            engine,
+            {draft.name: draft.xml},
+            actor=current_user.username,
+            note=draft.note,
+            lane_map=draft.lane_map,
         )
     except DeployRejected as rejected:
         return jsonify(
             ok=False,
             message="部署被拒绝，当前版本保持不变。",
             problems=[_problem_json(p) for p in rejected.problems],
+            **_lanes(engine, draft),
         ), 422
     return jsonify(
         ok=True,

@@ -25,7 +25,7 @@ from ..security import DESIGN_ROLES, current_actor, roles_required
 from ..validation import parse_int
 from . import trial_page
 from .blueprint import bp
-from .drafts import files_with
+from .drafts import files_with, kind_of
 from .trial_forms import json_object, sample_answers
 
 
@@ -54,6 +54,7 @@ def trial_start():
     try:
         data = json_object(form.get("start_data"), "起始数据") or trial_start_data
         files, source, prefer_file, base = _set_to_try(form)
+        lane_map = _lane_map(form, base)
     except ValueError as error:
         flash(f"未能开始试运行：{error}", "error")
         return redirect(url_for("designer.trial_index"))
@@ -67,6 +68,7 @@ def trial_start():
             process_id=form.get("process_id") or None,
             prefer_file=prefer_file,
             base_version_id=base,
+            lane_map=lane_map,
         )
     except trials.TrialRefused as refused:
         back = _maybe_url("designer.edit", name=prefer_file) if prefer_file else None
@@ -80,8 +82,8 @@ def _set_to_try(form: MultiDict) -> tuple[list, str, str | None, int | None]:
     engine = current_engine()
     if form.get("xml"):
         name = (form.get("file_name") or "").strip()
-        if not name.endswith(".bpmn"):
-            raise ValueError("草稿须为 .bpmn 文件")
+        if kind_of(name) != "bpmn":
+            raise ValueError("草稿须为 .bpmn 或 .bpmn20.xml 文件")
         base = _int(form.get("base_version_id")) or engine.latest_version_id()
         files = files_with(engine, {name: form["xml"].encode()}, base_version_id=base)
         based = f"（基于版本 {base}）" if base else ""
@@ -90,6 +92,13 @@ def _set_to_try(form: MultiDict) -> tuple[list, str, str | None, int | None]:
     if version_id is None:
         raise ValueError("请选择要试运行的流程")
     return engine.version_files(version_id), f"版本 {version_id}", None, version_id
+
+
+def _lane_map(form: MultiDict, base: int | None) -> dict[str, str]:
+    """A draft's lane map as the modeler's dialog gives it (JSON), else the base version's."""
+    if form.get("lane_map"):
+        return {str(k): str(v) for k, v in json_object(form["lane_map"], "泳道映射").items()}
+    return current_engine().lane_map(base) if base else {}
 
 
 def _int(text: str | None) -> int | None:

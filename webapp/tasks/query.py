@@ -35,7 +35,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     union,
     union_all,
 )
@@ -48,20 +47,13 @@ from processes.models import Case, Party, Summons
 from processes.reports.alerts import running_alert_instances
 from processes.roles import Role
 
+from ..list_plans import prefer_custom_plans as prefer_custom_plans  # the list's callers
 from ..scope import in_scope
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer
 
 RISK_ORDER = {"红": 0, "黄": 1, "绿": 2}
 READY = literal(TaskStatus.READY.value, literal_execute=True)
 """Written into the SQL (not a parameter) so PostgreSQL matches the partial indexes."""
-
-
-def prefer_custom_plans(session: Session) -> None:
-    """psycopg prepares a statement run five times and PostgreSQL may then keep one generic
-    plan for it, blind to which roles and regions are asked: 10x slower here. Plan each
-    run for its own values, for the rest of this transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def joined() -> ColumnElement[bool]:
@@ -135,7 +127,7 @@ def department_clause(viewer: Viewer) -> ColumnElement[bool]:
     """A 部门 liaison sees the open 部门 tasks of cases their department is part of:
     summoned by a whistle, or named as the responsible unit; cases summoning no department
     at all (e.g. 法律服务) stay open to every department."""
-    summons = select(Summons.id).where(Summons.case_id == Case.id)
+    summons = select(Summons.id).where(Summons.case_id == Case.id).correlate_except(Summons)
     ours = summons.where(Summons.department == viewer.department)
     return or_(
         TaskRecord.candidate_role != Role.DEPARTMENT,
@@ -229,37 +221,27 @@ def order(sort: SortKey, columns: ReadOnlyColumnCollection | None = None) -> lis
     return by_due
 
 
+TASK_COLUMNS = (
+    TaskRecord.id,
+    TaskRecord.name,
+    TaskRecord.due_at,
+    TaskRecord.assignee,
+    TaskRecord.instance_id,
+    TaskRecord.created_at,
+    TaskRecord.item,
+)
+CASE_COLUMNS = (
+    Case.id.label("case_id"),
+    Case.code,
+    Case.dispute_type,
+    Case.level,
+    Case.risk_colour,
+    Case.received_at,
+)
+
+
 def rows(clauses: Sequence) -> Select:
-    columns = select(
-        TaskRecord.id,
-        TaskRecord.name,
-        TaskRecord.due_at,
-        TaskRecord.assignee,
-        TaskRecord.instance_id,
-        TaskRecord.created_at,
-        TaskRecord.item,
-        Case.id.label("case_id"),
-        Case.code,
-        Case.dispute_type,
-        Case.level,
-        Case.risk_colour,
-        Case.received_at,
-    )
-    return from_tasks(columns).where(*clauses)
-
-
-def page_rows(
-    viewer: Viewer, filters: Filters, clock: Clock | None, *, offset: int, limit: int
-) -> Select:
-    """``limit`` rows from ``offset`` in the list's order: one arm per scope, each ordered
-    and cut at ``offset + limit`` (the cases' arm is the query as tuned), then merged."""
-    sort = order(filters.sort)
-    arms = [rows(where(viewer, filters, clock, scope)) for scope in scopes(viewer)]
-    if len(arms) == 1:
-        return arms[0].order_by(*sort).offset(offset).limit(limit)
-    cut = [select(arm.order_by(*sort).limit(offset + limit).subquery()) for arm in arms]
-    merged = union_all(*cut).subquery()
-    return select(merged).order_by(*order(filters.sort, merged.c)).offset(offset).limit(limit)
+    return from_tasks(select(*TASK_COLUMNS, *CASE_COLUMNS)).where(*clauses)
 
 
 def capped_count(

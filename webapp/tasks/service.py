@@ -21,7 +21,7 @@ from processes.masking import mask_name
 from processes.models import DisputeType, Party, RiskAlert
 
 from ..accounts.models import User
-from . import query
+from . import arms, query
 from .filters import (
     Clock,
     DueFilter,
@@ -51,8 +51,8 @@ __all__ = [
 ]
 
 PER_PAGE = 50
-COUNT_CAP = 2000
-"""Counting stops here: a page says "超过 2000 项" rather than counting a county's list."""
+COUNT_CAP = 1000
+"""Counting stops here: a page says "共 1,000+ 项" rather than counting a county's list."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,13 @@ def work_list(
     """One page of the tasks ``viewer`` may act on, matching ``filters``."""
     query.prefer_custom_plans(session)
     page = max(1, page)
-    statement = query.page_rows(
-        viewer, filters, clock, offset=(page - 1) * per_page, limit=per_page + 1
+    statement = arms.page_rows(
+        viewer,
+        filters,
+        clock,
+        offset=(page - 1) * per_page,
+        limit=per_page + 1,
+        postgresql=session.get_bind().dialect.name == "postgresql",
     )
     rows = session.execute(statement).all()
     has_next = len(rows) > per_page

@@ -18,6 +18,8 @@ from processes import task_forms, triage_preview
 from processes.models import Case
 
 from .. import named, pickers, schema_form
+from ..attachments import task_files
+from ..attachments.uploads import accepts_files
 from ..engine_binding import current_engine
 from ..security import CASEWORKERS, SUPERVISION_ROLES, current_actor, roles_required
 from ..validation import page_number
@@ -92,6 +94,7 @@ def unclaim(task_id: str):
 
 @bp.route("/<task_id>", methods=["GET", "POST"])
 @roles_required(CASEWORKERS)
+@accepts_files
 def show(task_id: str):
     task, case = _visible(task_id)
     viewer = current_viewer()
@@ -202,7 +205,7 @@ def _finished_message(task: TaskView, viewer: Viewer) -> str:
 
 
 def _submit(task: TaskView, schema: dict, access: detail.Access):
-    parsed = schema_form.parse(schema, request.form)
+    parsed, uploads = task_files.with_uploads(schema, schema_form.parse(schema, request.form))
     if parsed.errors:
         errors = _with_schema_errors(schema, parsed)
     else:
@@ -210,11 +213,13 @@ def _submit(task: TaskView, schema: dict, access: detail.Access):
     errors = _picker_errors(task, schema, parsed.data, errors)
     if errors:
         return _page(task, schema, request.form, errors, access), 422
+    case = detail.case_of(db.session, task.instance_id)
+    data, errors = task_files.attach(case, task.id, parsed.data, uploads)
+    if errors:
+        return _page(task, schema, request.form, errors, access), 422
     before = handon.before_submit(db.session, task.instance_id)
     try:
-        current_engine().complete(
-            task.id, parsed.data, actor=current_actor(), on_behalf=access.on_behalf
-        )
+        current_engine().complete(task.id, data, actor=current_actor(), on_behalf=access.on_behalf)
     except FormInvalid as invalid:
         return _page(task, schema, request.form, invalid.errors, access), 422
     except StepFailed as failed:

@@ -56,11 +56,14 @@
     document.getElementById("deploy-result").hidden = true;
     var errors = app.problems.show(data.problems || [], app.name, "部署被拒绝，当前版本保持不变。请修改以下问题后再部署：");
     status("部署被拒绝：发现 " + errors + " 个错误，当前版本保持不变。");
+    ns.offerLaneMap(app, data.lanes, function () {
+      status("已设置泳道映射，请再次部署。");
+    });
   }
 
   function send(app, xml, note, force, status) {
     var url = ns.server.urlFor(app.config.urls.deploy, app.name);
-    var body = { xml: xml, note: note, base_version_id: app.baseVersionId, force: force };
+    var body = { xml: xml, note: note, base_version_id: app.baseVersionId, force: force, lane_map: app.laneMap };
     return ns.server.postJSON(url, body).then(function (answer) {
       if (answer.status === 200) {
         deployed(app, answer.data, status);

@@ -14,7 +14,9 @@
   var config = JSON.parse(configNode.textContent);
   var statusNode = document.getElementById("modeler-status");
   var draftState = document.getElementById("draft-state");
-  var app = ns.app = { config: config, name: config.file, baseVersionId: config.versionId, importWarnings: [] };
+  var app = ns.app = {
+    config: config, name: config.file, baseVersionId: config.versionId, importWarnings: [], laneMap: {}
+  };
 
   function status(text) { statusNode.textContent = text; }
 
@@ -78,7 +80,8 @@
     busy(button, true);
     status("正在校验…");
     return currentXml().then(function (xml) {
-      return ns.server.postJSON(ns.server.urlFor(config.urls.validate, app.name), { xml: xml, base_version_id: app.baseVersionId });
+      var body = { xml: xml, base_version_id: app.baseVersionId, lane_map: app.laneMap };
+      return ns.server.postJSON(ns.server.urlFor(config.urls.validate, app.name), body);
     }).then(function (answer) {
       if (answer.status !== 200) {
         status(answer.data.message || "校验失败（HTTP " + answer.status + "）");
@@ -86,6 +89,7 @@
       }
       var errors = app.problems.show(answer.data.problems, app.name);
       status(errors ? "校验发现 " + errors + " 个错误，见图中标出的元素和下方列表。" : "校验通过。");
+      ns.offerLaneMap(app, answer.data.lanes, function () { validate(button); });
     }).catch(function () { status("校验请求失败，请检查网络后重试。"); })
       .then(function () { busy(button, false); });
   }
@@ -96,6 +100,7 @@
     currentXml().then(function (xml) {
       form.elements.xml.value = xml;
       form.elements.file_name.value = app.name;
+      form.elements.lane_map.value = JSON.stringify(app.laneMap);
       form.submit();
     });
   }
@@ -106,6 +111,7 @@
       validate: function () { validate(button); },
       deploy: function () { ns.deployFlow(app, button, status); },
       trial: trial,
+      lanes: function () { ns.editLaneMap(app, function () { validate(button); }); },
       download: function () { ns.files.download(app); },
       undo: function () { stack.undo(); },
       redo: function () { stack.redo(); },
@@ -136,6 +142,7 @@
     });
     app.panel = new ns.Panel(app.modeler, document.getElementById("props-panel"), config);
     app.problems = new ns.Problems(app.modeler, document.getElementById("problems"));
+    app.problems.onFixed = function () { validate(page.querySelector('[data-action="validate"]')); };
     app.drafts = new ns.DraftStore(config);
     app.serverXml = xml;
     app.importXml = importXml;

@@ -1,0 +1,177 @@
+"""Run a trial to its end without a person ("自动运行到结束"), so a designer sees at once
+whether a diagram runs here.
+
+Each move is one ordinary trial step (logged as if the designer had made it): the first
+ready user task is completed with sample answers from its form, else the trial's clock is
+fast-forwarded to the earliest timer (one-shot timers before cycles), else the first
+message the process waits for is delivered with an empty payload. It stops at the end of
+the process, at a step that fails, when nothing can move it, or after ``max_steps``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow import TaskState
+
+from .. import projection
+from ..errors import ConflictError, FormInvalid, StepFailed
+from ..lint_graph import KIND_NAMES
+from ..views import Actor
+from .isolation import TrialScriptEngine
+from .queries import trial_view
+from .rows import owned_trial
+from .samples import sample_answers
+from .state import load_workflow
+from .steps import complete_trial_task, fire_trial_timer, send_trial_message
+from .views import TrialStatus, TrialTask, TrialView
+
+if TYPE_CHECKING:
+    from ..api import Engine
+
+Answers = Callable[[Mapping[str, Any] | None, datetime], Mapping[str, Any]]
+"""Sample answers for a form: (its JSON Schema or None, the trial's clock) → data."""
+MAX_STEPS = 200
+
+
+@dataclass(frozen=True)
+class AutorunResult:
+    """How an automatic run ended."""
+
+    finished: bool
+    """The process reached its end."""
+    steps: int
+    """The steps this run made (failed attempts included)."""
+    reason: str
+    """In Chinese: that it finished, or where (which element) and why it stopped."""
+    element: str | None = None
+    """The element it stopped at, when there is one."""
+
+
+def run_to_end(
+    engine: Engine,
+    trial_id: int,
+    *,
+    actor: Actor,
+    answers: Answers | None = None,
+    max_steps: int = MAX_STEPS,
+) -> AutorunResult:
+    """Move the trial ``trial_id`` (``actor``'s own) until its process ends or cannot move.
+
+    Signature: ``run_to_end(engine, trial_id, *, actor, answers=None, max_steps=200) ->
+    AutorunResult(finished, steps, reason, element)``. ``answers(schema, clock)`` gives a
+    user task's form data (default: ``samples.sample_answers``: from the JSON Schema, or
+    ``{}`` for a task without a form). Every move is an ordinary step in the trial's log.
+    Raises ``NotFound`` for another user's trial; never for what the diagram does."""
+    fill = answers or sample_answers
+    for steps in range(max_steps + 1):
+        view = trial_view(engine, trial_id, user=actor.user)
+        outcome = _settled(engine, view, actor, steps)
+        if outcome is not None:
+            return outcome
+        if steps == max_steps:
+            break
+        stop = _move(engine, view, actor, fill)
+        if stop is not None:
+            return AutorunResult(False, steps + 1, *stop)
+    where = _waiting(engine, trial_id, actor)
+    return AutorunResult(
+        False,
+        max_steps,
+        f"自动运行了 {max_steps} 步仍未结束（可能是一个不会结束的循环），停在{where[0]}",
+        where[1],
+    )
+
+
+def _settled(engine: Engine, view: TrialView, actor: Actor, steps: int) -> AutorunResult | None:
+    status = view.summary.status
+    if status == TrialStatus.COMPLETED:
+        return AutorunResult(True, steps, f"流程「{view.summary.process_name}」已运行到结束")
+    if status == TrialStatus.FAILED:
+        last = view.steps[-1] if view.steps else None
+        error = last.error if last is not None else "开始时出错"
+        return AutorunResult(False, steps, f"流程开始时失败：{error}", _element(last))
+    if view.tasks or view.timers or view.messages:
+        return None
+    where = _waiting(engine, view.summary.id, actor)
+    return AutorunResult(
+        False, steps, f"停在{where[0]}：没有可办理的任务、可快进的定时器或可送达的消息", where[1]
+    )
+
+
+def _element(step) -> str | None:
+    return step.error_element if step is not None else None
+
+
+def _move(
+    engine: Engine, view: TrialView, actor: Actor, fill: Answers
+) -> tuple[str, str | None] | None:
+    """One step; None when it ran, else (reason, element) to stop with."""
+    trial_id = view.summary.id
+    if view.tasks:
+        task = view.tasks[0]
+        return _complete(engine, trial_id, task, actor, fill(task.schema, view.clock_at))
+    try:
+        if view.timers:
+            timer = min(view.timers, key=lambda t: (t.cycle, t.due))
+            fire_trial_timer(engine, trial_id, timer.id, actor=actor)
+        else:
+            send_trial_message(engine, trial_id, view.messages[0].name, {}, actor=actor)
+    except StepFailed as failed:
+        return f"在 {failed.element or '流程'} 处失败：{failed.message}", failed.element
+    except ConflictError as error:
+        return str(error), None
+    return None
+
+
+def _complete(
+    engine: Engine, trial_id: int, task: TrialTask, actor: Actor, data: Mapping[str, Any]
+) -> tuple[str, str | None] | None:
+    label = f"用户任务「{task.name}」({task.element})"
+    try:
+        complete_trial_task(engine, trial_id, task.id, data, actor=actor)
+    except FormInvalid as invalid:
+        fields = "；".join(f"{k or '表单'}：{'，'.join(v)}" for k, v in invalid.errors.items())
+        return f"{label} 的表单无法自动填写（{fields}），请手工填写这一步", task.element
+    except StepFailed as failed:
+        where = failed.element or task.element
+        return f"完成{label}后，在 {where} 处失败：{failed.message}", where
+    except ConflictError as error:
+        return str(error), task.element
+    return None
+
+
+def _waiting(engine: Engine, trial_id: int, actor: Actor) -> tuple[str, str | None]:
+    """The elements the trial waits in, as a designer reads them, and the first one's id."""
+    with engine.session_factory() as session:
+        row = owned_trial(session, trial_id, actor.user)
+        workflow = load_workflow(row, TrialScriptEngine(engine))
+        waiting = [
+            task.task_spec
+            for task in projection.all_tasks(workflow)
+            if task.state in (TaskState.WAITING, TaskState.STARTED, TaskState.READY)
+            and projection.is_bpmn_element(task)
+            and not _is_container(task)
+        ]
+    if not waiting:
+        return " 流程中（没有等待中的元素）", None
+    names = "、".join(_describe(spec) for spec in waiting[:5])
+    return f" {names}", waiting[0].bpmn_id
+
+
+def _is_container(task) -> bool:
+    return type(task.task_spec).__name__ in (
+        "SubWorkflowTask",
+        "CallActivity",
+        "TransactionSubprocess",
+    )
+
+
+def _describe(spec) -> str:
+    kind = type(spec).__name__
+    kind = KIND_NAMES.get(kind[:1].lower() + kind[1:], kind)
+    name = f"「{spec.bpmn_name}」" if spec.bpmn_name else ""
+    return f"{kind}{name}({spec.bpmn_id})"

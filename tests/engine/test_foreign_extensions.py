@@ -1,0 +1,114 @@
+"""A diagram saved by Camunda Modeler deploys and runs: its decisionRef, assignee and
+candidate users, JUEL condition and bare ISO timer are read as ours; every extension we do
+not read is a warning naming the element; what cannot be translated is a Chinese error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from engine import Actor, DeployRejected, SourceFile
+
+FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
+DEMO = Actor.of("demo", ["Manager"])
+CLERK = Actor.of("carl", ["Clerk"])
+
+
+def _files(bpmn: str | None = None) -> list[SourceFile]:
+    text = bpmn if bpmn is not None else (FOREIGN / "camunda_order.bpmn").read_text()
+    return [
+        SourceFile("camunda_order.bpmn", "bpmn", text.encode()),
+        SourceFile("discount.dmn", "dmn", (FOREIGN / "discount.dmn").read_bytes()),
+    ]
+
+
+def _ready(engine, instance_id):
+    return {t.spec_id: t for t in engine.tasks_of(instance_id) if t.status == "ready"}
+
+
+@pytest.fixture
+def order(engine):
+    result = engine.deploy_set(_files(), actor="t", note="camunda")
+    return engine, result
+
+
+def test_camunda_diagram_deploys_with_a_warning_per_ignored_extension(order):
+    _engine, result = order
+    warnings = {(w.element, w.message) for w in result.warnings}
+    assert all(w.severity == "warning" for w in result.warnings)
+    assert (
+        "review",
+        "用户任务「Review order」(review) 的扩展 camunda:formKey 在本系统中不起作用，已忽略",
+    ) in warnings
+    discount = next(m for e, m in warnings if e == "discount")
+    assert "camunda:resultVariable、camunda:mapDecisionResult" in discount
+    assert any(e == "pack" and "camunda:inputOutput" in m for e, m in warnings)
+    assert any(e == "order" and "camunda:historyTimeToLive" in m for e, m in warnings)
+    assert any(
+        e == "to_pack" and "按 Python 读作 rate > 5 and not rejected" in m for e, m in warnings
+    )
+    # Read as ours, so not listed as ignored; Camunda Modeler's own metadata neither.
+    assert not any("decisionRef" in m or "camunda:assignee" in m for _e, m in warnings)
+    assert not any("modeler:" in m for _e, m in warnings)
+
+
+def test_assignee_and_candidate_users_are_read_as_ours(order):
+    engine, _ = order
+    instance = engine.start("order", actor=DEMO, data={"amount": 200, "rejected": False})
+    review = _ready(engine, instance)["review"]
+    assert review.assignee == "demo"
+    assert [t.spec_id for t in engine.ready_tasks(DEMO)] == ["review"]
+    assert engine.ready_tasks(Actor.of("anna", ["Manager"])) == []
+
+
+def test_decision_ref_and_juel_condition_choose_the_path(order):
+    engine, _ = order
+    instance = engine.start("order", actor=DEMO, data={"amount": 200, "rejected": False})
+    engine.complete(_ready(engine, instance)["review"].id, {}, actor=DEMO)
+    assert list(_ready(engine, instance)) == ["pack"]  # rate 10 from the table: > 5
+
+
+def test_bare_iso_timer_waits_five_minutes(order, clock):
+    engine, _ = order
+    instance = engine.start("order", actor=DEMO, data={"amount": 20, "rejected": False})
+    engine.complete(_ready(engine, instance)["review"].id, {}, actor=DEMO)
+    assert engine.instance(instance).status == "running"
+    clock.advance(timedelta(minutes=4))
+    assert engine.fire_due_timers() == 0
+    clock.advance(timedelta(minutes=2))
+    assert engine.fire_due_timers() == 1
+    assert engine.instance(instance).status == "completed"
+
+
+def _rejected(engine, text: str) -> list:
+    with pytest.raises(DeployRejected) as caught:
+        engine.deploy_set(_files(text), actor="t", note="")
+    return [p for p in caught.value.problems if p.severity == "error"]
+
+
+def test_untranslatable_juel_condition_is_a_chinese_error_naming_the_flow(engine):
+    text = (FOREIGN / "camunda_order.bpmn").read_text()
+    text = text.replace("${rate &gt; 5 &amp;&amp; !rejected}", '${execution.getVariable("rate")}')
+    [error] = _rejected(engine, text)
+    assert error.element == "to_pack"
+    assert "是 JUEL 表达式，无法自动换成 Python：请改写为 Python 表达式" in error.message
+
+
+def test_script_condition_in_another_language_is_an_error(engine):
+    text = (FOREIGN / "camunda_order.bpmn").read_text()
+    text = text.replace(
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"',
+        '<bpmn:conditionExpression language="javascript"',
+    )
+    errors = _rejected(engine, text)
+    assert any(e.element == "to_pack" and "javascript 脚本" in e.message for e in errors)
+
+
+def test_untranslatable_assignee_expression_names_the_task(engine):
+    text = (FOREIGN / "camunda_order.bpmn").read_text()
+    text = text.replace('camunda:assignee="demo"', 'camunda:assignee="${user.name}"')
+    [error] = _rejected(engine, text)
+    assert error.element == "review"
+    assert 'camunda:assignee="${user.name}" 无法自动换成 Python 表达式' in error.message

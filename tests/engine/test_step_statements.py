@@ -1,0 +1,116 @@
+"""A step costs a handful of statements: counted, so it cannot quietly grow again."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import event
+
+from engine import Actor
+
+CENTER = Actor.of("li", ["镇综治中心"])
+INTAKE = {"summary": "邻里之间因漏水产生纠纷", "dispute_type": "邻里", "handle_limit_days": 5}
+
+
+@contextlib.contextmanager
+def statements(sa_engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(sa_engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(sa_engine, "before_cursor_execute", count)
+
+
+def test_a_plain_complete_on_a_fresh_case_takes_six_statements(deployed, sa_engine):
+    """Lock the task and its instance; arm the next step's deadline; write the instance;
+    write the done task and the next one (one upsert); advance the history head; insert
+    the events."""
+    deployed.start("plain_case", actor=CENTER)
+    [warm] = deployed.ready_tasks(CENTER)
+    deployed.complete(warm.id, INTAKE, actor=CENTER)  # the form schema is read once
+    fresh = deployed.start("plain_case", actor=CENTER)
+    [task] = deployed.ready_tasks(CENTER)
+    with statements(sa_engine) as seen:
+        deployed.complete(task.id, INTAKE, actor=CENTER)
+    kinds = [statement.split()[0] + " " + _table(statement) for statement in seen]
+    assert sorted(kinds) == sorted(
+        [
+            "SELECT task",
+            "INSERT timer",
+            "UPDATE instance",
+            "INSERT task",
+            "UPDATE history_head",
+            "INSERT history_event",
+        ]
+    ), "\n".join(seen)
+    assert seen[0].endswith("FOR UPDATE SKIP LOCKED") or "FOR UPDATE" not in seen[0]
+    [handle] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+    assert handle.spec_id == "handle" and handle.due_at is not None
+    assert deployed.verify_history().ok
+
+
+def _table(statement: str) -> str:
+    words = statement.replace("(", " ").split()
+    keyword = {"SELECT": "FROM", "INSERT": "INTO", "UPDATE": "UPDATE", "DELETE": "FROM"}
+    return words[words.index(keyword[words[0]]) + 1]
+
+
+def test_the_next_step_reads_nothing_but_its_lock(deployed, sa_engine):
+    """Completing 处置 drops its deadline timer and makes 回访 ready: the ready row is
+    written whole (no read for it), the timer row deleted, nothing else touched."""
+    mediator = Actor.of("wang", ["调解员"])
+    result = {"result": "调解成功", "handling_notes": "双方达成一致"}
+    for measured in (False, True):  # the first round reads the forms' schemas once
+        fresh = deployed.start("plain_case", actor=CENTER)
+        [intake] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+        deployed.complete(intake.id, INTAKE, actor=CENTER)
+        [handle] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+        with statements(sa_engine) as seen:
+            deployed.complete(handle.id, result, actor=mediator)
+        if not measured:
+            [warm] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+            deployed.complete(warm.id, {"evaluation": "满意"}, actor=CENTER)
+    kinds = sorted(statement.split()[0] + " " + _table(statement) for statement in seen)
+    assert kinds == sorted(
+        [
+            "SELECT task",
+            "DELETE timer",
+            "UPDATE instance",
+            "INSERT task",
+            "UPDATE history_head",
+            "INSERT history_event",
+        ]
+    ), "\n".join(seen)
+    [callback] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+    assert callback.spec_id == "callback"
+
+
+def test_a_step_that_changes_no_timer_takes_five_statements(deployed, sa_engine):
+    """回访 (满意) hands the case to 结案: no timer armed or dropped, no timer statement."""
+    mediator = Actor.of("wang", ["调解员"])
+    handled = {"result": "调解成功", "handling_notes": "双方达成一致"}
+    for _round in range(2):  # the first round reads the forms' schemas once
+        fresh = deployed.start("plain_case", actor=CENTER)
+        for data, actor in ((INTAKE, CENTER), (handled, mediator)):
+            [ready] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+            deployed.complete(ready.id, data, actor=actor)
+        [callback] = [t for t in deployed.tasks_of(fresh) if t.status == "ready"]
+        with statements(sa_engine) as seen:
+            deployed.complete(callback.id, {"evaluation": "满意"}, actor=CENTER)
+    kinds = sorted(statement.split()[0] + " " + _table(statement) for statement in seen)
+    assert kinds == sorted(
+        [
+            "SELECT task",
+            "UPDATE instance",
+            "INSERT task",
+            "UPDATE history_head",
+            "INSERT history_event",
+        ]
+    ), "\n".join(seen)
+    assert [t.spec_id for t in deployed.tasks_of(fresh) if t.status == "ready"] == ["close"]

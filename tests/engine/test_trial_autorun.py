@@ -1,0 +1,171 @@
+"""自动运行到结束: a trial runs itself to the end (forms filled with sample answers, timers
+fast-forwarded, messages delivered) or stops naming the element and why, in Chinese."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine import Actor, SourceFile
+from engine.trial import StepKind, TrialStatus, run_to_end, start_trial, trial_view
+
+from .diagrams import (
+    HEAD,
+    SIMPLE_FORM,
+    message_catch,
+    message_definition,
+    script_task,
+    sequence,
+    user_task,
+)
+
+DESIGNER = Actor.of("designer.wang", ["流程设计员"])
+FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
+FORM = SourceFile("t/a.json", "form", json.dumps(SIMPLE_FORM).encode())
+
+
+def _bpmn(name: str, text: str) -> SourceFile:
+    return SourceFile(name, "bpmn", text.encode())
+
+
+def _start(engine, files, data=None, **kwargs) -> int:
+    return start_trial(engine, files, actor=DESIGNER, data=data or {}, source="草稿", **kwargs)
+
+
+def _order() -> list[SourceFile]:
+    return [
+        SourceFile("camunda_order.bpmn", "bpmn", (FOREIGN / "camunda_order.bpmn").read_bytes()),
+        SourceFile("discount.dmn", "dmn", (FOREIGN / "discount.dmn").read_bytes()),
+    ]
+
+
+def test_a_camunda_diagram_runs_to_the_end_through_its_timer(engine):
+    trial_id = _start(engine, _order(), {"amount": 20, "rejected": False})
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert (result.finished, result.steps) == (True, 2)
+    assert result.reason == "流程「Order」已运行到结束"
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert view.summary.status == TrialStatus.COMPLETED
+    assert [s.kind for s in view.steps] == [StepKind.STARTED, StepKind.TASK, StepKind.TIMER]
+
+
+def test_form_tasks_are_filled_with_answers_their_schema_accepts(engine):
+    text = sequence(
+        "f", ("a", user_task("a", "登记", form="t/a.json")), ("b", user_task("b", "核对"))
+    )
+    trial_id = _start(engine, [_bpmn("f.bpmn", text), FORM])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished and result.steps == 2
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert view.steps[1].submitted == {"note": "试运行"}
+    assert view.steps[2].submitted == {}
+
+
+def test_answers_given_by_the_caller_are_used(engine):
+    text = sequence("f", ("a", user_task("a", "登记", form="t/a.json")))
+    trial_id = _start(engine, [_bpmn("f.bpmn", text), FORM])
+    result = run_to_end(engine, trial_id, actor=DESIGNER, answers=lambda schema, now: {"note": "x"})
+    assert not result.finished and result.element == "a"
+    assert result.reason.startswith("用户任务「登记」(a) 的表单无法自动填写（note：")
+
+
+def test_a_failing_script_stops_the_run_naming_it(engine):
+    text = sequence(
+        "s", ("a", user_task("a", "登记")), ("boom", script_task("boom", "x = missing + 1"))
+    )
+    trial_id = _start(engine, [_bpmn("s.bpmn", text)])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert (result.finished, result.element, result.steps) == (False, "boom", 1)
+    assert result.reason.startswith("完成用户任务「登记」(a)后，在 boom 处失败：")
+
+
+def test_a_waited_message_is_delivered(engine):
+    text = sequence("m", ("hear", message_catch("hear", "reply", "answer"))).replace(
+        "</bpmn:definitions>", message_definition("reply") + "</bpmn:definitions>"
+    )
+    trial_id = _start(engine, [_bpmn("m.bpmn", text)])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+
+
+def test_a_process_nothing_can_move_names_where_it_waits(engine):
+    signal = (
+        '<bpmn:intermediateCatchEvent id="hold" name="等信号">'
+        '<bpmn:signalEventDefinition id="hold_def" signalRef="go"/></bpmn:intermediateCatchEvent>'
+    )
+    text = sequence("g", ("hold", signal)).replace(
+        "</bpmn:definitions>", '<bpmn:signal id="go" name="go"/></bpmn:definitions>'
+    )
+    trial_id = _start(engine, [_bpmn("g.bpmn", text)])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert (result.finished, result.steps, result.element) == (False, 0, "hold")
+    assert "停在 中间捕获事件「等信号」(hold)：没有可办理的任务" in result.reason
+
+
+def test_an_endless_loop_stops_after_max_steps(engine):
+    loop = (
+        HEAD.format(pid="loop") + '<bpmn:process id="loop" name="循环" isExecutable="true">'
+        '<bpmn:startEvent id="start"/><bpmn:userTask id="again" name="再来"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="again"/>'
+        '<bpmn:exclusiveGateway id="more"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="again" targetRef="more"/>'
+        '<bpmn:sequenceFlow id="back" sourceRef="more" targetRef="again">'
+        "<bpmn:conditionExpression>True</bpmn:conditionExpression></bpmn:sequenceFlow>"
+        '<bpmn:endEvent id="end"/>'
+        '<bpmn:sequenceFlow id="out" sourceRef="more" targetRef="end">'
+        "<bpmn:conditionExpression>False</bpmn:conditionExpression></bpmn:sequenceFlow>"
+        "</bpmn:process></bpmn:definitions>"
+    )
+    # Its task is in no lane: the trial maps it as a deploy would.
+    trial_id = _start(engine, [_bpmn("loop.bpmn", loop)], lane_map={"*": "镇综治中心"})
+    result = run_to_end(engine, trial_id, actor=DESIGNER, max_steps=5)
+    assert (result.finished, result.steps, result.element) == (False, 5, "again")
+    assert result.reason.startswith("自动运行了 5 步仍未结束")
+
+
+CAMUNDA_FORM = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="approve" name="Approve" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="decide" name="Decide">
+      <bpmn:extensionElements>
+        <camunda:formData>
+          <camunda:formField id="answer" label="Answer" type="enum">
+            <camunda:value id="yes" name="Yes"/><camunda:value id="no" name="No"/>
+          </camunda:formField>
+          <camunda:formField id="amount" label="Amount" type="long" defaultValue="7">
+            <camunda:validation><camunda:constraint name="required"/></camunda:validation>
+          </camunda:formField>
+        </camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:exclusiveGateway id="which"/>
+    <bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="which"/>
+    <bpmn:sequenceFlow id="to_yes" sourceRef="which" targetRef="yes_end">
+      <bpmn:conditionExpression>${answer == 'yes' &amp;&amp; amount gt 5}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="to_no" sourceRef="which" targetRef="no_end">
+      <bpmn:conditionExpression>${answer == 'no'}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_camunda_form_fields_become_the_trial_form_and_are_filled(engine):
+    trial_id = _start(engine, [_bpmn("approve.bpmn", CAMUNDA_FORM)], lane_map={"*": "镇综治中心"})
+    [task] = trial_view(engine, trial_id, user=DESIGNER.user).tasks
+    assert task.schema["properties"]["answer"] == {
+        "type": "string",
+        "title": "Answer",
+        "enum": ["yes", "no"],
+    }
+    assert task.schema["properties"]["amount"]["default"] == 7
+    assert task.schema["required"] == ["amount"]
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert view.steps[1].submitted == {"answer": "yes", "amount": 7}

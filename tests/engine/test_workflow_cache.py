@@ -1,0 +1,96 @@
+"""The per-process workflow cache: a process that just stepped an instance does not
+restore it again, and never steps a stale or half-advanced workflow."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from engine import Actor, Engine
+from engine import instances as instance_verbs
+
+CENTER = Actor.of("li", ["镇综治中心"])
+MEDIATOR = Actor.of("wang", ["调解员"])
+INTAKE = {"summary": "邻里之间因漏水产生纠纷", "dispute_type": "邻里", "handle_limit_days": 5}
+HANDLED = {"result": "调解成功", "handling_notes": "双方达成一致"}
+
+
+class Crash(RuntimeError):
+    pass
+
+
+@pytest.fixture
+def restores(monkeypatch) -> list[int]:
+    """Counts how often a stored state is deserialized."""
+    calls: list[int] = []
+    real = instance_verbs.load_state
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(instance_verbs, "load_state", counted)
+    return calls
+
+
+def _ready(engine: Engine, instance: int) -> str:
+    [task] = [t for t in engine.tasks_of(instance) if t.status == "ready"]
+    return task.id
+
+
+def test_consecutive_steps_restore_nothing(deployed, restores):
+    instance = deployed.start("plain_case", actor=CENTER)
+    deployed.complete(_ready(deployed, instance), INTAKE, actor=CENTER)
+    deployed.complete(_ready(deployed, instance), HANDLED, actor=MEDIATOR)
+    assert restores == []
+    stats = deployed.workflows.stats()
+    assert (stats.hits, stats.misses) == (2, 0)
+
+
+def test_reading_a_task_gives_its_workflow_back(deployed, restores):
+    instance = deployed.start("plain_case", actor=CENTER)
+    task_id = _ready(deployed, instance)
+    template, _data = deployed.task_instructions(task_id)
+    assert template is None or isinstance(template, str)
+    deployed.complete(task_id, INTAKE, actor=CENTER)
+    assert restores == []
+    assert deployed.instance(instance, with_data=True).data["summary"] == INTAKE["summary"]
+
+
+def test_a_failed_step_is_not_kept_and_the_next_one_starts_from_the_stored_state(
+    deployed, restores
+):
+    instance = deployed.start("plain_case", actor=CENTER)
+    task_id = _ready(deployed, instance)
+
+    def crash(_session) -> None:
+        raise Crash("between the step and its commit")
+
+    deployed.before_commit.append(crash)
+    with pytest.raises(Crash):
+        deployed.complete(task_id, INTAKE, actor=CENTER)
+    deployed.before_commit.clear()
+    assert restores == []  # the failed step used the cached workflow and advanced it...
+    deployed.complete(task_id, INTAKE, actor=CENTER)  # ...so this one restores the state
+    assert restores == [1]
+    assert deployed.task(task_id).status == "completed"
+    assert deployed.verify_history().ok
+
+
+def test_a_write_by_another_process_is_never_overlooked(deployed, sa_engine, clock, restores):
+    other = Engine(sessionmaker(bind=sa_engine, expire_on_commit=False), clock=clock)
+    instance = deployed.start("plain_case", actor=CENTER)
+    deployed.complete(_ready(deployed, instance), INTAKE, actor=CENTER)  # cached here
+    other.complete(_ready(deployed, instance), HANDLED, actor=MEDIATOR)  # moved on there
+    callback = _ready(deployed, instance)
+    deployed.complete(callback, {"evaluation": "满意"}, actor=CENTER)  # not the stale one
+    assert deployed.task(callback).status == "completed"
+    assert [t.spec_id for t in deployed.tasks_of(instance) if t.status == "ready"] == ["close"]
+
+
+def test_the_cache_is_bounded(deployed):
+    deployed.workflows.size = 2
+    started = [deployed.start("plain_case", actor=CENTER) for _ in range(3)]
+    assert deployed.workflows.stats().size == 2
+    deployed.complete(_ready(deployed, started[0]), INTAKE, actor=CENTER)  # the oldest: gone
+    assert deployed.workflows.stats().misses == 1

@@ -1,0 +1,120 @@
+"""我的待办 for a user holding several lanes: each lane's tasks and their own claimed tasks are
+read apart (one arm each, ``webapp.tasks.arms.page_rows``) and merged into one list in the
+order asked, page by page; the count stops at its cap and says 1,000+ past it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from engine.db import db
+from engine.models import TaskRecord
+from processes.models import Case
+from tests.conftest import MONDAY_9AM
+from tests.web.tasks_support import COUNTY, OTHER_VILLAGE, add_other_township, receive, set_case
+from webapp.scope import descendants, in_scope
+from webapp.tasks import service
+
+LANES = ("镇综治中心", "县综治中心")
+
+
+def codes(page: str) -> list[str]:
+    return re.findall(r'class="case-code">\s*(?:<a [^>]*>)?([0-9-]+)', page)
+
+
+def _place(engine, received, *, lane: str, colour: str, days: float, assignee=None) -> str:
+    """Put the case's ready task in ``lane`` with a deadline ``days`` ahead; its code."""
+    set_case(engine, received.case_id, risk_colour=colour)
+    with engine.session_factory() as session:
+        session.execute(
+            update(TaskRecord)
+            .where(TaskRecord.instance_id == received.instance_id, TaskRecord.status == "ready")
+            .values(
+                candidate_role=lane,
+                lane=lane,
+                assignee=assignee,
+                due_at=MONDAY_9AM + timedelta(days=days),
+            )
+        )
+        session.commit()
+    return received.code
+
+
+@pytest.fixture
+def spread(web_engine):
+    """Five tasks: two lanes of the user's, both colours, and one claimed by the user in a
+    lane they do not hold; in another township too (the county sees every one)."""
+    add_other_township(web_engine)
+    e = web_engine
+
+    def case(n: int, **where):
+        return receive(e, name=f"当事人{n}", phone=f"1390000000{n}", **where)
+
+    return {
+        "red_county": _place(e, case(1), lane="县综治中心", colour="红", days=3),
+        "yellow_town": _place(e, case(2), lane="镇综治中心", colour="黄", days=1),
+        "green_county": _place(
+            e, case(3, region=OTHER_VILLAGE), lane="县综治中心", colour="绿", days=2
+        ),
+        "red_town": _place(e, case(4), lane="镇综治中心", colour="红", days=4),
+        "green_mine": _place(e, case(5), lane="村调委会", colour="绿", days=0.5, assignee="duo"),
+    }
+
+
+def test_several_lanes_and_own_claims_merge_in_deadline_order(spread, login_as):
+    client = login_as("duo", *LANES, region=COUNTY)
+
+    page = client.get("/tasks/").get_data(as_text=True)
+
+    order = ["green_mine", "yellow_town", "green_county", "red_county", "red_town"]
+    assert codes(page) == [spread[key] for key in order]
+
+
+def test_sorted_by_risk_red_comes_first_then_by_deadline_across_lanes(spread, login_as):
+    client = login_as("duo", *LANES, region=COUNTY)
+
+    page = client.get("/tasks/?sort=risk").get_data(as_text=True)
+
+    order = ["red_county", "red_town", "yellow_town", "green_mine", "green_county"]
+    assert codes(page) == [spread[key] for key in order]
+
+
+def test_pages_of_the_merged_list_follow_on(spread, login_as, monkeypatch):
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+    client = login_as("duo", *LANES, region=COUNTY)
+
+    pages = [
+        codes(client.get(f"/tasks/?sort=risk&page={n}").get_data(as_text=True)) for n in (1, 2, 3)
+    ]
+
+    order = ["red_county", "red_town", "yellow_town", "green_mine", "green_county"]
+    assert pages == [
+        [spread[k] for k in order[:2]],
+        [spread[k] for k in order[2:4]],
+        [spread["green_county"]],
+    ]
+
+
+def test_past_the_count_cap_the_list_says_1000_plus(spread, login_as, monkeypatch):
+    monkeypatch.setattr(service, "COUNT_CAP", 3)
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+    client = login_as("duo", *LANES, region=COUNTY)
+
+    page = client.get("/tasks/").get_data(as_text=True)
+
+    assert "共 3+ 项" in page and 'rel="next"' in page
+    assert "共 4 项" not in page and "共 5 项" not in page
+
+
+def test_a_scope_of_every_region_asks_for_no_codes(app, spread):
+    with app.app_context():
+        county = descendants(db.session, COUNTY)
+        township = descendants(db.session, "620702101")
+        whole = db.session.query(Case).filter(in_scope(Case.region_code, county)).count()
+
+    assert county.everything and not township.everything
+    assert "IN" not in str(in_scope(Case.region_code, county))
+    assert whole == 5
