@@ -1,7 +1,7 @@
 """timers: an index on ``timer.next_try_at``, so a scheduler finds the next retry of a
 failing timer without reading the whole table when it decides how long to sleep
 
-Revision ID: 0020
+Revision ID: 0025
 Revises: 0024
 Create Date: 2026-12-09 00:00:00
 
@@ -10,7 +10,7 @@ Create Date: 2026-12-09 00:00:00
 from alembic import op
 
 
-revision = "0020"
+revision = "0025"
 down_revision = "0024"
 branch_labels = None
 depends_on = None
