@@ -19,6 +19,7 @@ Every evaluation runs under a ``Budget`` (``engine.budget``): steps, seconds and
 from __future__ import annotations
 
 import json
+import re
 import types
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -298,6 +299,11 @@ def _element(task: Any) -> str:
     bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
     name = getattr(spec, "bpmn_name", None)
     return f"元素「{name}」({bpmn_id})" if name else f"元素 {bpmn_id}"
+
+
+def strip_hints(text: str) -> str:
+    """``text`` without SpiffWorkflow's English "Did you mean ..." suggestion."""
+    return re.sub(r"[.\s]*Did you mean (one of )?'[^?]*'\?", "", text)
 
 
 def _without_hints(error: WorkflowTaskException) -> WorkflowTaskException:
