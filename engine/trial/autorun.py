@@ -10,8 +10,9 @@ the process, at a step that fails, when nothing can move it, or after ``max_step
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +26,10 @@ from .isolation import TrialScriptEngine
 from .queries import trial_view
 from .rows import owned_trial
 from .samples import sample_answers
+from .service import restart_trial
 from .state import load_workflow
 from .steps import complete_trial_task, fire_trial_timer, send_trial_message
+from .supply import code_texts, describe, missing_name, sample_value
 from .views import TrialStatus, TrialTask, TrialView
 
 if TYPE_CHECKING:
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 Answers = Callable[[Mapping[str, Any] | None, datetime], Mapping[str, Any]]
 """Sample answers for a form: (its JSON Schema or None, the trial's clock) → data."""
 MAX_STEPS = 200
+MAX_SUPPLIED = 12
+"""At most this many missing variables are supplied (each restarts the trial)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,37 @@ def run_to_end(
     ``{}`` for a task without a form). Every move is an ordinary step in the trial's log.
     Raises ``NotFound`` for another user's trial; never for what the diagram does."""
     fill = answers or sample_answers
+    supplied: dict[str, Any] = {}
+    made = 0
+    while True:
+        result = _run(engine, trial_id, actor, fill, max_steps - made)
+        made += result.steps
+        name = missing_name(result.reason) if not result.finished else None
+        if name is None or name in supplied or len(supplied) >= MAX_SUPPLIED or made >= max_steps:
+            break
+        supplied[name] = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
+        _restart_with(engine, trial_id, actor, supplied)
+    if not supplied:
+        return result
+    note = f"（自动补充了流程未设置的变量并从头重新运行：{describe(supplied)}）"
+    return replace(result, steps=made, reason=result.reason + note)
+
+
+def _restart_with(engine: Engine, trial_id: int, actor: Actor, supplied: dict[str, Any]) -> None:
+    view = trial_view(engine, trial_id, user=actor.user)
+    restart_trial(engine, trial_id, actor=actor, data={**view.start_data, **supplied})
+
+
+def _code_of(engine: Engine, trial_id: int, actor: Actor) -> list[str]:
+    with engine.session_factory() as session:
+        spec = owned_trial(session, trial_id, actor.user).spec
+    try:
+        return list(code_texts(json.loads(spec)))
+    except ValueError:
+        return []
+
+
+def _run(engine: Engine, trial_id: int, actor: Actor, fill: Answers, max_steps: int):
     for steps in range(max_steps + 1):
         view = trial_view(engine, trial_id, user=actor.user)
         outcome = _settled(engine, view, actor, steps)
@@ -74,7 +110,10 @@ def run_to_end(
             return outcome
         if steps == max_steps:
             break
-        stop = _move(engine, view, actor, fill)
+        try:
+            stop = _move(engine, view, actor, fill)
+        except Exception as error:
+            stop = f"自动运行在流程内部出错而停止：{type(error).__name__}", None
         if stop is not None:
             return AutorunResult(False, steps + 1, *stop)
     where = _waiting(engine, trial_id, actor)

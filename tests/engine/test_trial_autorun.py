@@ -70,9 +70,7 @@ def test_answers_given_by_the_caller_are_used(engine):
 
 
 def test_a_failing_script_stops_the_run_naming_it(engine):
-    text = sequence(
-        "s", ("a", user_task("a", "登记")), ("boom", script_task("boom", "x = missing + 1"))
-    )
+    text = sequence("s", ("a", user_task("a", "登记")), ("boom", script_task("boom", "x = 1 / 0")))
     trial_id = _start(engine, [_bpmn("s.bpmn", text)])
     result = run_to_end(engine, trial_id, actor=DESIGNER)
     assert (result.finished, result.element, result.steps) == (False, "boom", 1)
@@ -121,6 +119,60 @@ def test_an_endless_loop_stops_after_max_steps(engine):
     result = run_to_end(engine, trial_id, actor=DESIGNER, max_steps=5)
     assert (result.finished, result.steps, result.element) == (False, 5, "again")
     assert result.reason.startswith("自动运行了 5 步仍未结束")
+
+
+def _choice(pid: str, first: str) -> str:
+    """``first`` (a task, or nothing), then a gateway on ``choice`` with no default."""
+    return (
+        HEAD.format(pid=pid) + f'<bpmn:process id="{pid}" name="选择" isExecutable="true">'
+        '<bpmn:startEvent id="start"/>'
+        f"{first}"
+        '<bpmn:exclusiveGateway id="which" name="看选择"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="which"/>'
+        '<bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>'
+        '<bpmn:sequenceFlow id="to_yes" sourceRef="which" targetRef="yes_end">'
+        "<bpmn:conditionExpression>choice == 'Yes' and count &gt; 2</bpmn:conditionExpression>"
+        "</bpmn:sequenceFlow>"
+        '<bpmn:sequenceFlow id="to_no" sourceRef="which" targetRef="no_end">'
+        "<bpmn:conditionExpression>choice == 'No'</bpmn:conditionExpression>"
+        "</bpmn:sequenceFlow></bpmn:process></bpmn:definitions>"
+    )
+
+
+def test_variables_no_task_sets_are_supplied_so_the_gateway_passes(engine):
+    task = '<bpmn:userTask id="a" name="选一个"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
+    files = [_bpmn("c.bpmn", _choice("c", task))]
+    trial_id = _start(engine, files, {"keep": 1}, lane_map={"*": "镇综治中心"})
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    assert "自动补充了流程未设置的变量" in result.reason
+    assert "choice='Yes'" in result.reason and "count=3" in result.reason
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    # the supplied values are the start data of the run the log shows
+    assert view.start_data == {"keep": 1, "choice": "Yes", "count": 3}
+    assert view.steps[0].submitted == {"keep": 1, "choice": "Yes", "count": 3}
+
+
+def test_a_start_that_needs_data_is_started_again_with_sample_values(engine):
+    script = '<bpmn:scriptTask id="a" name="算"><bpmn:script>total = count * 2</bpmn:script></bpmn:scriptTask>'
+    flow = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
+    trial_id = _start(engine, [_bpmn("d.bpmn", _choice("d", script + flow))])
+    assert trial_view(engine, trial_id, user=DESIGNER.user).summary.status == TrialStatus.FAILED
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    # count is first read by the script; its value is the one the gateway needs
+    assert "count=3" in result.reason and "choice='Yes'" in result.reason
+    assert trial_view(engine, trial_id, user=DESIGNER.user).summary.status == TrialStatus.COMPLETED
+
+
+def test_a_variable_that_cannot_be_satisfied_stops_with_a_chinese_reason(engine):
+    script = '<bpmn:scriptTask id="a" name="算"><bpmn:script>x = 1 / (count - 3)</bpmn:script></bpmn:scriptTask>'
+    flow = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
+    trial_id = _start(engine, [_bpmn("e.bpmn", _choice("e", script + flow))])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert not result.finished and result.element == "a"
+    assert "count=3" in result.reason
+    assert "NameError" not in result.reason and "Did you mean" not in result.reason
 
 
 CAMUNDA_FORM = """<?xml version="1.0" encoding="UTF-8"?>
