@@ -121,6 +121,13 @@ def test_an_endless_loop_stops_after_max_steps(engine):
     assert result.reason.startswith("自动运行了 5 步仍未结束")
 
 
+FLOW = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
+
+
+def _script(code: str) -> str:
+    return f'<bpmn:scriptTask id="a" name="算"><bpmn:script>{code}</bpmn:script></bpmn:scriptTask>{FLOW}'
+
+
 def _choice(pid: str, first: str) -> str:
     """``first`` (a task, or nothing), then a gateway on ``choice`` with no default."""
     return (
@@ -140,7 +147,7 @@ def _choice(pid: str, first: str) -> str:
 
 
 def test_variables_no_task_sets_are_supplied_so_the_gateway_passes(engine):
-    task = '<bpmn:userTask id="a" name="选一个"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
+    task = '<bpmn:userTask id="a" name="选一个"/>' + FLOW
     files = [_bpmn("c.bpmn", _choice("c", task))]
     trial_id = _start(engine, files, {"keep": 1}, lane_map={"*": "镇综治中心"})
     result = run_to_end(engine, trial_id, actor=DESIGNER)
@@ -154,9 +161,8 @@ def test_variables_no_task_sets_are_supplied_so_the_gateway_passes(engine):
 
 
 def test_a_start_that_needs_data_is_started_again_with_sample_values(engine):
-    script = '<bpmn:scriptTask id="a" name="算"><bpmn:script>total = count * 2</bpmn:script></bpmn:scriptTask>'
-    flow = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
-    trial_id = _start(engine, [_bpmn("d.bpmn", _choice("d", script + flow))])
+    script = _script("total = count * 2")
+    trial_id = _start(engine, [_bpmn("d.bpmn", _choice("d", script))])
     assert trial_view(engine, trial_id, user=DESIGNER.user).summary.status == TrialStatus.FAILED
     result = run_to_end(engine, trial_id, actor=DESIGNER)
     assert result.finished, result.reason
@@ -166,9 +172,8 @@ def test_a_start_that_needs_data_is_started_again_with_sample_values(engine):
 
 
 def test_a_variable_that_cannot_be_satisfied_stops_with_a_chinese_reason(engine):
-    script = '<bpmn:scriptTask id="a" name="算"><bpmn:script>x = 1 / (count - 3)</bpmn:script></bpmn:scriptTask>'
-    flow = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
-    trial_id = _start(engine, [_bpmn("e.bpmn", _choice("e", script + flow))])
+    script = _script("x = 1 / (count - 3)")
+    trial_id = _start(engine, [_bpmn("e.bpmn", _choice("e", script))])
     result = run_to_end(engine, trial_id, actor=DESIGNER)
     assert not result.finished and result.element == "a"
     assert "count=3" in result.reason
