@@ -125,7 +125,8 @@ FLOW = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
 
 
 def _script(code: str) -> str:
-    return f'<bpmn:scriptTask id="a" name="算"><bpmn:script>{code}</bpmn:script></bpmn:scriptTask>{FLOW}'
+    script = f"<bpmn:script>{code}</bpmn:script>"
+    return f'<bpmn:scriptTask id="a" name="算">{script}</bpmn:scriptTask>{FLOW}'
 
 
 def _choice(pid: str, first: str) -> str:
