@@ -4,8 +4,14 @@ whether a diagram runs here.
 Each move is one ordinary trial step (logged as if the designer had made it): the first
 ready user task is completed with sample answers from its form, else the trial's clock is
 fast-forwarded to the earliest timer (one-shot timers before cycles), else the first
-message the process waits for is delivered with an empty payload. It stops at the end of
-the process, at a step that fails, when nothing can move it, or after ``max_steps``.
+message the process waits for is delivered. It stops at the end of the process, at a step
+that fails, when nothing can move it, or after ``max_steps``; it never raises for what the
+diagram does.
+
+When a step fails because the diagram reads a variable nothing set (a foreign diagram
+expects data a form or caller would give), a sample value is supplied (``supply``): the
+trial starts over with it in its start data (so the log's start entry shows it), and
+messages carry the supplied values as payload; the result's reason lists them.
 """
 
 from __future__ import annotations
@@ -75,7 +81,7 @@ def run_to_end(
     supplied: dict[str, Any] = {}
     made = 0
     while True:
-        result = _run(engine, trial_id, actor, fill, max_steps - made)
+        result = _run(engine, trial_id, actor, fill, max_steps - made, supplied)
         made += result.steps
         name = missing_name(result.reason) if not result.finished else None
         if name is None or name in supplied or len(supplied) >= MAX_SUPPLIED or made >= max_steps:
@@ -102,7 +108,14 @@ def _code_of(engine: Engine, trial_id: int, actor: Actor) -> list[str]:
         return []
 
 
-def _run(engine: Engine, trial_id: int, actor: Actor, fill: Answers, max_steps: int):
+def _run(
+    engine: Engine,
+    trial_id: int,
+    actor: Actor,
+    fill: Answers,
+    max_steps: int,
+    supplied: Mapping[str, Any],
+) -> AutorunResult:
     for steps in range(max_steps + 1):
         view = trial_view(engine, trial_id, user=actor.user)
         outcome = _settled(engine, view, actor, steps)
@@ -111,7 +124,7 @@ def _run(engine: Engine, trial_id: int, actor: Actor, fill: Answers, max_steps: 
         if steps == max_steps:
             break
         try:
-            stop = _move(engine, view, actor, fill)
+            stop = _move(engine, view, actor, fill, supplied)
         except Exception as error:
             stop = f"自动运行在流程内部出错而停止：{type(error).__name__}", None
         if stop is not None:
@@ -146,9 +159,10 @@ def _element(step) -> str | None:
 
 
 def _move(
-    engine: Engine, view: TrialView, actor: Actor, fill: Answers
+    engine: Engine, view: TrialView, actor: Actor, fill: Answers, supplied: Mapping[str, Any]
 ) -> tuple[str, str | None] | None:
-    """One step; None when it ran, else (reason, element) to stop with."""
+    """One step; None when it ran, else (reason, element) to stop with. A message is
+    delivered with the supplied values as its payload (its correlation may read them)."""
     trial_id = view.summary.id
     if view.tasks:
         task = view.tasks[0]
@@ -158,7 +172,7 @@ def _move(
             timer = min(view.timers, key=lambda t: (t.cycle, t.due))
             fire_trial_timer(engine, trial_id, timer.id, actor=actor)
         else:
-            send_trial_message(engine, trial_id, view.messages[0].name, {}, actor=actor)
+            send_trial_message(engine, trial_id, view.messages[0].name, supplied, actor=actor)
     except StepFailed as failed:
         return f"在 {failed.element or '流程'} 处失败：{failed.message}", failed.element
     except ConflictError as error:

@@ -5,7 +5,9 @@ caller would have given).
 From the failure text it takes the missing name (``变量 x 未定义`` or a data object that
 could not be set) and, when the text quotes the failing expression, a value that makes
 the comparison there true (``choice == 'Yes'`` → ``'Yes'``, ``x > 1`` → ``2``); else a
-value by how the name reads (a list for names like ``items``/``input_data``, else 1).
+value by how the diagram's code uses the name (a text for ``x.upper()``, a list for
+``for i in x`` or names like ``items``/``input_data``, a past date-time for names like
+``due_time``, else 1).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ _MISSING = (
     re.compile(r"'([A-Za-z_]\w*)' not exist in the task"),
 )
 _EXPRESSION = re.compile(r"表达式 (['\"])(.*?)\1 求值出错")
+SAMPLE_TEXT = "试运行"
+PAST_TIME = "2020-01-01T08:00:00+08:00"
+"""For a timer's date: already past, so the timer is due at once."""
 _LISTY = ("list", "items", "input", "collection", "data")
 
 
@@ -45,7 +50,21 @@ def sample_value(name: str, text: str, diagram: Iterable[str] = ()) -> Any:
             value = _from_expression(name, source, bare=False)
             if value is not None:
                 return value
-    return [1, 2] if any(part in name.lower() for part in _LISTY) else 1
+    return _by_use(name, [t for t in diagram if name in t])
+
+
+def _by_use(name: str, texts: list[str]) -> Any:
+    """A value of the kind the diagram's code uses ``name`` as."""
+    used = "\n".join(texts)
+    word = re.escape(name)
+    if re.search(rf"\b{word}\.(upper|lower|strip|split|replace|startswith|endswith|title)\(", used):
+        return SAMPLE_TEXT
+    low = name.lower()
+    if any(part in low for part in ("time", "date", "due")):
+        return PAST_TIME
+    if re.search(rf"\bin\s+{word}\b", used) or any(part in low for part in _LISTY):
+        return [1, 2]
+    return 1
 
 
 def describe(values: dict[str, Any]) -> str:
