@@ -86,6 +86,30 @@ def test_a_waited_message_is_delivered(engine):
     assert result.finished, result.reason
 
 
+def test_an_event_gateway_gets_the_first_of_its_messages(engine):
+    gateway = (
+        HEAD.format(pid="eg") + '<bpmn:process id="eg" name="等答复" isExecutable="true">'
+        '<bpmn:startEvent id="start"/><bpmn:eventBasedGateway id="which"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which"/>'
+        '<bpmn:intermediateCatchEvent id="yes"><bpmn:messageEventDefinition id="d1"'
+        ' messageRef="m_yes"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:intermediateCatchEvent id="no"><bpmn:messageEventDefinition id="d2"'
+        ' messageRef="m_no"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="which" targetRef="yes"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="which" targetRef="no"/>'
+        '<bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>'
+        '<bpmn:sequenceFlow id="f4" sourceRef="yes" targetRef="yes_end"/>'
+        '<bpmn:sequenceFlow id="f5" sourceRef="no" targetRef="no_end"/></bpmn:process>'
+        '<bpmn:message id="m_yes" name="答复同意"/><bpmn:message id="m_no" name="答复拒绝"/>'
+        "</bpmn:definitions>"
+    )
+    trial_id = _start(engine, [_bpmn("eg.bpmn", gateway)])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert [(s.kind, s.subject) for s in view.steps[1:]] == [(StepKind.MESSAGE, "答复同意")]
+
+
 def test_a_process_nothing_can_move_names_where_it_waits(engine):
     signal = (
         '<bpmn:intermediateCatchEvent id="hold" name="等信号">'
