@@ -23,6 +23,7 @@ from . import assignment, projection
 from .budget import BudgetExceeded, step_scope
 from .clock import Clock, using_clock
 from .errors import StepFailed
+from .run_texts import chinese
 from .sandbox import strip_hints
 
 MAX_ROUNDS = 50  # engine passes per step; a diagram that never rests is a diagram bug
@@ -99,7 +100,7 @@ def failure_text(error: WorkflowException) -> str:
     SpiffWorkflow's English hints."""
     base = str(error.args[0]) if error.args else type(error).__name__
     notes = [_NOTES.get(n, n) for n in error.notes if n and not n.startswith("Did you mean")]
-    base = strip_hints(base)
+    base = chinese(strip_hints(base))
     return "".join([base.rstrip(". "), *("；" + n if n[0] != "（" else n for n in notes)])
 
 

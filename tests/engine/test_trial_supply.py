@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.run_texts import chinese
 from engine.trial.supply import PAST_TIME, SAMPLE_TEXT, missing_name, sample_value
 
 
@@ -45,3 +46,21 @@ def test_without_a_quoted_expression_the_diagram_code_decides():
     assert sample_value("n", text, ["for item in n:\n    pass"]) == [1, 2]
     assert sample_value("due_time", "变量 due_time 未定义") == PAST_TIME
     assert sample_value("n", text, ["y = n + 1"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("english", "expected"),
+    [
+        ("No conditions satisfied for which", "网关 which 的条件都不成立，也没有默认流向"),
+        ("This process is not waiting for B", "流程当前没有在等待 B"),
+        (
+            "A data object could not be set; 'obj_1' not exist in the task.",
+            "数据对象 obj_1 无法设置：变量 obj_1 未定义",
+        ),
+        ("Expected an output item", "多实例任务缺少输出项（output item）"),
+    ],
+)
+def test_spiffworkflow_run_time_texts_read_in_chinese_and_keep_the_missing_name(english, expected):
+    assert chinese(english) == expected
+    if "obj_1" in english:
+        assert missing_name(chinese(english)) == "obj_1"
