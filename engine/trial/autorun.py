@@ -86,7 +86,10 @@ def run_to_end(
         name = missing_name(result.reason) if not result.finished else None
         if name is None or name in supplied or len(supplied) >= MAX_SUPPLIED or made >= max_steps:
             break
-        supplied[name] = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
+        value = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
+        if value is None:
+            break
+        supplied[name] = value
         _restart_with(engine, trial_id, actor, supplied)
     if not supplied:
         return result

@@ -39,7 +39,9 @@ def missing_name(text: str) -> str | None:
 
 def sample_value(name: str, text: str, diagram: Iterable[str] = ()) -> Any:
     """A value for ``name`` that lets the expression quoted in ``text`` pass, else one
-    that passes a comparison elsewhere in the diagram (``diagram``: its code texts)."""
+    that passes a comparison elsewhere in the diagram (``diagram``: its code texts), else
+    one of the kind the code uses; None when the code calls it or reads its attributes
+    (a function or module the diagram expects from its own engine)."""
     quoted = _EXPRESSION.search(text)
     for source in [quoted.group(2)] if quoted else []:
         value = _from_expression(name, source)
@@ -59,6 +61,8 @@ def _by_use(name: str, texts: list[str]) -> Any:
     word = re.escape(name)
     if re.search(rf"\b{word}\.(upper|lower|strip|split|replace|startswith|endswith|title)\(", used):
         return SAMPLE_TEXT
+    if re.search(rf"(?<![.\w]){word}\s*[.(]", used):
+        return None  # called or a module/object (``datetime.now()``): no sample stands in
     low = name.lower()
     if any(part in low for part in ("time", "date", "due")):
         return PAST_TIME
