@@ -308,7 +308,7 @@ def strip_hints(text: str) -> str:
 
 def _without_hints(error: WorkflowTaskException) -> WorkflowTaskException:
     """Drop SpiffWorkflow's English "Did you mean ..." note (the text is Chinese)."""
-    error.notes = [note for note in error.notes if not note.startswith("Did you mean")]
+    error.notes = [note for note in error.notes if "Did you mean" not in note]
     return error
 
 

@@ -99,9 +99,7 @@ def failure_text(error: WorkflowException) -> str:
     """The failure as a designer reads it: the message and its notes, without
     SpiffWorkflow's English hints."""
     base = str(error.args[0]) if error.args else type(error).__name__
-    notes = [
-        chinese(_NOTES.get(n, n)) for n in error.notes if n and not n.startswith("Did you mean")
-    ]
+    notes = [chinese(_NOTES.get(n, n)) for n in error.notes if n and "Did you mean" not in n]
     base = chinese(strip_hints(base))
     return "".join([base.rstrip(". "), *("；" + n if n[0] != "（" else n for n in notes)])
 

@@ -36,7 +36,7 @@ from .service import restart_trial
 from .state import load_workflow
 from .steps import complete_trial_task, fire_trial_timer, send_trial_message
 from .supply import code_texts, describe, missing_name, sample_value
-from .views import TrialStatus, TrialTask, TrialView
+from .views import StepKind, TrialStatus, TrialTask, TrialView
 
 if TYPE_CHECKING:
     from ..api import Engine
@@ -175,7 +175,10 @@ def _move(
             timer = min(view.timers, key=lambda t: (t.cycle, t.due))
             fire_trial_timer(engine, trial_id, timer.id, actor=actor)
         else:
-            send_trial_message(engine, trial_id, view.messages[0].name, supplied, actor=actor)
+            # in turn: a start or gateway waiting for several messages gets each of them
+            sent = sum(1 for step in view.steps if step.kind == StepKind.MESSAGE)
+            message = view.messages[sent % len(view.messages)]
+            send_trial_message(engine, trial_id, message.name, supplied, actor=actor)
     except StepFailed as failed:
         return f"在 {failed.element or '流程'} 处失败：{failed.message}", failed.element
     except ConflictError as error:

@@ -55,6 +55,11 @@ def sample_value(name: str, text: str, diagram: Iterable[str] = ()) -> Any:
     return _by_use(name, [t for t in diagram if name in t])
 
 
+def _timely(name: str) -> bool:
+    """A name like ``due_time`` or ``start_date``: a timer's date-time."""
+    return any(part in name.lower() for part in ("time", "date", "due"))
+
+
 def _by_use(name: str, texts: list[str]) -> Any:
     """A value of the kind the diagram's code uses ``name`` as."""
     used = "\n".join(texts)
@@ -63,10 +68,9 @@ def _by_use(name: str, texts: list[str]) -> Any:
         return SAMPLE_TEXT
     if re.search(rf"(?<![.\w]){word}\s*[.(]", used):
         return None  # called or a module/object (``datetime.now()``): no sample stands in
-    low = name.lower()
-    if any(part in low for part in ("time", "date", "due")):
+    if _timely(name):
         return PAST_TIME
-    if re.search(rf"\bin\s+{word}\b", used) or any(part in low for part in _LISTY):
+    if re.search(rf"\bin\s+{word}\b", used) or any(part in name.lower() for part in _LISTY):
         return [1, 2]
     return 1
 
@@ -98,7 +102,7 @@ def _from_expression(name: str, source: str, *, bare: bool = True) -> Any:
             value = _compared(name, node.left, node.ops[0], node.comparators[0])
             if value is not None:
                 return value
-    if bare and isinstance(tree.body, ast.Name | ast.UnaryOp | ast.BoolOp):
+    if bare and isinstance(tree.body, ast.Name | ast.UnaryOp | ast.BoolOp) and not _timely(name):
         return True
     return None
 

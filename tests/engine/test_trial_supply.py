@@ -45,6 +45,8 @@ def test_without_a_quoted_expression_the_diagram_code_decides():
     assert sample_value("n", text, ["out = n.upper()"]) == SAMPLE_TEXT
     assert sample_value("n", text, ["for item in n:\n    pass"]) == [1, 2]
     assert sample_value("due_time", "变量 due_time 未定义") == PAST_TIME
+    # a timer's expression is the bare name: a date-time, not True
+    assert sample_value("due_time", "表达式 'due_time' 求值出错：变量 due_time 未定义") == PAST_TIME
     assert sample_value("n", text, ["y = n + 1"]) == 1
     assert sample_value("n", text, ["y = n(3)"]) is None
     assert sample_value("datetime", text, ["d = datetime.now()"]) is None
