@@ -129,7 +129,8 @@ def _run(
         try:
             stop = _move(engine, view, actor, fill, supplied)
         except Exception as error:
-            stop = f"自动运行在流程内部出错而停止：{type(error).__name__}", None
+            element = view.tasks[0].element if view.tasks else None
+            stop = f"自动运行在 {element or '流程'} 处出错而停止：{type(error).__name__}", element
         if stop is not None:
             return AutorunResult(False, steps + 1, *stop)
     where = _waiting(engine, trial_id, actor)

@@ -251,3 +251,14 @@ def test_camunda_form_fields_become_the_trial_form_and_are_filled(engine):
     assert result.finished, result.reason
     view = trial_view(engine, trial_id, user=DESIGNER.user)
     assert view.steps[1].submitted == {"answer": "yes", "amount": 7}
+
+
+def test_an_unexpected_error_stops_the_run_instead_of_raising(engine):
+    def broken(schema, now):
+        raise KeyError("note")
+
+    text = sequence("k", ("a", user_task("a", "登记", form="t/a.json")))
+    trial_id = _start(engine, [_bpmn("k.bpmn", text), FORM])
+    result = run_to_end(engine, trial_id, actor=DESIGNER, answers=broken)
+    assert (result.finished, result.steps, result.element) == (False, 1, "a")
+    assert result.reason == "自动运行在 a 处出错而停止：KeyError"
