@@ -25,7 +25,7 @@ RUN_MESSAGES: tuple[tuple[str, str], ...] = (
     ),
     (r"Expected an output item", "多实例任务缺少输出项（output item）"),
     (r"Missing data input for multiinstance task", "多实例任务缺少输入集合（input data）"),
-    (r"Missing data ou?tput", "任务缺少规定的数据输出（data output）"),
+    (r"Missing data ou?t?put", "任务缺少规定的数据输出（data output）"),
     (r"Missing data input", "任务缺少规定的数据输入（data input）"),
     (r"Rule failed on row (\d+)", "决策表第 {0} 行的规则出错"),
     (r"Business Rule Task '([^']*)'", "业务规则任务「{0}」"),

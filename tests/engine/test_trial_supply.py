@@ -62,6 +62,7 @@ def test_without_a_quoted_expression_the_diagram_code_decides():
             "数据对象 obj_1 无法设置：变量 obj_1 未定义",
         ),
         ("Expected an output item", "多实例任务缺少输出项（output item）"),
+        ("Missing data ouput", "任务缺少规定的数据输出（data output）"),
     ],
 )
 def test_spiffworkflow_run_time_texts_read_in_chinese_and_keep_the_missing_name(english, expected):
