@@ -34,8 +34,8 @@ class Run:
     element: str | None = None
 
 
-class _Hang(Exception):
-    pass
+class _Hang(BaseException):
+    """Not an ``Exception``: the auto-run turns those into a stop, a timeout must get out."""
 
 
 def _alarm(signum, frame):

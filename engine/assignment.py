@@ -16,10 +16,12 @@ suffices, as in Camunda); with neither named, to every holder of the lane.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 
 from .errors import StepFailed
@@ -119,7 +121,11 @@ def _reason(error: Exception) -> str:
     """The underlying error (the sandbox wraps it in a ``WorkflowTaskException``)."""
     cause = getattr(error, "exception", None)
     cause = cause if isinstance(cause, BaseException) else error
-    text = str(cause)
+    if isinstance(cause, NameError) and cause.name:
+        return f"变量 {cause.name} 未定义"
+    text = re.sub(r"[.\s]*Did you mean.*$", "", str(cause), flags=re.S)
+    if isinstance(cause, SpiffWorkflowException):
+        return text
     return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
 
 

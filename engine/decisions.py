@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from .errors import EngineError, NotFound
 from .models import VersionFile
+from .sandbox import strip_hints
 from .specs import new_parser
 from .xmlsafe import parse_xml
 
@@ -130,5 +131,5 @@ def decide(engine: Engine, decision_id: str, data: Mapping[str, Any]) -> dict[st
 
 
 def _describe(error: BaseException) -> str:
-    text = str(error)
+    text = strip_hints(str(error))
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

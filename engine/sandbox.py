@@ -19,6 +19,7 @@ Every evaluation runs under a ``Budget`` (``engine.budget``): steps, seconds and
 from __future__ import annotations
 
 import json
+import re
 import types
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -233,8 +234,12 @@ class SandboxedScriptEngine(PythonScriptEngine):
             error.add_note(f"表达式求值出错：{expression!r}")
             raise
         except Exception as error:
-            raise WorkflowTaskException(
-                f"表达式 {expression!r} 求值出错：{_describe(error)}", task=task, exception=error
+            raise _without_hints(
+                WorkflowTaskException(
+                    f"表达式 {expression!r} 求值出错：{_describe(error, task)}",
+                    task=task,
+                    exception=error,
+                )
             ) from error
 
     def call_service(self, task, **kwargs):
@@ -248,7 +253,9 @@ class SandboxedScriptEngine(PythonScriptEngine):
             error.add_note(f"服务操作 {kwargs.get('operation_name')!r} 出错")
             raise
         except Exception as error:
-            raise WorkflowTaskException(_describe(error), task=task, exception=error) from error
+            raise _without_hints(
+                WorkflowTaskException(_describe(error, task), task=task, exception=error)
+            ) from error
         finally:
             if step is not None:
                 step.task_process_id = None
@@ -258,12 +265,14 @@ class SandboxedScriptEngine(PythonScriptEngine):
             return super().create_task_exec_exception(task, script, err)
         line_number, error_line = self.get_error_line_number_and_content(script, err)
         # The base class concatenates err.args[0], which crashes for KeyError(1) and the like.
-        return WorkflowTaskException(
-            _describe(err),
-            task=task,
-            exception=err,
-            line_number=line_number,
-            error_line=error_line,
+        return _without_hints(
+            WorkflowTaskException(
+                _describe(err, task),
+                task=task,
+                exception=err,
+                line_number=line_number,
+                error_line=error_line,
+            )
         )
 
     def get_error_line_number_and_content(self, script, err):
@@ -274,11 +283,33 @@ class SandboxedScriptEngine(PythonScriptEngine):
         return super().get_error_line_number_and_content(script, err)
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, task: Any = None) -> str:
     if isinstance(error, RecursionError):
         return "函数递归调用层数过深（可能是没有终止条件的递归）"
+    if isinstance(error, NameError) and getattr(error, "name", None):
+        return f"变量 {error.name} 未定义（{_element(task)}）"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _element(task: Any) -> str:
+    spec = getattr(task, "task_spec", None)
+    if spec is None:
+        return "流程中的一段代码"
+    bpmn_id = getattr(spec, "bpmn_id", None) or getattr(spec, "name", "?")
+    name = getattr(spec, "bpmn_name", None)
+    return f"元素「{name}」({bpmn_id})" if name else f"元素 {bpmn_id}"
+
+
+def strip_hints(text: str) -> str:
+    """``text`` without SpiffWorkflow's English "Did you mean ..." suggestion."""
+    return re.sub(r"[.\s]*Did you mean (one of )?'[^?]*'\?", "", text)
+
+
+def _without_hints(error: WorkflowTaskException) -> WorkflowTaskException:
+    """Drop SpiffWorkflow's English "Did you mean ..." note (the text is Chinese)."""
+    error.notes = [note for note in error.notes if "Did you mean" not in note]
+    return error
 
 
 def make_script_engine(

@@ -23,6 +23,8 @@ from . import assignment, projection
 from .budget import BudgetExceeded, step_scope
 from .clock import Clock, using_clock
 from .errors import StepFailed
+from .run_texts import chinese
+from .sandbox import strip_hints
 
 MAX_ROUNDS = 50  # engine passes per step; a diagram that never rests is a diagram bug
 
@@ -85,6 +87,27 @@ def _spec_of(error: WorkflowException) -> object | None:
 
 def over_budget(spec: object | None, exceeded: BudgetExceeded) -> str:
     return f"{element_label(spec)}{exceeded.describe()}，已回滚"
+
+
+_NOTES = {
+    "Error occurred in the Pre-Script": "（出错位置：前置脚本）",
+    "Error occurred in the Post-Script": "（出错位置：后置脚本）",
+}
+
+
+def failure_text(error: WorkflowException) -> str:
+    """The failure as a designer reads it: the message and its notes, without
+    SpiffWorkflow's English hints."""
+    base = str(error.args[0]) if error.args else type(error).__name__
+    notes = [chinese(_NOTES.get(n, n)) for n in error.notes if n and "Did you mean" not in n]
+    base = chinese(strip_hints(base))
+    return "".join([base.rstrip(". "), *("；" + n if n[0] != "（" else n for n in notes)])
+
+
+def unexpected_text(error: Exception) -> str:
+    if isinstance(error, NameError) and error.name:
+        return f"变量 {error.name} 未定义（流程中的一段代码，例如消息的关联表达式）"
+    return f"流程中的一段代码出错：{type(error).__name__}: {error}"
 
 
 def _run_until_rest(workflow: BpmnWorkflow) -> projection.TreeScan:
@@ -155,9 +178,12 @@ def advance(
             if exceeded:
                 message = over_budget(_spec_of(error), exceeded[0])
                 raise StepFailed(_element_of(error), message) from error
-            raise StepFailed(_element_of(error), str(error)) from error
+            raise StepFailed(_element_of(error), failure_text(error)) from error
         except BudgetExceeded as error:
             raise StepFailed(None, over_budget(None, error)) from error
+        except (NameError, TypeError, KeyError, ValueError, AttributeError) as error:
+            # raised by SpiffWorkflow itself outside a task (e.g. a message's correlation)
+            raise StepFailed(None, unexpected_text(error)) from error
         except (RecursionError, MemoryError) as error:
             raise StepFailed(None, f"流程引擎资源耗尽：{type(error).__name__}") from error
         changes = projection.changes_in(after.tasks, before.states)

@@ -4,14 +4,21 @@ whether a diagram runs here.
 Each move is one ordinary trial step (logged as if the designer had made it): the first
 ready user task is completed with sample answers from its form, else the trial's clock is
 fast-forwarded to the earliest timer (one-shot timers before cycles), else the first
-message the process waits for is delivered with an empty payload. It stops at the end of
-the process, at a step that fails, when nothing can move it, or after ``max_steps``.
+message the process waits for is delivered. It stops at the end of the process, at a step
+that fails, when nothing can move it, or after ``max_steps``; it never raises for what the
+diagram does.
+
+When a step fails because the diagram reads a variable nothing set (a foreign diagram
+expects data a form or caller would give), a sample value is supplied (``supply``): the
+trial starts over with it in its start data (so the log's start entry shows it), and
+messages carry the supplied values as payload; the result's reason lists them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +32,11 @@ from .isolation import TrialScriptEngine
 from .queries import trial_view
 from .rows import owned_trial
 from .samples import sample_answers
+from .service import restart_trial
 from .state import load_workflow
 from .steps import complete_trial_task, fire_trial_timer, send_trial_message
-from .views import TrialStatus, TrialTask, TrialView
+from .supply import code_texts, describe, missing_name, sample_value
+from .views import StepKind, TrialStatus, TrialTask, TrialView
 
 if TYPE_CHECKING:
     from ..api import Engine
@@ -35,6 +44,8 @@ if TYPE_CHECKING:
 Answers = Callable[[Mapping[str, Any] | None, datetime], Mapping[str, Any]]
 """Sample answers for a form: (its JSON Schema or None, the trial's clock) → data."""
 MAX_STEPS = 200
+MAX_SUPPLIED = 12
+"""At most this many missing variables are supplied (each restarts the trial)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,47 @@ def run_to_end(
     ``{}`` for a task without a form). Every move is an ordinary step in the trial's log.
     Raises ``NotFound`` for another user's trial; never for what the diagram does."""
     fill = answers or sample_answers
+    supplied: dict[str, Any] = {}
+    made = 0
+    while True:
+        result = _run(engine, trial_id, actor, fill, max_steps - made, supplied)
+        made += result.steps
+        name = missing_name(result.reason) if not result.finished else None
+        if name is None or name in supplied or len(supplied) >= MAX_SUPPLIED or made >= max_steps:
+            break
+        value = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
+        if value is None:
+            break
+        supplied[name] = value
+        _restart_with(engine, trial_id, actor, supplied)
+    if not supplied:
+        return result
+    note = f"（自动补充了流程未设置的变量并从头重新运行：{describe(supplied)}）"
+    return replace(result, steps=made, reason=result.reason + note)
+
+
+def _restart_with(engine: Engine, trial_id: int, actor: Actor, supplied: dict[str, Any]) -> None:
+    view = trial_view(engine, trial_id, user=actor.user)
+    restart_trial(engine, trial_id, actor=actor, data={**view.start_data, **supplied})
+
+
+def _code_of(engine: Engine, trial_id: int, actor: Actor) -> list[str]:
+    with engine.session_factory() as session:
+        spec = owned_trial(session, trial_id, actor.user).spec
+    try:
+        return list(code_texts(json.loads(spec)))
+    except ValueError:
+        return []
+
+
+def _run(
+    engine: Engine,
+    trial_id: int,
+    actor: Actor,
+    fill: Answers,
+    max_steps: int,
+    supplied: Mapping[str, Any],
+) -> AutorunResult:
     for steps in range(max_steps + 1):
         view = trial_view(engine, trial_id, user=actor.user)
         outcome = _settled(engine, view, actor, steps)
@@ -74,7 +126,11 @@ def run_to_end(
             return outcome
         if steps == max_steps:
             break
-        stop = _move(engine, view, actor, fill)
+        try:
+            stop = _move(engine, view, actor, fill, supplied)
+        except Exception as error:
+            element = view.tasks[0].element if view.tasks else None
+            stop = f"自动运行在 {element or '流程'} 处出错而停止：{type(error).__name__}", element
         if stop is not None:
             return AutorunResult(False, steps + 1, *stop)
     where = _waiting(engine, trial_id, actor)
@@ -107,9 +163,10 @@ def _element(step) -> str | None:
 
 
 def _move(
-    engine: Engine, view: TrialView, actor: Actor, fill: Answers
+    engine: Engine, view: TrialView, actor: Actor, fill: Answers, supplied: Mapping[str, Any]
 ) -> tuple[str, str | None] | None:
-    """One step; None when it ran, else (reason, element) to stop with."""
+    """One step; None when it ran, else (reason, element) to stop with. A message is
+    delivered with the supplied values as its payload (its correlation may read them)."""
     trial_id = view.summary.id
     if view.tasks:
         task = view.tasks[0]
@@ -119,7 +176,10 @@ def _move(
             timer = min(view.timers, key=lambda t: (t.cycle, t.due))
             fire_trial_timer(engine, trial_id, timer.id, actor=actor)
         else:
-            send_trial_message(engine, trial_id, view.messages[0].name, {}, actor=actor)
+            # in turn: a start or gateway waiting for several messages gets each of them
+            sent = sum(1 for step in view.steps if step.kind == StepKind.MESSAGE)
+            message = view.messages[sent % len(view.messages)]
+            send_trial_message(engine, trial_id, message.name, supplied, actor=actor)
     except StepFailed as failed:
         return f"在 {failed.element or '流程'} 处失败：{failed.message}", failed.element
     except ConflictError as error:

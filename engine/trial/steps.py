@@ -28,7 +28,7 @@ from .models import TrialRun
 from .rows import append, commit, failed_entry, owned_trial, step_entry
 from .state import diagram_index, form_schema, load_workflow
 from .views import StepKind, TrialStatus
-from .waiting import MESSAGE, find_task
+from .waiting import find_task, waiting_messages
 
 if TYPE_CHECKING:
     from ..ports import Trials as Engine
@@ -85,8 +85,7 @@ def send_trial_message(
     body = json_safe(dict(payload))
 
     def prepare(workflow: BpmnWorkflow, row: TrialRun):
-        waiting = workflow.waiting_events()
-        if not any(e.event_type == MESSAGE and e.name == name for e in waiting):
+        if name not in {m.name for m in waiting_messages(workflow)}:
             raise ConflictError(f"流程当前没有在等待消息「{name}」")
         event = BpmnEvent(MessageEventDefinition(name), body)
         return (lambda wf: wf.send_event(event)), row.clock_at

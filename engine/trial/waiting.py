@@ -90,8 +90,16 @@ def _attached_to(timer: Task) -> str | None:
 
 
 def waiting_messages(workflow: BpmnWorkflow) -> tuple[TrialMessage, ...]:
-    names = sorted({e.name for e in workflow.waiting_events() if e.event_type == MESSAGE})
-    return tuple(TrialMessage(name) for name in names)
+    """The messages the process waits for, also those of an event-based gateway or an
+    event with several definitions (SpiffWorkflow reports those as one "multiple" event)."""
+    names = {e.name for e in workflow.waiting_events() if e.event_type == MESSAGE}
+    for task in projection.all_tasks(workflow):
+        if task.state == TaskState.WAITING:
+            definition = getattr(task.task_spec, "event_definition", None)
+            for inner in getattr(definition, "event_definitions", None) or ():
+                if type(inner).__name__ == MESSAGE and inner.name:
+                    names.add(inner.name)
+    return tuple(TrialMessage(name) for name in sorted(names))
 
 
 def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:

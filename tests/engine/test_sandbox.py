@@ -32,10 +32,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = {
     # fixture: (what check_source must say, what the run-time failure must say)
     "hostile_import": ("不允许 import 语句", "__import__ not found"),
-    "hostile_open": ("不允许使用 open", "name 'open' is not defined"),
+    "hostile_open": ("不允许使用 open", "变量 open 未定义"),
     "hostile_subclasses": ("不允许访问以下划线开头的属性 __class__", "以下划线开头的属性"),
     "hostile_format": ("不允许使用 format()", "format*() methods of `str` is not safe"),
-    "hostile_getattr": ("不允许使用 getattr", "name 'getattr' is not defined"),
+    "hostile_getattr": ("不允许使用 getattr", "变量 getattr 未定义"),
 }
 
 

@@ -70,9 +70,7 @@ def test_answers_given_by_the_caller_are_used(engine):
 
 
 def test_a_failing_script_stops_the_run_naming_it(engine):
-    text = sequence(
-        "s", ("a", user_task("a", "登记")), ("boom", script_task("boom", "x = missing + 1"))
-    )
+    text = sequence("s", ("a", user_task("a", "登记")), ("boom", script_task("boom", "x = 1 / 0")))
     trial_id = _start(engine, [_bpmn("s.bpmn", text)])
     result = run_to_end(engine, trial_id, actor=DESIGNER)
     assert (result.finished, result.element, result.steps) == (False, "boom", 1)
@@ -86,6 +84,30 @@ def test_a_waited_message_is_delivered(engine):
     trial_id = _start(engine, [_bpmn("m.bpmn", text)])
     result = run_to_end(engine, trial_id, actor=DESIGNER)
     assert result.finished, result.reason
+
+
+def test_an_event_gateway_gets_the_first_of_its_messages(engine):
+    gateway = (
+        HEAD.format(pid="eg") + '<bpmn:process id="eg" name="等答复" isExecutable="true">'
+        '<bpmn:startEvent id="start"/><bpmn:eventBasedGateway id="which"/>'
+        '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="which"/>'
+        '<bpmn:intermediateCatchEvent id="yes"><bpmn:messageEventDefinition id="d1"'
+        ' messageRef="m_yes"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:intermediateCatchEvent id="no"><bpmn:messageEventDefinition id="d2"'
+        ' messageRef="m_no"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="which" targetRef="yes"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="which" targetRef="no"/>'
+        '<bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>'
+        '<bpmn:sequenceFlow id="f4" sourceRef="yes" targetRef="yes_end"/>'
+        '<bpmn:sequenceFlow id="f5" sourceRef="no" targetRef="no_end"/></bpmn:process>'
+        '<bpmn:message id="m_yes" name="答复同意"/><bpmn:message id="m_no" name="答复拒绝"/>'
+        "</bpmn:definitions>"
+    )
+    trial_id = _start(engine, [_bpmn("eg.bpmn", gateway)])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert [(s.kind, s.subject) for s in view.steps[1:]] == [(StepKind.MESSAGE, "答复同意")]
 
 
 def test_a_process_nothing_can_move_names_where_it_waits(engine):
@@ -121,6 +143,66 @@ def test_an_endless_loop_stops_after_max_steps(engine):
     result = run_to_end(engine, trial_id, actor=DESIGNER, max_steps=5)
     assert (result.finished, result.steps, result.element) == (False, 5, "again")
     assert result.reason.startswith("自动运行了 5 步仍未结束")
+
+
+FLOW = '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="a"/>'
+
+
+def _script(code: str) -> str:
+    script = f"<bpmn:script>{code}</bpmn:script>"
+    return f'<bpmn:scriptTask id="a" name="算">{script}</bpmn:scriptTask>{FLOW}'
+
+
+def _choice(pid: str, first: str) -> str:
+    """``first`` (a task, or nothing), then a gateway on ``choice`` with no default."""
+    return (
+        HEAD.format(pid=pid) + f'<bpmn:process id="{pid}" name="选择" isExecutable="true">'
+        '<bpmn:startEvent id="start"/>'
+        f"{first}"
+        '<bpmn:exclusiveGateway id="which" name="看选择"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="which"/>'
+        '<bpmn:endEvent id="yes_end"/><bpmn:endEvent id="no_end"/>'
+        '<bpmn:sequenceFlow id="to_yes" sourceRef="which" targetRef="yes_end">'
+        "<bpmn:conditionExpression>choice == 'Yes' and count &gt; 2</bpmn:conditionExpression>"
+        "</bpmn:sequenceFlow>"
+        '<bpmn:sequenceFlow id="to_no" sourceRef="which" targetRef="no_end">'
+        "<bpmn:conditionExpression>choice == 'No'</bpmn:conditionExpression>"
+        "</bpmn:sequenceFlow></bpmn:process></bpmn:definitions>"
+    )
+
+
+def test_variables_no_task_sets_are_supplied_so_the_gateway_passes(engine):
+    task = '<bpmn:userTask id="a" name="选一个"/>' + FLOW
+    files = [_bpmn("c.bpmn", _choice("c", task))]
+    trial_id = _start(engine, files, {"keep": 1}, lane_map={"*": "镇综治中心"})
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    assert "自动补充了流程未设置的变量" in result.reason
+    assert "choice='Yes'" in result.reason and "count=3" in result.reason
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    # the supplied values are the start data of the run the log shows
+    assert view.start_data == {"keep": 1, "choice": "Yes", "count": 3}
+    assert view.steps[0].submitted == {"keep": 1, "choice": "Yes", "count": 3}
+
+
+def test_a_start_that_needs_data_is_started_again_with_sample_values(engine):
+    script = _script("total = count * 2")
+    trial_id = _start(engine, [_bpmn("d.bpmn", _choice("d", script))])
+    assert trial_view(engine, trial_id, user=DESIGNER.user).summary.status == TrialStatus.FAILED
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    # count is first read by the script; its value is the one the gateway needs
+    assert "count=3" in result.reason and "choice='Yes'" in result.reason
+    assert trial_view(engine, trial_id, user=DESIGNER.user).summary.status == TrialStatus.COMPLETED
+
+
+def test_a_variable_that_cannot_be_satisfied_stops_with_a_chinese_reason(engine):
+    script = _script("x = 1 / (count - 3)")
+    trial_id = _start(engine, [_bpmn("e.bpmn", _choice("e", script))])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert not result.finished and result.element == "a"
+    assert "count=3" in result.reason
+    assert "NameError" not in result.reason and "Did you mean" not in result.reason
 
 
 CAMUNDA_FORM = """<?xml version="1.0" encoding="UTF-8"?>
@@ -169,3 +251,14 @@ def test_camunda_form_fields_become_the_trial_form_and_are_filled(engine):
     assert result.finished, result.reason
     view = trial_view(engine, trial_id, user=DESIGNER.user)
     assert view.steps[1].submitted == {"answer": "yes", "amount": 7}
+
+
+def test_an_unexpected_error_stops_the_run_instead_of_raising(engine):
+    def broken(schema, now):
+        raise KeyError("note")
+
+    text = sequence("k", ("a", user_task("a", "登记", form="t/a.json")))
+    trial_id = _start(engine, [_bpmn("k.bpmn", text), FORM])
+    result = run_to_end(engine, trial_id, actor=DESIGNER, answers=broken)
+    assert (result.finished, result.steps, result.element) == (False, 1, "a")
+    assert result.reason == "自动运行在 a 处出错而停止：KeyError"

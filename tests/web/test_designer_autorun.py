@@ -51,14 +51,23 @@ def test_a_foreign_diagram_runs_to_the_end_with_one_button(designer, web_engine)
     assert "流程已走到结束" in html and "自动运行到结束</button>" not in html
 
 
-def test_a_run_that_cannot_finish_names_the_element(designer, web_engine):
+def test_a_variable_no_one_set_is_supplied_and_shown(designer, web_engine):
     version_id = _deploy_order(web_engine)
     trial_id = _start(designer, version_id, "order", '{"amount": 300}')  # no "rejected"
+    html = _autorun(designer, trial_id)
+    assert "自动运行完成" in html, html[:3000]
+    assert "自动补充了流程未设置的变量并从头重新运行：rejected=" in html
+
+
+def test_a_run_that_cannot_finish_names_the_element(designer, web_engine):
+    version_id = _deploy_order(web_engine)
+    trial_id = _start(designer, version_id, "order", '{"amount": "很多", "rejected": false}')
     html = _autorun(designer, trial_id)
     found = re.search(r"自动运行在 (\d+) 步后停下：([^<]*)", html)
     assert found, html[:3000]
     assert found.group(1) == "1"
-    assert "rejected" in found.group(2), found.group(2)
+    assert "在 discount 处失败" in found.group(2), found.group(2)
+    assert "决策表第 1 行的规则出错" in found.group(2) and "Rule failed" not in found.group(2)
 
 
 def test_another_designers_trial_cannot_be_run(designer, web_engine, login_as):

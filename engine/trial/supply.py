@@ -1,0 +1,139 @@
+"""Sample values for variables a diagram reads but nothing set: the auto-run supplies them
+when a step fails on one (a foreign diagram's gateway or script expects data a form or a
+caller would have given).
+
+From the failure text it takes the missing name (``变量 x 未定义`` or a data object that
+could not be set) and, when the text quotes the failing expression, a value that makes
+the comparison there true (``choice == 'Yes'`` → ``'Yes'``, ``x > 1`` → ``2``); else a
+value by how the diagram's code uses the name (a text for ``x.upper()``, a list for
+``for i in x`` or names like ``items``/``input_data``, a past date-time for names like
+``due_time``, else 1).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+_MISSING = (
+    re.compile(r"变量 ([A-Za-z_]\w*) 未定义"),
+    re.compile(r"'([A-Za-z_]\w*)' not exist in the task"),
+)
+_EXPRESSION = re.compile(r"表达式 (['\"])(.*?)\1 求值出错")
+SAMPLE_TEXT = "试运行"
+PAST_TIME = "2020-01-01T08:00:00+08:00"
+"""For a timer's date: already past, so the timer is due at once."""
+_LISTY = ("list", "items", "input", "collection", "data")
+
+
+def missing_name(text: str) -> str | None:
+    """The variable a failure text says is missing, if it says so."""
+    for pattern in _MISSING:
+        found = pattern.search(text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def sample_value(name: str, text: str, diagram: Iterable[str] = ()) -> Any:
+    """A value for ``name`` that lets the expression quoted in ``text`` pass, else one
+    that passes a comparison elsewhere in the diagram (``diagram``: its code texts), else
+    one of the kind the code uses; None when the code calls it or reads its attributes
+    (a function or module the diagram expects from its own engine)."""
+    quoted = _EXPRESSION.search(text)
+    for source in [quoted.group(2)] if quoted else []:
+        value = _from_expression(name, source)
+        if value is not None:
+            return value
+    for source in diagram:
+        if name in source:
+            value = _from_expression(name, source, bare=False)
+            if value is not None:
+                return value
+    return _by_use(name, [t for t in diagram if name in t])
+
+
+def _timely(name: str) -> bool:
+    """A name like ``due_time`` or ``start_date``: a timer's date-time."""
+    return any(part in name.lower() for part in ("time", "date", "due"))
+
+
+def _by_use(name: str, texts: list[str]) -> Any:
+    """A value of the kind the diagram's code uses ``name`` as."""
+    used = "\n".join(texts)
+    word = re.escape(name)
+    if re.search(rf"\b{word}\.(upper|lower|strip|split|replace|startswith|endswith|title)\(", used):
+        return SAMPLE_TEXT
+    if re.search(rf"(?<![.\w]){word}\s*[.(]", used):
+        return None  # called or a module/object (``datetime.now()``): no sample stands in
+    if _timely(name):
+        return PAST_TIME
+    if re.search(rf"\bin\s+{word}\b", used) or any(part in name.lower() for part in _LISTY):
+        return [1, 2]
+    return 1
+
+
+def describe(values: dict[str, Any]) -> str:
+    """``x=1、choice='Yes'``: the supplied values as the trial log shows them."""
+    return "、".join(f"{name}={value!r}" for name, value in values.items())
+
+
+def code_texts(value: Any) -> Iterator[str]:
+    """Every string in a serialized spec (conditions, scripts, expressions among them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from code_texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from code_texts(item)
+
+
+def _from_expression(name: str, source: str, *, bare: bool = True) -> Any:
+    try:
+        tree = ast.parse(source, mode="eval" if bare else "exec")
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            value = _compared(name, node.left, node.ops[0], node.comparators[0])
+            if value is not None:
+                return value
+    if bare and isinstance(tree.body, ast.Name | ast.UnaryOp | ast.BoolOp) and not _timely(name):
+        return True
+    return None
+
+
+def _compared(name: str, left: ast.expr, op: ast.cmpop, right: ast.expr) -> Any:
+    flipped = {ast.Gt: ast.Lt, ast.Lt: ast.Gt, ast.GtE: ast.LtE, ast.LtE: ast.GtE}
+    if _is_name(right, name) and isinstance(left, ast.Constant):
+        left, right = right, left
+        op = flipped.get(type(op), type(op))()
+    if not _is_name(left, name):
+        return None
+    if isinstance(op, ast.In) and isinstance(right, ast.List | ast.Tuple | ast.Set):
+        first = right.elts[0] if right.elts else None
+        return first.value if isinstance(first, ast.Constant) else None
+    if not isinstance(right, ast.Constant):
+        return None
+    return _satisfying(op, right.value)
+
+
+def _satisfying(op: ast.cmpop, value: Any) -> Any:
+    if isinstance(op, ast.Eq | ast.Is | ast.GtE | ast.LtE):
+        return value
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(op, ast.Gt) and number:
+        return value + 1
+    if isinstance(op, ast.Lt) and number:
+        return value - 1
+    if isinstance(op, ast.NotEq | ast.IsNot):
+        return (not value) if isinstance(value, bool) else ("其他" if value != "其他" else 0)
+    return None
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
