@@ -13,7 +13,14 @@ Per round, on one database:
   the rounds, one per round), its next handle and callback steps, cold then warm.
 
 ``step_vs_floor`` = fresh warm step / (bare step + commit); ``aged_vs_fresh`` = aged cold
-step / fresh cold step (medians).
+step / fresh cold step (medians). Both sides of ``aged_vs_fresh`` are measured alike: the
+same two steps (handle, callback 不满意), in the same round, each with the instance evicted
+from the workflow cache just before it, so each restores its stored state (the aged one
+pruned to the size of a fresh one); the warm/warm ratio is printed beside it.
+
+Round trips (one fresh warm step, one floor commit) are counted once after the rounds:
+the pool's pre-ping on checkout, BEGIN, each statement, COMMIT. They explain most of what
+separates a step from the floor on a loaded server: each is a wait on the database.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 AGED_ROUNDS = 50
 ORDER = ("bare", "floor", "fresh_warm", "fresh_cold", "aged_cold", "aged_warm")
@@ -40,6 +47,7 @@ class Samples:
     times: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in ORDER})
     cache_hits: int = 0
     cache_misses: int = 0
+    trips: dict[str, int] = field(default_factory=dict)
 
     def median(self, kind: str) -> float:
         return statistics.median(self.times[kind])
@@ -139,12 +147,51 @@ def run_rounds(verbs: Verbs, floor: Floor, aged: list[Any], warmup: int) -> Samp
     return samples
 
 
-def profile_step(verbs: Verbs, top: int = 30) -> str:
-    """cProfile of one fresh, warm handle step (the case started and its intake done)."""
-    handle = _case(verbs, 3)
+class RoundTrips:
+    """Counts the database round trips made inside the block: pool checkouts (one
+    pre-ping each when the pool pings), BEGIN, statements and COMMIT."""
+
+    def __init__(self, sa_engine):
+        self.sa_engine = sa_engine
+        self.count = 0
+        self._ping = 1 if getattr(sa_engine.pool, "_pre_ping", False) else 0
+
+    def _statement(self, *_args) -> None:
+        self.count += 1
+
+    def _checkout(self, *_args) -> None:
+        self.count += self._ping
+
+    def __enter__(self) -> RoundTrips:
+        event.listen(self.sa_engine, "before_cursor_execute", self._statement)
+        event.listen(self.sa_engine, "begin", self._statement)
+        event.listen(self.sa_engine, "commit", self._statement)
+        event.listen(self.sa_engine.pool, "checkout", self._checkout)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.sa_engine, "before_cursor_execute", self._statement)
+        event.remove(self.sa_engine, "begin", self._statement)
+        event.remove(self.sa_engine, "commit", self._statement)
+        event.remove(self.sa_engine.pool, "checkout", self._checkout)
+
+
+def count_trips(floor: Floor, step: Callable[[], None]) -> dict[str, int]:
+    """Round trips of one step (``step``: the ``complete`` call alone, its task found
+    beforehand) and of one floor commit."""
+    with RoundTrips(floor.sa_engine) as counted:
+        step()
+    with RoundTrips(floor.sa_engine) as commit:
+        floor.commit()
+    return {"step": counted.count, "floor": commit.count}
+
+
+def profile_step(step: Callable[[], None], top: int = 30) -> str:
+    """cProfile of one step: ``step`` is the ``complete`` call alone (finding its task is
+    not profiled)."""
     profiler = cProfile.Profile()
     profiler.enable()
-    verbs.complete(handle, "handle", verbs.forms["handle"])
+    step()
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
@@ -190,6 +237,10 @@ def report(results: Mapping[str, Samples]) -> str:
             lambda s: f"{s.median('aged_warm') / s.median('fresh_warm'):.2f}",
         ),
         ("samples per kind", lambda s: str(len(s.times["fresh_warm"]))),
+        (
+            "round trips: fresh step / floor commit",
+            lambda s: f"{s.trips.get('step', '?')} / {s.trips.get('floor', '?')}",
+        ),
         (
             "workflow cache hit rate (whole run)",
             lambda s: f"  {s.hit_rate:.1%} ({s.cache_hits}/{s.cache_hits + s.cache_misses})",

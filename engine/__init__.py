@@ -7,7 +7,7 @@ values and errors re-exported here; only this package imports SpiffWorkflow.
 from .api import Engine
 from .budget import Budget, BudgetExceeded
 from .budget_jinja import render_budgeted
-from .bundle import SourceFile
+from .bundle import SourceFile, diagram_kind
 from .clock import Clock, ManualClock, SystemClock
 from .context import NoStepInProgress, StepContext, current_step
 from .decisions import DecisionFailed
@@ -82,6 +82,7 @@ __all__ = [
     "VersionDiff",
     "VersionSummary",
     "current_step",
+    "diagram_kind",
     "render_budgeted",
     "set_sort_rank",
 ]

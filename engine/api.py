@@ -346,11 +346,20 @@ class Engine:
 
     # -- timers and history -------------------------------------------------------------
     def fire_due_timers(
-        self, *, limit: int = 100, on_progress: Callable[[], None] | None = None
+        self,
+        *,
+        limit: int | None = None,
+        on_progress: Callable[[], None] | None = None,
+        stopping: Callable[[], bool] | None = None,
+        workers: int = 1,
     ) -> int:
-        """Fire timers due by the engine clock; returns how many instances advanced.
-        ``on_progress()`` is called after every timer handled (the scheduler's heartbeat)."""
-        return timers.fire_due(self, limit=limit, on_progress=on_progress)
+        """Fire timers due by the engine clock, all of them unless ``limit`` instances
+        advanced first; returns how many instances advanced. ``on_progress()`` is called
+        for every timer handled (the scheduler's heartbeat); ``stopping()`` ends early;
+        ``workers`` threads fire side by side."""
+        return timers.fire_due(
+            self, limit=limit, on_progress=on_progress, stopping=stopping, workers=workers
+        )
 
     def troubled_timers(
         self, *, parked_only: bool = False, instance_ids: Collection[int] | None = None

@@ -1,6 +1,6 @@
 """Diagram sets: in-memory files, collected from disk or handed over by a browser.
 
-A set is its diagrams (.bpmn/.dmn) plus the forms their user tasks reference. The same
+A set is its diagrams (.bpmn/.bpmn20.xml/.dmn) plus the forms their user tasks reference. The same
 files, byte for byte, give the same content hash, whichever way they arrived.
 """
 
@@ -15,9 +15,25 @@ from .errors import Problem, UnsafeXml
 from .forms import FORM_PROPERTY
 from .xmlsafe import parse_xml
 
-DIAGRAM_KINDS = {".bpmn": "bpmn", ".dmn": "dmn"}
+DIAGRAM_KINDS = {".bpmn": "bpmn", ".bpmn20.xml": "bpmn", ".dmn": "dmn"}
+"""Diagram file endings: ``.bpmn20.xml`` is how Camunda, Activiti and Flowable export."""
 FILE_KINDS = ("bpmn", "dmn", "form")
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+EMPTY_SET = "（流程集）"
+"""The name problems of a set with no file at all carry (there is no file to name)."""
+
+
+ONLY_DIAGRAMS = "只能部署 .bpmn、.bpmn20.xml 或 .dmn 文件"
+NO_DIAGRAMS = "没有找到任何 .bpmn、.bpmn20.xml 或 .dmn 文件"
+
+
+def diagram_kind(name: str) -> str | None:
+    """``bpmn`` or ``dmn`` for a diagram file name (``x.bpmn``, ``x.bpmn20.xml``, ``x.dmn``)."""
+    lowered = name.lower()
+    for ending, kind in DIAGRAM_KINDS.items():
+        if lowered.endswith(ending) and len(lowered) > len(ending):
+            return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -31,28 +47,30 @@ class SourceFile:
 
 
 def collect_diagrams(paths: Iterable[Path | str]) -> tuple[list[SourceFile], list[Problem]]:
-    """Read every .bpmn/.dmn file named, or found directly inside a named folder."""
+    """Read every .bpmn/.bpmn20.xml/.dmn file named, or found directly inside a named folder."""
     files: dict[str, SourceFile] = {}
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates = sorted(p for p in path.iterdir() if p.suffix in DIAGRAM_KINDS)
+            candidates = sorted(p for p in path.iterdir() if diagram_kind(p.name) and p.is_file())
+            if not candidates:
+                problems.append(Problem(path.name, None, NO_DIAGRAMS))
         elif path.is_file():
             candidates = [path]
         else:
             problems.append(Problem(str(path), None, "文件或目录不存在"))
             continue
         for candidate in candidates:
-            kind = DIAGRAM_KINDS.get(candidate.suffix)
+            kind = diagram_kind(candidate.name)
             if kind is None:
-                problems.append(Problem(candidate.name, None, "只能部署 .bpmn 或 .dmn 文件"))
+                problems.append(Problem(candidate.name, None, ONLY_DIAGRAMS))
             elif candidate.name in files:
                 problems.append(Problem(candidate.name, None, "同名文件出现了两次"))
             else:
                 files[candidate.name] = SourceFile(candidate.name, kind, candidate.read_bytes())
     if not files and not problems:
-        problems.append(Problem("-", None, "没有找到任何 .bpmn 或 .dmn 文件"))
+        problems.append(Problem(EMPTY_SET, None, NO_DIAGRAMS))
     return list(files.values()), problems
 
 

@@ -17,13 +17,15 @@ class EngineError(Exception):
 class Problem:
     """One thing wrong with a diagram set: where it is and why.
 
-    ``severity`` is ``"error"`` (blocks a deploy) or ``"warning"`` (shown, never blocks).
+    ``severity`` is ``"error"`` (blocks a deploy) or ``"warning"`` (shown, never blocks);
+    ``code`` names a problem a tool can offer to fix (e.g. ``"not_executable"``), or is "".
     """
 
     file: str
     element: str | None
     message: str
     severity: str = "error"
+    code: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f" [{self.element}]" if self.element else "")

@@ -1,12 +1,14 @@
 """Lint rules over a diagram set, beyond what the parser and the sandbox check.
 
 Structure (read from the XML, element ids as in the file): sequence flows that point
-nowhere, elements without a way in or out, elements no start event leads to, timers
-without an expression. Human tasks (read from the parsed specs, as the engine runs them):
-each in a lane, a known one when the engine was given ``lane_names``; a user task without
-a form is a warning (its assignee can only submit), and so is an assignee or candidates
-on an element that is not a human task. Every message names the element by kind, name and
-id; all other rules are errors.
+nowhere, elements without a way in, gateways and intermediate events without a way out,
+elements no start event leads to, timers without an expression. An activity, start or
+boundary event without a way out is an implicit end (BPMN allows it): a warning, as is a
+compensation handler no compensation event points at. Human tasks (read from the parsed
+specs, as the engine runs them): each in a lane, a known one when the engine was given
+``lane_names``; a user task without a form is a warning (its assignee can only submit), and
+so is an assignee or candidates on an element that is not a human task. Every message names
+the element by kind, name and id; all other rules are errors.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from lxml import etree
 
 from . import assignment
 from .errors import Problem
+from .file_checks import is_executable
 from .forms import FORM_PROPERTY, form_key_of
 from .lint_graph import (
+    ACTIVITY_KINDS,
     FlowGraph,
     bpmn,
     build_graph,
@@ -36,7 +40,7 @@ TIMER_EXPRESSIONS = ("timeDate", "timeDuration", "timeCycle")
 
 def _executable_processes(root: etree._Element) -> Iterator[etree._Element]:
     for process in root.iter(bpmn("process")):
-        if process.get("isExecutable") == "true":
+        if is_executable(process):
             yield process
 
 
@@ -85,15 +89,23 @@ def _needs_incoming(node: etree._Element) -> bool:
     return not (kind == "intermediateCatchEvent" and has_event(node, "linkEventDefinition"))
 
 
-def _needs_outgoing(node: etree._Element) -> bool:
+def _ends_quietly(node: etree._Element) -> bool:
+    """Elements BPMN lets end a path with no flow out and nothing worth a warning."""
     kind = local(node)
     if kind == "endEvent" or is_event_subprocess(node):
-        return False
+        return True
     if node.get("isForCompensation") == "true" or local(node.getparent()) == "adHocSubProcess":
-        return False
+        return True
     if kind == "boundaryEvent" and has_event(node, "compensateEventDefinition"):
-        return False
-    return not (kind == "intermediateThrowEvent" and has_event(node, "linkEventDefinition"))
+        return True
+    if kind == "boundaryEvent" and node.get("cancelActivity") != "false":
+        return has_event(node, "signalEventDefinition")  # cancels the activity, no more
+    return kind == "intermediateThrowEvent" and has_event(node, "linkEventDefinition")
+
+
+def _implicit_end(node: etree._Element) -> bool:
+    """Activities, start and boundary events may end a path (an implicit end)."""
+    return local(node) in ACTIVITY_KINDS or local(node) in ("startEvent", "boundaryEvent")
 
 
 def _disconnected(graph: FlowGraph) -> Iterator[tuple[str, str]]:
@@ -102,13 +114,38 @@ def _disconnected(graph: FlowGraph) -> Iterator[tuple[str, str]]:
         if _needs_incoming(node) and not graph.incoming.get(node_id):
             yield node_id, f"{describe(node)} 没有进入它的顺序流，永远不会执行"
             continue
-        if _needs_outgoing(node) and not graph.outgoing.get(node_id):
-            yield node_id, f"{describe(node)} 没有离开它的顺序流（只有结束事件可以没有出口）"
+        if not (_ends_quietly(node) or _implicit_end(node) or graph.outgoing.get(node_id)):
+            yield node_id, f"{describe(node)} 没有离开它的顺序流（网关和中间事件必须有出口）"
         parent = node.getparent()
         if node.get("attachedToRef") and node.get("attachedToRef") not in graph.nodes:
             continue  # named by _dangling_refs
+        if node.get("isForCompensation") == "true":
+            continue  # reached through its compensation event: _stray_handlers
         if node_id not in reached and (parent is graph.process or parent.get("id") in reached):
             yield node_id, f"{describe(node)} 从开始事件无法到达"
+
+
+def _implicit_ends(graph: FlowGraph) -> Iterator[tuple[str, str]]:
+    """Warnings: a path that ends at an activity or event other than an end event."""
+    for node_id, node in graph.nodes.items():
+        if _ends_quietly(node) or not _implicit_end(node) or graph.outgoing.get(node_id):
+            continue
+        yield (
+            node_id,
+            f"{describe(node)} 没有离开它的顺序流：流程走到这里就结束（隐式结束）；"
+            "如需继续，请连一条顺序流，或在其后加一个结束事件让图更清楚",
+        )
+
+
+def _stray_handlers(graph: FlowGraph) -> Iterator[tuple[str, str]]:
+    """Warnings: a compensation handler no compensation boundary event points at."""
+    handlers = {t for targets in graph.compensations.values() for t in targets}
+    for node_id, node in graph.nodes.items():
+        if node.get("isForCompensation") == "true" and node_id not in handlers:
+            yield (
+                node_id,
+                f"{describe(node)} 是补偿处理活动，但没有补偿边界事件用关联线指向它，不会被执行",
+            )
 
 
 def _timers(graph: FlowGraph) -> Iterator[tuple[str, str]]:
@@ -124,14 +161,20 @@ def _timers(graph: FlowGraph) -> Iterator[tuple[str, str]]:
             yield node_id, f"{describe(node)} 的定时器同时设置了多种时间表达式，只能有一种"
 
 
+ERROR_RULES = (_dangling_flows, _dangling_refs, _disconnected, _timers)
+WARNING_RULES = (_implicit_ends, _stray_handlers)
+
+
 def lint_xml(roots: Mapping[str, etree._Element]) -> list[Problem]:
     """Structural problems of every executable process in the BPMN files ``roots``."""
     problems = []
     for file, root in roots.items():
         for process in _executable_processes(root):
             graph = build_graph(process)
-            for rule in (_dangling_flows, _dangling_refs, _disconnected, _timers):
+            for rule in ERROR_RULES:
                 problems += [Problem(file, element, message) for element, message in rule(graph)]
+            for rule in WARNING_RULES:
+                problems += [Problem(file, e, m, "warning") for e, m in rule(graph)]
     return problems
 
 

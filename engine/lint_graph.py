@@ -34,6 +34,17 @@ KIND_NAMES = {
     "complexGateway": "复杂网关",
 }
 SUBPROCESS_KINDS = {"subProcess", "transaction", "adHocSubProcess"}
+ACTIVITY_KINDS = {
+    "task",
+    "userTask",
+    "manualTask",
+    "serviceTask",
+    "scriptTask",
+    "businessRuleTask",
+    "sendTask",
+    "receiveTask",
+    "callActivity",
+} | SUBPROCESS_KINDS
 
 
 def local(element: etree._Element) -> str:
@@ -70,6 +81,8 @@ class FlowGraph:
     outgoing: dict[str, list[str]] = field(default_factory=dict)
     incoming: dict[str, list[str]] = field(default_factory=dict)
     boundaries: dict[str, list[str]] = field(default_factory=dict)
+    compensations: dict[str, list[str]] = field(default_factory=dict)
+    """Compensation boundary event id → the handlers its associations point at."""
 
     def children(self, container: etree._Element) -> list[etree._Element]:
         return [c for c in container if local(c) in KIND_NAMES and c.get("id")]
@@ -92,7 +105,19 @@ def build_graph(process: etree._Element) -> FlowGraph:
             graph.outgoing.setdefault(source, []).append(target)
             graph.incoming.setdefault(target, []).append(source)
     _link_events(graph)
+    _compensation_links(graph)
     return graph
+
+
+def _compensation_links(graph: FlowGraph) -> None:
+    """A compensation boundary event leads, by an association, to its handler activity."""
+    for association in graph.process.iter(bpmn("association")):
+        source = graph.nodes.get(association.get("sourceRef") or "")
+        target = association.get("targetRef")
+        if source is None or target not in graph.nodes:
+            continue
+        if has_event(source, "compensateEventDefinition"):
+            graph.compensations.setdefault(source.get("id"), []).append(target)
 
 
 def _link_events(graph: FlowGraph) -> None:
@@ -113,7 +138,8 @@ def _link_events(graph: FlowGraph) -> None:
 
 def reachable(graph: FlowGraph) -> set[str]:
     """Ids reached from the process's start events: along sequence flows, into the
-    boundary events of a reached activity and the start events of a reached sub-process;
+    boundary events of a reached activity, the handlers of a reached compensation boundary
+    event and the start events of a reached sub-process;
     event sub-processes and everything inside them count as reached."""
     seen: set[str] = set()
     todo = [c.get("id") for c in graph.children(graph.process) if local(c) == "startEvent"]
@@ -128,6 +154,7 @@ def reachable(graph: FlowGraph) -> set[str]:
         node = graph.nodes[node_id]
         todo += graph.outgoing.get(node_id, [])
         todo += graph.boundaries.get(node_id, [])
+        todo += graph.compensations.get(node_id, [])
         if local(node) == "adHocSubProcess":
             todo += [c.get("id") for c in graph.children(node)]
         elif local(node) in SUBPROCESS_KINDS:

@@ -237,7 +237,7 @@ class TimerRecord(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
-    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from . import projection, taskrows
+from . import projection, taskrows, timer_wake
 from .assignment import NOBODY
 from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus
@@ -250,6 +250,7 @@ def run_step(
         for event in vanished:
             uow.record(event)
         sync_timers(uow.session, row, outcome)
+        timer_wake.armed(uow.session, outcome.timers, now=now)
         state = dump_state(prune_finished(workflow))
         row.state, row.updated_at = state, now
         flag_modified(row, "updated_at")  # an UPDATE (and its version check) in any case

@@ -22,7 +22,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from sqlalchemy.orm import Session
 
-from . import projection
+from . import projection, timer_wake
 from .enums import EventType
 from .instances import _commit, _load, _running
 from .persist import event_for, refresh_ready_records, replace_timers
@@ -67,7 +67,9 @@ def retime(
         workflow = _load(engine, session, row)
         timers = tuple(_rearm(workflow, moves))
         variables = set().union(*(_replace_in_data(data, moves) for data in _data_of(workflow)))
-        replace_timers(session, row, armed_timers(workflow))
+        armed = armed_timers(workflow)
+        replace_timers(session, row, armed)
+        timer_wake.armed(session, armed, now=engine.clock.now())
         refresh_ready_records(session, workflow)
         data: dict[str, Any] = {
             "reason": reason,

@@ -1,8 +1,10 @@
-"""Fire due timers: claim one due timer row at a time and advance its instance.
+"""Fire due timers: read due instances in batches, fire each in a transaction of its own.
 
-On PostgreSQL the claim is ``FOR UPDATE SKIP LOCKED``: schedulers on several machines
-take different rows and never fire one twice. SQLite has a single writer; there the
-instance's version counter makes a second firing of the same timer fail harmlessly.
+On PostgreSQL each instance is claimed with ``FOR UPDATE SKIP LOCKED`` on its row:
+schedulers on several machines take different instances and never fire one twice, and
+the instance lock comes first, as in every other step, so two steps never deadlock.
+SQLite has a single writer; there the instance's version counter makes a second firing
+of the same timer fail harmlessly.
 
 A firing that fails (a script over its budget, a broken expression, anything) rolls back
 its step; then, in a transaction of its own, the timer row counts the attempt and waits
@@ -15,19 +17,21 @@ has come, in due order: a failing timer never holds up the others.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from . import projection
 from .enums import EventType, InstanceStatus
 from .errors import ConflictError, StepFailed
 from .history import PendingEvent
 from .instances import _commit, _load, _locked_instance
-from .models import TimerRecord
+from .models import Instance, TimerRecord
 from .persist import run_step
 from .views import SCHEDULER
 
@@ -72,27 +76,53 @@ def _due(now: datetime):
     )
 
 
-def _fire_one(engine: Engine, skip: set[int]) -> tuple[int, bool] | None:
-    """Fire the earliest due, unclaimed timer of an instance not in ``skip``.
+def _due_instances(engine: Engine, skip: set[int], size: int) -> list[int]:
+    """Up to ``size`` instances with a due timer, earliest first, none of ``skip``."""
+    query = (
+        _due(engine.clock.now())
+        .with_only_columns(TimerRecord.instance_id)
+        .group_by(TimerRecord.instance_id)
+        .order_by(func.min(TimerRecord.due_at))
+        .limit(size)
+    )
+    if skip:
+        query = query.where(TimerRecord.instance_id.not_in(skip))
+    with engine.session_factory() as session:
+        return list(session.execute(query).scalars())
 
-    Returns the instance id and whether a timer actually fired, or None if none is due.
-    "Due" is strictly before now, as SpiffWorkflow itself decides. A failure raises
+
+def _claim(engine: Engine, session, instance_id: int) -> int | None:
+    """Lock the instance unless another scheduler (or a user's step) holds it, and return
+    its earliest due timer's id; None when it is busy or has no due timer any more.
+
+    One statement: ``FOR UPDATE OF instance SKIP LOCKED`` on PostgreSQL. SQLite has one
+    writer and ignores the lock (there the version counter of ``_locked_instance``
+    catches a second firing). No ORDER BY: the instance's few rows are found by its
+    index, never by walking every due timer; the earliest is picked here.
+    """
+    rows = session.execute(
+        _due(engine.clock.now())
+        .with_only_columns(TimerRecord.due_at, TimerRecord.id)
+        .join(Instance, Instance.id == TimerRecord.instance_id)
+        .where(TimerRecord.instance_id == instance_id)
+        .with_for_update(skip_locked=True, of=Instance)
+    ).all()
+    return min(rows)[1] if rows else None
+
+
+def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
+    """Fire the due timers of one instance in one transaction.
+
+    Returns the instance id and whether a timer actually fired, or None when it was busy
+    (locked by another scheduler) or has no due timer any more (fired meanwhile). "Due" is
+    strictly before now, as SpiffWorkflow itself decides. A failure raises
     ``TimerFailed`` (or ``ConflictError`` when another writer came first).
     """
     with engine.unit_of_work() as uow:
         session = uow.session
-        query = (
-            _due(engine.clock.now())
-            .order_by(TimerRecord.due_at, TimerRecord.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if skip:
-            query = query.where(TimerRecord.instance_id.not_in(skip))
-        timer = session.execute(query).scalar()
-        if timer is None:
+        timer_id = _claim(engine, session, instance_id)
+        if timer_id is None:
             return None
-        timer_id, instance_id = timer.id, timer.instance_id
         try:
             row = _locked_instance(engine, session, instance_id)
             if row.status != InstanceStatus.RUNNING:
@@ -150,35 +180,76 @@ def record_failure(engine: Engine, failed: TimerFailed, policy: RetryPolicy) -> 
         return parked
 
 
-def fire_due(engine: Engine, *, limit: int, on_progress: Callable[[], None] | None = None) -> int:
-    """Fire due timers until none is due or ``limit`` instances advanced; ``on_progress()``
-    after every timer handled."""
-    fired, seen = 0, set()
-    for _attempt in range(limit * 3):
+BATCH_SIZE = 200
+"""Instances read per batch; each is then fired in a transaction of its own."""
+
+
+def fire_due(
+    engine: Engine,
+    *,
+    limit: int | None = None,
+    on_progress: Callable[[], None] | None = None,
+    stopping: Callable[[], bool] | None = None,
+    workers: int = 1,
+) -> int:
+    """Fire due timers until none is left to claim (or ``limit`` instances advanced);
+    ``on_progress()`` before every timer handled; ends early once ``stopping()`` says so.
+    ``workers`` threads fire instances side by side (each in its own transaction).
+    Returns how many instances advanced.
+
+    Batches of due instances are read without locks and shuffled, so two schedulers
+    draining the same backlog mostly take different instances; the claim in each
+    instance's own transaction decides. An instance is fired once per round; one that
+    was busy, failed or fired nothing is left for a later round too. Only those are
+    excluded in SQL (a short list); fired ones have no due timer left, or one due again
+    (a cycle catching up) that waits for the next round.
+    """
+    done: set[int] = set()
+    passed: set[int] = set()
+
+    def one(instance_id: int) -> tuple[int, bool] | None:
+        if stopping is not None and stopping():
+            return None
         if on_progress is not None:
             on_progress()
-        try:
-            found = _fire_one(engine, seen)
-        except ConflictError:
-            continue  # another scheduler advanced the instance first
-        except TimerFailed as failed:
-            # The step is rolled back; the row counts the attempt and waits (or parks),
-            # so the next due timer is claimed at once and this one never blocks it.
-            parked = record_failure(engine, failed, engine.timer_retry)
-            log.error(
-                "timer %s of instance %s failed%s: %s",
-                failed.timer_id,
-                failed.instance_id,
-                " and is parked" if parked else "",
-                failed.message,
-            )
-            seen.add(failed.instance_id)
-            continue
-        if found is None:
-            break
-        instance_id, advanced = found
-        seen.add(instance_id)
-        fired += advanced
-        if fired >= limit:
-            break
-    return fired
+        return instance_id, _try_instance(engine, instance_id)
+
+    pool = ThreadPoolExecutor(workers, "zongzhi-fire") if workers > 1 else None
+    try:
+        while limit is None or len(done) < limit:
+            batch = [i for i in _due_instances(engine, passed, BATCH_SIZE) if i not in done]
+            if not batch:
+                break
+            random.shuffle(batch)
+            if limit is not None:
+                batch = batch[: limit - len(done)]
+            for result in pool.map(one, batch) if pool else map(one, batch):
+                if result is None:
+                    return len(done)
+                instance_id, fired = result
+                (done if fired else passed).add(instance_id)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return len(done)
+
+
+def _try_instance(engine: Engine, instance_id: int) -> bool:
+    """Fire one instance's due timers; whether a timer fired. Failures are recorded."""
+    try:
+        found = _fire_instance(engine, instance_id)
+    except ConflictError:
+        return False  # another scheduler advanced the instance first
+    except TimerFailed as failed:
+        # The step is rolled back; the row counts the attempt and waits (or parks),
+        # so the next due timer is claimed at once and this one never blocks it.
+        parked = record_failure(engine, failed, engine.timer_retry)
+        log.error(
+            "timer %s of instance %s failed%s: %s",
+            failed.timer_id,
+            failed.instance_id,
+            " and is parked" if parked else "",
+            failed.message,
+        )
+        return False
+    return found is not None and found[1]

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.exceptions import SpiffWorkflowException
-
-from .bundle import FILE_KINDS, SourceFile
+from .bundle import EMPTY_SET, FILE_KINDS, NO_DIAGRAMS, SourceFile
 from .checks import check_process
 from .errors import Problem, UnsafeXml
+from .file_checks import executable_problems, root_problem
 from .foreign import ignored_extensions, translate_tree
 from .forms import check_schema
 from .lanes import Inherited, LaneUse, lane_use
 from .lanes import apply as apply_lane_map
 from .lint import lint_specs, lint_xml
+from .lint_calls import recursive_calls
+from .parse_problems import problem_of
 from .specs import ParsedProcess, new_parser
 from .xmlsafe import parse_xml
 
@@ -47,15 +47,6 @@ class Analysis:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def _problem_of(error: Exception, file: str) -> Problem:
-    if isinstance(error, ValidationException):
-        where = f"（第 {error.line_number} 行）" if error.line_number else ""
-        return Problem(Path(error.file_name or file).name, error.id or None, f"{error}{where}")
-    if isinstance(error, SpiffWorkflowException | ValueError | KeyError):
-        return Problem(file, getattr(error, "id", None), str(error))
-    return Problem(file, None, f"无法解析（{type(error).__name__}）：{error}")
-
-
 def _split(files: Sequence[SourceFile]) -> tuple[list[SourceFile], dict[str, SourceFile], list]:
     diagrams: list[SourceFile] = []
     forms: dict[str, SourceFile] = {}
@@ -72,7 +63,12 @@ def _split(files: Sequence[SourceFile]) -> tuple[list[SourceFile], dict[str, Sou
             diagrams.append(file)
         seen.add(file.name)
     if not diagrams and not problems:
-        problems.append(Problem("-", None, "没有找到任何 .bpmn 或 .dmn 文件"))
+        problems.append(Problem(EMPTY_SET, None, NO_DIAGRAMS))
+    elif not any(d.kind == "bpmn" for d in diagrams) and not problems:
+        problems += [
+            Problem(d.name, None, "只有决策表，没有流程图：部署至少需要一个 BPMN 流程图文件")
+            for d in diagrams
+        ]
     return diagrams, forms, problems
 
 
@@ -81,7 +77,9 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
     for file in files:
         try:
             root = parse_xml(file.content, file.name)
-            if file.kind == "bpmn":
+            if (wrong := root_problem(file.name, file.kind, root)) is not None:
+                problems.append(wrong)
+            elif file.kind == "bpmn":
                 problems += translate_tree(root, file.name) + ignored_extensions(root, file.name)
                 parser.add_bpmn_xml(root, file.name)
                 roots[file.name] = root  # linted once the schema accepts it
@@ -90,12 +88,12 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
         except UnsafeXml as error:
             problems.append(Problem(error.file, None, error.message))
         except Exception as error:  # untrusted input: every failure is a problem
-            problems.append(_problem_of(error, file.name))
+            problems.append(problem_of(error, file.name, roots))
     return problems, roots
 
 
-def _parse_processes(parser) -> tuple[dict[str, ParsedProcess], list[Problem]]:
-    parsed, problems = {}, []
+def _parse_processes(parser, roots: dict) -> tuple[dict[str, ParsedProcess], list[Problem]]:
+    parsed, problems = {}, list(executable_problems(roots))
     for process_id in parser.get_process_ids():
         process_parser = parser.get_process_parser(process_id)
         if not process_parser.process_executable:
@@ -105,9 +103,8 @@ def _parse_processes(parser) -> tuple[dict[str, ParsedProcess], list[Problem]]:
                 parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
             )
         except Exception as error:  # untrusted input: every failure is a problem
-            problems.append(_problem_of(error, Path(process_parser.filename or "?").name))
-    if not parsed and not problems:
-        problems.append(Problem("-", None, '没有可执行的流程（isExecutable="true"）'))
+            file = Path(process_parser.filename or "?").name
+            problems.append(problem_of(error, file, roots))
     return parsed, problems
 
 
@@ -144,8 +141,8 @@ def analyse(
     load_problems, roots = _load_into_parser(parser, diagrams)
     problems += load_problems
     blocked = any(p.severity == "error" for p in problems)
-    parsed, parse_problems = ({}, []) if blocked else _parse_processes(parser)
-    problems += parse_problems + lint_xml(roots)
+    parsed, parse_problems = ({}, []) if blocked else _parse_processes(parser, roots)
+    problems += parse_problems + lint_xml(roots) + list(recursive_calls(roots))
     lookup = _FormLookup(forms)
     for process in parsed.values():
         problems += check_process(process, operators=engine.operators, form_exists=lookup)

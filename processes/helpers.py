@@ -16,7 +16,7 @@ call a form field ``deadline`` or ``hours``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.context import current_step
@@ -127,6 +127,22 @@ def hours(n: int) -> str:
     return _from_now(n, DeadlineUnit.HOURS)
 
 
+def _positive_whole(n: Any, unit: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{unit}数必须是正整数，实为 {n!r}")
+    return n
+
+
+def seconds(n: int) -> str:
+    """Exactly n seconds from now: for trying a diagram's timers; real deadlines use rules."""
+    return _iso(_now() + timedelta(seconds=_positive_whole(n, "秒")))
+
+
+def minutes(n: int) -> str:
+    """Exactly n minutes from now: for trying a diagram's timers; real deadlines use rules."""
+    return _iso(_now() + timedelta(minutes=_positive_whole(n, "分钟")))
+
+
 def before(due: str, hours: float) -> str:
     """The time ``hours`` hours before ``due``, but not before now."""
     lead = _hours(hours, "提前小时数")
@@ -184,6 +200,8 @@ SCRIPT_HELPERS: dict[str, Callable[..., Any]] = {
         working_days,
         calendar_days,
         hours,
+        minutes,
+        seconds,
         before,
         shift,
         extend_due,

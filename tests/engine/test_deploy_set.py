@@ -82,4 +82,12 @@ def test_unknown_version_files_is_not_found(engine):
 def test_a_parser_crash_on_odd_content_is_a_problem_not_an_exception(engine):
     caller = _plain_case_set()
     problems = engine.validate_set([*caller, SourceFile("t.dmn", "dmn", b"<definitions/>")])
-    assert [p.file for p in problems] == ["t.dmn"] and "无法解析" in problems[0].message
+    assert [p.file for p in problems] == ["t.dmn"]
+    assert problems[0].message.startswith("不是 DMN 决策表文件（根元素是 definitions）")
+    dmn = b'<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d"/>'
+    problems = engine.validate_set([*caller, SourceFile("t.dmn", "dmn", dmn)])
+    assert [p.file for p in problems] == ["t.dmn"]
+    assert (
+        problems[0].message
+        == "不符合 DMN 规范（第 1 行）：元素 definitions 缺少必需的属性 namespace"
+    )

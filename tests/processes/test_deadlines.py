@@ -269,6 +269,8 @@ def test_helpers_pass_the_sandbox_checks():
         "working_days",
         "calendar_days",
         "hours",
+        "minutes",
+        "seconds",
         "before",
         "shift",
         "extend_due",
@@ -306,6 +308,8 @@ def test_helpers_count_from_the_step_time(step_at):
         assert h("working_days")(3) == "2026-10-10T23:59:59+08:00"
         assert h("calendar_days")(3) == "2026-10-08T23:59:59+08:00"
         assert h("hours")(15) == "2026-10-01T01:00:00+08:00"
+        assert h("minutes")(90) == "2026-09-30T11:30:00+08:00"
+        assert h("seconds")(30) == "2026-09-30T10:00:30+08:00"
         assert h("deadline")("ladder.grid") == "2026-10-08T23:59:59+08:00"
         # 7 working days: 10/8, 10/9, 10/10 (Sat, make-up), 10/12, 10/13, 10/14, 10/15.
         assert h("deadline")("ladder.total") == "2026-10-15T23:59:59+08:00"
@@ -363,6 +367,10 @@ def test_helper_errors_are_in_chinese(step_at):
             h("shift")("2026-03-10T23:59:59+08:00", "2026-03-03T09:00:00+08:00")
         with pytest.raises(ValueError, match="正整数"):
             h("working_days")(0)
+        with pytest.raises(ValueError, match="秒数必须是正整数"):
+            h("seconds")(0)
+        with pytest.raises(ValueError, match="分钟数必须是正整数"):
+            h("minutes")(1.5)
 
 
 def test_helpers_need_a_step():
@@ -405,6 +413,17 @@ def test_a_deadline_timer_in_a_diagram_is_due_at_the_rules_time(helper_engine, c
     clock.set(eod(2026, 3, 3))
     assert helper_engine.fire_due_timers() == 0
     clock.advance(seconds=1)
+    assert helper_engine.fire_due_timers() == 1
+    assert helper_engine.instance(instance).status == "completed"
+
+
+def test_a_seconds_timer_fires_seconds_later(helper_engine, clock, tmp_path):
+    """A designer trying an escalation waits seconds, not hours (issue 19)."""
+    instance = _start_timer(helper_engine, tmp_path, "seconds(30)")
+    assert _timer_due(helper_engine) == clock.now() + timedelta(seconds=30)
+    clock.advance(seconds=29)
+    assert helper_engine.fire_due_timers() == 0
+    clock.advance(seconds=2)
     assert helper_engine.fire_due_timers() == 1
     assert helper_engine.instance(instance).status == "completed"
 

@@ -77,6 +77,9 @@ def test_the_edit_page_offers_the_versions_forms_the_registered_operators_and_th
     assert "ladder/village.schema.json" in config["forms"]
     assert "supervision.issue" in [op["name"] for op in config["operators"]]
     assert {"working_days", "deadline", "duration"} <= {h["name"] for h in config["helpers"]}
+    hints = {h["name"]: h for h in config["helpers"]}
+    assert hints["seconds"]["signature"].startswith("seconds(n")
+    assert hints["minutes"]["hint"].startswith("n 分钟后")
     assert "村调委会" in config["roles"]
     assert config["xmlUrl"] == f"/designer/versions/{config['versionId']}/files/ladder.bpmn"
 

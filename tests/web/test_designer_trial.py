@@ -199,10 +199,13 @@ def test_another_designers_trial_is_not_found(designer, web_engine, login_as):
 
 
 def test_sample_answers_satisfy_every_shipped_form():
-    """用示例值填写 gives data each shipped form accepts, so a designer can step on."""
+    """用示例值填写 gives data each shipped task form accepts, so a designer can step on.
+    (forms/mobile/ holds what the phone app posts, never a task's form.)"""
     now = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
     refused = {}
     for path in sorted(FORMS_DIR.rglob("*.schema.json")):
+        if path.parent.name == "mobile":
+            continue
         schema = json.loads(path.read_text(encoding="utf-8"))
         errors = schema_form.schema_errors(schema, sample_answers(schema, now))
         if errors:

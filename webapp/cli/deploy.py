@@ -84,7 +84,7 @@ def _create_demo_users() -> None:
 def deploy_command(
     paths: tuple[Path, ...], note: str, forms_dirs: tuple[Path, ...], lanes: tuple[str, ...]
 ) -> None:
-    """把 PATH（.bpmn / .dmn 文件或目录）作为一个版本部署。"""
+    """把 PATH（.bpmn / .bpmn20.xml / .dmn 文件或目录）作为一个版本部署。"""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     actor = f"cli:{os_user()}"
     lane_map = _lane_map(lanes)

@@ -1,15 +1,15 @@
 """``serve`` (gunicorn plus one scheduler process) and ``scheduler`` (the timer loop alone).
 
-The scheduler process also delivers the hand-off outbox (results owed to outside
-systems) and re-times deadlines a calendar change moved, polling as often as it polls
-timers, and issues the scheduled reports (日汇总、
-周研判、月总结、季汇报) with their risk alerts. Every job's first round runs at start-up,
-so what fell due while no scheduler ran is done then.
+The scheduler process fires timers when they fall due (``engine.scheduler``). It also
+delivers the hand-off outbox (results owed to outside systems) and re-times deadlines a
+calendar change moved, every ``ZONGZHI_TIMER_POLL_SECONDS``, and issues the scheduled
+reports (日汇总、周研判、月总结、季汇报) with their risk alerts. Every job's first round
+runs at start-up, so what fell due while no scheduler ran is done then.
 
 The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
 it when it exits; web workers never run timers. If the child dies, the arbiter restarts
 it after a pause and logs its exit code or the signal that ended it. The child beats a
-heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from its timer poll; one that stops
+heartbeat file (``ZONGZHI_SCHEDULER_HEARTBEAT``) from every timer round; one that stops
 beating (stuck inside a step) is killed and restarted too. Timer rows are claimed in the
 database, so a second scheduler on another machine is safe too.
 
@@ -83,7 +83,9 @@ def scheduler_command() -> None:
 
 def _run_scheduler(beat: Beat | None, alive: Callable[[], bool] | None) -> None:
     poll = current_app.config["ZONGZHI_TIMER_POLL_SECONDS"]
-    click.echo(f"定时器调度已启动（进程 {os.getpid()}），每 {poll} 秒检查一次到期定时器。")
+    click.echo(
+        f"定时器调度已启动（进程 {os.getpid()}）：定时器到期即触发，并至少每 {poll} 秒复查一次。"
+    )
     engine = current_engine()
     jobs = [
         outbox_job(engine, poll_seconds=poll),

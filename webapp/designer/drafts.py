@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from engine import DeployResult, Engine, Problem, SourceFile
+from engine import DeployResult, Engine, Problem, SourceFile, diagram_kind
 
 KINDS_BY_SUFFIX = {".bpmn": "bpmn", ".dmn": "dmn", ".json": "form"}
 """A file's kind from its name: forms are JSON Schemas named by their path under forms/,
@@ -19,7 +19,7 @@ e.g. ``whistle/dispatch.schema.json``."""
 
 def kind_of(name: str) -> str | None:
     """``bpmn``, ``dmn`` or ``form`` for a file name, or None when no file of a set is so named."""
-    return KINDS_BY_SUFFIX.get(PurePosixPath(name).suffix.lower())
+    return diagram_kind(name) or KINDS_BY_SUFFIX.get(PurePosixPath(name).suffix.lower())
 
 
 def files_with(
@@ -37,7 +37,9 @@ def files_with(
     for name, content in replaced.items():
         kind = kind_of(name)
         if kind is None:
-            raise ValueError(f"文件 {name} 的类型无法识别：应为 .bpmn、.dmn 或表单 .json")
+            raise ValueError(
+                f"文件 {name} 的类型无法识别：应为 .bpmn、.bpmn20.xml、.dmn 或表单 .json"
+            )
         files[name] = SourceFile(name, kind, content)
     return [files[name] for name in sorted(files)]
 

@@ -26,8 +26,8 @@ from .blueprint import bp
 from .drafts import deploy_files, kind_of, lanes_to_map, validate_files
 from .modeler_context import lane_roles, panel_config
 
-FILE_NAME = re.compile(r"^[\w\-. ]{1,120}\.bpmn$")
-"""A diagram file name a designer may give: no folders, ends .bpmn."""
+FILE_NAME = re.compile(r"^[\w\-. ]{1,120}\.(bpmn|bpmn20\.xml)$")
+"""A diagram file name a designer may give: no folders, ends .bpmn (or .bpmn20.xml)."""
 MAX_XML_BYTES = 4 * 1024 * 1024
 MIMETYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
 
@@ -60,13 +60,15 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
         "element": problem.element,
         "message": problem.message,
         "severity": problem.severity,
+        "code": problem.code,
     }
 
 
 def _read_draft(name: str, *, note_required: bool = False) -> Draft:
     if not FILE_NAME.match(name) or kind_of(name) != "bpmn":
         raise BadDraft(
-            f"文件名 {name} 不合法：只能用字母、数字、汉字、下划线、连字符和点，以 .bpmn 结尾"
+            f"文件名 {name} 不合法：只能用字母、数字、汉字、下划线、连字符和点，"
+            "以 .bpmn 或 .bpmn20.xml 结尾"
         )
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("xml"), str):

@@ -25,7 +25,7 @@ from ..security import DESIGN_ROLES, current_actor, roles_required
 from ..validation import parse_int
 from . import trial_page
 from .blueprint import bp
-from .drafts import files_with
+from .drafts import files_with, kind_of
 from .trial_forms import json_object, sample_answers
 
 
@@ -82,8 +82,8 @@ def _set_to_try(form: MultiDict) -> tuple[list, str, str | None, int | None]:
     engine = current_engine()
     if form.get("xml"):
         name = (form.get("file_name") or "").strip()
-        if not name.endswith(".bpmn"):
-            raise ValueError("草稿须为 .bpmn 文件")
+        if kind_of(name) != "bpmn":
+            raise ValueError("草稿须为 .bpmn 或 .bpmn20.xml 文件")
         base = _int(form.get("base_version_id")) or engine.latest_version_id()
         files = files_with(engine, {name: form["xml"].encode()}, base_version_id=base)
         based = f"（基于版本 {base}）" if base else ""

@@ -1,5 +1,6 @@
-/* Files in and out of the modeler: download the current XML as a .bpmn (to open in Camunda
- * Modeler or elsewhere), and upload a .bpmn made elsewhere into the modeler. An uploaded
+/* Files in and out of the modeler: download the current XML under its own name (.bpmn or
+ * .bpmn20.xml, to open in Camunda Modeler or elsewhere), and upload a .bpmn or .bpmn20.xml
+ * made elsewhere into the modeler. An uploaded
  * file keeps its name: a name the version does not have adds a process file to the set. */
 (function () {
   "use strict";
@@ -21,11 +22,14 @@
   }
 
   /* A file name the site accepts: no folders, only word characters, dots, dashes and
-   * spaces, ending .bpmn ("diagram (1).xml" becomes "diagram _1_.bpmn"). */
+   * spaces, ending .bpmn ("diagram (1).xml" becomes "diagram _1_.bpmn"); a Camunda,
+   * Activiti or Flowable export keeps its ".bpmn20.xml". */
   function safeName(raw) {
-    var base = raw.replace(/^.*[\\/]/, "").replace(/\.(bpmn|xml)$/i, "");
+    var file = raw.replace(/^.*[\\/]/, "");
+    var ending = /\.bpmn20\.xml$/i.test(file) ? ".bpmn20.xml" : ".bpmn";
+    var base = file.replace(/\.(bpmn20\.xml|bpmn|xml)$/i, "");
     base = base.replace(/[^\w\u4e00-\u9fff. -]/g, "_").replace(/^[. ]+/, "") || "diagram";
-    return base.slice(0, 120) + ".bpmn";
+    return base.slice(0, 120) + ending;
   }
 
   function upload(app, input, importXml, setName) {

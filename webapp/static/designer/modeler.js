@@ -142,6 +142,7 @@
     });
     app.panel = new ns.Panel(app.modeler, document.getElementById("props-panel"), config);
     app.problems = new ns.Problems(app.modeler, document.getElementById("problems"));
+    app.problems.onFixed = function () { validate(page.querySelector('[data-action="validate"]')); };
     app.drafts = new ns.DraftStore(config);
     app.serverXml = xml;
     app.importXml = importXml;

@@ -1,12 +1,36 @@
 /* Validation problems on the diagram and in a list: each problem naming an element of this
  * file outlines it (marker class "zz-problem") with the message beside it (an overlay);
- * every problem is listed, and clicking one selects and shows its element. */
+ * every problem is listed, and clicking one selects and shows its element. A process of
+ * this file not marked executable (code "not_executable") gets a 设为可执行 button: it
+ * marks the process (undoable) and calls ``onFixed`` so the page validates again. */
 (function () {
   "use strict";
 
   var ns = window.ZZDesigner = window.ZZDesigner || {};
   var OVERLAY = "zz-problem";
   var SHORT = 48;
+  var NOT_EXECUTABLE = "not_executable";
+
+  /* Set isExecutable="true" on the process ``id``: the diagram's root, or the process of a
+   * pool in a collaboration. Returns whether it was found. */
+  function makeExecutable(modeler, id) {
+    var registry = modeler.get("elementRegistry");
+    var modeling = modeler.get("modeling");
+    var root = registry.get(id);
+    if (root && root.businessObject && root.businessObject.$type === "bpmn:Process") {
+      modeling.updateProperties(root, { isExecutable: true });
+      return true;
+    }
+    var pool = registry.filter(function (e) {
+      var ref = e.businessObject && e.businessObject.processRef;
+      return e.type === "bpmn:Participant" && ref && ref.id === id;
+    })[0];
+    if (pool) {
+      modeling.updateModdleProperties(pool, pool.businessObject.processRef, { isExecutable: true });
+      return true;
+    }
+    return false;
+  }
 
   function Problems(modeler, section) {
     this.modeler = modeler;
@@ -35,7 +59,8 @@
     if (!problem.element || problem.file !== file) {
       return null;
     }
-    return this.modeler.get("elementRegistry").get(problem.element) || null;
+    var element = this.modeler.get("elementRegistry").get(problem.element) || null;
+    return element && element.parent ? element : null;  // a process is the canvas, not a shape
   };
 
   Problems.prototype.outline = function (element, problem) {
@@ -88,10 +113,28 @@
     message.textContent = problem.message;
     li.appendChild(head);
     li.appendChild(message);
-    if (problem.element && problem.file === file && !element) {
+    if (problem.code === NOT_EXECUTABLE && problem.file === file) {
+      li.appendChild(self.fixButton(problem.element));
+    } else if (problem.element && problem.file === file && !element &&
+        !this.modeler.get("elementRegistry").get(problem.element)) {
       li.appendChild(document.createTextNode("（图中没有此元素）"));
     }
     return li;
+  };
+
+  Problems.prototype.fixButton = function (processId) {
+    var self = this;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-plain btn-compact problem-fix";
+    button.textContent = "设为可执行";
+    button.title = "把流程 " + processId + " 标记为可执行（isExecutable=\"true\"），然后重新校验";
+    button.addEventListener("click", function () {
+      if (makeExecutable(self.modeler, processId) && self.onFixed) {
+        self.onFixed();
+      }
+    });
+    return button;
   };
 
   /* Bring the first outlined element into view, zoomed in enough to read its badge. */
@@ -132,4 +175,5 @@
   };
 
   ns.Problems = Problems;
+  ns.makeExecutable = makeExecutable;
 })();
