@@ -150,7 +150,7 @@ class TaskRecord(db.Model):
             postgresql_where=text(_READY),
             sqlite_where=text(_READY),
         ),
-        # The same, most urgent first (``sort_rank``), then in deadline order (0025).
+        # The same, most urgent first (``sort_rank``), then in deadline order (0026).
         Index(
             "ix_task_ready_open_rank",
             "candidate_role",

@@ -1,8 +1,8 @@
 """task sort rank: an instance's rank (its case's colour) copied onto its ready tasks, and
 indexes (lane or assignee, rank, deadline) for 我的待办 sorted by risk
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 01:00:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-07 01:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
