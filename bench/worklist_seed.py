@@ -26,6 +26,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 
 from bench.databases import bulk_insert, instance_row
+from engine import UNRANKED
 from engine.db import db
 from engine.models import (
     HistoryEvent,
@@ -37,6 +38,7 @@ from engine.models import (
     TaskRecord,
 )
 from processes.models import Case, Party, Region
+from processes.task_rank import rank_of
 from webapp.accounts.service import create_user
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 09:00 in China
@@ -190,6 +192,7 @@ class Seeder:
             candidate_unit=None,
             item=None,
             open_to_lane=True,
+            sort_rank=UNRANKED,
             form_key=None,
             created_at=at,
             due_at=None,
@@ -223,10 +226,12 @@ def seed_cases(connection: Connection, count: int, users: list[str]) -> int:
         instances, cases, parties, tasks, candidates = [], [], [], [], []
         for i in ids:
             at, due = seeder.received(), seeder.due()
-            instances.append(instance_row(i, at))
             cases.append(seeder.case(i, at, due))
+            rank = rank_of(cases[-1]["risk_colour"])  # as intake and every change set it
+            instances.append({**instance_row(i, at), "sort_rank": rank})
             parties.extend(seeder.parties(i))
             rows = seeder.tasks(i, at, due)
+            rows[-1]["sort_rank"] = rank
             candidates.extend(seeder.candidates(rows[-1]))
             tasks.extend(rows)
         for model, rows in ((Instance, instances), (Case, cases), (Party, parties)):

@@ -25,6 +25,7 @@ from .errors import (
     UnsafeXml,
 )
 from .operators import OperatorRegistry
+from .ranks import UNRANKED, set_sort_rank
 from .timer_quarantine import TroubledTimer
 from .timers import RetryPolicy
 from .views import (
@@ -44,6 +45,7 @@ from .views import (
 __all__ = [
     "SCHEDULER",
     "SYSTEM",
+    "UNRANKED",
     "Actor",
     "Budget",
     "BudgetExceeded",
@@ -82,4 +84,5 @@ __all__ = [
     "current_step",
     "diagram_kind",
     "render_budgeted",
+    "set_sort_rank",
 ]

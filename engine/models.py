@@ -87,6 +87,11 @@ class ProcessDefinition(db.Model):
     version: Mapped[ProcessVersion] = relationship(back_populates="definitions")
 
 
+UNRANKED = 1000
+"""The sort rank of an instance nobody ranked: after every ranked one."""
+_UNRANKED = text(str(UNRANKED))
+
+
 class Instance(db.Model):
     """A process instance; ``state`` is SpiffWorkflow's JSON without the spec."""
 
@@ -105,6 +110,8 @@ class Instance(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     end_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    sort_rank: Mapped[int] = mapped_column(Integer, default=UNRANKED, server_default=_UNRANKED)
+    """Copied onto the instance's ready task rows (``engine.ranks``); lists order by it."""
 
     definition: Mapped[ProcessDefinition] = relationship()
 
@@ -143,6 +150,25 @@ class TaskRecord(db.Model):
             postgresql_where=text(_READY),
             sqlite_where=text(_READY),
         ),
+        # The same, most urgent first (``sort_rank``), then in deadline order (0026).
+        Index(
+            "ix_task_ready_open_rank",
+            "candidate_role",
+            "sort_rank",
+            "due_at",
+            "instance_id",
+            postgresql_where=text(_READY_OPEN),
+            sqlite_where=text(_READY_OPEN_SQLITE),
+        ),
+        Index(
+            "ix_task_ready_assignee_rank",
+            "assignee",
+            "sort_rank",
+            "due_at",
+            "instance_id",
+            postgresql_where=text(_READY),
+            sqlite_where=text(_READY),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task UUID
@@ -164,6 +190,8 @@ class TaskRecord(db.Model):
     ``TaskCandidate`` row while the task is ready); shown where the task went."""
     item: Mapped[str | None] = mapped_column(String(255), nullable=True)
     """A multi-instance task's item as people read it (e.g. the department summoned)."""
+    sort_rank: Mapped[int] = mapped_column(Integer, default=UNRANKED, server_default=_UNRANKED)
+    """The instance's sort rank while the task is ready (``engine.ranks``): lower first."""
     open_to_lane: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     """Offered to every holder of its lane; false when the diagram named candidate users or
     units: then only the lane's holders among them (``TaskCandidate``) may take it."""

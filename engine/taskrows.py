@@ -80,6 +80,7 @@ class _Staged:
                 "assignee": named.assignee,
                 "candidate_unit": named.units[0] if named.units else None,
                 "open_to_lane": not named.restricted,
+                "sort_rank": self.row.sort_rank,
             }
         )
         self.candidates += [{"task_id": task_id, "username": u} for u in named.users]

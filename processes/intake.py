@@ -25,6 +25,7 @@ from engine.forms import validate_form
 from .enums import HANDOFF_CHANNELS
 from .models import Case, DisputeType, Party, Region
 from .risk_raise import raise_at_intake
+from .task_rank import rank_tasks
 
 CASE_PROCESS = "case_main"
 INTAKE_FORM = "intake/case.schema.json"
@@ -66,6 +67,7 @@ def receive_case(
         session.add(case)
         session.flush()
         created["case_id"] = case.id
+        rank_tasks(session, instance_id, case.risk_colour)  # before its first tasks
         raise_at_intake(engine, session, case, fields["parties"])  # 群体性, 重复来访
         if on_created is not None:
             on_created(session, case)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from engine import Actor, Engine, FormInvalid, InstanceStatus
 from engine.models import Instance
@@ -23,6 +23,7 @@ from engine.models import Instance
 from .duplicates import TERMINAL_STATUSES
 from .enums import RiskColour
 from .models import Case
+from .task_rank import rank_tasks
 
 RISK_CHANGED = "case_risk_changed"
 LEADER_SET = "case_leader_set"
@@ -65,6 +66,9 @@ def record_colour(case: Case, colour: str, reason: str, *, record: Recorder, **e
     data = {"case_id": case.id, "from": case.risk_colour, "to": colour, "reason": reason}
     record(RISK_CHANGED, {**data, **extra})
     case.risk_colour = colour
+    session = object_session(case)
+    if session is not None:
+        rank_tasks(session, case.instance_id, colour)
     return True
 
 

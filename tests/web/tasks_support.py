@@ -14,6 +14,7 @@ from engine import Actor, Engine, TaskStatus, TaskView
 from engine.models import TaskRecord
 from processes.intake import Received, receive_case
 from processes.models import Case, Region
+from processes.task_rank import rank_tasks
 from tests.processes.conftest import COUNTY, GRID, TOWNSHIP
 from tests.web.conftest import PASSWORD, add_test_user
 
@@ -85,6 +86,9 @@ def set_due(engine: Engine, task_id: str, due_at: datetime | None) -> None:
 def set_case(engine: Engine, case_id: int, **values: Any) -> None:
     with engine.session_factory() as session:
         session.execute(update(Case).where(Case.id == case_id).values(**values))
+        if "risk_colour" in values:  # as every change of colour does (record_colour)
+            instance_id = session.get(Case, case_id).instance_id
+            rank_tasks(session, instance_id, values["risk_colour"])
         session.commit()
 
 

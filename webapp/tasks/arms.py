@@ -1,6 +1,6 @@
-"""One page of the work list as arms: one sub-query per scope, per way a task is offered and
-(sorted by risk, over a county) per colour, each reading one index in the list's order and
-cut at the page's end, then merged (``bench/worklist.py``, 100,000 cases on PostgreSQL)."""
+"""One page of the work list as arms: one sub-query per scope and per way a task is offered,
+each reading one index in the list's order and cut at the page's end, then merged
+(``bench/worklist.py``, 100,000 cases on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from sqlalchemy import ColumnElement, Select, or_, select, true, union_all
 from engine.models import TaskRecord
 from processes.models import Case
 
-from .filters import Clock, DueFilter, Filters, SortKey, Viewer
+from .filters import Clock, Filters, SortKey, Viewer
 from .query import (
     CASE_COLUMNS,
-    RISK_ORDER,
     TASK_COLUMNS,
     common_clauses,
     offered_branches,
@@ -34,41 +33,29 @@ def page_rows(
     limit: int,
     postgresql: bool = False,
 ) -> Select:
-    """``limit`` rows from ``offset`` in the list's order: one arm per scope, per way the
-    task is offered and (sorted by risk) per colour, each ordered and cut at ``offset +
-    limit``, then merged. Each arm walks one index in deadline order and stops at the
-    page's end; an OR across lanes and holders, or red first then by deadline (the colour
-    is the case's, the deadline the task's), read and sorted every matching row instead:
-    9,000 for a county user, 100,000 for one holding every lane (180 ms,
-    ``bench/worklist.py``). So on ``postgresql``; SQLite, whose planner walked the arms
-    further than it sorted one query's rows (twice as slow with a filter), and which has
-    no ``LATERAL`` (``received_rows``), reads one arm per scope, as before."""
+    """``limit`` rows from ``offset`` in the list's order: one arm per scope and per way the
+    task is offered, each ordered and cut at ``offset + limit``, then merged. Each arm walks
+    one index in deadline order (sorted by risk: in rank then deadline order, the case's
+    colour being copied onto its tasks, ``processes.task_rank``) and stops at the page's
+    end; an OR across lanes and holders read and sorted every matching row instead: 9,000
+    for a county user, 100,000 for one holding every lane (``bench/worklist.py``). So on
+    ``postgresql``; SQLite, whose planner walked the arms further than it sorted one
+    query's rows (twice as slow with a filter), and which has no ``LATERAL``
+    (``received_rows``), reads one arm per scope, as before."""
     arms = [
         arm(
-            [*common_clauses(viewer, filters, clock, scope), branch, *split],
-            arm_sort,
+            [*common_clauses(viewer, filters, clock, scope), branch],
+            filters.sort,
             from_cases=postgresql and number == 0 and viewer.scope is not None,
         )
         for number, scope in enumerate(scopes(viewer))
         for branch in arm_branches(viewer, filters, split=postgresql and offset < DEEP)
-        for split, arm_sort in colour_splits(viewer, filters, by_case=postgresql and number == 0)
     ]
     if len(arms) == 1:
         return arms[0].offset(offset).limit(limit)
     cut = [select(arm.limit(offset + limit).subquery()) for arm in arms]
     merged = union_all(*cut).subquery()
     return select(merged).order_by(*order(filters.sort, merged.c)).offset(offset).limit(limit)
-
-
-BROAD_SCOPE = 100
-"""Regions in a scope from which it is county-sized (a township holds tens)."""
-
-
-def broad(scope: frozenset[str] | None) -> bool:
-    """Whether ``scope`` is a county's or wider (not every region: ``None``)."""
-    if scope is None:
-        return False
-    return getattr(scope, "everything", False) or len(scope) >= BROAD_SCOPE
 
 
 def arm(clauses: list, sort: SortKey, *, from_cases: bool) -> Select:
@@ -103,8 +90,7 @@ def arm_branches(viewer: Viewer, filters: Filters, *, split: bool) -> list[Colum
     """The ways a task is offered: the viewer's own tasks and those naming them a candidate
     (few), then each lane apart (its partial index gives its tasks in deadline order). One
     OR, as before, unless ``split`` (PostgreSQL, the first pages); in received order (the
-    case's column); for a user without a region; searching (a few cases); and for several
-    lanes sorted by risk without colour arms (each lane would sort all its tasks)."""
+    case's column); for a user without a region; and searching (a few cases)."""
     single = [or_(*offered_branches(viewer, filters.mine))]
     if not split or filters.q or filters.sort == SortKey.RECEIVED or viewer.scope is None:
         return single
@@ -114,26 +100,8 @@ def arm_branches(viewer: Viewer, filters: Filters, *, split: bool) -> list[Colum
     own = or_(branches[0], *branches[2:])
     if len(viewer.roles) == 1:
         return [own, branches[1]]
-    if filters.sort == SortKey.RISK and len(colour_splits(viewer, filters, by_case=True)) == 1:
-        return single
     lanes = [
         offered_branches(replace(viewer, roles=frozenset({role}), candidate_tasks=False), False)[1]
         for role in sorted(viewer.roles)
     ]
     return [own, *lanes]
-
-
-def colour_splits(
-    viewer: Viewer, filters: Filters, *, by_case: bool
-) -> list[tuple[list[ColumnElement[bool]], SortKey]]:
-    """Sorted by risk over a county-sized scope, the cases' arm is read one colour at a time,
-    in deadline order (the merge puts red first); otherwise whole, in the list's order. A
-    township's tasks are few enough to sort, and its red ones too rare in a lane's
-    county-wide index to walk to (twice the reads, measured). A user without a region keeps
-    one arm: their list holds tasks of processes without a case (no colour). A deadline
-    filter leaves few enough tasks to sort (colour arms made near-due 3.6 times slower)."""
-    if filters.sort != SortKey.RISK or filters.risk or filters.due != DueFilter.ALL:
-        return [([], filters.sort)]
-    if not by_case or not broad(viewer.scope):
-        return [([], filters.sort)]
-    return [([Case.risk_colour == colour], SortKey.DUE) for colour in RISK_ORDER]

@@ -29,7 +29,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    case,
     exists,
     func,
     literal,
@@ -46,12 +45,12 @@ from engine.models import TaskCandidate, TaskRecord
 from processes.models import Case, Party, Summons
 from processes.reports.alerts import running_alert_instances
 from processes.roles import Role
+from processes.task_rank import rank_of
 
 from ..list_plans import prefer_custom_plans as prefer_custom_plans  # the list's callers
 from ..scope import in_scope
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer
 
-RISK_ORDER = {"红": 0, "黄": 1, "绿": 2}
 READY = literal(TaskStatus.READY.value, literal_execute=True)
 """Written into the SQL (not a parameter) so PostgreSQL matches the partial indexes."""
 
@@ -184,8 +183,8 @@ def common_clauses(
     clauses = [TaskRecord.status == READY, or_(*scopes(viewer)) if scope is None else scope]
     if filters.q:
         clauses.append(search_clause(filters.q))
-    if filters.risk:
-        clauses.append(Case.risk_colour == filters.risk)
+    if filters.risk:  # the task's copy of the colour lets a lane's rank index serve it
+        clauses += [Case.risk_colour == filters.risk, TaskRecord.sort_rank == rank_of(filters.risk)]
     if filters.due != DueFilter.ALL:
         clauses.append(due_clause(filters.due, clock))
     return clauses
@@ -215,9 +214,8 @@ def order(sort: SortKey, columns: ReadOnlyColumnCollection | None = None) -> lis
     if sort == SortKey.RECEIVED:
         received_at = Case.received_at if c is None else c.received_at
         return [received_at.desc().nulls_last(), task_id]
-    if sort == SortKey.RISK:
-        colour = Case.risk_colour if c is None else c.risk_colour
-        return [case(RISK_ORDER, value=colour, else_=len(RISK_ORDER)), *by_due]
+    if sort == SortKey.RISK:  # the case's colour, copied onto its ready tasks
+        return [TaskRecord.sort_rank if c is None else c.sort_rank, *by_due]
     return by_due
 
 
@@ -229,6 +227,7 @@ TASK_COLUMNS = (
     TaskRecord.instance_id,
     TaskRecord.created_at,
     TaskRecord.item,
+    TaskRecord.sort_rank,
 )
 CASE_COLUMNS = (
     Case.id.label("case_id"),
