@@ -20,6 +20,7 @@
 | ``ZONGZHI_SCRIPT_SECONDS`` | wall-clock seconds of diagram code per engine step | 5 |
 | ``ZONGZHI_SCRIPT_MEMORY_MB`` | memory one piece of diagram code may take | 256 |
 | ``ZONGZHI_TIMER_MAX_ATTEMPTS`` | failed firings before a timer is parked as 故障 | 5 |
+| ``ZONGZHI_UPLOAD_KEEP_DAYS`` | days an unfinished phone upload is kept before the sweep | 7 |
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
         "ZONGZHI_COOKIE_SECURE": cookie_secure_setting(env.get("ZONGZHI_COOKIE_SECURE", "")),
         "ZONGZHI_PROXY_COUNT": _count(env, "ZONGZHI_PROXY_COUNT"),
         "ZONGZHI_LOGIN_LOCK_MINUTES": int(_positive(env, "ZONGZHI_LOGIN_LOCK_MINUTES", 30, int)),
+        "ZONGZHI_UPLOAD_KEEP_DAYS": int(_positive(env, "ZONGZHI_UPLOAD_KEEP_DAYS", 7, int)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": CSRF_TIME_LIMIT_SECONDS,

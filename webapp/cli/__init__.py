@@ -23,6 +23,7 @@ from .server import scheduler_command, serve_command
 from .stations import rota_group, stations_group
 from .timers import timers_group
 from .units import units_group
+from .uploads import sweep_uploads_command
 from .users import users_group
 
 cli = FlaskGroup(
@@ -48,6 +49,7 @@ for _command in (
     timers_group,
     scheduler_command,
     serve_command,
+    sweep_uploads_command,
 ):
     cli.add_command(_command)
 cli.add_command(migrate_group, "db")

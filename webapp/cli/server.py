@@ -3,7 +3,8 @@
 The scheduler process fires timers when they fall due (``engine.scheduler``). It also
 delivers the hand-off outbox (results owed to outside systems) and re-times deadlines a
 calendar change moved, every ``ZONGZHI_TIMER_POLL_SECONDS``, and issues the scheduled
-reports (日汇总、周研判、月总结、季汇报) with their risk alerts. Every job's first round
+reports (日汇总、周研判、月总结、季汇报) with their risk alerts, and sweeps abandoned
+phone uploads hourly (``sweep-uploads``). Every job's first round
 runs at start-up, so what fell due while no scheduler ran is done then.
 
 The gunicorn arbiter starts exactly one scheduler child once it is listening and stops
@@ -52,6 +53,7 @@ from .lifeline import (
     supervisor_pid,
     worker_post_fork,
 )
+from .uploads import keep_setting, sweep_job
 
 RESTART_DELAY_SECONDS = 5
 STOP_TIMEOUT_SECONDS = 15
@@ -91,6 +93,7 @@ def _run_scheduler(beat: Beat | None, alive: Callable[[], bool] | None) -> None:
         outbox_job(engine, poll_seconds=poll),
         report_job(engine),
         retime_job(engine, poll_seconds=poll),
+        sweep_job(engine, keep_setting()),
     ]
     # Returns on SIGTERM / SIGINT (the kernel's SIGTERM when the master dies) or once
     # ``alive`` says the master is gone.
