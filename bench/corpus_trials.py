@@ -18,7 +18,6 @@ from lxml import etree
 
 from engine import Actor, Engine
 from engine.bundle import content_hash
-from engine.file_checks import is_executable
 
 DESIGNER = Actor.of("corpus", ["流程设计员"])
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -32,6 +31,7 @@ class Run:
     finished: bool
     reason: str
     element: str | None = None
+    process_id: str = ""
 
 
 class _Hang(BaseException):
@@ -59,13 +59,13 @@ def run_one(engine: Engine, files, process_id: str, lane_map, timeout: int) -> R
             lane_map=lane_map or None,
         )
         result = run_to_end(engine, trial_id, actor=DESIGNER)
-        return Run(label, result.finished, result.reason, result.element)
+        return Run(label, result.finished, result.reason, result.element, process_id)
     except TrialRefused as refused:
-        return Run(label, False, f"试运行被拒绝：{refused}")
+        return Run(label, False, f"试运行被拒绝：{refused}", None, process_id)
     except _Hang:
-        return Run(label, False, f"超过 {timeout} 秒仍未结束（超时）")
+        return Run(label, False, f"超过 {timeout} 秒仍未结束（超时）", None, process_id)
     except Exception as error:  # counted: the auto-run must never raise
-        return Run(label, False, f"异常 {type(error).__name__}: {error}")
+        return Run(label, False, f"异常 {type(error).__name__}: {error}", None, process_id)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -102,25 +102,89 @@ def run_all(
     return by_version
 
 
-def _executable(outcome, paths: dict[str, Path]) -> bool:
-    """A single file with a process not marked ``isExecutable="false"``."""
-    if len(outcome.names) != 1 or outcome.names[0] not in paths:
-        return False
+def executable_processes(path: Path) -> set[str]:
+    """The ids of the processes ``path`` marks ``isExecutable="true"`` (what Camunda,
+    Flowable and Activiti deploy); empty for a file that marks none or does not parse."""
     try:
-        root = etree.fromstring(paths[outcome.names[0]].read_bytes(), etree.XMLParser())
-    except (etree.XMLSyntaxError, ValueError):
-        return False
-    return any(is_executable(p) for p in root.iter(f"{BPMN}process"))
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (etree.XMLSyntaxError, ValueError, OSError):
+        return set()
+    return {
+        p.get("id") or "" for p in root.iter(f"{BPMN}process") if p.get("isExecutable") == "true"
+    }
 
 
-def examples(outcomes: list, runs: dict[int, list[Run]], files: Iterable[Path]) -> None:
-    """The issue's figure: executable example files that deploy and run to the end."""
-    paths = {p.name: p for p in files}
-    chosen = [o for o in outcomes if _executable(o, paths)]
-    deployed = [o for o in chosen if o.version_id is not None]
-    ended = [o for o in deployed if all(r.finished for r in runs.get(o.version_id, [None]))]
-    share = f"{100 * len(ended) / len(chosen):.0f}%" if chosen else "-"
-    print(
-        f"executable example files: {len(chosen)}, deployed {len(deployed)}, "
-        f"deployed and ran to the end {len(ended)} ({share})"
-    )
+def _defined(path: Path) -> set[str]:
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(path.read_bytes(), parser)
+    except (etree.XMLSyntaxError, ValueError, OSError):
+        return set()
+    return {p.get("id") or "" for p in root.iter(f"{BPMN}process")}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One executable example file: deployed (alone or in its folder set) and run to the
+    end, or the reason it did not."""
+
+    path: Path
+    ran: bool
+    reason: str = ""
+
+
+def _first_error(outcome) -> str:
+    first = next((p for p in outcome.problems if p.severity == "error"), None)
+    detail = str(first) if first is not None else outcome.traceback or outcome.reason
+    return f"{outcome.reason}：{detail}"
+
+
+def judge(path: Path, outcomes: Iterable, runs: Mapping[int, list[Run]]) -> Example:
+    """``path`` counts as run when one deploy holding it (alone first, then its folder set)
+    made a version in which every run of the file's own processes reached the end."""
+    holding = sorted((o for o in outcomes if path in o.paths), key=lambda o: len(o.paths))
+    if not holding:
+        return Example(path, False, "没有尝试部署")
+    own = _defined(path)
+    stopped = None
+    for outcome in holding:
+        if outcome.version_id is None:
+            continue
+        mine = [r for r in runs.get(outcome.version_id, []) if r.process_id in own]
+        if mine and all(r.finished for r in mine):
+            return Example(path, True)
+        failed = next((r for r in mine if not r.finished), None)
+        if stopped is None:
+            stopped = (
+                f"部署成功但未运行到结束：[{failed.element or '-'}] {failed.reason}"
+                if failed is not None
+                else "部署成功但没有运行其中任何流程"
+            )
+    if stopped is not None:
+        return Example(path, False, stopped)
+    return Example(path, False, "部署被拒绝：" + _first_error(holding[0]))
+
+
+def examples(
+    outcomes: list,
+    runs: Mapping[int, list[Run]],
+    labels: Mapping[Path, str],
+    *,
+    listing: bool = False,
+) -> list[Example]:
+    """The issue's figure: executable example files (a process marked
+    ``isExecutable="true"``) that deploy, alone or in their folder set, and run to the end.
+    ``labels`` maps each diagram path to the name printed (folder/name). Prints every
+    remaining file with its reason under ``listing``, and the figure as the last line."""
+    chosen = [path for path in labels if executable_processes(path)]
+    judged = [judge(path, outcomes, runs) for path in chosen]
+    ran = sum(e.ran for e in judged)
+    if listing:
+        print("executable examples that did not deploy and run to the end:")
+        for example in judged:
+            if not example.ran:
+                print(f"  - {labels[example.path]}: {example.reason[:240]}")
+    share = f"{100 * ran / len(judged):.0f}" if judged else "-"
+    print(f"EXAMPLES files={len(judged)} ran={ran} share={share}%")
+    return judged

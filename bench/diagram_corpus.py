@@ -16,6 +16,11 @@ and English-only messages (no CJK character). ``--run`` also runs every deployed
 executable diagram to the end with the trial auto-run (``bench/corpus_trials.py``);
 ``--map-lanes 镇综治中心`` maps every lane that is not a role, and tasks in no lane, to
 that role, as a designer does in the modeler's 泳道映射 dialog.
+
+With ``--run`` the last line is the issue's figure, ``EXAMPLES files=<n> ran=<m>
+share=<p>%``: files (per path) holding a process marked ``isExecutable="true"``, and those
+that deployed alone or within their folder set and whose processes all ran to the end;
+``--list`` prints every other one (folder/name) with its reason before it.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class Outcome:
     """One deploy attempt: the files, and a version id or the problems."""
 
     names: tuple[str, ...]
+    paths: tuple[Path, ...] = ()
     lane_map: dict[str, str] = field(default_factory=dict)
     version_id: int | None = None
     process_ids: tuple[str, ...] = ()
@@ -110,7 +116,7 @@ def attempt(
     engine: Engine, files: Sequence[SourceFile], timeout: int, lane_map: dict | None = None
 ) -> Outcome:
     """Deploy ``files`` as one set and classify the result (never raises)."""
-    outcome = Outcome(tuple(f.name for f in files), dict(lane_map or {}))
+    outcome = Outcome(tuple(f.name for f in files), lane_map=dict(lane_map or {}))
     started = time.perf_counter()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(timeout)
@@ -235,10 +241,6 @@ def report(outcomes: list[Outcome], *, listing: bool) -> dict[str, int]:
     return figures
 
 
-PATHS: list[Path] = []
-"""Every diagram file of the run (``examples`` finds a file by name)."""
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folders", nargs="+", type=Path)
@@ -251,14 +253,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     engine = new_engine()
     outcomes = []
+    labels: dict[Path, str] = {}
 
     def one_set(paths: Sequence[Path]) -> Outcome:
         files = [_source(p) for p in paths]
-        return attempt(engine, files, args.timeout, lanes_to(args.map_lanes, engine, files))
+        outcome = attempt(engine, files, args.timeout, lanes_to(args.map_lanes, engine, files))
+        outcome.paths = tuple(paths)
+        return outcome
 
     for folder in args.folders:
         paths = list(diagram_files(folder))
-        PATHS.extend(paths)
+        labels |= {p: f"{folder.name}/{p.relative_to(folder)}" for p in paths}
         sets = list(folder_sets(folder))
         outcomes += [one_set([p]) for p in paths] + [one_set(s) for s in sets]
         print(f"{folder}: {len(paths)} files, {len(sets)} folder sets")
@@ -268,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         deployed = [o for o in outcomes if o.version_id is not None]
         runs = run_all(engine, [(o.version_id, o.process_ids, o.lane_map) for o in deployed])
-        examples(outcomes, runs, PATHS)
+        examples(outcomes, runs, labels, listing=args.list)
     bad = figures["tracebacks"] + figures["hangs"] + figures["unnamed"] + figures["english_only"]
     return 1 if bad else 0
 
