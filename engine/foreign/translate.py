@@ -1,9 +1,11 @@
 """Rewrite a foreign diagram's expressions into ours before it is parsed.
 
 * ``${…}`` (JUEL) in a condition, a multi-instance completion condition or cardinality, or
-  a timer: its Python twin when there is a trivial one (a warning says how it was read),
-  else an error naming the element and saying what to write instead;
-* a condition in another script language (``language="javascript"``…): an error;
+  a timer, and a condition in FEEL, JavaScript or XPath (its ``language``, else for FEEL and
+  JavaScript the file's ``expressionLanguage``): its Python twin when it is in the subset
+  ``expressions`` documents (a warning shows the Python), else an error naming the element
+  and saying what to write instead;
+* a condition in any other language (``groovy``…): an error;
 * a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a file that
   declares another engine's namespace: quoted, as our timers are Python expressions.
   (In our own diagrams an unquoted ``P3D`` stays an error: there it is a forgotten quote.)
@@ -20,12 +22,19 @@ from lxml import etree
 
 from ..errors import Problem
 from ..lint_graph import bpmn, describe, local
-from .juel import is_juel, to_python
+from .expressions import JUEL, Translation, language_of, translate
 from .namespaces import is_foreign_file
 
 _TIMERS = ("timeDate", "timeDuration", "timeCycle")
 _EXPRESSIONS = ("conditionExpression", "completionCondition", "loopCardinality")
-_PYTHONIC = {"", "python", "juel", "http://www.omg.org/spec/bpmn/20100524/model"}
+_PYTHONIC = {"", "python", "http://www.omg.org/spec/bpmn/20100524/model"}
+_SOURCES = {
+    "JUEL": "JUEL 表达式（Camunda 7 表达式语言）",
+    "FEEL": "FEEL 表达式（DMN 1.3 第 10 章）",
+    "JavaScript": "JavaScript 表达式",
+    "XPath": "XPath 表达式（BPMN 2.0 的默认表达式语言）",
+}
+_INSTEAD = "请改写为 Python 表达式（变量直接写名字，如 amount > 100 and approved）"
 _ISO = re.compile(
     r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
     r"|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)$"
@@ -36,11 +45,19 @@ def translate_tree(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; returns a warning per translation, an error per
     expression that cannot be translated."""
     foreign = is_foreign_file(root)
+    default = _default_language(root)
     problems = []
     for tag in _EXPRESSIONS + _TIMERS:
         for node in root.iter(bpmn(tag)):
-            problems += [Problem(file, *found) for found in _translate(node, foreign)]
+            problems += [Problem(file, *found) for found in _translate(node, foreign, default)]
     return problems
+
+
+def _default_language(root: etree._Element) -> str:
+    """The file's ``expressionLanguage`` when it is FEEL or JavaScript; BPMN's own default
+    (XPath) is written by many tools above Python conditions, so it is not applied."""
+    declared = (root.get("expressionLanguage") or "").strip()
+    return declared if language_of(declared, "") in ("FEEL", "JavaScript") else ""
 
 
 def _owner(node: etree._Element) -> etree._Element:
@@ -61,31 +78,40 @@ def _name(element: etree._Element) -> str:
     return describe(element)
 
 
-def _translate(node: etree._Element, foreign: bool) -> Iterator[tuple[str | None, str, str]]:
+def _translate(
+    node: etree._Element, foreign: bool, default: str
+) -> Iterator[tuple[str | None, str, str]]:
     text = (node.text or "").strip()
     owner = _owner(node)
     element, what = owner.get("id"), f"{_name(owner)} 的表达式"
-    language = (node.get("language") or "").strip().lower()
-    if local(node) == "conditionExpression" and language not in _PYTHONIC:
+    declared = node.get("language")
+    condition = local(node) == "conditionExpression"
+    language = language_of(declared if declared is not None else default, text)
+    if condition and language is None and (declared or "").strip().lower() not in _PYTHONIC:
         yield (
             element,
-            f"{what}是 {node.get('language')} 脚本，本系统只运行 Python 表达式：请改写为"
+            f"{what}是 {declared} 脚本，本系统只运行 Python 表达式：请改写为"
             " Python 表达式（如 amount > 100）",
             "error",
         )
         return
-    if is_juel(text):
-        python = to_python(text)
-        if python is None:
-            yield (
-                element,
-                f"{what} {text} 是 JUEL 表达式，无法自动换成 Python：请改写为 Python 表达式"
-                "（变量直接写名字，如 amount > 100 and approved）",
-                "error",
-            )
-            return
-        node.text = python
-        yield element, f"{what} {text} 按 Python 读作 {python}", "warning"
+    if language is not None and text and (condition or language == JUEL):
+        yield _translated(node, element, what, text, translate(text, language))
     elif foreign and local(node) in _TIMERS and _ISO.match(text):
         node.text = repr(text)
         yield element, f"{what} {text} 按 Camunda 的约定读作文本 {node.text}", "warning"
+
+
+def _translated(
+    node: etree._Element, element: str | None, what: str, text: str, found: Translation
+) -> tuple[str | None, str, str]:
+    source = _SOURCES[found.language]
+    if found.python is None:
+        return (
+            element,
+            f"{what} {text} 是 {source}，无法自动换成 Python：{found.why}；{_INSTEAD}",
+            "error",
+        )
+    node.text = found.python
+    renamed = "".join(f"；多词名称「{a}」读作变量 {b}" for a, b in found.renamed)
+    return element, f"{what} {text} 是 {source}，按 Python 读作 {found.python}{renamed}", "warning"

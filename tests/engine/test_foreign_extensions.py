@@ -93,17 +93,18 @@ def test_untranslatable_juel_condition_is_a_chinese_error_naming_the_flow(engine
     text = text.replace("${rate &gt; 5 &amp;&amp; !rejected}", '${execution.getVariable("rate")}')
     [error] = _rejected(engine, text)
     assert error.element == "to_pack"
-    assert "是 JUEL 表达式，无法自动换成 Python：请改写为 Python 表达式" in error.message
+    assert "是 JUEL 表达式（Camunda 7 表达式语言），无法自动换成 Python：" in error.message
+    assert "属性访问或方法调用" in error.message and "请改写为 Python 表达式" in error.message
 
 
 def test_script_condition_in_another_language_is_an_error(engine):
     text = (FOREIGN / "camunda_order.bpmn").read_text()
     text = text.replace(
         '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"',
-        '<bpmn:conditionExpression language="javascript"',
+        '<bpmn:conditionExpression language="groovy"',
     )
     errors = _rejected(engine, text)
-    assert any(e.element == "to_pack" and "javascript 脚本" in e.message for e in errors)
+    assert any(e.element == "to_pack" and "groovy 脚本" in e.message for e in errors)
 
 
 def test_untranslatable_assignee_expression_names_the_task(engine):

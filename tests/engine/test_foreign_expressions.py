@@ -1,0 +1,115 @@
+"""Conditions in JUEL, FEEL, JavaScript and XPath: a documented subset is read as Python
+(the deploy warning shows the Python, and the path taken follows it); anything else is a
+Chinese error naming the flow and saying what to write instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine import Actor, DeployRejected, SourceFile
+from engine.foreign.expressions import FEEL, JAVASCRIPT, JUEL, XPATH, translate
+
+FOREIGN = Path(__file__).parent / "fixtures" / "foreign"
+DEMO = Actor.of("demo", ["Manager"])
+JUEL_CONDITION = "${rate &gt; 5 &amp;&amp; !rejected}"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "python"),
+    [
+        ("${a eq 'x' and not (b ge 3)}", JUEL, "a == 'x' and not (b >= 3)"),
+        ("#{n div 2 mod 3 lt 1 || ok}", JUEL, "n / 2 % 3 < 1 or ok"),
+        ("${!empty name}", JUEL, "not (name in (None, '', [], {}))"),
+        ('Vacation Approval = "Approved"', FEEL, "Vacation_Approval == 'Approved'"),
+        ("= amount >= 100 and not(rejected) or x = null", FEEL, None),
+        ("clarified === 'yes' && !done", JAVASCRIPT, "clarified == 'yes' and not done"),
+        ("x !== undefined", JAVASCRIPT, "x != None"),
+        ("$level = 'red' and true()", XPATH, "level == 'red' and True"),
+        ("amount div 2 > 10", XPATH, "amount / 2 > 10"),
+    ],
+)
+def test_the_subset_reads_as_python(text, language, python):
+    found = translate(text, language)
+    if python is None:  # FEEL's Camunda-8 "=" prefix, not(…) and null
+        python = "amount >= 100 and not (rejected) or x == None"
+    assert found.python == python
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "why"),
+    [
+        ('${execution.getVariable("rate")}', JUEL, "属性访问或方法调用"),
+        ("${a ? b : c}", JUEL, "三元表达式"),
+        ("${__class__}", JUEL, "不能用作变量名"),
+        ("${import}", JUEL, "不能用作变量名"),
+        ("x between 1 and 5", FEEL, "between"),
+        ("count(items) > 1", FEEL, "写法超出可翻译的范围"),
+        ("items[0] > 1", JAVASCRIPT, "下标"),
+        ("a.b == 1", JAVASCRIPT, "属性访问"),
+        ("//order/@amount > 5", XPATH, "不在可自动翻译的范围内"),
+    ],
+)
+def test_outside_the_subset_is_not_translated(text, language, why):
+    found = translate(text, language)
+    assert found.python is None and why in found.why
+
+
+def _order(condition: str, attributes: str = "", definitions: str = "") -> list[SourceFile]:
+    text = (FOREIGN / "camunda_order.bpmn").read_text()
+    text = text.replace(JUEL_CONDITION, condition)
+    text = text.replace(
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"',
+        f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" {attributes}',
+    )
+    text = text.replace("<bpmn:definitions ", f"<bpmn:definitions {definitions} ", 1)
+    return [
+        SourceFile("camunda_order.bpmn", "bpmn", text.encode()),
+        SourceFile("discount.dmn", "dmn", (FOREIGN / "discount.dmn").read_bytes()),
+    ]
+
+
+def _path_taken(engine, data: dict) -> list[str]:
+    instance = engine.start("order", actor=DEMO, data=data)
+    [review] = [t for t in engine.tasks_of(instance) if t.status == "ready"]
+    engine.complete(review.id, {}, actor=DEMO)
+    return [t.spec_id for t in engine.tasks_of(instance) if t.status == "ready"]
+
+
+FEEL_URI = "https://www.omg.org/spec/DMN/20191111/FEEL/"
+
+
+@pytest.mark.parametrize(
+    ("condition", "attributes", "definitions", "source"),
+    [
+        ("rate &gt; 5 and not(rejected)", f'language="{FEEL_URI}"', "", "FEEL 表达式"),
+        ("rate &gt; 5 and not(rejected)", "", f'expressionLanguage="{FEEL_URI}"', "FEEL 表达式"),
+        ("rate &gt; 5 &amp;&amp; !rejected", 'language="text/javascript"', "", "JavaScript"),
+        ("$rate &gt; 5 and not($rejected)", 'language="http://www.w3.org/1999/XPath"', "", "XPath"),
+    ],
+)
+def test_foreign_condition_deploys_with_a_warning_and_chooses_the_path(
+    engine, condition, attributes, definitions, source
+):
+    result = engine.deploy_set(_order(condition, attributes, definitions), actor="t", note="")
+    [warning] = [w for w in result.warnings if w.element == "to_pack" and "读作" in w.message]
+    assert source in warning.message and "按 Python 读作 rate > 5 and not" in warning.message
+    assert _path_taken(engine, {"amount": 200, "rejected": False}) == ["pack"]
+    assert _path_taken(engine, {"amount": 200, "rejected": True}) == []  # the timer path
+
+
+def test_feel_name_of_several_words_is_named_in_the_warning(engine):
+    files = _order("Big Rate &gt; 5", f'language="{FEEL_URI}"')
+    result = engine.deploy_set(files, actor="t", note="")
+    warnings = [p.message for p in result.warnings if p.element == "to_pack"]
+    assert any("多词名称「Big Rate」读作变量 Big_Rate" in m for m in warnings), warnings
+
+
+def test_untranslatable_feel_is_a_chinese_error_naming_the_flow(engine):
+    with pytest.raises(DeployRejected) as caught:
+        engine.deploy_set(_order("rate between 1 and 5", f'language="{FEEL_URI}"'), actor="t")
+    [error] = [p for p in caught.value.problems if p.severity == "error"]
+    assert error.element == "to_pack"
+    assert "是 FEEL 表达式（DMN 1.3 第 10 章），无法自动换成 Python：" in error.message
+    assert "请改写为 Python 表达式" in error.message
