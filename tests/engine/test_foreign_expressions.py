@@ -107,8 +107,9 @@ def test_feel_name_of_several_words_is_named_in_the_warning(engine):
 
 
 def test_untranslatable_feel_is_a_chinese_error_naming_the_flow(engine):
+    files = _order("rate between 1 and 5", f'language="{FEEL_URI}"')
     with pytest.raises(DeployRejected) as caught:
-        engine.deploy_set(_order("rate between 1 and 5", f'language="{FEEL_URI}"'), actor="t")
+        engine.deploy_set(files, actor="t", note="")
     [error] = [p for p in caught.value.problems if p.severity == "error"]
     assert error.element == "to_pack"
     assert "是 FEEL 表达式（DMN 1.3 第 10 章），无法自动换成 Python：" in error.message
