@@ -141,11 +141,17 @@ class _Outside(Exception):
 
 def language_of(declared: str | None, text: str) -> str | None:
     """Which subset reads ``text`` (declared ``language`` attribute, or the file's
-    ``expressionLanguage``): JUEL when the text is wrapped in ``${…}``/``#{…}``, else by the
-    declared language; None for Python (nothing declared) or a language we do not read."""
-    if _WRAPPED.match(text or ""):
-        return JUEL
+    ``expressionLanguage``): JUEL when the text is wrapped in ``${…}``/``#{…}`` and nothing
+    else (or JavaScript, as some tools label it) is declared, else by the declared language;
+    None for Python (nothing declared) or a language we do not read (Groovy…)."""
     lowered = (declared or "").strip().lower()
+    named = _named(lowered)
+    if _WRAPPED.match(text or "") and named in (None, JUEL, JAVASCRIPT, XPATH):
+        return JUEL if named is not None or not lowered else None
+    return named
+
+
+def _named(lowered: str) -> str | None:
     if "feel" in lowered:
         return FEEL
     if lowered in ("javascript", "text/javascript", "application/javascript", "ecmascript"):
