@@ -8,6 +8,13 @@ message the process waits for is delivered. It stops at the end of the process, 
 that fails, when nothing can move it, or after ``max_steps``; it never raises for what the
 diagram does.
 
+A loop is left as a person would leave it: when a task comes back a third time (and on
+each later visit, in turn) the run delivers a message the process waits for (a boundary
+message that interrupts the loop), else fires the earliest timer (a boundary timer), else
+completes the task with other answers: values that turn the diagram's conditions the other
+way (``answer == 'Yes'`` → ``'Yes'``, a bare ``repeat`` → ``False``). A task that must set
+data outputs or a multi-instance output item gets a sample value for each.
+
 When a step fails because the diagram reads a variable nothing set (a foreign diagram
 expects data a form or caller would give), a sample value is supplied (``supply``): the
 trial starts over with it in its start data (so the log's start entry shows it), and
@@ -35,8 +42,16 @@ from .samples import sample_answers
 from .service import restart_trial
 from .state import load_workflow
 from .steps import complete_trial_task, fire_trial_timer, send_trial_message
-from .supply import code_texts, describe, missing_name, sample_value
-from .views import StepKind, TrialStatus, TrialTask, TrialView
+from .supply import (
+    alternatives,
+    code_texts,
+    conditions,
+    describe,
+    missing_collection,
+    missing_name,
+    sample_value,
+)
+from .views import EntryKind, StepKind, TrialStatus, TrialTask, TrialView
 
 if TYPE_CHECKING:
     from ..api import Engine
@@ -44,6 +59,8 @@ if TYPE_CHECKING:
 Answers = Callable[[Mapping[str, Any] | None, datetime], Mapping[str, Any]]
 """Sample answers for a form: (its JSON Schema or None, the trial's clock) → data."""
 MAX_STEPS = 200
+LOOP_VISITS = 2
+"""A task completed this many times already is a loop: the next visit tries to leave it."""
 MAX_SUPPLIED = 12
 """At most this many missing variables are supplied (each restarts the trial)."""
 
@@ -83,7 +100,9 @@ def run_to_end(
     while True:
         result = _run(engine, trial_id, actor, fill, max_steps - made, supplied)
         made += result.steps
-        name = missing_name(result.reason) if not result.finished else None
+        name = None if result.finished else missing_name(result.reason)
+        if name is None and not result.finished:
+            name = missing_collection(result.reason, _spec_of(engine, trial_id, actor), supplied)
         if name is None or name in supplied or len(supplied) >= MAX_SUPPLIED or made >= max_steps:
             break
         value = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
@@ -102,13 +121,17 @@ def _restart_with(engine: Engine, trial_id: int, actor: Actor, supplied: dict[st
     restart_trial(engine, trial_id, actor=actor, data={**view.start_data, **supplied})
 
 
-def _code_of(engine: Engine, trial_id: int, actor: Actor) -> list[str]:
+def _spec_of(engine: Engine, trial_id: int, actor: Actor) -> Any:
     with engine.session_factory() as session:
         spec = owned_trial(session, trial_id, actor.user).spec
     try:
-        return list(code_texts(json.loads(spec)))
+        return json.loads(spec)
     except ValueError:
-        return []
+        return {}
+
+
+def _code_of(engine: Engine, trial_id: int, actor: Actor) -> list[str]:
+    return list(code_texts(_spec_of(engine, trial_id, actor)))
 
 
 def _run(
@@ -119,6 +142,8 @@ def _run(
     max_steps: int,
     supplied: Mapping[str, Any],
 ) -> AutorunResult:
+    spec = _spec_of(engine, trial_id, actor)
+    diagram = _Diagram(list(code_texts(spec)), alternatives(conditions(spec)))
     for steps in range(max_steps + 1):
         view = trial_view(engine, trial_id, user=actor.user)
         outcome = _settled(engine, view, actor, steps)
@@ -127,7 +152,7 @@ def _run(
         if steps == max_steps:
             break
         try:
-            stop = _move(engine, view, actor, fill, supplied)
+            stop = _move(engine, view, actor, fill, supplied, diagram)
         except Exception as error:
             element = view.tasks[0].element if view.tasks else None
             stop = f"自动运行在 {element or '流程'} 处出错而停止：{type(error).__name__}", element
@@ -162,17 +187,50 @@ def _element(step) -> str | None:
     return step.error_element if step is not None else None
 
 
+@dataclass(frozen=True)
+class _Diagram:
+    """What the auto-run reads of the tried diagram: its code texts, and per variable its
+    conditions test the values that turn them."""
+
+    code: list[str]
+    turns: dict[str, list[Any]]
+
+
 def _move(
-    engine: Engine, view: TrialView, actor: Actor, fill: Answers, supplied: Mapping[str, Any]
+    engine: Engine,
+    view: TrialView,
+    actor: Actor,
+    fill: Answers,
+    supplied: Mapping[str, Any],
+    diagram: _Diagram,
 ) -> tuple[str, str | None] | None:
     """One step; None when it ran, else (reason, element) to stop with. A message is
     delivered with the supplied values as its payload (its correlation may read them)."""
     trial_id = view.summary.id
-    if view.tasks:
-        task = view.tasks[0]
-        return _complete(engine, trial_id, task, actor, fill(task.schema, view.clock_at))
+    if not view.tasks:
+        return _event(engine, view, actor, supplied, timer_first=True)
+    task = view.tasks[0]
+    answers = {name: _output_sample(name, diagram) for name in task.outputs}
+    answers |= fill(task.schema, view.clock_at)
+    visits = _visits(view, task.element)
+    if visits >= LOOP_VISITS:
+        other = _other_answers(task, view, answers, diagram, visits)
+        ways = [w for w, ok in (("message", view.messages), ("timer", view.timers)) if ok]
+        ways += ["answers"] if other != answers else []
+        way = ways[(visits - LOOP_VISITS) % len(ways)] if ways else "answers"
+        if way != "answers":
+            return _event(engine, view, actor, supplied, timer_first=way == "timer")
+        answers = other
+    return _complete(engine, trial_id, task, actor, answers)
+
+
+def _event(
+    engine: Engine, view: TrialView, actor: Actor, supplied: Mapping[str, Any], *, timer_first
+) -> tuple[str, str | None] | None:
+    """Fire the earliest timer (one-shot before cycles) or deliver a waited-for message."""
+    trial_id = view.summary.id
     try:
-        if view.timers:
+        if view.timers and (timer_first or not view.messages):
             timer = min(view.timers, key=lambda t: (t.cycle, t.due))
             fire_trial_timer(engine, trial_id, timer.id, actor=actor)
         else:
@@ -185,6 +243,38 @@ def _move(
     except ConflictError as error:
         return str(error), None
     return None
+
+
+def _visits(view: TrialView, element: str) -> int:
+    """How many times the trial completed ``element`` so far."""
+    return sum(
+        1
+        for step in view.steps
+        for entry in step.entries
+        if entry.kind == EntryKind.TASK_COMPLETED and entry.element == element
+    )
+
+
+def _output_sample(name: str, diagram: _Diagram) -> Any:
+    value = sample_value(name, "", diagram.code)
+    return 1 if value is None else value
+
+
+def _other_answers(
+    task: TrialTask, view: TrialView, answers: Mapping[str, Any], diagram: _Diagram, visits: int
+) -> dict[str, Any]:
+    """``answers`` with every variable the conditions test turned to another value (for a
+    task with its own form: only the form's fields)."""
+    fields = (task.schema or {}).get("properties") if task.form_key else None
+    other = dict(answers)
+    for name, values in diagram.turns.items():
+        if fields is not None and name not in fields:
+            continue
+        now = answers.get(name, task.data.get(name, view.data.get(name)))
+        choices = [v for v in values if not (v == now and type(v) is type(now))]
+        if choices:
+            other[name] = choices[visits % len(choices)]
+    return other
 
 
 def _complete(

@@ -137,3 +137,87 @@ def _satisfying(op: ast.cmpop, value: Any) -> Any:
 
 def _is_name(node: ast.expr, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
+
+
+def conditions(value: Any) -> Iterator[str]:
+    """The conditions of a serialized spec (gateway flows, conditional events)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key == "condition" and isinstance(item, str) and item.strip():
+                yield item
+            else:
+                yield from conditions(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from conditions(item)
+
+
+def alternatives(texts: Iterable[str]) -> dict[str, list[Any]]:
+    """Per variable the conditions test, the values that would make one of them true or
+    false (``answer == 'Yes'`` → ``'Yes'``; a bare ``repeat`` → ``True``, ``False``)."""
+    found: dict[str, list[Any]] = {}
+    for text in texts:
+        try:
+            tree = ast.parse(text, mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare) and len(node.ops) == 1:
+                _add_compared(found, node.left, node.ops[0], node.comparators[0])
+            elif isinstance(node, ast.Name) and _tested_bare(tree, node):
+                found.setdefault(node.id, []).extend([True, False])
+    return {name: list(_distinct(values)) for name, values in found.items()}
+
+
+def _add_compared(found: dict[str, list[Any]], left, op, right) -> None:
+    name = left if isinstance(left, ast.Name) else right if isinstance(right, ast.Name) else None
+    if name is None:
+        return
+    value = _compared(name.id, left, op, right)
+    if value is not None:
+        found.setdefault(name.id, []).append(value)
+
+
+def _tested_bare(tree: ast.Expression, name: ast.Name) -> bool:
+    """``name`` is the whole condition or an operand of ``and``/``or``/``not``."""
+    if tree.body is name:
+        return True
+    return any(
+        (isinstance(n, ast.BoolOp) and name in n.values)
+        or (isinstance(n, ast.UnaryOp) and n.operand is name)
+        for n in ast.walk(tree)
+    )
+
+
+def _distinct(values: Iterable[Any]) -> Iterator[Any]:
+    seen: list[Any] = []
+    for value in values:
+        if not any(value == s and type(value) is type(s) for s in seen):
+            seen.append(value)
+            yield value
+
+
+_NO_COLLECTION = ("'NoneType' object is not iterable", "缺少输入集合", "Missing data input")
+
+
+def missing_collection(text: str, spec: Any, supplied: Iterable[str] = ()) -> str | None:
+    """When a step failed because a multi-instance activity's input collection is unset
+    (``loopDataInputRef`` names a variable nothing set), that variable's name."""
+    if not any(mark in text for mark in _NO_COLLECTION):
+        return None
+    for node in _mappings(spec):
+        found = node.get("data_input")
+        name = found.get("bpmn_id") if isinstance(found, Mapping) else None
+        if isinstance(name, str) and name and name not in supplied:
+            return name
+    return None
+
+
+def _mappings(value: Any) -> Iterator[Mapping]:
+    if isinstance(value, Mapping):
+        yield value
+        for item in value.values():
+            yield from _mappings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _mappings(item)

@@ -108,6 +108,10 @@ class TrialTask:
     instructions: str | None
     """The diagram author's instruction template (raw Jinja text), to render sandboxed."""
     data: dict[str, Any]
+    outputs: tuple[str, ...] = ()
+    """Variables the task must set and has not: its ``ioSpecification`` data outputs and,
+    for one instance of a multi-instance activity, the output item (BPMN 2.0 §10.4.6,
+    §13.3.7); SpiffWorkflow fails the step without them."""
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,22 @@ def ready_tasks(
                 schema=schema_of(key) if key else extensions.get(FOREIGN_FORM),
                 instructions=extensions.get(INSTRUCTIONS) or None,
                 data=json_safe(dict(task.data)),
+                outputs=required_outputs(task),
             )
         )
     return tuple(found)
+
+
+def required_outputs(task: Task) -> tuple[str, ...]:
+    """The data outputs of the task's ``ioSpecification`` and the output item of the
+    multi-instance activity it is one instance of, that its data does not hold yet."""
+    io = getattr(task.task_spec, "io_specification", None)
+    names = [d.bpmn_id for d in getattr(io, "data_outputs", None) or ()]
+    parent = task.parent.task_spec if task.parent is not None else None
+    item = getattr(parent, "output_item", None)
+    if item is not None and "MultiInstance" in type(parent).__name__:
+        names.append(item.bpmn_id)
+    return tuple(name for name in dict.fromkeys(names) if name and name not in task.data)
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> tuple[TrialTimer, ...]:
