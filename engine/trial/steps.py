@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from .. import projection
 from ..clock import ManualClock
@@ -28,7 +27,7 @@ from .models import TrialRun
 from .rows import append, commit, failed_entry, owned_trial, step_entry
 from .state import diagram_index, form_schema, load_workflow
 from .views import StepKind, TrialStatus
-from .waiting import find_task, waiting_messages
+from .waiting import find_task, message_event, waiting_messages
 
 if TYPE_CHECKING:
     from ..ports import Trials as Engine
@@ -87,7 +86,7 @@ def send_trial_message(
     def prepare(workflow: BpmnWorkflow, row: TrialRun):
         if name not in {m.name for m in waiting_messages(workflow)}:
             raise ConflictError(f"流程当前没有在等待消息「{name}」")
-        event = BpmnEvent(MessageEventDefinition(name), body)
+        event = message_event(workflow, name, body)
         return (lambda wf: wf.send_event(event)), row.clock_at
 
     _advance(engine, trial_id, actor, StepKind.MESSAGE, lambda _wf: name, body, prepare)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 
 from .. import projection
@@ -113,6 +114,30 @@ def waiting_messages(workflow: BpmnWorkflow) -> tuple[TrialMessage, ...]:
                 if type(inner).__name__ == MESSAGE and inner.name:
                     names.add(inner.name)
     return tuple(TrialMessage(name) for name in sorted(names))
+
+
+def message_event(workflow: BpmnWorkflow, name: str, payload: dict[str, Any]) -> BpmnEvent:
+    """The message ``name`` as the other side would send it: with the correlation values
+    the waiting process holds (BPMN 2.0 §8.3.2: a message reaches the conversation whose
+    correlation key it matches), and in its payload each property whose retrieval
+    expression is a plain name (``uid``) set to that value (else 1), so the receiving
+    side computes the same key."""
+    correlations: dict[str, dict[str, Any]] = {}
+    body = dict(payload)
+    for task in projection.all_tasks(workflow):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if task.state != TaskState.WAITING or getattr(definition, "name", None) != name:
+            continue
+        held = getattr(task.workflow, "correlations", None) or {}
+        for prop in getattr(definition, "correlation_properties", None) or ():
+            for key in prop.correlation_keys:
+                value = (held.get(key) or {}).get(prop.name, body.get(prop.name, 1))
+                if key in held:
+                    correlations.setdefault(key, {})[prop.name] = value
+                expression = (prop.retrieval_expression or "").strip()
+                if expression.isidentifier():
+                    body.setdefault(expression, value)
+    return BpmnEvent(MessageEventDefinition(name), body, correlations)
 
 
 def find_task(workflow: BpmnWorkflow, task_id: str) -> Task | None:
