@@ -119,9 +119,9 @@ def waiting_messages(workflow: BpmnWorkflow) -> tuple[TrialMessage, ...]:
 def message_event(workflow: BpmnWorkflow, name: str, payload: dict[str, Any]) -> BpmnEvent:
     """The message ``name`` as the other side would send it: with the correlation values
     the waiting process holds (BPMN 2.0 §8.3.2: a message reaches the conversation whose
-    correlation key it matches), and in its payload each property whose retrieval
-    expression is a plain name (``uid``) set to that value (else 1), so the receiving
-    side computes the same key."""
+    correlation key it matches; the simulated other side is in that conversation), and in
+    its payload each property whose retrieval expression is a plain name (``uid``) set to
+    that value (else 1), so the receiving side computes the same key."""
     correlations: dict[str, dict[str, Any]] = {}
     body = dict(payload)
     for task in projection.all_tasks(workflow):
@@ -129,6 +129,8 @@ def message_event(workflow: BpmnWorkflow, name: str, payload: dict[str, Any]) ->
         if task.state != TaskState.WAITING or getattr(definition, "name", None) != name:
             continue
         held = getattr(task.workflow, "correlations", None) or {}
+        for key, values in held.items():
+            correlations.setdefault(key, {}).update(values)
         for prop in getattr(definition, "correlation_properties", None) or ():
             for key in prop.correlation_keys:
                 value = (held.get(key) or {}).get(prop.name, body.get(prop.name, 1))
