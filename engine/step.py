@@ -107,7 +107,7 @@ def failure_text(error: WorkflowException) -> str:
 def unexpected_text(error: Exception) -> str:
     if isinstance(error, NameError) and error.name:
         return f"变量 {error.name} 未定义（流程中的一段代码，例如消息的关联表达式）"
-    return f"流程中的一段代码出错：{type(error).__name__}: {error}"
+    return chinese(f"流程中的一段代码出错：{type(error).__name__}: {error}")
 
 
 def _run_until_rest(workflow: BpmnWorkflow) -> projection.TreeScan:
