@@ -87,6 +87,7 @@ def send_trial_message(
         if name not in {m.name for m in waiting_messages(workflow)}:
             raise ConflictError(f"流程当前没有在等待消息「{name}」")
         event = message_event(workflow, name, body)
+        body.update(event.payload)  # the log shows what was sent, correlation values too
         return (lambda wf: wf.send_event(event)), row.clock_at
 
     _advance(engine, trial_id, actor, StepKind.MESSAGE, lambda _wf: name, body, prepare)
