@@ -42,8 +42,7 @@ def _loop(exit_condition: str, boundary: str = "") -> str:
         '<bpmn:endEvent id="end"/>'
         '<bpmn:sequenceFlow id="out" sourceRef="gw" targetRef="end">'
         f"<bpmn:conditionExpression>{exit_condition}</bpmn:conditionExpression>"
-        f"</bpmn:sequenceFlow>{boundary}"
-        + ('<bpmn:endEvent id="fed_up"/>' if boundary else "")
+        f"</bpmn:sequenceFlow>{boundary}" + ('<bpmn:endEvent id="fed_up"/>' if boundary else "")
     )
 
 
@@ -82,7 +81,7 @@ def test_a_loop_only_a_boundary_message_leaves_gets_the_message(engine):
 MI = (
     '<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="each"/>'
     '<bpmn:userTask id="each" name="逐个办理"><bpmn:multiInstanceLoopCharacteristics>{loop}'
-    '<bpmn:loopDataOutputRef>results</bpmn:loopDataOutputRef>'
+    "<bpmn:loopDataOutputRef>results</bpmn:loopDataOutputRef>"
     '<bpmn:inputDataItem id="item" name="item"/><bpmn:outputDataItem id="result" name="result"/>'
     "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
     '<bpmn:endEvent id="end"/><bpmn:sequenceFlow id="f2" sourceRef="each" targetRef="end"/>'
@@ -112,7 +111,8 @@ CORRELATED = """<bpmn:message id="reply" name="reply"/>
   </bpmn:correlationPropertyRetrievalExpression>
 </bpmn:correlationProperty>
 <bpmn:collaboration id="c"><bpmn:participant id="p" processRef="conversation"/>
-  <bpmn:correlationKey id="k" name="k"><bpmn:correlationPropertyRef>uid</bpmn:correlationPropertyRef>
+  <bpmn:correlationKey id="k" name="k">
+    <bpmn:correlationPropertyRef>uid</bpmn:correlationPropertyRef>
   </bpmn:correlationKey></bpmn:collaboration>"""
 
 RECEIVE = (

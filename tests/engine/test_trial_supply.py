@@ -72,14 +72,12 @@ def test_spiffworkflow_run_time_texts_read_in_chinese_and_keep_the_missing_name(
 
 
 def test_python_exception_texts_get_a_chinese_lead_per_kind():
-    from engine.run_texts import chinese
-
     cases = {
         "KeyError: 'x'": "数据中没有这个键",
         "IndexError: list index out of range": "列表下标越界",
         "ZeroDivisionError: division by zero": "除数为 0",
         "AttributeError: 'dict' object has no attribute 'a'": "不能写 d.键",
-        "TypeError: can only concatenate str (not \"int\") to str": "数据类型不匹配",
+        'TypeError: can only concatenate str (not "int") to str': "数据类型不匹配",
     }
     for original, lead in cases.items():
         text = chinese(f"脚本出错：{original}")
