@@ -107,6 +107,7 @@ def run_to_end(
             break
         value = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
         if value is None:
+            result = replace(result, reason=result.reason + _not_ours(name))
             break
         supplied[name] = value
         _restart_with(engine, trial_id, actor, supplied)
@@ -114,6 +115,14 @@ def run_to_end(
         return result
     note = f"（自动补充了流程未设置的变量并从头重新运行：{describe(supplied)}）"
     return replace(result, steps=made, reason=result.reason + note)
+
+
+def _not_ours(name: str) -> str:
+    return (
+        f"（{name} 在代码里被调用或取属性，是函数或模块，不能用示例值代替；本系统的脚本环境"
+        "没有它（例如 SpiffWorkflow 测试引擎自带的函数、datetime 模块）：请改用本系统提供的"
+        "辅助函数，或删去这段代码）"
+    )
 
 
 def _restart_with(engine: Engine, trial_id: int, actor: Actor, supplied: dict[str, Any]) -> None:

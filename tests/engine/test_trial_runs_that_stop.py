@@ -145,3 +145,16 @@ def test_a_none_in_diagram_code_is_explained_in_chinese_with_the_original_after(
     lead, _, original = result.reason.partition("（原文：")
     assert "有变量的值是 None（未设置）：请先在表单、脚本或开始数据里给它赋值" in lead
     assert "TypeError" not in lead and original.startswith("TypeError: unsupported operand")
+
+
+def test_a_function_from_another_engine_stops_saying_it_is_not_ours(engine):
+    body = (
+        '<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="s"/>'
+        '<bpmn:scriptTask id="s" name="算"><bpmn:script>x = custom_function(2)</bpmn:script>'
+        '</bpmn:scriptTask><bpmn:endEvent id="end"/>'
+        '<bpmn:sequenceFlow id="f2" sourceRef="s" targetRef="end"/>'
+    )
+    result, _view = _run("foreign_function", body, engine=engine)
+    assert not result.finished and result.element == "s"
+    assert "变量 custom_function 未定义" in result.reason
+    assert "是函数或模块，不能用示例值代替" in result.reason and "请改用本系统提供的" in result.reason
