@@ -52,7 +52,15 @@ def sample_value(name: str, text: str, diagram: Iterable[str] = ()) -> Any:
             value = _from_expression(name, source, bare=False)
             if value is not None:
                 return value
-    return _by_use(name, [t for t in diagram if name in t])
+    diagram = list(diagram)
+    aliases = _aliases(name, diagram)
+    return _by_use(name, [t for t in diagram if any(n in t for n in {name, *aliases})], aliases)
+
+
+def _aliases(name: str, diagram: Iterable[str]) -> set[str]:
+    """Variables a script copies ``name`` into (``in_data = old``): used as ``name`` is."""
+    copied = re.compile(rf"^\s*([A-Za-z_]\w*)\s*=\s*{re.escape(name)}\s*$", re.MULTILINE)
+    return {m.group(1) for text in diagram for m in copied.finditer(text)} - {name}
 
 
 def _timely(name: str) -> bool:
@@ -60,11 +68,13 @@ def _timely(name: str) -> bool:
     return any(part in name.lower() for part in ("time", "date", "due"))
 
 
-def _by_use(name: str, texts: list[str]) -> Any:
-    """A value of the kind the diagram's code uses ``name`` as."""
+def _by_use(name: str, texts: list[str], aliases: set[str] = frozenset()) -> Any:
+    """A value of the kind the diagram's code uses ``name`` (or a copy of it) as."""
     used = "\n".join(texts)
     word = re.escape(name)
-    if re.search(rf"\b{word}\.(upper|lower|strip|split|replace|startswith|endswith|title)\(", used):
+    words = "|".join(re.escape(n) for n in sorted({name, *aliases}))
+    text_method = r"\.(upper|lower|strip|split|replace|startswith|endswith|title)\("
+    if re.search(rf"\b({words}){text_method}", used):
         return SAMPLE_TEXT
     if re.search(rf"(?<![.\w]){word}\s*[.(]", used):
         return None  # called or a module/object (``datetime.now()``): no sample stands in

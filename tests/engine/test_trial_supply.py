@@ -84,3 +84,9 @@ def test_python_exception_texts_get_a_chinese_lead_per_kind():
         assert text == f"脚本出错：{text[5:].split('（原文：')[0]}（原文：{original}）"
         assert lead in text
     assert chinese("变量 x 未定义") == "变量 x 未定义"
+
+
+def test_a_variable_copied_into_one_used_as_text_gets_a_text():
+    code = ["in_data = old", "out_data = in_data.upper()"]
+    assert sample_value("old", "", code) == "试运行"
+    assert sample_value("old", "", ["x = old + 1"]) == 1
