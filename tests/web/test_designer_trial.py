@@ -211,3 +211,42 @@ def test_sample_answers_satisfy_every_shipped_form():
         if errors:
             refused[path.name] = errors
     assert refused == {}
+
+
+def test_the_page_and_the_auto_run_fill_forms_alike_except_pickers():
+    """One filler (``engine.trial.samples``): the page adds only what it alone knows."""
+    from engine.trial.samples import sample_answers as engine_answers
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=CST)
+    differ = {}
+    for path in sorted(FORMS_DIR.rglob("*.schema.json")):
+        if path.parent.name == "mobile":
+            continue
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        page, engine = sample_answers(schema, now), engine_answers(schema, now)
+        props = schema.get("properties") or {}
+        for name in set(page) | set(engine):
+            if page.get(name) != engine.get(name):
+                differ[f"{path.name}:{name}"] = schema_form.kind_of(props[name])
+    assert differ and set(differ.values()) == {"picker"}
+
+
+def test_the_filler_gives_distinct_choices_no_for_yes_no_and_leaves_patterns_out():
+    from engine.trial.samples import sample_answers as engine_answers
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "agree": {"type": "boolean"},
+            "tags": {
+                "type": "array",
+                "minItems": 2,
+                "uniqueItems": True,
+                "items": {"enum": ["甲", "乙", "丙"]},
+            },
+            "phone": {"type": "string", "pattern": "^1\\d{10}$"},
+            "count": {"type": "integer", "exclusiveMinimum": 3},
+        },
+    }
+    answers = engine_answers(schema, datetime(2026, 3, 2, 9, 0, tzinfo=CST))
+    assert answers == {"agree": False, "tags": ["甲", "乙"], "count": 4}

@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from engine.trial import samples
+
 from .. import schema_form
 
 JSON_MAX = 20_000
 """The longest start data or message payload accepted (characters)."""
-SAMPLE_TEXT = "试运行"
 
 
 def json_object(text: str | None, what: str) -> dict[str, Any]:
@@ -47,73 +48,17 @@ def pretty_json(data: Mapping[str, Any]) -> str:
 
 
 def sample_answers(schema: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """Data that a form's schema accepts where it can be told: defaults, first choices,
-    minimums, "试运行" texts, ``now`` for dates; patterns and the like are left to the
-    designer (validation names what is still missing)."""
-    return _object(schema, now)
+    """Data that a form's schema accepts where it can be told: the engine's filler
+    (``engine.trial.samples``: defaults, first choices, minimums, "试运行" texts, ``now``
+    for dates), with what only this page knows: a picker's value (a username or unit code,
+    a roster entry's id) and a date-time as its input shows it (to the minute)."""
+    return samples.sample_answers(schema, now, special=lambda prop: _known(prop, now))
 
 
-def _object(schema: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    found = {}
-    for name, prop in (schema.get("properties") or {}).items():
-        if isinstance(prop, Mapping) and (value := _value(prop, now)) is not None:
-            found[name] = value
-    return found
-
-
-def _value(prop: Mapping[str, Any], now: datetime) -> Any:
-    if "default" in prop:
-        return prop["default"]
+def _known(prop: Mapping[str, Any], now: datetime) -> Any:
     kind = schema_form.kind_of(prop)
-    if kind in ("radio", "select"):
-        return (schema_form.choices(prop) or [(None, "")])[0][0]
-    if kind == "const":
-        return prop["const"]
-    if kind == "confirm":
-        return True
-    if kind == "boolean":
-        return False
-    return _structured(prop, kind, now)
-
-
-def _structured(prop: Mapping[str, Any], kind: str, now: datetime) -> Any:
-    if kind == "group":
-        return _object(prop, now)
-    if kind in ("rows", "checkboxes", "lines"):
-        return _items(prop.get("items") or {}, kind, max(1, prop.get("minItems") or 1), now)
-    if kind in ("integer", "number"):
-        return prop.get("minimum", 1)
-    return _scalar_text(prop, kind, now)
-
-
-def _scalar_text(prop: Mapping[str, Any], kind: str, now: datetime) -> str | None:
-    if kind == "date":
-        return now.date().isoformat()
+    if kind == "picker":
+        return "1" if prop.get(schema_form.PICKER) == "roster" else "trial.sample"
     if kind == "datetime":
         return now.isoformat(timespec="minutes")
-    if kind == "picker":
-        if prop.get(schema_form.PICKER) == "roster":
-            return "1"  # a roster entry's id
-        return "trial.sample"  # a username or unit code: no spaces
-    if "pattern" in prop:
-        return None
-    return _text(prop)
-
-
-def _items(items: Mapping[str, Any], kind: str, count: int, now: datetime) -> list[Any] | None:
-    """``count`` distinct items (arrays of choices or texts are often ``uniqueItems``)."""
-    if kind == "checkboxes":
-        return [value for value, _label in (schema_form.choices(items) or [])[:count]]
-    if kind == "lines":
-        return [f"{SAMPLE_TEXT}{i + 1}" for i in range(count)]
-    row = _object(items, now)
-    return [row] * count
-
-
-def _text(prop: Mapping[str, Any]) -> str:
-    text = SAMPLE_TEXT
-    if (low := prop.get("minLength") or 0) > len(text):
-        text = (text * (low // len(text) + 1))[:low]
-    if (high := prop.get("maxLength")) is not None:
-        text = text[:high]
-    return text
+    return samples.UNKNOWN
