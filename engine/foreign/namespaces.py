@@ -56,8 +56,12 @@ def namespace_of(tag: str) -> str | None:
 
 
 def is_foreign_file(root: etree._Element) -> bool:
-    """The file declares another engine's namespace (so its conventions apply)."""
+    """The file declares another engine's namespace, on its root or on any element inside
+    (ARIS declares ``camunda:`` on the process), so that engine's conventions apply."""
     declared = set(root.nsmap.values())
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            declared |= set(element.nsmap.values())
     return any(ns in declared for ns in FOREIGN)
 
 

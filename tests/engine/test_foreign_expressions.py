@@ -114,3 +114,29 @@ def test_untranslatable_feel_is_a_chinese_error_naming_the_flow(engine):
     assert error.element == "to_pack"
     assert "是 FEEL 表达式（DMN 1.3 第 10 章），无法自动换成 Python：" in error.message
     assert "请改写为 Python 表达式" in error.message
+
+
+ARIS_TIMER = """<?xml version="1.0" encoding="UTF-8"?>
+<semantic:definitions xmlns:semantic="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  id="d" targetNamespace="t" exporter="ARIS">
+  <!-- a tool's comment -->
+  <semantic:process xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="wait_a_week"
+    isExecutable="true" camunda:isStartableInTasklist="false">
+    <semantic:startEvent id="start"/>
+    <semantic:intermediateCatchEvent id="week" name="7 days"><semantic:timerEventDefinition>
+      <semantic:timeDuration>P7D</semantic:timeDuration>
+    </semantic:timerEventDefinition></semantic:intermediateCatchEvent>
+    <semantic:endEvent id="end"/>
+    <semantic:sequenceFlow id="f1" sourceRef="start" targetRef="week"/>
+    <semantic:sequenceFlow id="f2" sourceRef="week" targetRef="end"/>
+  </semantic:process>
+</semantic:definitions>"""
+
+
+def test_a_bare_iso_timer_is_quoted_when_another_engine_is_declared_inside_the_file(engine):
+    files = [SourceFile("aris.bpmn", "bpmn", ARIS_TIMER.encode())]
+    result = engine.deploy_set(files, actor="t", note="")
+    assert any(
+        w.element == "week" and "P7D 按 Camunda 的约定读作文本 'P7D'" in w.message
+        for w in result.warnings
+    )
