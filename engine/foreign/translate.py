@@ -86,7 +86,10 @@ def _translate(
     element, what = owner.get("id"), f"{_name(owner)} 的表达式"
     declared = node.get("language")
     condition = local(node) == "conditionExpression"
-    language = language_of(declared if declared is not None else default, text)
+    # The file's default language applies to conditions only: a cardinality or completion
+    # condition in Python (``len(items)``) stays as written unless it names its language.
+    fallback = default if condition else ""
+    language = language_of(declared if declared is not None else fallback, text)
     if condition and language is None and (declared or "").strip().lower() not in _PYTHONIC:
         yield (
             element,
@@ -95,7 +98,7 @@ def _translate(
             "error",
         )
         return
-    if language is not None and text and (condition or language == JUEL):
+    if language is not None and text and (local(node) in _EXPRESSIONS or language == JUEL):
         yield _translated(node, element, what, text, translate(text, language))
     elif foreign and local(node) in _TIMERS and _ISO.match(text):
         node.text = repr(text)

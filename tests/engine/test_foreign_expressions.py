@@ -140,3 +140,20 @@ def test_a_bare_iso_timer_is_quoted_when_another_engine_is_declared_inside_the_f
         w.element == "week" and "P7D 按 Camunda 的约定读作文本 'P7D'" in w.message
         for w in result.warnings
     )
+
+
+def test_a_feel_completion_condition_is_read_as_python():
+    from lxml import etree
+
+    from engine.foreign import translate_tree
+
+    root = etree.fromstring(
+        f'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">'
+        '<userTask id="each"><multiInstanceLoopCharacteristics>'
+        f'<completionCondition language="{FEEL_URI}">done count &gt;= 2</completionCondition>'
+        "</multiInstanceLoopCharacteristics></userTask></process></definitions>"
+    )
+    [warning] = translate_tree(root, "p.bpmn")
+    assert warning.severity == "warning" and warning.element == "each"
+    assert "按 Python 读作 done_count >= 2" in warning.message
+    assert root.find(".//{*}completionCondition").text == "done_count >= 2"
