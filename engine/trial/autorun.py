@@ -4,16 +4,17 @@ whether a diagram runs here.
 Each move is one ordinary trial step (logged as if the designer had made it): the first
 ready user task is completed with sample answers from its form, else the trial's clock is
 fast-forwarded to the earliest timer (one-shot timers before cycles), else the first
-message the process waits for is delivered. It stops at the end of the process, at a step
-that fails, when nothing can move it, or after ``max_steps``; it never raises for what the
-diagram does.
+message the process waits for is delivered, else a signal it waits for is broadcast. It
+stops at the end of the process, at a step that fails, when nothing can move it, or after
+``max_steps``; it never raises for what the diagram does.
 
 A loop is left as a person would leave it: when a task comes back a third time (and on
 each later visit, in turn) the run delivers a message the process waits for (a boundary
-message that interrupts the loop), else fires the earliest timer (a boundary timer), else
-completes the task with other answers: values that turn the diagram's conditions the other
-way (``answer == 'Yes'`` → ``'Yes'``, a bare ``repeat`` → ``False``). A task that must set
-data outputs or a multi-instance output item gets a sample value for each.
+message that interrupts the loop), fires the earliest timer (a boundary timer), broadcasts
+a signal it waits for, or completes the task with other answers: values that turn the
+diagram's conditions the other way (``answer == 'Yes'`` → ``'Yes'``, a bare ``repeat``
+→ ``False``). A task that must set data outputs or a multi-instance output item gets a
+sample value for each.
 
 When a step fails because the diagram reads a variable nothing set (a foreign diagram
 expects data a form or caller would give), a sample value is supplied (``supply``): the
@@ -41,7 +42,7 @@ from .rows import owned_trial
 from .samples import sample_answers
 from .service import restart_trial
 from .state import load_workflow
-from .steps import complete_trial_task, fire_trial_timer, send_trial_message
+from .steps import complete_trial_task, fire_trial_timer, send_trial_message, send_trial_signal
 from .supply import (
     alternatives,
     code_texts,
@@ -184,11 +185,11 @@ def _settled(engine: Engine, view: TrialView, actor: Actor, steps: int) -> Autor
         last = view.steps[-1] if view.steps else None
         error = last.error if last is not None else "开始时出错"
         return AutorunResult(False, steps, f"流程开始时失败：{error}", _element(last))
-    if view.tasks or view.timers or view.messages:
+    if view.tasks or view.timers or view.messages or view.signals:
         return None
     where = _waiting(engine, view.summary.id, actor)
     return AutorunResult(
-        False, steps, f"停在{where[0]}：没有可办理的任务、可快进的定时器或可送达的消息", where[1]
+        False, steps, f"停在{where[0]}：没有可办理的任务、可快进的定时器或可送达的消息、信号", where[1]
     )
 
 
@@ -217,36 +218,50 @@ def _move(
     delivered with the supplied values as its payload (its correlation may read them)."""
     trial_id = view.summary.id
     if not view.tasks:
-        return _event(engine, view, actor, supplied, timer_first=True)
+        return _event(engine, view, actor, supplied, _first_way(view))
     task = view.tasks[0]
     answers = {name: _output_sample(name, diagram) for name in task.outputs}
     answers |= fill(task.schema, view.clock_at)
     visits = _visits(view, task.element)
     if visits >= LOOP_VISITS:
         other = _other_answers(task, view, answers, diagram, visits)
-        ways = [w for w, ok in (("message", view.messages), ("timer", view.timers)) if ok]
+        ways = [way for way in _WAYS if getattr(view, _WAYS[way])]
         ways += ["answers"] if other != answers else []
         way = ways[(visits - LOOP_VISITS) % len(ways)] if ways else "answers"
         if way != "answers":
-            return _event(engine, view, actor, supplied, timer_first=way == "timer")
+            return _event(engine, view, actor, supplied, way)
         answers = other
     return _complete(engine, trial_id, task, actor, answers)
 
 
+_WAYS = {"message": "messages", "timer": "timers", "signal": "signals"}
+"""The ways out of a loop besides other answers, in the order tried, and what lists them."""
+
+
+def _first_way(view: TrialView) -> str:
+    """Without a task: the earliest timer, else a message, else a signal."""
+    return "timer" if view.timers else "message" if view.messages else "signal"
+
+
 def _event(
-    engine: Engine, view: TrialView, actor: Actor, supplied: Mapping[str, Any], *, timer_first
+    engine: Engine, view: TrialView, actor: Actor, supplied: Mapping[str, Any], way: str
 ) -> tuple[str, str | None] | None:
-    """Fire the earliest timer (one-shot before cycles) or deliver a waited-for message."""
+    """Fire the earliest timer (one-shot before cycles), deliver a waited-for message, or
+    broadcast a waited-for signal."""
     trial_id = view.summary.id
     try:
-        if view.timers and (timer_first or not view.messages):
+        if way == "timer":
             timer = min(view.timers, key=lambda t: (t.cycle, t.due))
             fire_trial_timer(engine, trial_id, timer.id, actor=actor)
-        else:
+        elif way == "message":
             # in turn: a start or gateway waiting for several messages gets each of them
             sent = sum(1 for step in view.steps if step.kind == StepKind.MESSAGE)
             message = view.messages[sent % len(view.messages)]
             send_trial_message(engine, trial_id, message.name, supplied, actor=actor)
+        else:
+            sent = sum(1 for step in view.steps if step.kind == StepKind.SIGNAL)
+            signal = view.signals[sent % len(view.signals)]
+            send_trial_signal(engine, trial_id, signal, actor=actor)
     except StepFailed as failed:
         return f"在 {failed.element or '流程'} 处失败：{failed.message}", failed.element
     except ConflictError as error:

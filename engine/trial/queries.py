@@ -22,7 +22,13 @@ from .views import (
     TrialSummary,
     TrialView,
 )
-from .waiting import current_data, ready_tasks, waiting_messages, waiting_timers
+from .waiting import (
+    current_data,
+    ready_tasks,
+    waiting_messages,
+    waiting_signals,
+    waiting_timers,
+)
 
 if TYPE_CHECKING:
     from ..ports import Sessions as Engine
@@ -95,6 +101,7 @@ def trial_view(engine: Engine, trial_id: int, *, user: str) -> TrialView:
             messages=waiting_messages(workflow) if running else (),
             steps=tuple(_step_view(step) for step in row.log),
             file_names=tuple(f["name"] for f in row.files),
+            signals=waiting_signals(workflow) if running else (),
         )
 
 

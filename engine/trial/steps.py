@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 
 from .. import projection
 from ..clock import ManualClock
@@ -27,7 +28,7 @@ from .models import TrialRun
 from .rows import append, commit, failed_entry, owned_trial, step_entry
 from .state import diagram_index, form_schema, load_workflow
 from .views import StepKind, TrialStatus
-from .waiting import find_task, message_event, waiting_messages
+from .waiting import find_task, message_event, waiting_messages, waiting_signals
 
 if TYPE_CHECKING:
     from ..ports import Trials as Engine
@@ -91,6 +92,18 @@ def send_trial_message(
         return (lambda wf: wf.send_event(event)), row.clock_at
 
     _advance(engine, trial_id, actor, StepKind.MESSAGE, lambda _wf: name, body, prepare)
+
+
+def send_trial_signal(engine: Engine, trial_id: int, name: str, *, actor: Actor) -> None:
+    """Broadcast the signal ``name`` the process waits for (no payload)."""
+
+    def prepare(workflow: BpmnWorkflow, row: TrialRun):
+        if name not in waiting_signals(workflow):
+            raise ConflictError(f"流程当前没有在等待信号「{name}」")
+        event = BpmnEvent(SignalEventDefinition(name))
+        return (lambda wf: wf.send_event(event)), row.clock_at
+
+    _advance(engine, trial_id, actor, StepKind.SIGNAL, lambda _wf: name, {}, prepare)
 
 
 def _task_name(task_id: str) -> Callable[[BpmnWorkflow], str]:

@@ -31,6 +31,9 @@ class StepKind(StrEnum):
     """Fast-forwarded the trial's clock to a timer's due time."""
     MESSAGE = "message"
     """Delivered a message the process was waiting for."""
+    SIGNAL = "signal"
+    """Broadcast a signal the process was waiting for (BPMN 2.0 §10.5.1: a signal reaches
+    every catcher of its name)."""
 
 
 class EntryKind(StrEnum):
@@ -160,3 +163,5 @@ class TrialView:
     messages: tuple[TrialMessage, ...]
     steps: tuple[TrialStep, ...]
     file_names: tuple[str, ...]
+    signals: tuple[str, ...] = ()
+    """The signals the process waits for, by name."""

@@ -20,6 +20,7 @@ from .log import process_name
 from .views import TrialMessage, TrialTask, TrialTimer
 
 MESSAGE = "MessageEventDefinition"
+SIGNAL = "SignalEventDefinition"
 
 
 def current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -114,6 +115,12 @@ def waiting_messages(workflow: BpmnWorkflow) -> tuple[TrialMessage, ...]:
                 if type(inner).__name__ == MESSAGE and inner.name:
                     names.add(inner.name)
     return tuple(TrialMessage(name) for name in sorted(names))
+
+
+def waiting_signals(workflow: BpmnWorkflow) -> tuple[str, ...]:
+    """The names of the signals the process waits for (catch and boundary events)."""
+    names = {e.name for e in workflow.waiting_events() if e.event_type == SIGNAL and e.name}
+    return tuple(sorted(names))
 
 
 def message_event(workflow: BpmnWorkflow, name: str, payload: dict[str, Any]) -> BpmnEvent:

@@ -159,3 +159,24 @@ def test_a_function_from_another_engine_stops_saying_it_is_not_ours(engine):
     assert "变量 custom_function 未定义" in result.reason
     assert "是函数或模块，不能用示例值代替" in result.reason
     assert "请改用本系统提供的" in result.reason
+
+
+def test_a_signal_the_process_waits_for_is_broadcast(engine):
+    body = (
+        '<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="go"/>'
+        '<bpmn:intermediateCatchEvent id="go" name="开始信号">'
+        '<bpmn:signalEventDefinition signalRef="ready"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:endEvent id="end"/><bpmn:sequenceFlow id="f2" sourceRef="go" targetRef="end"/>'
+    )
+    head = '<bpmn:signal id="ready" name="ready"/>'
+    result, view = _run("signalled", body, head, engine=engine)
+    assert result.finished, result.reason
+    assert [(s.kind, s.subject) for s in view.steps][-1] == (StepKind.SIGNAL, "ready")
+
+
+def test_a_loop_only_a_boundary_signal_leaves_gets_the_signal(engine):
+    boundary = _boundary('<bpmn:signalEventDefinition signalRef="halt"/>')
+    head = '<bpmn:signal id="halt" name="halt"/>'
+    result, view = _run("signal_loop", _loop("False", boundary), head, engine=engine)
+    assert result.finished
+    assert [s.kind for s in view.steps][-1] == StepKind.SIGNAL

@@ -43,12 +43,14 @@ STEP_TITLES = {
     StepKind.TASK: "完成任务「{}」",
     StepKind.TIMER: "快进：定时器「{}」到期",
     StepKind.MESSAGE: "收到消息「{}」",
+    StepKind.SIGNAL: "收到信号「{}」",
 }
 _SUBMITTED_LABELS = {
     StepKind.STARTED: "起始数据",
     StepKind.TASK: "提交",
     StepKind.TIMER: "",
     StepKind.MESSAGE: "消息内容",
+    StepKind.SIGNAL: "",
 }
 STATUS_LABELS = {"running": "进行中", "completed": "已走到结束", "failed": "启动失败"}
 
