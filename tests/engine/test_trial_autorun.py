@@ -111,17 +111,16 @@ def test_an_event_gateway_gets_the_first_of_its_messages(engine):
 
 
 def test_a_process_nothing_can_move_names_where_it_waits(engine):
-    signal = (
-        '<bpmn:intermediateCatchEvent id="hold" name="等信号">'
-        '<bpmn:signalEventDefinition id="hold_def" signalRef="go"/></bpmn:intermediateCatchEvent>'
+    never = (
+        '<bpmn:intermediateCatchEvent id="hold" name="等条件">'
+        "<bpmn:conditionalEventDefinition><bpmn:condition>False</bpmn:condition>"
+        "</bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>"
     )
-    text = sequence("g", ("hold", signal)).replace(
-        "</bpmn:definitions>", '<bpmn:signal id="go" name="go"/></bpmn:definitions>'
-    )
+    text = sequence("g", ("hold", never))
     trial_id = _start(engine, [_bpmn("g.bpmn", text)])
     result = run_to_end(engine, trial_id, actor=DESIGNER)
     assert (result.finished, result.steps, result.element) == (False, 0, "hold")
-    assert "停在 中间捕获事件「等信号」(hold)：没有可办理的任务" in result.reason
+    assert "停在 中间捕获事件「等条件」(hold)：没有可办理的任务" in result.reason
 
 
 def test_an_endless_loop_stops_after_max_steps(engine):
