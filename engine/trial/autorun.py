@@ -188,9 +188,8 @@ def _settled(engine: Engine, view: TrialView, actor: Actor, steps: int) -> Autor
     if view.tasks or view.timers or view.messages or view.signals:
         return None
     where = _waiting(engine, view.summary.id, actor)
-    return AutorunResult(
-        False, steps, f"停在{where[0]}：没有可办理的任务、可快进的定时器或可送达的消息、信号", where[1]
-    )
+    idle = "没有可办理的任务、可快进的定时器或可送达的消息、信号"
+    return AutorunResult(False, steps, f"停在{where[0]}：{idle}", where[1])
 
 
 def _element(step) -> str | None:
