@@ -287,17 +287,31 @@ def _other_answers(
     task: TrialTask, view: TrialView, answers: Mapping[str, Any], diagram: _Diagram, visits: int
 ) -> dict[str, Any]:
     """``answers`` with every variable the conditions test turned to another value (for a
-    task with its own form: only the form's fields)."""
+    task with its own form: only the form's fields, and a field with choices only to
+    another of its choices)."""
     fields = (task.schema or {}).get("properties") if task.form_key else None
     other = dict(answers)
     for name, values in diagram.turns.items():
         if fields is not None and name not in fields:
             continue
+        allowed = _choices(fields.get(name)) if fields is not None else []
+        if allowed:
+            values = [v for v in values if v in allowed] or allowed
         now = answers.get(name, task.data.get(name, view.data.get(name)))
         choices = [v for v in values if not (v == now and type(v) is type(now))]
         if choices:
             other[name] = choices[visits % len(choices)]
     return other
+
+
+def _choices(prop: Any) -> list[Any]:
+    """A form field's allowed values (``enum``, or ``oneOf``/``anyOf`` of ``const``)."""
+    if not isinstance(prop, Mapping):
+        return []
+    if prop.get("enum"):
+        return list(prop["enum"])
+    entries = prop.get("oneOf") or prop.get("anyOf") or []
+    return [e["const"] for e in entries if isinstance(e, Mapping) and "const" in e]
 
 
 def _complete(

@@ -180,3 +180,35 @@ def test_a_loop_only_a_boundary_signal_leaves_gets_the_signal(engine):
     result, view = _run("signal_loop", _loop("False", boundary), head, engine=engine)
     assert result.finished
     assert [s.kind for s in view.steps][-1] == StepKind.SIGNAL
+
+
+def test_a_form_field_with_choices_leaves_a_loop_with_another_choice(engine):
+    import json
+
+    form = {
+        "type": "object",
+        "properties": {"satisfied": {"type": "string", "enum": ["否", "是"]}},
+        "required": ["satisfied"],
+    }
+    task = (
+        '<bpmn:userTask id="ask" name="满意吗"><bpmn:extensionElements>'
+        "<spiffworkflow:properties>"
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="t/s.json"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>"
+    )
+    body = _loop("satisfied != '否'").replace('<bpmn:userTask id="ask" name="到了吗"/>', task)
+    text = (
+        HEAD.format(pid="choice_loop")
+        + f'<bpmn:process id="choice_loop" name="试" isExecutable="true">{body}'
+        "</bpmn:process></bpmn:definitions>"
+    )
+    files = [
+        SourceFile("choice_loop.bpmn", "bpmn", text.encode()),
+        SourceFile("t/s.json", "form", json.dumps(form).encode()),
+    ]
+    trial_id = start_trial(engine, files, actor=DESIGNER, data={}, source="草稿", lane_map=ANY_LANE)
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    assert result.finished, result.reason
+    answers = [s.submitted for s in view.steps if s.kind == StepKind.TASK]
+    assert answers == [{"satisfied": "否"}] * 2 + [{"satisfied": "是"}]
