@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from . import assignment
+from . import assignment, data_stores, service_tasks
 from .errors import Problem
 from .forms import form_key_of
 from .sandbox import check_source
@@ -120,6 +120,12 @@ def check_process(
             )
             if (timer_problem := _timer_literal_problem(spec)) is not None:
                 problems.append(Problem(file, element, timer_problem))
+            if (passing := service_tasks.warning_text(spec)) is not None:
+                problems.append(Problem(file, element, passing, "warning"))
+            problems += [
+                Problem(file, store.bpmn_id, data_stores.warning_text(store), "warning")
+                for store in data_stores.stores_of(spec)
+            ]
             operator = getattr(spec, "operation_name", None)
             if operator is not None and operator not in operators:
                 problems.append(Problem(file, element, f"服务任务操作 {operator!r} 未注册"))
