@@ -38,6 +38,8 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer.helpers import BpmnDataSpecificationConverter
 from SpiffWorkflow.bpmn.specs.data_spec import BpmnDataStoreSpecification
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .context import NoStepInProgress, current_step
 from .models import DataStoreValue
@@ -53,7 +55,7 @@ class DataStoreError(RuntimeError):
 
 
 class Stores(Protocol):
-    def read(self, store: str, task: Any) -> Any: ...
+    def read(self, store: str, task: Any, *, for_update: bool = False) -> Any: ...
 
     def write(self, store: str, value: Any, task: Any) -> None: ...
 
@@ -61,25 +63,28 @@ class Stores(Protocol):
 class DatabaseStores:
     """The real stores: rows of ``data_store_value`` in the step's transaction."""
 
-    def read(self, store: str, task: Any) -> Any:
+    def read(self, store: str, task: Any, *, for_update: bool = False) -> Any:
         session = _step(store).session
-        found = session.execute(
-            select(DataStoreValue.value).where(DataStoreValue.name == store)
-        ).scalar_one_or_none()
-        return copy.deepcopy(found)
+        query = select(DataStoreValue.value).where(DataStoreValue.name == store)
+        if for_update:  # the task writes it back: another step's write waits for ours
+            query = query.with_for_update()
+        return copy.deepcopy(session.execute(query).scalar_one_or_none())
 
     def write(self, store: str, value: Any, task: Any) -> None:
         step = _step(store)
         value = _json_value(store, value)
-        row = step.session.get(DataStoreValue, store)
-        if row is None:
-            row = DataStoreValue(name=store)
-            step.session.add(row)
-        row.value = value
-        row.updated_at = step.now
-        row.updated_by_instance = step.instance_id or None
-        row.updated_by_process = step.task_process_id or step.process_id
-        step.session.flush()  # a second writer on PostgreSQL waits here, not at commit
+        fields = {
+            "value": value,
+            "updated_at": step.now,
+            "updated_by_instance": step.instance_id or None,
+            "updated_by_process": step.task_process_id or step.process_id,
+        }
+        # One statement (insert or update) on both dialects: two steps writing a store
+        # nobody wrote before do not collide on its key; the later one wins.
+        dialect = step.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(DataStoreValue).values(name=store, **fields)
+        step.session.execute(statement.on_conflict_do_update(index_elements=["name"], set_=fields))
         spec = task.task_spec
         event = {"store": store, "element": spec.bpmn_id, "element_name": spec.bpmn_name}
         step.record(WRITTEN, {**event, "value": value})
@@ -88,7 +93,7 @@ class DatabaseStores:
 class TrialStores:
     """A trial's stores: inside its own workflow, so they live and die with the trial."""
 
-    def read(self, store: str, task: Any) -> Any:
+    def read(self, store: str, task: Any, *, for_update: bool = False) -> Any:
         return copy.deepcopy(_trial_dict(task).get(store))
 
     def write(self, store: str, value: Any, task: Any) -> None:
@@ -131,7 +136,11 @@ class SharedDataStore(BpmnDataStoreSpecification):
         self.store = store or bpmn_name or bpmn_id
 
     def get(self, my_task) -> None:
-        my_task.data[self.bpmn_id] = _stores(my_task).read(self.store, my_task)
+        writes = getattr(my_task.task_spec, "data_output_associations", None) or []
+        for_update = any(getattr(out, "store", None) == self.store for out in writes)
+        my_task.data[self.bpmn_id] = _stores(my_task).read(
+            self.store, my_task, for_update=for_update
+        )
 
     def set(self, my_task) -> None:
         if self.bpmn_id not in my_task.data:

@@ -152,6 +152,7 @@ DATA_LABELS: dict[str, str] = {
     "element": "流程元素",
     "element_name": "元素名称",
     "store": "数据存储",
+    "value": "值",
     "implementation": "原写明的实现",
     "variables": "随之更新的流程变量",
     "deadlines": "重新计算的期限",
