@@ -199,16 +199,3 @@ def test_a_reference_without_a_data_store_is_a_store_of_its_own(engine):
     instance_id = engine.start("writer", actor=DEMO)
     assert engine.instance(instance_id, with_data=True).data == {"last": 1}
     assert _store(engine, "计数器").value == 1
-
-
-def test_a_timer_without_time_beside_a_data_store_is_a_named_rejection(engine):
-    # Files rejected before for their data store now reach the timer checks.
-    text = WRITER.replace(
-        '<bpmn:startEvent id="start"/>',
-        '<bpmn:startEvent id="start"><bpmn:timerEventDefinition/></bpmn:startEvent>',
-    )
-    with pytest.raises(DeployRejected) as rejected:
-        engine.deploy_set([_file("writer.bpmn", text)], actor="t", note="t")
-    errors = [p for p in rejected.value.problems if p.severity == "error"]
-    assert errors and all(p.file == "writer.bpmn" for p in errors), errors
-    assert any(p.element == "start" and "定时器没有时间" in p.message for p in errors), errors
