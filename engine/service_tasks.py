@@ -19,9 +19,10 @@ task that names one of *our* operators (``spiffworkflow:serviceTaskOperator``) w
 registered stays a rejection (``engine.checks``): that is a dependency of ours that is
 missing, not an implementation left open.
 
-A send task without a message (BPMN 2.0 §10.3.3: ``messageRef`` is optional) is treated
-the same: SpiffWorkflow throws nothing for it, so it passes through; the deploy warns and
-the history records ``send_task_passed``.
+A send or receive task without a message (BPMN 2.0 §10.3.3: ``messageRef`` is optional)
+is treated the same: SpiffWorkflow throws nothing for the one and waits for nothing at the
+other, so both pass through; the deploy warns and the history records
+``send_task_passed`` / ``receive_task_passed``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
-from SpiffWorkflow.spiff.parser.event_parsers import SpiffSendTaskParser
+from SpiffWorkflow.spiff.parser.event_parsers import SpiffReceiveTaskParser, SpiffSendTaskParser
 from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
 from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
-from SpiffWorkflow.spiff.specs.defaults import SendTask, ServiceTask
+from SpiffWorkflow.spiff.specs.defaults import ReceiveTask, SendTask, ServiceTask
 
 from .context import step_or_none
 
@@ -43,6 +44,8 @@ SERVICE_PASSED = "service_task_passed"
 (data: element, element_name, implementation)."""
 SEND_PASSED = "send_task_passed"
 """History event: a send task without a message completed without sending anything."""
+RECEIVE_PASSED = "receive_task_passed"
+"""History event: a receive task without a message completed without waiting."""
 
 PASS_NOTE = "运行时直接通过，不调用任何服务；要调用服务请在属性面板选择服务操作"
 
@@ -86,9 +89,17 @@ class PassThroughServiceTask(ServiceTask):
 class PassThroughSendTask(SendTask):
     """A send task with no message: throws nothing, and says so in the history."""
 
-    def _run_hook(self, my_task):
+    def _on_complete_hook(self, my_task):
         _passed(my_task, SEND_PASSED, {})
-        return super()._run_hook(my_task)
+        super()._on_complete_hook(my_task)
+
+
+class PassThroughReceiveTask(ReceiveTask):
+    """A receive task with no message: waits for nothing, and says so in the history."""
+
+    def _on_complete_hook(self, my_task):
+        _passed(my_task, RECEIVE_PASSED, {})
+        super()._on_complete_hook(my_task)
 
 
 def _passed(task, event_type: str, extra: dict[str, Any]) -> None:
@@ -129,6 +140,14 @@ class MessageOptionalSendTaskParser(SpiffSendTaskParser):
         return task
 
 
+class MessageOptionalReceiveTaskParser(SpiffReceiveTaskParser):
+    def create_task(self):
+        task = super().create_task()
+        if isinstance(task.event_definition, NoneEventDefinition):
+            task.__class__ = PassThroughReceiveTask
+        return task
+
+
 class PassThroughServiceTaskConverter(ServiceTaskConverter):
     def to_dict(self, spec):
         dct = super().to_dict(spec)
@@ -140,14 +159,16 @@ def register_converters(config: dict) -> None:
     """Add the pass-through specs to a serializer config (the spiff family's)."""
     config[PassThroughServiceTask] = PassThroughServiceTaskConverter
     config[PassThroughSendTask] = config[SendTask]
+    config[PassThroughReceiveTask] = config[ReceiveTask]
 
 
 def parser_overrides(base: dict) -> dict:
     """The parser classes for service and send tasks (spec classes as in ``base``)."""
-    service, send = full_tag("serviceTask"), full_tag("sendTask")
+    service, send, receive = full_tag("serviceTask"), full_tag("sendTask"), full_tag("receiveTask")
     return {
         service: (OptionalOperatorServiceTaskParser, base[service][1]),
         send: (MessageOptionalSendTaskParser, base[send][1]),
+        receive: (MessageOptionalReceiveTaskParser, base[receive][1]),
     }
 
 
@@ -164,5 +185,10 @@ def warning_text(spec) -> str | None:
         return (
             "发送任务没有指定消息：运行时直接通过，不发送任何消息；"
             "要发送消息请在属性面板选择消息（BPMN 2.0 未指定消息的发送任务）"
+        )
+    if isinstance(spec, PassThroughReceiveTask):
+        return (
+            "接收任务没有指定消息：运行时直接通过，不等待任何消息；"
+            "要等待消息请在属性面板选择消息（BPMN 2.0 未指定消息的接收任务）"
         )
     return None

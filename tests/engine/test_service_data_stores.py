@@ -49,6 +49,7 @@ UNSPECIFIED = sequence(
         'camunda:delegateExpression="#{archiveService}"/>',
     ),
     ("tell", '<bpmn:sendTask id="tell" name="告知"/>'),
+    ("hear", '<bpmn:receiveTask id="hear" name="等回复"/>'),
 )
 
 
@@ -59,6 +60,7 @@ def test_service_task_without_operator_deploys_with_a_warning_naming_file_and_el
     archive = warnings[("svc.bpmn", "archive")]
     assert PASS_NOTE in archive and 'camunda:delegateExpression="#{archiveService}"' in archive
     assert "发送任务没有指定消息：运行时直接通过" in warnings[("svc.bpmn", "tell")]
+    assert "接收任务没有指定消息：运行时直接通过" in warnings[("svc.bpmn", "hear")]
 
 
 def test_passed_service_and_send_tasks_are_in_the_history(engine):
@@ -73,6 +75,7 @@ def test_passed_service_and_send_tasks_are_in_the_history(engine):
     ]
     assert passed[1]["implementation"] == 'camunda:delegateExpression="#{archiveService}"'
     assert [e["element"] for e in _events(engine, instance_id, "send_task_passed")] == ["tell"]
+    assert [e["element"] for e in _events(engine, instance_id, "receive_task_passed")] == ["hear"]
     assert view.data == {"x": 1}  # no result variable was written
 
 
@@ -98,6 +101,7 @@ def test_trial_logs_the_pass_through(engine):
     }
     assert passed["notify"]["passed"] == "service_task_passed"
     assert passed["tell"]["passed"] == "send_task_passed"
+    assert passed["hear"]["passed"] == "receive_task_passed"
 
 
 # -- data stores ----------------------------------------------------------------------------
