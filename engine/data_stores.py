@@ -36,7 +36,11 @@ from typing import Any, Protocol
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer.helpers import BpmnDataSpecificationConverter
-from SpiffWorkflow.bpmn.specs.data_spec import BpmnDataStoreSpecification
+from SpiffWorkflow.bpmn.specs.data_spec import (
+    BpmnDataSpecification,
+    BpmnDataStoreSpecification,
+)
+from SpiffWorkflow.spiff.parser.process import SpiffProcessParser
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -154,8 +158,49 @@ class SharedDataStoreConverter(BpmnDataSpecificationConverter):
         return {**super().to_dict(data_spec), "store": data_spec.store}
 
 
+class ProcessDataReference(BpmnDataSpecification):
+    """An association from a process's own ``dataInput`` or to its ``dataOutput``.
+
+    BPMN 2.0 §10.4: a process's data inputs are what it is started with and its data
+    outputs what it hands back; in this engine both are the process's variables of that
+    id, so an activity reading or writing them leaves its data as it is (``bpmn_id`` is
+    never a variable name: nothing is copied or removed).
+    """
+
+    def get(self, my_task) -> None:
+        return None
+
+    def set(self, my_task) -> None:
+        return None
+
+
+PROCESS_IO = "process-io:"
+"""Prefix of a ``ProcessDataReference``'s key: never a variable, never a store."""
+
+
+class DataProcessParser(SpiffProcessParser):
+    """Resolves associations to the process's own data inputs and outputs."""
+
+    def get_data_store_reference(self, reference_id):
+        found = super().get_data_store_reference(reference_id)
+        if found is not None or not reference_id:
+            return found
+        io = self.node.xpath(
+            "./bpmn:ioSpecification/bpmn:dataInput[@id=$ref]"
+            " | ./bpmn:ioSpecification/bpmn:dataOutput[@id=$ref]",
+            namespaces=self.nsmap,
+            ref=reference_id.strip(),
+        )
+        if not io:
+            return None
+        key = PROCESS_IO + reference_id.strip()
+        self.data_stores.setdefault(key, ProcessDataReference(key, io[0].get("name")))
+        return etree.Element("dataStoreReference", dataStoreRef=key)
+
+
 def register_converters(config: dict) -> None:
     config[SharedDataStore] = SharedDataStoreConverter
+    config[ProcessDataReference] = BpmnDataSpecificationConverter
 
 
 # -- parsing ------------------------------------------------------------------------------

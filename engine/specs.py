@@ -73,6 +73,8 @@ class _Parser(SpiffBpmnParser):
         **service_tasks.parser_overrides(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES),
     }
 
+    PROCESS_PARSER_CLASS = data_stores.DataProcessParser
+
     def _add_data_stores(self, bpmn) -> None:
         # Every data store is ours (``engine.data_stores``), whatever its name.
         data_stores.add_data_stores(self, bpmn)

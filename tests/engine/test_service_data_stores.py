@@ -203,3 +203,29 @@ def test_a_reference_without_a_data_store_is_a_store_of_its_own(engine):
     instance_id = engine.start("writer", actor=DEMO)
     assert engine.instance(instance_id, with_data=True).data == {"last": 1}
     assert _store(engine, "计数器").value == 1
+
+
+PROCESS_IO = (
+    HEAD.format(pid="io")
+    + '<bpmn:process id="io" name="io" isExecutable="true">'
+    + '<bpmn:ioSpecification><bpmn:dataInput id="amount" name="金额"/>'
+    + '<bpmn:dataOutput id="total" name="合计"/><bpmn:inputSet><bpmn:dataInputRefs>amount'
+    + "</bpmn:dataInputRefs></bpmn:inputSet><bpmn:outputSet><bpmn:dataOutputRefs>total"
+    + "</bpmn:dataOutputRefs></bpmn:outputSet></bpmn:ioSpecification>"
+    + '<bpmn:startEvent id="start"/>'
+    + '<bpmn:scriptTask id="add" name="合计"><bpmn:property id="p" name="__targetRef_placeholder"/>'
+    + '<bpmn:dataInputAssociation id="a_in"><bpmn:sourceRef>amount</bpmn:sourceRef>'
+    + "<bpmn:targetRef>p</bpmn:targetRef></bpmn:dataInputAssociation>"
+    + '<bpmn:dataOutputAssociation id="a_out"><bpmn:targetRef>total</bpmn:targetRef>'
+    + "</bpmn:dataOutputAssociation><bpmn:script>total = amount * 2</bpmn:script></bpmn:scriptTask>"
+    + '<bpmn:endEvent id="end"/>'
+    + '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="add"/>'
+    + '<bpmn:sequenceFlow id="f2" sourceRef="add" targetRef="end"/>'
+    + "</bpmn:process></bpmn:definitions>"
+)
+
+
+def test_associations_with_the_process_data_inputs_and_outputs_are_its_variables(engine):
+    engine.deploy_set([_file("io.bpmn", PROCESS_IO)], actor="t", note="t")
+    instance_id = engine.start("io", actor=DEMO, data={"amount": 21})
+    assert engine.instance(instance_id, with_data=True).data == {"amount": 21, "total": 42}
