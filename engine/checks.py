@@ -125,6 +125,9 @@ def check_process(
             problems += [
                 Problem(file, store.bpmn_id, data_stores.warning_text(store), "warning")
                 for store in data_stores.stores_of(spec)
+            ] + [
+                Problem(file, element, data_stores.process_io_warning(reference), "warning")
+                for reference in data_stores.process_io_of(spec)
             ]
             operator = getattr(spec, "operation_name", None)
             if operator is not None and operator not in operators:

@@ -252,6 +252,24 @@ def stores_of(spec) -> list[SharedDataStore]:
     return [item for item in found if isinstance(item, SharedDataStore)]
 
 
+def process_io_of(spec) -> list[ProcessDataReference]:
+    """The process data inputs and outputs a task spec's associations name."""
+    found = [
+        *(getattr(spec, "data_input_associations", None) or []),
+        *(getattr(spec, "data_output_associations", None) or []),
+    ]
+    return [item for item in found if isinstance(item, ProcessDataReference)]
+
+
+def process_io_warning(reference: ProcessDataReference) -> str:
+    variable = reference.bpmn_id.removeprefix(PROCESS_IO)
+    named = f"「{reference.bpmn_name}」" if reference.bpmn_name else ""
+    return (
+        f"这个元素的数据关联连到流程自身的数据输入/输出{named}（{variable}）：本引擎中它就是流程变量"
+        f" {variable}，任务直接读写该变量，关联本身不复制数据（BPMN 2.0 流程的数据输入输出）"
+    )
+
+
 def warning_text(store: SharedDataStore) -> str:
     return (
         f"数据存储「{store.store}」保存在本系统的数据库中，由所有使用同名数据存储的流程实例"

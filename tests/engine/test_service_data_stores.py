@@ -226,6 +226,8 @@ PROCESS_IO = (
 
 
 def test_associations_with_the_process_data_inputs_and_outputs_are_its_variables(engine):
-    engine.deploy_set([_file("io.bpmn", PROCESS_IO)], actor="t", note="t")
+    result = engine.deploy_set([_file("io.bpmn", PROCESS_IO)], actor="t", note="t")
+    told = [w.message for w in result.warnings if w.element == "add"]
+    assert any("流程自身的数据输入/输出「金额」（amount）" in m for m in told), told
     instance_id = engine.start("io", actor=DEMO, data={"amount": 21})
     assert engine.instance(instance_id, with_data=True).data == {"amount": 21, "total": 42}
