@@ -64,7 +64,7 @@ SERIALIZER_VERSION: str = _serializer.VERSION
 class _Parser(SpiffBpmnParser):
     """The spiff parser, also reading other engines' extensions where their meaning is ours
     (``engine.foreign.parsers``); its task spec classes are the spiff family's own, but for
-    service and send tasks that call nothing (``engine.service_tasks``) and data stores
+    service, send and receive tasks that call nothing (``engine.service_tasks``) and data stores
     (``engine.data_stores``)."""
 
     OVERRIDE_PARSER_CLASSES: ClassVar[dict] = {

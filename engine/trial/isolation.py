@@ -80,7 +80,7 @@ class TrialScriptEngine(SandboxedScriptEngine):
         self.data_stores = TrialStores()
 
     def passed_through(self, task, event_type: str, data: dict[str, Any]) -> None:
-        """A service or send task that calls nothing passed (``engine.service_tasks``)."""
+        """A service, send or receive task passed without a call (``engine.service_tasks``)."""
         self.calls[str(task.id)] = {"passed": event_type, **json_safe(data)}
 
     def call_service(self, task, **kwargs):
