@@ -179,7 +179,16 @@ PROCESS_IO = "process-io:"
 
 
 class DataProcessParser(SpiffProcessParser):
-    """Resolves associations to the process's own data inputs and outputs."""
+    """Resolves associations to the process's own data inputs and outputs, and to a data
+    object named directly."""
+
+    def get_data_object_reference(self, reference_id):
+        # BPMN 2.0 lets an association name the dataObject itself (an ItemAwareElement),
+        # not only a dataObjectReference to it (OMNITRACKER, ARIS exports do).
+        found = super().get_data_object_reference(reference_id)
+        if found is None and reference_id and reference_id.strip() in self.spec.data_objects:
+            return etree.Element("dataObjectReference", dataObjectRef=reference_id.strip())
+        return found
 
     def get_data_store_reference(self, reference_id):
         found = super().get_data_store_reference(reference_id)

@@ -231,3 +231,29 @@ def test_associations_with_the_process_data_inputs_and_outputs_are_its_variables
     assert any("流程自身的数据输入/输出「金额」（amount）" in m for m in told), told
     instance_id = engine.start("io", actor=DEMO, data={"amount": 21})
     assert engine.instance(instance_id, with_data=True).data == {"amount": 21, "total": 42}
+
+
+def test_an_association_may_name_the_data_object_itself(engine):
+    read = (
+        '<bpmn:scriptTask id="read" name="读取">'
+        '<bpmn:property id="q" name="__targetRef_placeholder"/>'
+        '<bpmn:dataInputAssociation id="r_in"><bpmn:sourceRef>sum_object</bpmn:sourceRef>'
+        "<bpmn:targetRef>q</bpmn:targetRef></bpmn:dataInputAssociation>"
+        "<bpmn:script>seen = sum_object</bpmn:script></bpmn:scriptTask>"
+        '<bpmn:sequenceFlow id="f2" sourceRef="add" targetRef="read"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="read" targetRef="end"/>'
+    )
+    text = (
+        PROCESS_IO.replace(
+            '<bpmn:startEvent id="start"/>',
+            '<bpmn:dataObject id="sum_object" name="合计"/><bpmn:startEvent id="start"/>',
+        )
+        .replace(
+            "<bpmn:targetRef>total</bpmn:targetRef>", "<bpmn:targetRef>sum_object</bpmn:targetRef>"
+        )
+        .replace("total = amount * 2", "sum_object = amount * 2")
+        .replace('<bpmn:sequenceFlow id="f2" sourceRef="add" targetRef="end"/>', read)
+    )
+    engine.deploy_set([_file("io.bpmn", text)], actor="t", note="t")
+    instance_id = engine.start("io", actor=DEMO, data={"amount": 21})
+    assert engine.instance(instance_id, with_data=True).data == {"amount": 21, "seen": 42}
