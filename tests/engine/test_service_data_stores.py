@@ -257,3 +257,30 @@ def test_an_association_may_name_the_data_object_itself(engine):
     engine.deploy_set([_file("io.bpmn", text)], actor="t", note="t")
     instance_id = engine.start("io", actor=DEMO, data={"amount": 21})
     assert engine.instance(instance_id, with_data=True).data == {"amount": 21, "seen": 42}
+
+
+def test_two_steps_bumping_a_store_at_once_lose_no_update(engine, is_postgres):
+    if not is_postgres:
+        pytest.skip("steps write side by side on PostgreSQL only (SQLite has one writer)")
+    import threading
+    import time
+
+    engine.deploy_set([_file("writer.bpmn", WRITER)], actor="t", note="t")
+    engine.start("writer", actor=DEMO)  # the row exists: 1
+    engine.before_commit.append(lambda session: time.sleep(0.3))  # widen the race window
+    start = threading.Barrier(2)
+    started: list[int] = []
+
+    def bump() -> None:
+        start.wait()
+        started.append(engine.start("writer", actor=DEMO))
+
+    threads = [threading.Thread(target=bump) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    engine.before_commit.clear()
+    lasts = sorted(engine.instance(i, with_data=True).data["last"] for i in started)
+    assert lasts == [2, 3]  # the second read waited for the first write
+    assert _store(engine, "计数器").value == 3
