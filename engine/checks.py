@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from . import assignment
+from . import assignment, data_stores, service_tasks
 from .errors import Problem
 from .forms import form_key_of
 from .sandbox import check_source
@@ -84,8 +84,8 @@ def _unquoted_problem(expression: str, parse: Callable[[str], object]) -> str | 
 def _timer_literal_problem(spec) -> str | None:
     definition = getattr(spec, "event_definition", None)
     parse = TIMER_LITERAL_PARSERS.get(type(definition))
-    if parse is None:
-        return None
+    if parse is None or not isinstance(definition.expression, str):
+        return None  # a timer without an expression is the lint rule's to report
     try:
         value = ast.literal_eval(definition.expression)
     except (ValueError, SyntaxError):
@@ -120,6 +120,15 @@ def check_process(
             )
             if (timer_problem := _timer_literal_problem(spec)) is not None:
                 problems.append(Problem(file, element, timer_problem))
+            if (passing := service_tasks.warning_text(spec)) is not None:
+                problems.append(Problem(file, element, passing, "warning"))
+            problems += [
+                Problem(file, store.bpmn_id, data_stores.warning_text(store), "warning")
+                for store in data_stores.stores_of(spec)
+            ] + [
+                Problem(file, element, data_stores.process_io_warning(reference), "warning")
+                for reference in data_stores.process_io_of(spec)
+            ]
             operator = getattr(spec, "operation_name", None)
             if operator is not None and operator not in operators:
                 problems.append(Problem(file, element, f"服务任务操作 {operator!r} 未注册"))

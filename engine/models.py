@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -289,3 +290,22 @@ class HistoryHead(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DataStoreValue(db.Model):
+    """A BPMN data store's current value (``engine.data_stores``).
+
+    One row per store name, shared by every instance of every diagram whose data store
+    has that name (as SpiffWorkflow's and Camunda's stores are shared, not per instance);
+    a step writes it in its own transaction, so a failed step leaves it as it was.
+    """
+
+    __tablename__ = "data_store_value"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_instance: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The instance whose step wrote the value last (no foreign key: pruning an instance
+    keeps the store)."""
+    updated_by_process: Mapped[str | None] = mapped_column(String(255), nullable=True)

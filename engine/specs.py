@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from . import data_stores, service_tasks
 from .foreign import PARSER_OVERRIDES
 from .trail_marks import marks_from_json, marks_to_json
 
@@ -50,6 +51,8 @@ class _StateOnlyConverter(BpmnWorkflowConverter):
 def _configure():
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _StateOnlyConverter
+    service_tasks.register_converters(config)
+    data_stores.register_converters(config)
     registry = BpmnWorkflowSerializer.configure(config)
     return registry, BpmnWorkflowSerializer(registry)
 
@@ -60,12 +63,21 @@ SERIALIZER_VERSION: str = _serializer.VERSION
 
 class _Parser(SpiffBpmnParser):
     """The spiff parser, also reading other engines' extensions where their meaning is ours
-    (``engine.foreign.parsers``); its task spec classes are the spiff family's own."""
+    (``engine.foreign.parsers``); its task spec classes are the spiff family's own, but for
+    service, send and receive tasks that call nothing (``engine.service_tasks``) and data stores
+    (``engine.data_stores``)."""
 
     OVERRIDE_PARSER_CLASSES: ClassVar[dict] = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         **PARSER_OVERRIDES,
+        **service_tasks.parser_overrides(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES),
     }
+
+    PROCESS_PARSER_CLASS = data_stores.DataProcessParser
+
+    def _add_data_stores(self, bpmn) -> None:
+        # Every data store is ours (``engine.data_stores``), whatever its name.
+        data_stores.add_data_stores(self, bpmn)
 
 
 def new_parser(*, validate: bool = True) -> SpiffBpmnParser:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..clock import Clock
 from ..context import StepContext, in_step
+from ..data_stores import TrialStores
 from ..persist import json_safe
 from ..sandbox import SandboxedScriptEngine
 from ..step import StepOutcome, advance
@@ -75,6 +76,12 @@ class TrialScriptEngine(SandboxedScriptEngine):
         self._operators = engine.operators
         self._task: Any = None
         self.calls: dict[str, dict[str, Any]] = {}
+        # Data stores live in the trial's own workflow, never in the real table.
+        self.data_stores = TrialStores()
+
+    def passed_through(self, task, event_type: str, data: dict[str, Any]) -> None:
+        """A service, send or receive task passed without a call (``engine.service_tasks``)."""
+        self.calls[str(task.id)] = {"passed": event_type, **json_safe(data)}
 
     def call_service(self, task, **kwargs):
         self._task = task

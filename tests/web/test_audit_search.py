@@ -157,3 +157,18 @@ def test_a_region_bound_auditor_sees_only_cases_of_their_area(web_engine, login_
     assert "没有编号为" in page(client.get("/audit", query_string={"case": case.code}))
     assert case.code not in page(client.get("/audit"))
     assert client.get(f"/audit/cases/{case.case_id}/replay").status_code == 404
+
+
+def test_a_service_task_that_passed_without_a_call_is_told_to_the_auditor(web_engine, login_as):
+    from engine import Actor, SourceFile
+    from tests.engine.diagrams import sequence
+
+    xml = sequence("passing", ("notify", '<bpmn:serviceTask id="notify" name="通知当事人"/>'))
+    web_engine.deploy_set([SourceFile("passing.bpmn", "bpmn", xml.encode())], actor="t", note="t")
+    web_engine.start("passing", actor=Actor.of("li", ["镇综治中心"]))
+    client = login_auditor(login_as)
+
+    response = client.get("/audit", query_string={"event": "service_task_passed"})
+    [row] = table(response)
+    assert row["事件"] == "服务任务直接通过（没有指定服务操作，未调用任何服务）"
+    assert "通知当事人" in page(response)

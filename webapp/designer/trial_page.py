@@ -201,6 +201,16 @@ _SIMPLE = {
 
 def _service_line(entry: LogEntry, process: str | None) -> Line:
     details = entry.details
+    if details.get("passed") == "send_task_passed":
+        text = f"发送任务「{entry.name}」没有指定消息，直接通过（未发送任何消息）"
+        return Line(entry.kind, text, process)
+    if details.get("passed") == "receive_task_passed":
+        text = f"接收任务「{entry.name}」没有指定消息，直接通过（未等待任何消息）"
+        return Line(entry.kind, text, process)
+    if details.get("passed"):
+        also = f"；其 {details['implementation']} 未调用" if details.get("implementation") else ""
+        text = f"服务任务「{entry.name}」没有指定服务操作，直接通过（未调用任何服务）{also}"
+        return Line(entry.kind, text, process)
     operator = details.get("operator", "?")
     if details.get("simulated"):
         result = f"模拟结果：{pretty(details.get('result'))}"
