@@ -39,6 +39,7 @@ from RestrictedPython.Utilities import utility_builtins
 from . import script_guards
 from .budget import current_meter
 from .script_ticks import FORMAT_SPEC, TICK, BudgetTransformer
+from .syntax_messages import syntax_error
 
 Mode = Literal["exec", "eval"]
 
@@ -160,8 +161,8 @@ GUARDS: dict[str, Any] = {
 # -- compiling ----------------------------------------------------------------------------
 
 _LINE = re.compile(r"^Line (\d+): (.*)$", re.DOTALL)
+_SYNTAX = re.compile(r"SyntaxError: (.*?)(?: at statement: .*)?$", re.DOTALL)
 _TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"SyntaxError: (.*?)(?: at statement: .*)?$", re.DOTALL), "语法错误：{0}"),
     (
         re.compile(r'"(.+)" is an invalid attribute name because it starts with "_"'),
         "不允许访问以下划线开头的属性 {0}",
@@ -185,6 +186,8 @@ def _translate(error: str) -> tuple[str, int | None]:
     lineno, text = None, error
     if match := _LINE.match(error):
         lineno, text = int(match.group(1)), match.group(2)
+    if found := _SYNTAX.search(text):
+        return syntax_error(lineno, None, found.group(1)), lineno
     for pattern, template in _TRANSLATIONS:
         if found := pattern.search(text):
             return _at_line(lineno, template.format(*found.groups())), lineno
@@ -270,7 +273,7 @@ def check_source(source: str, mode: Literal["exec", "eval"]) -> str | None:
     except ScriptRejected as error:
         return str(error)
     except SyntaxError as error:
-        return _at_line(error.lineno, f"语法错误：{error.msg}")
+        return syntax_error(error.lineno, error.offset, error.msg)
     problems = _policy_problems(tree)
     if problems:
         return "；".join(problems)

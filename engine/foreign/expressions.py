@@ -20,7 +20,12 @@ The subsets, with the meaning each source document gives them:
   ``${…}`` (what some tools write under ``text/javascript``) is read as JUEL.
 * **XPath 1.0** (BPMN 2.0's default, ``http://www.w3.org/1999/XPath``): ``$name``
   variables and names, strings, numbers, ``true()``/``false()``, ``not(…)``;
-  ``= != < > <= >=``; ``and``/``or``; ``+ - * div mod``; parentheses.
+  ``= != < > <= >=``; ``and``/``or``; ``+ - * div mod``; parentheses; and BPMN 2.0's own
+  XPath extension functions (§10.4, "Items and Data": "Usage of Data in XPath
+  Expressions") ``bpmn:getDataObject('x')`` and ``bpmn:getProcessProperty('x')`` with one
+  name in quotes, read as the variable ``x`` (a data object or process property is a
+  variable of the instance here); the other functions of that section (getDataInput,
+  getDataOutput, getActivityProperty, getEventProperty…) are outside the subset.
 
 Property access (``a.b``), method or function calls, indexing, ternaries, FEEL's
 ``between``/``in``/``if``/``for``… are outside every subset. What comes out is checked
@@ -41,10 +46,23 @@ _TOKEN = re.compile(
     r"""(?P<space>\s+)"""
     r"""|(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
     r"""|(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"""
+    r"""|(?P<function>[A-Za-z_][A-Za-z0-9_.-]*:[A-Za-z_][A-Za-z0-9_]*(?=\s*\())"""
     r"""|(?P<name>\$?[A-Za-z_][A-Za-z0-9_]*)"""
     r"""|(?P<op>===|!==|==|!=|<=|>=|&&|\|\||[<>=!+\-*/%()])"""
 )
 _LITERALS = {"true": "True", "false": "False", "null": "None"}
+BPMN_DATA_FUNCTIONS = ("getDataObject", "getProcessProperty")
+"""BPMN 2.0 §10.4's XPath extension functions read as the variable they name."""
+_BPMN_OTHER_FUNCTIONS = (
+    "getDataInput",
+    "getDataOutput",
+    "getActivityProperty",
+    "getEventProperty",
+    "getInstanceAttribute",
+)
+_BPMN_CALL = re.compile(
+    rf"[A-Za-z_][\w.-]*:(?:{'|'.join(BPMN_DATA_FUNCTIONS + _BPMN_OTHER_FUNCTIONS)})\s*\("
+)
 _WORDS = {
     JUEL: {
         **_LITERALS,
@@ -193,6 +211,9 @@ def _tokens(body: str, language: str) -> tuple[list[str], list[tuple[str, str]]]
             out.append(value)
         elif kind == "op":
             out.append(_operator(value, language))
+        elif kind == "function":
+            python, index = _function_at(raw, index, language)
+            out.append(python)
         else:
             python, index = _name_at(raw, index, language, renamed)
             out.append(python)
@@ -221,6 +242,30 @@ def _name_at(
     if language == XPATH and value in ("true", "false") and _call(raw, index):
         return _LITERALS[value], index + 2
     return _word(value, language), index
+
+
+def _function_at(raw: list[tuple[str, str]], index: int, language: str) -> tuple[str, int]:
+    """BPMN 2.0 §10.4's ``bpmn:getDataObject('x')`` (or ``getProcessProperty``) at
+    ``raw[index - 1]`` as the variable ``x``, and the index after its ``)``."""
+    function = raw[index - 1][1].rsplit(":", 1)[1]
+    if language != XPATH or function not in BPMN_DATA_FUNCTIONS:
+        if function in _BPMN_OTHER_FUNCTIONS:
+            raise _Outside(f"BPMN 的 XPath 函数 {function} 不在可自动翻译的范围内")
+        raise _Outside(f"函数 {raw[index - 1][1]} 不在可自动翻译的范围内")
+    argument = raw[index + 1] if index + 2 < len(raw) else ("", "")
+    if argument[0] != "string" or raw[index + 2] != ("op", ")"):
+        raise _Outside(f"{function} 只能带一个加引号的名称，如 {function}('approved')")
+    name = _unquote(argument[1])
+    if not name.isidentifier():
+        raise _Outside(f"{function} 的名称 {argument[1]} 不能用作变量名")
+    return _variable(name), index + 3
+
+
+def uses_bpmn_functions(text: str) -> bool:
+    """Whether ``text`` calls one of BPMN 2.0 §10.4's XPath extension functions
+    (``bpmn:getDataObject(…)``…): such a text is XPath whatever the file declares (it can
+    never be Python, where ``a:b(…)`` is a syntax error)."""
+    return _BPMN_CALL.search(text or "") is not None
 
 
 def _scan(body: str) -> list[tuple[str, str]]:

@@ -5,6 +5,8 @@
   JavaScript the file's ``expressionLanguage``): its Python twin when it is in the subset
   ``expressions`` documents (a warning shows the Python), else an error naming the element
   and saying what to write instead;
+* a condition calling BPMN 2.0's XPath functions (``bpmn:getDataObject('x')``, §10.4) with
+  no language of its own: read as XPath, whatever the file's default;
 * a condition in any other language (``groovy``…): an error;
 * a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a file that
   declares another engine's namespace: quoted, as our timers are Python expressions.
@@ -22,7 +24,7 @@ from lxml import etree
 
 from ..errors import Problem
 from ..lint_graph import bpmn, describe, local
-from .expressions import JUEL, Translation, language_of, translate
+from .expressions import JUEL, XPATH, Translation, language_of, translate, uses_bpmn_functions
 from .namespaces import is_foreign_file
 
 _TIMERS = ("timeDate", "timeDuration", "timeCycle")
@@ -90,6 +92,10 @@ def _translate(
     # condition in Python (``len(items)``) stays as written unless it names its language.
     fallback = default if condition else ""
     language = language_of(declared if declared is not None else fallback, text)
+    if language is None and (declared or "").strip().lower() in _PYTHONIC:
+        # BPMN 2.0 §10.4's bpmn:getDataObject('x')…: XPath even where the file says nothing
+        # (XPath is BPMN's default expression language) or names another default.
+        language = XPATH if uses_bpmn_functions(text) else None
     if condition and language is None and (declared or "").strip().lower() not in _PYTHONIC:
         yield (
             element,

@@ -28,6 +28,9 @@ JUEL_CONDITION = "${rate &gt; 5 &amp;&amp; !rejected}"
         ("x !== undefined", JAVASCRIPT, "x != None"),
         ("$level = 'red' and true()", XPATH, "level == 'red' and True"),
         ("amount div 2 > 10", XPATH, "amount / 2 > 10"),
+        ("not(bpmn:getDataObject('approved'))", XPATH, "not (approved)"),
+        ("bpmn:getDataObject('clarified') = 'yes'", XPATH, "clarified == 'yes'"),
+        ("semantic:getProcessProperty('amount') > 5", XPATH, "amount > 5"),
     ],
 )
 def test_the_subset_reads_as_python(text, language, python):
@@ -49,6 +52,10 @@ def test_the_subset_reads_as_python(text, language, python):
         ("items[0] > 1", JAVASCRIPT, "下标"),
         ("a.b == 1", JAVASCRIPT, "属性访问"),
         ("//order/@amount > 5", XPATH, "不在可自动翻译的范围内"),
+        ("bpmn:getDataInput('x')", XPATH, "getDataInput 不在可自动翻译的范围内"),
+        ("bpmn:getDataObject(approved)", XPATH, "只能带一个加引号的名称"),
+        ("bpmn:getDataObject('my data')", XPATH, "不能用作变量名"),
+        ("${bpmn:getDataObject('x')}", JUEL, "不在可自动翻译的范围内"),
     ],
 )
 def test_outside_the_subset_is_not_translated(text, language, why):
@@ -78,6 +85,7 @@ def _path_taken(engine, data: dict) -> list[str]:
 
 
 FEEL_URI = "https://www.omg.org/spec/DMN/20191111/FEEL/"
+XPATH_DEFAULT = 'expressionLanguage="http://www.w3.org/1999/XPath"'
 
 
 @pytest.mark.parametrize(
@@ -87,6 +95,9 @@ FEEL_URI = "https://www.omg.org/spec/DMN/20191111/FEEL/"
         ("rate &gt; 5 and not(rejected)", "", f'expressionLanguage="{FEEL_URI}"', "FEEL 表达式"),
         ("rate &gt; 5 &amp;&amp; !rejected", 'language="text/javascript"', "", "JavaScript"),
         ("$rate &gt; 5 and not($rejected)", 'language="http://www.w3.org/1999/XPath"', "", "XPath"),
+        # BPMN 2.0 §10.4's functions are XPath whatever the file declares (MIWG C.1.1)
+        ("rate &gt; 5 and not(bpmn:getDataObject('rejected'))", "", "", "XPath"),
+        ("rate &gt; 5 and not(bpmn:getDataObject('rejected'))", "", XPATH_DEFAULT, "XPath"),
     ],
 )
 def test_foreign_condition_deploys_with_a_warning_and_chooses_the_path(

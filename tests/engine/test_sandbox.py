@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from engine.sandbox import (
     ScriptRejected,
     ServiceCallError,
     check_source,
+    compile_restricted_cached,
     duration,
     make_script_engine,
 )
@@ -254,6 +256,31 @@ def test_syntax_error_reported_with_line_number():
     with pytest.raises(WorkflowTaskException) as wrapped:
         workflow.script_engine.execute(task, "a = 1\nb = (")
     assert (wrapped.value.line_number, wrapped.value.error_line) == (2, "b = (")
+
+
+@pytest.mark.parametrize(
+    ("source", "mode", "message"),
+    [
+        ("a = 1\nb = (", "exec", "第 2 行：语法错误（第 5 列）：括号「(」没有闭合"),
+        ("a > 1 and", "eval", "第 1 行：语法错误：写法不符合 Python 语法"),
+        ("bpmn:getDataObject('x')", "eval", "第 1 行：语法错误（第 5 列）：写法不符合 Python 语法"),
+        (
+            "x = 1（2）",
+            "exec",
+            "第 1 行：语法错误（第 6 列）：不能使用字符「（」（U+FF08），请改用英文标点",
+        ),
+        (
+            "if a = 1:\n  pass",
+            "exec",
+            "第 1 行：语法错误（第 4 列）：写法不符合 Python 语法：比较是否相等请写 ==",
+        ),
+    ],
+)
+def test_syntax_errors_are_told_in_chinese_with_line_and_column(source, mode, message):
+    assert check_source(source, mode) == message
+    with pytest.raises(ScriptRejected) as caught:  # RestrictedPython's own report
+        compile_restricted_cached(source, mode)
+    assert not re.search("[A-Za-z]{3}", str(caught.value).replace("Python", ""))
 
 
 # -- check_source ------------------------------------------------------------------------
