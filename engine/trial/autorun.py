@@ -106,7 +106,8 @@ def run_to_end(
             name = missing_collection(result.reason, _spec_of(engine, trial_id, actor), supplied)
         if name is None or name in supplied or len(supplied) >= MAX_SUPPLIED or made >= max_steps:
             break
-        value = sample_value(name, result.reason, _code_of(engine, trial_id, actor))
+        code = _code_of(engine, trial_id, actor)
+        value = sample_value(name, result.reason, code, person=actor.user)
         if value is None:
             result = replace(result, reason=result.reason + _not_ours(name))
             break

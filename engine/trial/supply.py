@@ -7,7 +7,9 @@ could not be set) and, when the text quotes the failing expression, a value that
 the comparison there true (``choice == 'Yes'`` → ``'Yes'``, ``x > 1`` → ``2``); else a
 value by how the diagram's code uses the name (a text for ``x.upper()``, a list for
 ``for i in x`` or names like ``items``/``input_data``, a past date-time for names like
-``due_time``, else 1).
+``due_time``, else 1). A variable an assignee or candidateUsers expression reads
+(``camunda:assignee="${approver}"``) gets a user name: the trial's own designer, so the
+task is theirs and the auto-run can complete it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ SAMPLE_TEXT = "试运行"
 PAST_TIME = "2020-01-01T08:00:00+08:00"
 """For a timer's date: already past, so the timer is due at once."""
 _LISTY = ("list", "items", "input", "collection", "data")
+_PERSON = re.compile(r"的(办理人（assignee）|候选人（candidateUsers）)表达式 ")
+"""A failure in an expression that must give a user name (``engine.assignment``)."""
 
 
 def missing_name(text: str) -> str | None:
@@ -37,11 +41,16 @@ def missing_name(text: str) -> str | None:
     return None
 
 
-def sample_value(name: str, text: str, diagram: Iterable[str] = ()) -> Any:
-    """A value for ``name`` that lets the expression quoted in ``text`` pass, else one
-    that passes a comparison elsewhere in the diagram (``diagram``: its code texts), else
-    one of the kind the code uses; None when the code calls it or reads its attributes
-    (a function or module the diagram expects from its own engine)."""
+def sample_value(
+    name: str, text: str, diagram: Iterable[str] = (), *, person: str = SAMPLE_TEXT
+) -> Any:
+    """A value for ``name`` that lets the expression quoted in ``text`` pass (``person``,
+    a user name, when that expression names a task's assignee or candidate users), else
+    one that passes a comparison elsewhere in the diagram (``diagram``: its code texts),
+    else one of the kind the code uses; None when the code calls it or reads its
+    attributes (a function or module the diagram expects from its own engine)."""
+    if _PERSON.search(text):
+        return person
     quoted = _EXPRESSION.search(text)
     for source in [quoted.group(2)] if quoted else []:
         value = _from_expression(name, source)

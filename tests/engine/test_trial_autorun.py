@@ -261,3 +261,16 @@ def test_an_unexpected_error_stops_the_run_instead_of_raising(engine):
     result = run_to_end(engine, trial_id, actor=DESIGNER, answers=broken)
     assert (result.finished, result.steps, result.element) == (False, 1, "a")
     assert result.reason == "自动运行在 a 处出错而停止：KeyError"
+
+
+def test_an_assignee_read_from_an_unset_variable_is_the_designer(engine):
+    assignee = (
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        '<spiffworkflow:property name="assignee" value="approver"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+    text = sequence("g", ("a", f'<bpmn:userTask id="a" name="审批">{assignee}</bpmn:userTask>'))
+    trial_id = _start(engine, [_bpmn("g.bpmn", text)])
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
+    assert "approver='designer.wang'" in result.reason

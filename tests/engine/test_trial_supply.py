@@ -90,3 +90,12 @@ def test_a_variable_copied_into_one_used_as_text_gets_a_text():
     code = ["in_data = old", "out_data = in_data.upper()"]
     assert sample_value("old", "", code) == "试运行"
     assert sample_value("old", "", ["x = old + 1"]) == 1
+
+
+def test_a_variable_an_assignee_or_candidates_expression_reads_gets_a_user_name():
+    for label in ("办理人（assignee）", "候选人（candidateUsers）"):
+        text = f"用户任务「审批」的{label}表达式 'approver' 求值出错：变量 approver 未定义"
+        assert sample_value("approver", text, person="designer.wang") == "designer.wang"
+    # elsewhere the same bare name stays a truth value (a gateway's condition)
+    gateway = "表达式 'approver' 求值出错：变量 approver 未定义"
+    assert sample_value("approver", gateway, person="designer.wang") is True
