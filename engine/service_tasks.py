@@ -19,6 +19,13 @@ task that names one of *our* operators (``spiffworkflow:serviceTaskOperator``) w
 registered stays a rejection (``engine.checks``): that is a dependency of ours that is
 missing, not an implementation left open.
 
+A business-rule task that names no decision at all (no ``spiffworkflow:calledDecisionId``,
+``camunda:decisionRef`` or Zeebe ``calledDecision``; BPMN 2.0 §10.3.3: its
+``implementation`` defaults to ``##unspecified`` too) passes through the same way: no
+decision is evaluated, no variable written; the deploy warns and the history records
+``business_rule_task_passed``. A task naming a decision that is not deployed stays a
+rejection: that names something, and it is missing.
+
 A send or receive task without a message (BPMN 2.0 §10.3.3: ``messageRef`` is optional)
 is treated the same: SpiffWorkflow throws nothing for the one and waits for nothing at the
 other, so both pass through; the deploy warns and the history records
@@ -34,8 +41,9 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.spiff.parser.event_parsers import SpiffReceiveTaskParser, SpiffSendTaskParser
 from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
-from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter
+from SpiffWorkflow.spiff.serializer.task_spec import ServiceTaskConverter, SpiffBpmnTaskConverter
 from SpiffWorkflow.spiff.specs.defaults import ReceiveTask, SendTask, ServiceTask
+from SpiffWorkflow.spiff.specs.spiff_task import SpiffBpmnTask
 
 from .context import step_or_none
 
@@ -46,6 +54,9 @@ SEND_PASSED = "send_task_passed"
 """History event: a send task without a message completed without sending anything."""
 RECEIVE_PASSED = "receive_task_passed"
 """History event: a receive task without a message completed without waiting."""
+RULE_PASSED = "business_rule_task_passed"
+"""History event: a business-rule task naming no decision completed without evaluating one
+(data: element, element_name, implementation)."""
 
 PASS_NOTE = "运行时直接通过，不调用任何服务；要调用服务请在属性面板选择服务操作"
 
@@ -84,6 +95,18 @@ class PassThroughServiceTask(ServiceTask):
     def _execute(self, task) -> bool:
         _passed(task, SERVICE_PASSED, {"implementation": self.implementation or None})
         return True
+
+
+class PassThroughBusinessRuleTask(SpiffBpmnTask):
+    """A business-rule task that names no decision: completes without evaluating any."""
+
+    def __init__(self, wf_spec, name, implementation: str = "", **kwargs):
+        super().__init__(wf_spec, name, **kwargs)
+        self.implementation = implementation
+
+    def _run_hook(self, my_task) -> bool:
+        _passed(my_task, RULE_PASSED, {"implementation": self.implementation or None})
+        return super()._run_hook(my_task)
 
 
 class PassThroughSendTask(SendTask):
@@ -155,9 +178,17 @@ class PassThroughServiceTaskConverter(ServiceTaskConverter):
         return dct
 
 
+class PassThroughBusinessRuleTaskConverter(SpiffBpmnTaskConverter):
+    def to_dict(self, spec):
+        dct = super().to_dict(spec)
+        dct["implementation"] = spec.implementation
+        return dct
+
+
 def register_converters(config: dict) -> None:
     """Add the pass-through specs to a serializer config (the spiff family's)."""
     config[PassThroughServiceTask] = PassThroughServiceTaskConverter
+    config[PassThroughBusinessRuleTask] = PassThroughBusinessRuleTaskConverter
     config[PassThroughSendTask] = config[SendTask]
     config[PassThroughReceiveTask] = config[ReceiveTask]
 
@@ -173,7 +204,8 @@ def parser_overrides(base: dict) -> dict:
 
 
 def warning_text(spec) -> str | None:
-    """The deploy warning for a pass-through service or send task; None for others."""
+    """The deploy warning for a pass-through service, business-rule, send or receive task;
+    None for others."""
     if isinstance(spec, PassThroughServiceTask):
         named = (
             f"；它写的 {spec.implementation} 指向其他引擎或宿主程序中的实现，本引擎没有，不会调用"
@@ -181,6 +213,14 @@ def warning_text(spec) -> str | None:
             else ""
         )
         return f"服务任务没有指定服务操作：{PASS_NOTE}（BPMN 2.0 未指定实现的服务任务）{named}"
+    if isinstance(spec, PassThroughBusinessRuleTask):
+        named = (
+            f"；它写的 {spec.implementation} 本引擎没有，不会调用" if spec.implementation else ""
+        )
+        return (
+            "业务规则任务没有指定决策表：运行时直接通过，不执行任何决策；要执行决策请在属性面板"
+            f"选择决策表（BPMN 2.0 未指定实现的业务规则任务）{named}"
+        )
     if isinstance(spec, PassThroughSendTask):
         return (
             "发送任务没有指定消息：运行时直接通过，不发送任何消息；"

@@ -1,7 +1,8 @@
 """Parser classes that read other engines' extensions where their meaning is ours.
 
 * a business-rule task's decision: ``spiffworkflow:calledDecisionId``, else
-  ``camunda:decisionRef``, else Zeebe's ``<zeebe:calledDecision decisionId=…>``;
+  ``camunda:decisionRef``, else Zeebe's ``<zeebe:calledDecision decisionId=…>``; a task
+  naming none of them passes through (``engine.service_tasks``);
 * a user task's people: ``camunda:assignee`` / ``camunda:candidateUsers`` (and the
   ``flowable:`` / ``activiti:`` twins) become our ``assignee`` / ``candidateUsers``
   properties (Python expressions): a literal ``demo`` becomes ``"demo"``, ``a, b`` a list,
@@ -21,6 +22,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser, UserTaskParser
 
+from ..service_tasks import PassThroughBusinessRuleTask, implementation_of
 from .forms import FOREIGN_FORM, form_schema
 from .juel import is_juel, to_python
 from .namespaces import CAMUNDA, USER_TASK_ENGINES, ZEEBE, label
@@ -37,6 +39,20 @@ class ForeignExtensionProblem(ValidationException):
 
 
 class ForeignBusinessRuleTaskParser(BusinessRuleTaskParser):
+    def create_task(self):
+        """A task naming no decision at all passes through (``engine.service_tasks``)."""
+        if _names_a_decision(self.node):
+            return super().create_task()
+        extensions = self.parse_extensions()
+        return PassThroughBusinessRuleTask(
+            self.spec,
+            self.bpmn_id,
+            implementation=implementation_of(self.node),
+            prescript=extensions.get("preScript"),
+            postscript=extensions.get("postScript"),
+            **self.bpmn_attributes,
+        )
+
     @staticmethod
     def get_decision_ref(node: etree._Element) -> str | None:
         ours = BusinessRuleTaskParser.get_decision_ref(node)
@@ -47,6 +63,21 @@ class ForeignBusinessRuleTaskParser(BusinessRuleTaskParser):
             return camunda.strip()
         called = node.find(f"{full_tag('extensionElements')}/{{{ZEEBE}}}calledDecision")
         return called.get("decisionId") if called is not None else None
+
+
+def _names_a_decision(node: etree._Element) -> bool:
+    """Any decision reference, even an empty or missing one (those stay rejections)."""
+    if ForeignBusinessRuleTaskParser.get_decision_ref(node):
+        return True
+    if node.get(f"{{{CAMUNDA}}}decisionRef") is not None:
+        return True
+    extensions = node.find(full_tag("extensionElements"))
+    if extensions is None:
+        return False
+    return any(
+        local in ("calledDecisionId", "calledDecision")
+        for local in (etree.QName(child).localname for child in extensions.iter(etree.Element))
+    )
 
 
 class ForeignUserTaskParser(UserTaskParser):

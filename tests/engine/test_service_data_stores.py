@@ -104,6 +104,62 @@ def test_trial_logs_the_pass_through(engine):
     assert passed["hear"]["passed"] == "receive_task_passed"
 
 
+RULES = sequence(
+    "rules",
+    ("judge", '<bpmn:businessRuleTask id="judge" name="判定风险"/>'),
+    ("score", '<bpmn:businessRuleTask id="score" name="打分" implementation="##WebService"/>'),
+)
+RULE_NOTE = "业务规则任务没有指定决策表：运行时直接通过，不执行任何决策"
+
+
+def test_business_rule_task_without_decision_passes_through_with_warning_and_history(engine):
+    result = engine.deploy_set([_file("rules.bpmn", RULES)], actor="t", note="t")
+    warnings = {(w.file, w.element): w.message for w in result.warnings}
+    assert RULE_NOTE in warnings[("rules.bpmn", "judge")]
+    assert 'implementation="##WebService" 本引擎没有' in warnings[("rules.bpmn", "score")]
+    instance_id = engine.start("rules", actor=DEMO, data={"x": 1})
+    view = engine.instance(instance_id, with_data=True)
+    assert (view.status, view.data) == ("completed", {"x": 1})
+    passed = _events(engine, instance_id, "business_rule_task_passed")
+    assert [(e["element"], e.get("implementation")) for e in passed] == [
+        ("judge", None),
+        ("score", 'implementation="##WebService"'),
+    ]
+
+
+def test_trial_logs_the_business_rule_pass_through(engine):
+    trial_id = start_trial(
+        engine, [_file("rules.bpmn", RULES)], actor=DESIGNER, data={}, source="草稿"
+    )
+    view = trial_view(engine, trial_id, user=DESIGNER.user)
+    passed = [
+        (e.element, e.details["passed"])
+        for step in view.steps
+        for e in step.entries
+        if e.kind == EntryKind.SERVICE_SIMULATED
+    ]
+    assert passed == [
+        ("judge", "business_rule_task_passed"),
+        ("score", "business_rule_task_passed"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:decisionRef="risk_check"',
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:decisionRef=""',
+    ],
+)
+def test_a_business_rule_task_naming_a_missing_decision_is_still_rejected(engine, reference):
+    task = f'<bpmn:businessRuleTask id="judge" name="判定风险" {reference}/>'
+    with pytest.raises(DeployRejected) as rejected:
+        engine.deploy_set([_file("r2.bpmn", sequence("r2", ("judge", task)))], actor="t", note="t")
+    [error] = [p for p in rejected.value.problems if p.severity == "error"]
+    assert (error.file, error.element) == ("r2.bpmn", "judge")
+    assert "决策表" in error.message
+
+
 # -- data stores ----------------------------------------------------------------------------
 
 NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'

@@ -38,6 +38,7 @@ EVENT_LABELS: dict[str, str] = {
     "service_task_passed": "服务任务直接通过（没有指定服务操作，未调用任何服务）",
     "send_task_passed": "发送任务直接通过（没有指定消息，未发送任何消息）",
     "receive_task_passed": "接收任务直接通过（没有指定消息，未等待任何消息）",
+    "business_rule_task_passed": "业务规则任务直接通过（没有指定决策表，未执行任何决策）",
     "data_store_written": "写入数据存储",
     # the case
     "case_registered": "登记赋码",

@@ -207,6 +207,10 @@ def _service_line(entry: LogEntry, process: str | None) -> Line:
     if details.get("passed") == "receive_task_passed":
         text = f"接收任务「{entry.name}」没有指定消息，直接通过（未等待任何消息）"
         return Line(entry.kind, text, process)
+    if details.get("passed") == "business_rule_task_passed":
+        also = f"；其 {details['implementation']} 未调用" if details.get("implementation") else ""
+        text = f"业务规则任务「{entry.name}」没有指定决策表，直接通过（未执行任何决策）{also}"
+        return Line(entry.kind, text, process)
     if details.get("passed"):
         also = f"；其 {details['implementation']} 未调用" if details.get("implementation") else ""
         text = f"服务任务「{entry.name}」没有指定服务操作，直接通过（未调用任何服务）{also}"
