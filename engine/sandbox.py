@@ -19,6 +19,7 @@ Every evaluation runs under a ``Budget`` (``engine.budget``): steps, seconds and
 from __future__ import annotations
 
 import json
+import logging
 import re
 import types
 from collections.abc import Callable, Mapping
@@ -40,6 +41,7 @@ from .script_policy import (
     compile_restricted_cached,
     restricted_builtins,
 )
+from .script_print import printing_to
 
 __all__ = [
     "BUILTIN_HELPERS",
@@ -99,6 +101,9 @@ def duration(days: float = 0, hours: float = 0, minutes: float = 0, weeks: float
 
 BUILTIN_HELPERS: dict[str, Callable[..., Any]] = {"duration": duration}
 DATA_READER = "get_data"
+
+
+log = logging.getLogger(__name__)
 
 
 # -- environment --------------------------------------------------------------------------
@@ -227,7 +232,20 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
     environment: RestrictedEnvironment
 
+    def printed_line(self, task, line: str) -> None:
+        """A line the script of ``task`` printed: the application log at INFO (a trial's
+        engine keeps it in the trial's log instead)."""
+        log.info("%s 的脚本输出：%s", _element(task), line)
+
+    def execute(self, task, script, external_context=None):
+        with printing_to(lambda line: self.printed_line(task, line)):
+            return super().execute(task, script, external_context)
+
     def evaluate(self, task, expression, external_context=None):
+        with printing_to(lambda line: self.printed_line(task, line)):
+            return self._evaluate(task, expression, external_context)
+
+    def _evaluate(self, task, expression, external_context=None):
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except SpiffWorkflowException as error:

@@ -38,6 +38,7 @@ from RestrictedPython.Utilities import utility_builtins
 
 from . import script_guards
 from .budget import current_meter
+from .script_print import PRINT_GUARD
 from .script_ticks import FORMAT_SPEC, TICK, BudgetTransformer
 from .syntax_messages import syntax_error
 
@@ -60,7 +61,7 @@ FORBIDDEN_NAMES = frozenset(
     {
         "open", "getattr", "setattr", "delattr", "hasattr", "__import__", "exec", "eval",
         "compile", "type", "vars", "dir", "globals", "locals", "input", "breakpoint", "help",
-        "exit", "quit", "super", "object", "memoryview", "print", "classmethod",
+        "exit", "quit", "super", "object", "memoryview", "classmethod",
         "staticmethod", "property",
     }
 )  # fmt: skip
@@ -148,6 +149,7 @@ GUARDS: dict[str, Any] = {
     "_inplacevar_": _inplacevar,
     "_write_": full_write_guard,
     "_apply_": _apply,
+    "_print_": PRINT_GUARD,  # print(...) writes a line to the run's log (engine.script_print)
     TICK: _tick,
     FORMAT_SPEC: script_guards.format_spec,
     "_mul_": script_guards.mul,

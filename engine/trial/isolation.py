@@ -66,7 +66,8 @@ class TrialScriptEngine(SandboxedScriptEngine):
     """The engine's sandbox (same policy, same helpers) with service calls simulated.
 
     ``calls`` maps each service task's id to its recorded call: operator, evaluated
-    parameters, the simulated result and whether a simulation is registered.
+    parameters, the simulated result and whether a simulation is registered; ``printed``
+    maps a task's id to the lines its scripts printed (``engine.script_print``).
     """
 
     def __init__(self, engine: Engine):
@@ -76,8 +77,13 @@ class TrialScriptEngine(SandboxedScriptEngine):
         self._operators = engine.operators
         self._task: Any = None
         self.calls: dict[str, dict[str, Any]] = {}
+        self.printed: dict[str, list[str]] = {}
         # Data stores live in the trial's own workflow, never in the real table.
         self.data_stores = TrialStores()
+
+    def printed_line(self, task, line: str) -> None:
+        """A script's ``print``: a line of the trial's log, never the application log."""
+        self.printed.setdefault(str(task.id), []).append(line)
 
     def passed_through(self, task, event_type: str, data: dict[str, Any]) -> None:
         """A service, send or receive task passed without a call (``engine.service_tasks``)."""

@@ -19,10 +19,13 @@ Entry = dict[str, Any]
 
 
 def step_entries(
-    outcome: StepOutcome, calls: dict[str, dict[str, Any]], index: DiagramIndex
+    outcome: StepOutcome,
+    calls: dict[str, dict[str, Any]],
+    index: DiagramIndex,
+    printed: dict[str, list[str]] | None = None,
 ) -> list[Entry]:
-    """What the step did: tasks ready (with whom their diagram named), tasks done,
-    service calls, gateway choices, timers."""
+    """What the step did: tasks ready (with whom their diagram named), tasks done (with
+    the lines their scripts printed), service calls, gateway choices, timers."""
     entries = []
     for change in outcome.changes:
         entry = _entry(change.task, change.after, calls, index)
@@ -30,6 +33,9 @@ def step_entries(
             continue
         if entry["kind"] == EntryKind.TASK_READY:
             entry["details"].update(_named(change.task, outcome))
+        lines = (printed or {}).get(str(change.task.id))
+        if lines and change.after == TaskState.COMPLETED:
+            entry["details"]["printed"] = list(lines)
         entries.append(entry)
     return entries
 

@@ -120,7 +120,7 @@ def _run_start(
         row.state, row.status = fresh, TrialStatus.FAILED
         append(row, failed_entry(row, StepKind.STARTED, row.process_name, data, failed, actor, now))
         return
-    entries = log.step_entries(outcome, script.calls, diagram_index(row))
+    entries = log.step_entries(outcome, script.calls, diagram_index(row), script.printed)
     row.status = TrialStatus.RUNNING
     if outcome.completed:
         entries.append(log.process_completed(row.process_name))

@@ -146,7 +146,7 @@ def _advance(
             row.updated_at = engine.clock.now()
             commit(session)
             raise
-        entries = log.step_entries(outcome, script.calls, diagram_index(row))
+        entries = log.step_entries(outcome, script.calls, diagram_index(row), script.printed)
         if outcome.completed:
             entries.append(log.process_completed(row.process_name))
             row.status = TrialStatus.COMPLETED

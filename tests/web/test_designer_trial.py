@@ -267,3 +267,13 @@ def test_a_draft_service_task_without_operator_is_told_as_passed_through(designe
     assert "服务任务「通知当事人」没有指定服务操作，直接通过（未调用任何服务）" in html
     assert "发送任务「告知」没有指定消息，直接通过（未发送任何消息）" in html
     assert "业务规则任务「判定风险」没有指定决策表，直接通过（未执行任何决策）" in html
+
+
+def test_what_a_script_printed_is_a_line_of_the_trial_log(designer):
+    from tests.engine.diagrams import script_task, sequence
+
+    xml = sequence("printing", ("calc", script_task("calc", "print('合计', 1 + 2)")))
+    response = designer.post("/designer/trials", data={"file_name": "printing.bpmn", "xml": xml})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    html = _page(designer, int(response.location.rsplit("/", 1)[-1]))
+    assert "「calc」的脚本输出：合计 3" in html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -150,9 +150,17 @@ def _step_text(step: TrialStep, top: str) -> StepText:
         error=step.error,
         submitted=_pairs(step.submitted),
         submitted_label=_SUBMITTED_LABELS[step.kind],
-        lines=tuple(_line(entry, top) for entry in step.entries),
+        lines=tuple(line for entry in step.entries for line in _lines(entry, top)),
         data=pretty_json(step.data),
     )
+
+
+def _lines(entry: LogEntry, top: str) -> Iterator[Line]:
+    """The entry's line, then a line per line its scripts printed (``print``)."""
+    yield _line(entry, top)
+    process = entry.process if entry.process != top else None
+    for printed in entry.details.get("printed") or []:
+        yield Line("script_printed", f"「{entry.name}」的脚本输出：{printed}", process)
 
 
 def _line(entry: LogEntry, top: str) -> Line:
