@@ -46,7 +46,10 @@ def test_a_print_is_a_line_of_the_application_log_not_stdout(engine, caplog, cap
 
 
 def test_a_trial_keeps_the_printed_lines_in_its_log(engine, capsys):
-    script = "for i in range(2):\n    print('第', i, sep='', end='')\n    print('次')\nprint('尾', end='')"
+    script = (
+        "for i in range(2):\n    print('第', i, sep='', end='')\n    print('次')\n"
+        "print('尾', end='')"
+    )
     assert _printed(engine, script) == ["第0次", "第1次", "尾"]
     assert capsys.readouterr().out == ""
 
