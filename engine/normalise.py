@@ -1,0 +1,129 @@
+"""BPMN semantics SpiffWorkflow 3.2 lacks, rewritten at deploy into elements it runs.
+
+Applied to the tree handed to the parser (deploy and trial alike); the stored file, the one
+the designer sees, stays as given. Every rewrite is a Chinese warning naming the file and
+the element, saying which document gives the meaning adopted:
+
+* **implicit split** (BPMN 2.0 §10.5.1, §13.2.1): an activity or intermediate/boundary
+  event with several outgoing sequence flows passes a token on every flow without a
+  condition and on every conditioned flow whose condition is true (the default flow when
+  none is): a parallel gateway ``<id>__split`` is inserted after it, an inclusive one when
+  a flow has a condition (``normalise_flows``);
+* **no start event** (BPMN 2.0 §10.5.2: "if there is no Start Event, all Flow Nodes
+  without an incoming Sequence Flow are instantiated"): a process or embedded sub-process
+  without one gets a none start event ``<id>__start`` leading to each such node (through a
+  parallel gateway when there are several); an empty sub-process gets a start and an end
+  event, so it completes at once. Event sub-processes (their start events carry the
+  trigger) and ad-hoc sub-processes (no start event allowed) are left alone; several start
+  events in a sub-process stay a rejection (the standard does not settle which run);
+* **exclusive-gateway flow without condition** that is not the default, in a diagram made
+  elsewhere (Camunda 7: such a flow is "conceptually having a true condition" and the
+  first true one in document order is taken): it becomes the gateway's default, the flows
+  after it can never be taken (``normalise_flows``). In our own diagrams (spiffworkflow
+  extensions and no other engine's) it stays an error: there it is a forgotten condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+from .bundle import SPIFF_NS
+from .errors import Problem
+from .file_checks import is_executable
+from .foreign.namespaces import is_foreign_file
+from .lint_graph import KIND_NAMES, bpmn, describe, has_event, is_event_subprocess, local
+from .normalise_flows import exclusive_defaults, implicit_splits
+from .normalise_tree import Ids, flow, insert_flow_elements, label, node
+
+SECTION_START = "BPMN 2.0 §10.5.2"
+
+
+def is_ours(root: etree._Element) -> bool:
+    """A diagram of this system: it declares our extensions and no other engine's."""
+    return SPIFF_NS in root.nsmap.values() and not is_foreign_file(root)
+
+
+def normalise_tree(root: etree._Element, file: str) -> list[Problem]:
+    """Rewrite ``root`` in place; a warning per rewrite, naming ``file`` and the element."""
+    ids = Ids(root)
+    found: list[tuple[str | None, str]] = []
+    for process in root.iter(bpmn("process")):
+        if not is_executable(process):
+            continue
+        for container in _containers(process):
+            found += _add_start(container, ids)
+        found += implicit_splits(process, ids)
+        if not is_ours(root):
+            found += exclusive_defaults(process)
+    return [Problem(file, element, message, "warning") for element, message in found]
+
+
+def _containers(process: etree._Element) -> Iterator[etree._Element]:
+    """The process and its embedded sub-processes that start from a none start event."""
+    yield process
+    for element in process.iter(bpmn("subProcess"), bpmn("transaction")):
+        if not is_event_subprocess(element):
+            yield element
+
+
+def _flow_nodes(container: etree._Element) -> list[etree._Element]:
+    return [c for c in container if local(c) in KIND_NAMES and c.get("id")]
+
+
+def _can_start(element: etree._Element) -> bool:
+    """A node without incoming flow that the container's start instantiates (§10.5.2)."""
+    kind = local(element)
+    if kind in ("boundaryEvent", "startEvent") or is_event_subprocess(element):
+        return False
+    if element.get("isForCompensation") == "true":
+        return False
+    return not (kind == "intermediateCatchEvent" and has_event(element, "linkEventDefinition"))
+
+
+def _entries(container: etree._Element, nodes: list[etree._Element]) -> list[etree._Element]:
+    targets = {f.get("targetRef") for f in container if local(f) == "sequenceFlow"}
+    return [n for n in nodes if n.get("id") not in targets and _can_start(n)]
+
+
+def _add_start(container: etree._Element, ids: Ids) -> list[tuple[str | None, str]]:
+    nodes = _flow_nodes(container)
+    if any(local(n) == "startEvent" for n in nodes):
+        return []
+    entries = _entries(container, nodes)
+    own_id = container.get("id")
+    if not entries:
+        if nodes or local(container) == "process":
+            return []  # every node is on a cycle, or an empty process: still rejected
+        return [(own_id, _empty_subprocess(container, ids))]
+    start = node("startEvent", ids.new(f"{own_id}__start"))
+    added = [start]
+    if len(entries) == 1:
+        added.append(flow(ids, start, entries[0]))
+    else:
+        fork = node("parallelGateway", ids.new(f"{own_id}__start_split"))
+        added += [fork, flow(ids, start, fork), *(flow(ids, fork, e) for e in entries)]
+    insert_flow_elements(container, added)
+    return [(own_id, _start_message(container, entries, start.get("id")))]
+
+
+def _empty_subprocess(container: etree._Element, ids: Ids) -> str:
+    own_id = container.get("id")
+    start = node("startEvent", ids.new(f"{own_id}__start"))
+    end = node("endEvent", ids.new(f"{own_id}__end"))
+    insert_flow_elements(container, [start, end, flow(ids, start, end)])
+    return (
+        f"{label(container)} 是空的（里面没有任何元素）：按 {SECTION_START}，"
+        "没有开始事件时从没有进入顺序流的元素开始，空子流程因此一开始就完成；"
+        "已在执行副本中加入开始和结束事件。如果它应当做事，请在子流程里画出内容"
+    )
+
+
+def _start_message(container: etree._Element, entries: Iterable[etree._Element], new: str) -> str:
+    names = "、".join(describe(e) for e in entries)
+    return (
+        f"{label(container)} 没有开始事件：按 {SECTION_START}，它开始时所有没有进入顺序流的"
+        f"元素一起开始（{names}）；已在执行副本中加入开始事件 {new}。"
+        "建议在图中画出开始事件，让起点一目了然"
+    )
