@@ -29,20 +29,14 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
-from .bundle import SPIFF_NS
 from .errors import Problem
 from .file_checks import is_executable
-from .foreign.namespaces import is_foreign_file
+from .foreign.namespaces import is_ours
 from .lint_graph import KIND_NAMES, bpmn, describe, has_event, is_event_subprocess, local
 from .normalise_flows import exclusive_defaults, implicit_splits
 from .normalise_tree import Ids, flow, insert_flow_elements, label, node
 
 SECTION_START = "BPMN 2.0 §10.5.2"
-
-
-def is_ours(root: etree._Element) -> bool:
-    """A diagram of this system: it declares our extensions and no other engine's."""
-    return SPIFF_NS in root.nsmap.values() and not is_foreign_file(root)
 
 
 def normalise_tree(root: etree._Element, file: str) -> list[Problem]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .lint_graph import ACTIVITY_KINDS, bpmn, describe, local
+from .lint_graph import ACTIVITY_KINDS, KIND_NAMES, bpmn, describe, local
 from .normalise_tree import Ids, flow, insert_after, label, node, set_condition
 
 SPLIT_KINDS = ACTIVITY_KINDS | {
@@ -22,9 +22,12 @@ Found = list[tuple[str | None, str]]
 
 
 def _outgoing(process: etree._Element) -> dict[str, list[etree._Element]]:
-    """Sequence flows by source id, in document order."""
+    """Sequence flows by source id, in document order (a dangling one is lint's to name)."""
     found: dict[str, list[etree._Element]] = {}
+    ids = {e.get("id") for e in process.iter() if local(e) in KIND_NAMES}
     for sequence_flow in process.iter(bpmn("sequenceFlow")):
+        if sequence_flow.get("targetRef") not in ids:
+            continue
         found.setdefault(sequence_flow.get("sourceRef") or "", []).append(sequence_flow)
     return found
 

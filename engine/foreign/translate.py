@@ -4,8 +4,9 @@
   a timer: its Python twin when there is a trivial one (a warning says how it was read),
   else an error naming the element and saying what to write instead;
 * a condition in another script language (``language="javascript"``…): an error;
-* a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a file that
-  declares another engine's namespace: quoted, as our timers are Python expressions.
+* a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a diagram
+  made elsewhere (``namespaces.is_ours`` is false: a plain BPMN export too): quoted, as our
+  timers are Python expressions (BPMN 2.0 and Camunda 7 write the ISO text as it is).
   (In our own diagrams an unquoted ``P3D`` stays an error: there it is a forgotten quote.)
 
 The stored file is never changed: only the tree handed to the parser.
@@ -21,7 +22,7 @@ from lxml import etree
 from ..errors import Problem
 from ..lint_graph import bpmn, describe, local
 from .juel import is_juel, to_python
-from .namespaces import is_foreign_file
+from .namespaces import is_ours
 
 _TIMERS = ("timeDate", "timeDuration", "timeCycle")
 _EXPRESSIONS = ("conditionExpression", "completionCondition", "loopCardinality")
@@ -35,7 +36,7 @@ _ISO = re.compile(
 def translate_tree(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; returns a warning per translation, an error per
     expression that cannot be translated."""
-    foreign = is_foreign_file(root)
+    foreign = not is_ours(root)
     problems = []
     for tag in _EXPRESSIONS + _TIMERS:
         for node in root.iter(bpmn(tag)):

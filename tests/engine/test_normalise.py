@@ -225,3 +225,18 @@ def test_an_empty_timer_date_uncovered_by_a_rewrite_is_named_not_a_crash(engine)
     problems = engine.validate_set([_with_sub(inside)])
     errors = [p for p in problems if p.severity == "error"]
     assert any(p.element == "wait" and "没有设置时间表达式" in p.message for p in errors)
+
+
+def test_a_plain_bpmn_export_reads_a_bare_iso_timer_as_text(engine):
+    # no extension namespace at all (a modeler's plain export): made elsewhere, not ours
+    plain = HEAD.replace('xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"', "")
+    timer = (
+        '<bpmn:intermediateCatchEvent id="wait" name="等五分钟"><bpmn:timerEventDefinition>'
+        "<bpmn:timeDuration>PT5M</bpmn:timeDuration></bpmn:timerEventDefinition>"
+        "</bpmn:intermediateCatchEvent>"
+    )
+    body = '<bpmn:startEvent id="s"/>' + timer + _flow("f0", "s", "wait") + _ends(("wait", ""))
+    assert "读作文本 'PT5M'" in _warnings(engine, _file(body, plain))["wait"]
+    _ran(engine, _file(body, plain))
+    ours = engine.validate_set([_file(body)])
+    assert any(p.element == "wait" and "缺少引号" in p.message for p in ours)
