@@ -16,6 +16,11 @@ the element, saying which document gives the meaning adopted:
   event, so it completes at once. Event sub-processes (their start events carry the
   trigger) and ad-hoc sub-processes (no start event allowed) are left alone; several start
   events in a sub-process stay a rejection (the standard does not settle which run);
+* **no end event** in a sub-process (BPMN 2.0 §10.5.3: paths end where they have no way
+  out, implicit ends): an end event ``<id>__end`` joins every such node, as SpiffWorkflow
+  wants one there;
+* **an empty pool**: a process with no element at all and no ``isExecutable`` (a
+  collaboration's black-box participant) is read as not executable;
 * **exclusive-gateway flow without condition** that is not the default, in a diagram made
   elsewhere (Camunda 7: such a flow is "conceptually having a true condition" and the
   first true one in document order is taken): it becomes the gateway's default, the flows
@@ -37,6 +42,7 @@ from .normalise_flows import exclusive_defaults, implicit_splits
 from .normalise_tree import Ids, flow, insert_flow_elements, label, node
 
 SECTION_START = "BPMN 2.0 §10.5.2"
+SECTION_END = "BPMN 2.0 §10.5.3"
 
 
 def normalise_tree(root: etree._Element, file: str) -> list[Problem]:
@@ -44,10 +50,13 @@ def normalise_tree(root: etree._Element, file: str) -> list[Problem]:
     ids = Ids(root)
     found: list[tuple[str | None, str]] = []
     for process in root.iter(bpmn("process")):
+        if _black_box(process):
+            process.set("isExecutable", "false")
+            found.append((process.get("id"), _black_box_message(process)))
         if not is_executable(process):
             continue
         for container in _containers(process):
-            found += _add_start(container, ids)
+            found += _add_start(container, ids) + _add_end(container, ids)
         found += implicit_splits(process, ids)
         if not is_ours(root):
             found += exclusive_defaults(process)
@@ -64,6 +73,20 @@ def _containers(process: etree._Element) -> Iterator[etree._Element]:
 
 def _flow_nodes(container: etree._Element) -> list[etree._Element]:
     return [c for c in container if local(c) in KIND_NAMES and c.get("id")]
+
+
+def _black_box(process: etree._Element) -> bool:
+    """A pool drawn without content whose process says nothing of being executable."""
+    if process.get("isExecutable") is not None:
+        return False
+    return not any(local(e) in KIND_NAMES for e in process.iter())
+
+
+def _black_box_message(process: etree._Element) -> str:
+    return (
+        f"{label(process)} 里没有任何元素（协作图中只画了泳池的参与者），也没有标记为可执行："
+        "不作为流程部署"
+    )
 
 
 def _can_start(element: etree._Element) -> bool:
@@ -100,6 +123,38 @@ def _add_start(container: etree._Element, ids: Ids) -> list[tuple[str | None, st
         added += [fork, flow(ids, start, fork), *(flow(ids, fork, e) for e in entries)]
     insert_flow_elements(container, added)
     return [(own_id, _start_message(container, entries, start.get("id")))]
+
+
+def _add_end(container: etree._Element, ids: Ids) -> list[tuple[str | None, str]]:
+    """A sub-process without end event ends where its paths end (implicit ends, BPMN 2.0
+    §10.5.3); SpiffWorkflow wants an end event there: one joins every path's last node."""
+    nodes = _flow_nodes(container)
+    if local(container) == "process" or any(local(n) == "endEvent" for n in nodes):
+        return []
+    sources = {f.get("sourceRef") for f in container if local(f) == "sequenceFlow"}
+    leaves = [n for n in nodes if n.get("id") not in sources and _can_end(n)]
+    if not leaves:
+        return []
+    end = node("endEvent", ids.new(f"{container.get('id')}__end"))
+    insert_flow_elements(container, [end, *(flow(ids, leaf, end) for leaf in leaves)])
+    names = "、".join(describe(n) for n in leaves)
+    return [
+        (
+            container.get("id"),
+            f"{label(container)} 没有结束事件：按 {SECTION_END}，路径走到没有出口的元素就结束"
+            f"（{names}），所有路径结束时子流程完成；已在执行副本中加入结束事件 "
+            f"{end.get('id')}",
+        )
+    ]
+
+
+def _can_end(element: etree._Element) -> bool:
+    kind = local(element)
+    if is_event_subprocess(element) or element.get("isForCompensation") == "true":
+        return False
+    if kind == "boundaryEvent" and has_event(element, "compensateEventDefinition"):
+        return False
+    return not (kind == "intermediateThrowEvent" and has_event(element, "linkEventDefinition"))
 
 
 def _empty_subprocess(container: etree._Element, ids: Ids) -> str:

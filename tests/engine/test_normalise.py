@@ -240,3 +240,36 @@ def test_a_plain_bpmn_export_reads_a_bare_iso_timer_as_text(engine):
     _ran(engine, _file(body, plain))
     ours = engine.validate_set([_file(body)])
     assert any(p.element == "wait" and "缺少引号" in p.message for p in ours)
+
+
+def test_a_sub_process_without_end_event_ends_where_its_paths_end(engine):
+    inside = (
+        '<bpmn:startEvent id="inner_start"/>'
+        + _scripts("one", "two")
+        + _flow("fi1", "inner_start", "one")
+        + _flow("fi2", "inner_start", "two")
+    )
+    data = _ran(engine, _with_sub(inside))
+    assert (data["one"], data["two"], data["after"]) == (1, 1, 1)
+    message = _warnings(engine, _with_sub(inside))["sub"]
+    assert message.startswith("子流程「核查」(sub) 没有结束事件：按 BPMN 2.0 §10.5.3")
+    assert "脚本任务「one」(one)、脚本任务「two」(two)" in message and "sub__end" in message
+
+
+def test_an_empty_pool_beside_the_process_is_not_deployed_as_one(engine):
+    text = (
+        HEAD.format(pid="p")
+        + '<bpmn:process id="p" name="测试" isExecutable="true"><bpmn:startEvent id="s"/>'
+        + _scripts("a")
+        + _flow("f0", "s", "a")
+        + _ends(("a", ""))
+        + '</bpmn:process><bpmn:process id="customer" name="客户"/></bpmn:definitions>'
+    )
+    file = SourceFile("p.bpmn", "bpmn", text.encode())
+    message = _warnings(engine, file)["customer"]
+    assert (
+        message.startswith("流程「客户」(customer) 里没有任何元素") and "不作为流程部署" in message
+    )
+    result = engine.deploy_set([file], actor="designer.wang", note="")
+    assert list(result.process_ids) == ["p"]
+    assert _ran(engine, file)["a"] == 1
