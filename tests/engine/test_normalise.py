@@ -5,7 +5,7 @@ exclusive gateways, Camunda 7) gives it; each rewrite is a warning naming the el
 from __future__ import annotations
 
 from engine import Actor, SourceFile
-from engine.trial import run_to_end, start_trial, trial_view
+from engine.trial import run_to_end, start_trial, trial_trail, trial_view
 
 from .diagrams import HEAD, script_task
 
@@ -273,3 +273,11 @@ def test_an_empty_pool_beside_the_process_is_not_deployed_as_one(engine):
     result = engine.deploy_set([file], actor="designer.wang", note="")
     assert list(result.process_ids) == ["p"]
     assert _ran(engine, file)["a"] == 1
+
+
+def test_the_trail_marks_the_drawn_flows_out_of_an_implicit_split(engine):
+    trial_id = start_trial(engine, [_file(PARALLEL_SPLIT)], actor=DESIGNER, data={}, source="草稿")
+    assert run_to_end(engine, trial_id, actor=DESIGNER).finished
+    [trail] = trial_trail(engine, trial_id, user=DESIGNER.user)
+    assert {"f0", "fa", "fb", "to_end_a", "to_end_b"} <= set(trail.flows)
+    assert {"t", "a", "b"} <= set(trail.completed)
