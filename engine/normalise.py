@@ -26,6 +26,8 @@ the element, saying which document gives the meaning adopted:
   first true one in document order is taken): it becomes the gateway's default, the flows
   after it can never be taken (``normalise_flows``). In our own diagrams (spiffworkflow
   extensions and no other engine's) it stays an error: there it is a forgotten condition.
+  An inclusive gateway's flow without condition there always gets a token (BPMN 2.0
+  §8.3.13: a condition is an optional gate), ``inclusive_always``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from .errors import Problem
 from .file_checks import is_executable
 from .foreign.namespaces import is_ours
 from .lint_graph import KIND_NAMES, bpmn, describe, has_event, is_event_subprocess, local
-from .normalise_flows import exclusive_defaults, implicit_splits
+from .normalise_flows import exclusive_defaults, implicit_splits, inclusive_always
 from .normalise_tree import Ids, flow, insert_flow_elements, label, node
 
 SECTION_START = "BPMN 2.0 §10.5.2"
@@ -59,7 +61,7 @@ def normalise_tree(root: etree._Element, file: str) -> list[Problem]:
             found += _add_start(container, ids) + _add_end(container, ids)
         found += implicit_splits(process, ids)
         if not is_ours(root):
-            found += exclusive_defaults(process)
+            found += exclusive_defaults(process) + inclusive_always(process)
     return [Problem(file, element, message, "warning") for element, message in found]
 
 

@@ -18,6 +18,7 @@ SPLIT_KINDS = ACTIVITY_KINDS | {
 """Flow nodes that are not gateways: several flows out of one is an implicit split."""
 SECTION_SPLIT = "BPMN 2.0 §10.5.1、§13.2.1"
 CAMUNDA_XOR = "Camunda 7 的约定"
+SECTION_OPEN = "BPMN 2.0 §8.3.13"
 Found = list[tuple[str | None, str]]
 
 
@@ -138,3 +139,29 @@ def _exclusive_message(gateway, winner, dead) -> str:
         f"所以它在前面有条件的顺序流都不为真时被选中（当作默认流）{tail}。"
         "如果这不是本意，请给它写条件表达式"
     )
+
+
+def inclusive_always(process: etree._Element) -> Found:
+    """BPMN 2.0 §8.3.13: a sequence flow's condition is an optional gate, so an inclusive
+    gateway's flow without one (and not the default) always gets a token (``True``)."""
+    outgoing = _outgoing(process)
+    found: Found = []
+    for gateway in process.iter(bpmn("inclusiveGateway")):
+        flows = outgoing.get(gateway.get("id") or "", [])
+        open_flows = [
+            f for f in flows if f.get("id") != gateway.get("default") and not has_condition(f)
+        ]
+        if len(flows) < 2 or not open_flows:
+            continue
+        for sequence_flow in open_flows:
+            set_condition(sequence_flow, "True")
+        names = "、".join(label(f) for f in open_flows)
+        found.append(
+            (
+                gateway.get("id"),
+                f"{describe(gateway)} 的{names} 没有条件也不是默认流：按 {SECTION_OPEN}，"
+                "没有条件的顺序流不设门槛，网关每次都走它（视为条件恒真）。"
+                "如果这不是本意，请给它写条件表达式",
+            )
+        )
+    return found

@@ -281,3 +281,21 @@ def test_the_trail_marks_the_drawn_flows_out_of_an_implicit_split(engine):
     [trail] = trial_trail(engine, trial_id, user=DESIGNER.user)
     assert {"f0", "fa", "fb", "to_end_a", "to_end_b"} <= set(trail.flows)
     assert {"t", "a", "b"} <= set(trail.completed)
+
+
+def test_a_foreign_inclusive_gateways_flow_without_condition_always_runs(engine):
+    body = (
+        '<bpmn:startEvent id="s"/><bpmn:inclusiveGateway id="g" name="分派"/>'
+        + _scripts("big", "always")
+        + _flow("f0", "s", "g")
+        + _flow("f_big", "g", "big", "amount &gt; 10")
+        + _flow("f_always", "g", "always")
+        + _ends(("big", ""), ("always", ""))
+    )
+    small = _ran(engine, _file(body, CAMUNDA_HEAD), {"amount": 5})
+    assert (small.get("big"), small.get("always")) == (None, 1)
+    large = _ran(engine, _file(body, CAMUNDA_HEAD), {"amount": 50})
+    assert (large.get("big"), large.get("always")) == (1, 1)
+    message = _warnings(engine, _file(body, CAMUNDA_HEAD))["g"]
+    assert message.startswith("包容网关「分派」(g) 的顺序流(f_always) 没有条件也不是默认流")
+    assert "BPMN 2.0 §8.3.13" in message
