@@ -51,10 +51,13 @@ def normalise_tree(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; a warning per rewrite, naming ``file`` and the element."""
     ids = Ids(root)
     found: list[tuple[str | None, str]] = []
-    for process in root.iter(bpmn("process")):
-        if _black_box(process):
+    processes = list(root.iter(bpmn("process")))
+    boxes = [p for p in processes if _black_box(p)]
+    if any(is_executable(p) and p not in boxes for p in processes):  # else told as it is
+        for process in boxes:
             process.set("isExecutable", "false")
             found.append((process.get("id"), _black_box_message(process)))
+    for process in processes:
         if not is_executable(process):
             continue
         for container in _containers(process):
@@ -78,7 +81,8 @@ def _flow_nodes(container: etree._Element) -> list[etree._Element]:
 
 
 def _black_box(process: etree._Element) -> bool:
-    """A pool drawn without content whose process says nothing of being executable."""
+    """A pool drawn without content whose process says nothing of being executable (beside
+    a process with content, it is a collaboration's black-box participant)."""
     if process.get("isExecutable") is not None:
         return False
     return not any(local(e) in KIND_NAMES for e in process.iter())
