@@ -6,8 +6,9 @@
   ``expressions`` documents (a warning shows the Python), else an error naming the element
   and saying what to write instead;
 * a condition in any other language (``groovy``…): an error;
-* a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a file that
-  declares another engine's namespace: quoted, as our timers are Python expressions.
+* a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a diagram
+  made elsewhere (``namespaces.is_ours`` is false: a plain BPMN export too): quoted, as our
+  timers are Python expressions (BPMN 2.0 and Camunda 7 write the ISO text as it is).
   (In our own diagrams an unquoted ``P3D`` stays an error: there it is a forgotten quote.)
 
 The stored file is never changed: only the tree handed to the parser.
@@ -23,7 +24,7 @@ from lxml import etree
 from ..errors import Problem
 from ..lint_graph import bpmn, describe, local
 from .expressions import JUEL, Translation, language_of, translate
-from .namespaces import is_foreign_file
+from .namespaces import is_ours
 
 _TIMERS = ("timeDate", "timeDuration", "timeCycle")
 _EXPRESSIONS = ("conditionExpression", "completionCondition", "loopCardinality")
@@ -44,7 +45,7 @@ _ISO = re.compile(
 def translate_tree(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; returns a warning per translation, an error per
     expression that cannot be translated."""
-    foreign = is_foreign_file(root)
+    foreign = not is_ours(root)
     default = _default_language(root)
     problems = []
     for tag in _EXPRESSIONS + _TIMERS:
