@@ -39,7 +39,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from bench.databases import database, migrated_app, summary, table, timed  # noqa: E402
 from bench.worklist_seed import (  # noqa: E402
@@ -167,6 +167,12 @@ def report(times: dict[str, list[float]], base: list[float]) -> None:
     print(f"LISTS worst_p95_ms={p95(times[worst]):.1f} view={view}")
 
 
+def seeded_cases(app: Flask) -> int:
+    """How many cases a kept database already holds (0: seed it)."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Case)) or 0
+
+
 def _interrupted(signum, _frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -178,20 +184,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=None)
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--database-url", default=None, help="SQLite (default) or PostgreSQL")
+    parser.add_argument(
+        "--keep",
+        metavar="NAME",
+        default=None,
+        help="PostgreSQL: seed the database NAME once and keep it; later runs reuse it",
+    )
     args = parser.parse_args(argv)
     cases = args.cases or (10_000 if args.quick else 100_000)
     events = args.events if args.events is not None else cases * 10
     runs = args.runs or (10 if args.quick else 20)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupted)
-    with database(args.database_url, "worklist.db") as (url, kind):
+    with database(args.database_url, "worklist.db", keep=args.keep) as (url, kind):
         app = migrated_app(url)
-        seconds, candidates = seed(app, cases, events)
-        print(
-            f"{kind}: seeded {cases:,} cases ({cases * 4:,} task rows, {candidates:,} candidate "
-            f"rows, {cases * 2:,} parties, {events:,} history events) in {seconds:.1f} s; "
-            f"county {COUNTY}; {runs} runs per view after a warm-up\n"
-        )
+        seeded = seeded_cases(app)
+        if seeded:
+            cases = seeded
+            print(f"{kind}: reusing {args.keep} ({cases:,} cases); {runs} runs per view\n")
+        else:
+            seconds, candidates = seed(app, cases, events)
+            print(
+                f"{kind}: seeded {cases:,} cases ({cases * 4:,} task rows, {candidates:,} "
+                f"candidate rows, {cases * 2:,} parties, {events:,} history events) in "
+                f"{seconds:.1f} s; county {COUNTY}; {runs} runs per view after a warm-up\n"
+            )
         began = time.perf_counter()
         base = floor(app, runs)
         times = measure(app, task_views(app, cases) + case_views(app, cases), runs)

@@ -203,20 +203,37 @@ def where(
 # -- SELECT ----------------------------------------------------------------------------------
 
 
-def order(sort: SortKey, columns: ReadOnlyColumnCollection | None = None) -> list:
+def order(
+    sort: SortKey, columns: ReadOnlyColumnCollection | None = None, *, reverse: bool = False
+) -> list:
     """The list's order, over the task and case columns (or ``columns`` of a subquery of
-    ``rows``)."""
+    ``rows``); ``reverse``: the same order backwards (a page before a row, read walking
+    back from it)."""
     c = columns
     due_at = TaskRecord.due_at if c is None else c.due_at
     created_at = TaskRecord.created_at if c is None else c.created_at
     task_id = TaskRecord.id if c is None else c.id
-    by_due = [due_at.asc().nulls_last(), created_at, task_id]
     if sort == SortKey.RECEIVED:
         received_at = Case.received_at if c is None else c.received_at
-        return [received_at.desc().nulls_last(), task_id]
+        return [_nulls_last(received_at, True, reverse), _ascending(task_id, reverse)]
+    ties = (_ascending(created_at, reverse), _ascending(task_id, reverse))
+    by_due = [_nulls_last(due_at, False, reverse), *ties]
     if sort == SortKey.RISK:  # the case's colour, copied onto its ready tasks
-        return [TaskRecord.sort_rank if c is None else c.sort_rank, *by_due]
+        rank = TaskRecord.sort_rank if c is None else c.sort_rank
+        return [_ascending(rank, reverse), *by_due]
     return by_due
+
+
+def _nulls_last(column, descending: bool, reverse: bool):
+    """``column`` ascending (or ``descending``) with nulls last; all of it backwards when
+    ``reverse`` (nulls first)."""
+    if reverse:
+        return (column.asc() if descending else column.desc()).nulls_first()
+    return (column.desc() if descending else column.asc()).nulls_last()
+
+
+def _ascending(column, reverse: bool):
+    return column.desc() if reverse else column.asc()
 
 
 TASK_COLUMNS = (
