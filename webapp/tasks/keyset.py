@@ -11,7 +11,7 @@ reads them in turn and stops once the page is full, which is nearly always in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,11 +31,12 @@ KINDS = {SortKey.DUE: "tts", SortKey.RISK: "itts", SortKey.RECEIVED: "ts"}
 class Columns:
     """Where a range reads the key's columns: the task and case tables, or a subquery's."""
 
-    rank: Any = TaskRecord.sort_rank
-    due_at: Any = TaskRecord.due_at
-    created_at: Any = TaskRecord.created_at
-    task_id: Any = TaskRecord.id
-    received_at: Any = Case.received_at
+    # factories: a mapped attribute is a descriptor, not a plain default
+    rank: Any = field(default_factory=lambda: TaskRecord.sort_rank)
+    due_at: Any = field(default_factory=lambda: TaskRecord.due_at)
+    created_at: Any = field(default_factory=lambda: TaskRecord.created_at)
+    task_id: Any = field(default_factory=lambda: TaskRecord.id)
+    received_at: Any = field(default_factory=lambda: Case.received_at)
 
 
 @dataclass(frozen=True)
