@@ -3,7 +3,7 @@ index ranges each walked in the list's order (``webapp.keyset`` holds the token)
 
 The orders (``query.order``) put tasks without a deadline (or without a received time)
 last, so "after this row" is not one comparison: it is the rest of the row's own group
-(same rank, a later deadline, or the same deadline and a later (created, id)), then the
+(same rank, a later deadline, or the same deadline and a later (instance, id)), then the
 group's tasks without a deadline, then the later ranks. Each part is its own range, with
 a bound an index can start from (``due_at >= :d``, ``sort_rank > :r``); the work list
 reads them in turn and stops once the page is full, which is nearly always in the first.
@@ -23,8 +23,9 @@ from processes.models import Case
 from .. import keyset
 from .filters import SortKey
 
-KINDS = {SortKey.DUE: "tts", SortKey.RISK: "itts", SortKey.RECEIVED: "ts"}
-"""The token's values per order: (due, created, id); (rank, due, created, id); (received, id)."""
+KINDS = {SortKey.DUE: "tis", SortKey.RISK: "itis", SortKey.RECEIVED: "ts"}
+"""The token's values per order: (due, instance, id); (rank, due, instance, id); (received,
+id)."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Columns:
     # factories: a mapped attribute is a descriptor, not a plain default
     rank: Any = field(default_factory=lambda: TaskRecord.sort_rank)
     due_at: Any = field(default_factory=lambda: TaskRecord.due_at)
-    created_at: Any = field(default_factory=lambda: TaskRecord.created_at)
+    instance_id: Any = field(default_factory=lambda: TaskRecord.instance_id)
     task_id: Any = field(default_factory=lambda: TaskRecord.id)
     received_at: Any = field(default_factory=lambda: Case.received_at)
 
@@ -51,7 +52,7 @@ class Position:
         """The place of a work-list row (``query.TASK_COLUMNS`` and ``CASE_COLUMNS``)."""
         if sort == SortKey.RECEIVED:
             return cls(sort, (row.received_at, row.id))
-        by_due = (row.due_at, row.created_at, row.id)
+        by_due = (row.due_at, row.instance_id, row.id)
         return cls(sort, (row.sort_rank, *by_due) if sort == SortKey.RISK else by_due)
 
     @property
@@ -62,9 +63,7 @@ class Position:
     def read(cls, sort: SortKey, token: str | None) -> Position | None:
         """The place in ``token`` if it is one of the list ordered by ``sort``."""
         values = keyset.decode(token, KINDS[sort])
-        if values is None or (sort != SortKey.RECEIVED and values[-2] is None):
-            return None  # a created time is never null
-        return cls(sort, tuple(values))
+        return None if values is None else cls(sort, tuple(values))
 
 
 def ranges(position: Position, *, forward: bool, c: Columns | None = None) -> list[list]:
@@ -76,16 +75,16 @@ def ranges(position: Position, *, forward: bool, c: Columns | None = None) -> li
         received, task_id = values
         return _nullable(c.received_at, received, [c.task_id], [task_id], forward, descending=True)
     if position.sort == SortKey.DUE:
-        due, created, task_id = values
-        return _by_due(c, due, created, task_id, forward)
-    rank, due, created, task_id = values
-    same_rank = [[c.rank == rank, *part] for part in _by_due(c, due, created, task_id, forward)]
+        due, instance, task_id = values
+        return _by_due(c, due, instance, task_id, forward)
+    rank, due, instance, task_id = values
+    same_rank = [[c.rank == rank, *part] for part in _by_due(c, due, instance, task_id, forward)]
     return [*same_rank, [c.rank > rank if forward else c.rank < rank]]
 
 
-def _by_due(c: Columns, due, created, task_id, forward: bool) -> list[list]:
-    ties = [c.created_at, c.task_id]
-    return _nullable(c.due_at, due, ties, [created, task_id], forward, descending=False)
+def _by_due(c: Columns, due, instance, task_id, forward: bool) -> list[list]:
+    ties = [c.instance_id, c.task_id]
+    return _nullable(c.due_at, due, ties, [instance, task_id], forward, descending=False)
 
 
 def _nullable(

@@ -211,12 +211,15 @@ def order(
     back from it)."""
     c = columns
     due_at = TaskRecord.due_at if c is None else c.due_at
-    created_at = TaskRecord.created_at if c is None else c.created_at
+    instance_id = TaskRecord.instance_id if c is None else c.instance_id
     task_id = TaskRecord.id if c is None else c.id
     if sort == SortKey.RECEIVED:
         received_at = Case.received_at if c is None else c.received_at
         return [_nulls_last(received_at, True, reverse), _ascending(task_id, reverse)]
-    ties = (_ascending(created_at, reverse), _ascending(task_id, reverse))
+    # ties (and tasks without a deadline) by instance, as the lanes' indexes hold them
+    # after the deadline: an undated page then reads on in the index instead of sorting
+    # every undated task of the lane by creation (3,400 for a county's lane, 60 ms)
+    ties = (_ascending(instance_id, reverse), _ascending(task_id, reverse))
     by_due = [_nulls_last(due_at, False, reverse), *ties]
     if sort == SortKey.RISK:  # the case's colour, copied onto its ready tasks
         rank = TaskRecord.sort_rank if c is None else c.sort_rank
@@ -261,14 +264,20 @@ def rows(clauses: Sequence) -> Select:
 
 
 def capped_count(
-    session: Session, viewer: Viewer, filters: Filters, clock: Clock | None, cap: int
+    session: Session,
+    viewer: Viewer,
+    filters: Filters,
+    clock: Clock | None,
+    cap: int,
+    branches: list[ColumnElement[bool]] | None = None,
 ) -> int:
-    """Matching tasks, counting no further than ``cap + 1``."""
+    """Matching tasks, counting no further than ``cap + 1``; one part per way a task is
+    offered (``branches``, by default ``offered_branches``)."""
     one = select(literal(1).label("one"))
     halves = [
         from_tasks(one).where(*common_clauses(viewer, filters, clock, scope), branch)
         for scope in scopes(viewer)
-        for branch in offered_branches(viewer, filters.mine)
+        for branch in branches or offered_branches(viewer, filters.mine)
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
     limited = select(matching.c.one).limit(cap + 1).subquery()

@@ -138,7 +138,7 @@ def work_list(
             found = session.execute(statement).all()
         rows, has_next = found[:per_page], len(found) > per_page
     if has_next or (page > 1 and not rows):
-        total = query.capped_count(session, viewer, filters, clock, COUNT_CAP)
+        total = _count(session, viewer, filters, clock, postgresql)
     else:  # the last page: every page before it was full
         total = (page - 1) * per_page + len(rows)
     return Page(
@@ -151,6 +151,17 @@ def work_list(
         next_after=Position.of(filters.sort, rows[-1]).token if has_next else None,
         prev_before=Position.of(filters.sort, rows[0]).token if page > 2 and rows else None,
     )
+
+
+def _count(
+    session: Session, viewer: Viewer, filters: Filters, clock: Clock, postgresql: bool
+) -> int:
+    """The capped count, one part per lane on PostgreSQL (``arms.arm_branches``): with one
+    part for every lane, PostgreSQL hashed all 84,000 offered tasks of a user holding every
+    lane to count 1,001 of them (35 ms)."""
+    by_due = replace(filters, sort=SortKey.DUE)  # the count does not depend on the order
+    branches = arms.arm_branches(viewer, by_due, split=postgresql)
+    return query.capped_count(session, viewer, filters, clock, COUNT_CAP, branches)
 
 
 def _seek(
