@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, insert, select, update
+from sqlalchemy import and_, bindparam, case, cast, column, exists, insert, select, update, values
 from sqlalchemy.orm import Session
 
+from . import writes
 from .models import HistoryEvent, HistoryHead
 
 GENESIS_HASH = "0" * 64
@@ -171,6 +172,66 @@ def append(session: Session, events: list[PendingEvent]) -> None:
         rows, seq, last = _chained(events, *start)
         session.execute(_SET, {"last_seq": seq, "last_hash": last})
     session.execute(_INSERT, rows)
+    with _guesses_lock:
+        _guesses[bind] = (seq, last)
+
+
+def _guessed_advance(guess: tuple[int, str], seq: int, last: str):
+    """``_ADVANCE`` with its values bound."""
+    matches = and_(_HEAD.c.last_seq == guess[0], _HEAD.c.last_hash == guess[1])
+    return (
+        update(_HEAD)
+        .where(_HEAD.c.id == HEAD_ID)
+        .values(
+            last_seq=case((matches, seq), else_=_HEAD.c.last_seq),
+            last_hash=case((matches, last), else_=_HEAD.c.last_hash),
+        )
+        .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+    )
+
+
+_COLUMNS = [c for c in _EVENTS.c]
+
+
+def _insert_if_advanced(rows: list[dict], head, seq: int, last: str):
+    """Insert ``rows`` only if ``head`` (the advanced head's CTE) is at ``seq``/``last``."""
+    body = values(*(column(c.name, c.type) for c in _COLUMNS), name="chained").data(
+        [tuple(row[c.name] for c in _COLUMNS) for row in rows]
+    )
+    advanced = exists().where(head.c.last_seq == seq, head.c.last_hash == last)
+    typed = [cast(body.c[c.name], c.type) for c in _COLUMNS]  # a NULL in VALUES is text
+    return insert(_EVENTS).from_select([c.name for c in _COLUMNS], select(*typed).where(advanced))
+
+
+def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
+    """``append``, sent with the writes the session kept (``engine.writes``, PostgreSQL)
+    in one statement: the kept writes, the head locked and advanced onto the head this
+    process last wrote, and the events, inserted only if that head was the right guess.
+    Otherwise (another process appended meanwhile) the events are chained onto the head
+    the statement returned, under the lock it took, in two more statements."""
+    bind = session.get_bind()
+    with _guesses_lock:
+        guess = _guesses.get(bind)
+    if not events or guess is None:
+        writes.flush(session)
+        append(session, events)
+        return
+    statements, _rows = writes.take(session)
+    rows, seq, last = _chained(events, *guess)
+    head = _guessed_advance(guess, seq, last).cte("head")
+    insert_events = _insert_if_advanced(rows, head, seq, last).cte("chained_events")
+    tail = (
+        select(head.c.last_seq).scalar_subquery(),
+        select(head.c.last_hash).scalar_subquery(),
+    )
+    query = writes.combined(statements, more=(head, insert_events), tail=tail)
+    written, head_seq, head_hash = session.connection().execute(query).one()
+    writes.check_written(written, _rows)
+    if (head_seq, head_hash) != (seq, last):
+        start = _lock_head(session) if head_seq is None else (head_seq, head_hash)
+        rows, seq, last = _chained(events, *start)
+        session.execute(_SET, {"last_seq": seq, "last_hash": last})
+        session.execute(_INSERT, rows)
     with _guesses_lock:
         _guesses[bind] = (seq, last)
 

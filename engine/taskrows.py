@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import projection
+from . import projection, writes
 from .assignment import NOBODY, Assignment
 from .enums import TaskStatus
 from .history import PendingEvent
@@ -36,7 +36,7 @@ _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
     """Candidate rows are for ready tasks only (the work list reads them)."""
     if task_ids:
-        session.execute(delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(task_ids)))
+        writes.stage(session, delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(task_ids)))
 
 
 def _records(session: Session, outcome: StepOutcome, ids: set[str]) -> dict[str, TaskRecord]:
@@ -99,25 +99,21 @@ class _Staged:
         drop_candidates(self.session, self.dropped)
         if self.rows:
             dialect = self.session.get_bind().dialect.name
-            self.session.execute(_UPSERTS[dialect], self.rows)
+            writes.stage(self.session, _upsert(dialect, self.rows))
             for written in self.rows:  # a row the session holds is stale now
                 held = self.session.identity_map.get(identity_key(TaskRecord, written["id"]))
                 if held is not None:
                     self.session.expire(held)
         if self.candidates:
             rows = [{"username": None, "unit_code": None, **c} for c in self.candidates]
-            self.session.execute(_ADD_CANDIDATES, rows)
+            writes.stage(self.session, insert(_CANDIDATES).values(rows))
 
 
-def _upsert_statement(dialect: str):
-    statement = _UPSERT[dialect](_TASKS)
+def _upsert(dialect: str, rows: list[dict[str, Any]]):
+    """Whole rows in one multi-row ``INSERT … ON CONFLICT DO UPDATE``."""
+    statement = _UPSERT[dialect](_TASKS).values(rows)
     every = {c.name: statement.excluded[c.name] for c in _TASKS.c if c.name != "id"}
-    return statement.on_conflict_do_update(index_elements=["id"], set_=every).returning(_TASKS.c.id)
-
-
-_UPSERTS = {dialect: _upsert_statement(dialect) for dialect in _UPSERT}
-"""Run with a list of whole rows: one multi-row ``INSERT … ON CONFLICT DO UPDATE``."""
-_ADD_CANDIDATES = insert(_CANDIDATES).returning(_CANDIDATES.c.id)
+    return statement.on_conflict_do_update(index_elements=["id"], set_=every)
 
 
 def project_tasks(
