@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, cast, column, exists, insert, select, update, values
+from sqlalchemy import and_, bindparam, case, column, exists, insert, select, table, update
+from sqlalchemy import values as sa_values
 from sqlalchemy.orm import Session
 
 from . import writes
@@ -176,31 +177,37 @@ def append(session: Session, events: list[PendingEvent]) -> None:
         _guesses[bind] = (seq, last)
 
 
-def _guessed_advance(guess: tuple[int, str], seq: int, last: str):
-    """``_ADVANCE`` with its values bound."""
-    matches = and_(_HEAD.c.last_seq == guess[0], _HEAD.c.last_hash == guess[1])
-    return (
-        update(_HEAD)
-        .where(_HEAD.c.id == HEAD_ID)
-        .values(
-            last_seq=case((matches, seq), else_=_HEAD.c.last_seq),
-            last_hash=case((matches, last), else_=_HEAD.c.last_hash),
+def _head_write(guess: tuple[int, str], seq: int, last: str) -> writes.Write:
+    """``_ADVANCE`` as a kept write named ``head``."""
+    values = {"g_seq": guess[0], "g_hash": guess[1], "new_seq": seq, "new_hash": last}
+    return writes.Write("history_head", lambda: _ADVANCE, values, name="head")
+
+
+_HEAD_AFTER = table("head", column("last_seq"), column("last_hash"))
+
+
+def _events_write(rows: list[dict], seq: int, last: str) -> writes.Write:
+    """Insert ``rows`` only if the ``head`` clause left the head at ``seq``/``last``."""
+    columns = [c.name for c in _EVENTS.c]
+    values = {f"e{i}_{c}": row[c] for i, row in enumerate(rows) for c in columns}
+    values.update(seq_after=seq, hash_after=last)
+
+    def build():
+        typed = [
+            tuple(bindparam(f"e{i}_{c}", type_=_EVENTS.c[c].type) for c in columns)
+            for i in range(len(rows))
+        ]
+        body = sa_values(*(column(c, _EVENTS.c[c].type) for c in columns), name="chained")
+        advanced = exists().where(
+            _HEAD_AFTER.c.last_seq == bindparam("seq_after", type_=_EVENTS.c.seq.type),
+            _HEAD_AFTER.c.last_hash == bindparam("hash_after", type_=_EVENTS.c.hash.type),
         )
-        .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
-    )
+        return insert(_EVENTS).from_select(columns, select(body.data(typed)).where(advanced))
+
+    return writes.Write(("history_event", len(rows)), build, values)
 
 
-_COLUMNS = [c for c in _EVENTS.c]
-
-
-def _insert_if_advanced(rows: list[dict], head, seq: int, last: str):
-    """Insert ``rows`` only if ``head`` (the advanced head's CTE) is at ``seq``/``last``."""
-    body = values(*(column(c.name, c.type) for c in _COLUMNS), name="chained").data(
-        [tuple(row[c.name] for c in _COLUMNS) for row in rows]
-    )
-    advanced = exists().where(head.c.last_seq == seq, head.c.last_hash == last)
-    typed = [cast(body.c[c.name], c.type) for c in _COLUMNS]  # a NULL in VALUES is text
-    return insert(_EVENTS).from_select([c.name for c in _COLUMNS], select(*typed).where(advanced))
+_HEAD_TAIL = ", (SELECT last_seq FROM head), (SELECT last_hash FROM head)"
 
 
 def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
@@ -216,17 +223,13 @@ def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
         writes.flush(session)
         append(session, events)
         return
-    statements, _rows = writes.take(session)
+    kept = writes.take(session)
     rows, seq, last = _chained(events, *guess)
-    head = _guessed_advance(guess, seq, last).cte("head")
-    insert_events = _insert_if_advanced(rows, head, seq, last).cte("chained_events")
-    tail = (
-        select(head.c.last_seq).scalar_subquery(),
-        select(head.c.last_hash).scalar_subquery(),
-    )
-    query = writes.combined(statements, more=(head, insert_events), tail=tail)
-    written, head_seq, head_hash = session.connection().execute(query).one()
-    writes.check_written(written, _rows)
+    every = [*kept, _head_write(guess, seq, last), _events_write(rows, seq, last)]
+    connection = session.connection()
+    text, params = writes.combined(connection.dialect, every, tail=_HEAD_TAIL)
+    written, head_seq, head_hash = connection.exec_driver_sql(text, params).one()
+    writes.check_written(written, every)
     if (head_seq, head_hash) != (seq, last):
         start = _lock_head(session) if head_seq is None else (head_seq, head_hash)
         rows, seq, last = _chained(events, *start)

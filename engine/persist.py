@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -144,13 +144,26 @@ def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
         kept = [
             task_id for task_id in after if task_id in before and before[task_id] == after[task_id]
         ]
-        writes.stage(
-            session,
-            delete(_TIMERS).where(_TIMERS.c.instance_id == row.id, _TIMERS.c.task_id.not_in(kept)),
-        )
+        writes.stage(session, _drop_timers(row.id, kept))
     added = [t for t in after.values() if t[0] not in before] + moved
     if added:
-        writes.stage(session, insert(_TIMERS).values([_timer_row(row, t) for t in added]))
+        bound, values, key = writes.rows_of(_TIMERS, [_timer_row(row, t) for t in added])
+        writes.stage(session, writes.Write(key, lambda: insert(_TIMERS).values(bound), values))
+
+
+def _drop_timers(instance_id: int, kept: list[str]) -> writes.Write:
+    """The instance's timer rows but those of the tasks ``kept``."""
+
+    def build():
+        statement = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("instance_id"))
+        if not kept:
+            return statement
+        return statement.where(
+            _TIMERS.c.task_id.not_in([bindparam(f"k{i}") for i in range(len(kept))])
+        )
+
+    values = {"instance_id": instance_id, **{f"k{i}": task_id for i, task_id in enumerate(kept)}}
+    return writes.Write(("drop_timers", len(kept)), build, values)
 
 
 _TIMERS = TimerRecord.__table__

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -36,7 +36,14 @@ _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
     """Candidate rows are for ready tasks only (the work list reads them)."""
     if task_ids:
-        writes.stage(session, delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(task_ids)))
+        names = [f"t{i}" for i in range(len(task_ids))]
+
+        def build():
+            ids = [bindparam(name, type_=_CANDIDATES.c.task_id.type) for name in names]
+            return delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(ids))
+
+        values = dict(zip(names, task_ids, strict=True))
+        writes.stage(session, writes.Write(("drop_candidates", len(names)), build, values))
 
 
 def _records(session: Session, outcome: StepOutcome, ids: set[str]) -> dict[str, TaskRecord]:
@@ -106,14 +113,21 @@ class _Staged:
                     self.session.expire(held)
         if self.candidates:
             rows = [{"username": None, "unit_code": None, **c} for c in self.candidates]
-            writes.stage(self.session, insert(_CANDIDATES).values(rows))
+            bound, values, key = writes.rows_of(_CANDIDATES, rows)
+            build = lambda: insert(_CANDIDATES).values(bound)  # noqa: E731
+            writes.stage(self.session, writes.Write(key, build, values))
 
 
-def _upsert(dialect: str, rows: list[dict[str, Any]]):
+def _upsert(dialect: str, rows: list[dict[str, Any]]) -> writes.Write:
     """Whole rows in one multi-row ``INSERT … ON CONFLICT DO UPDATE``."""
-    statement = _UPSERT[dialect](_TASKS).values(rows)
-    every = {c.name: statement.excluded[c.name] for c in _TASKS.c if c.name != "id"}
-    return statement.on_conflict_do_update(index_elements=["id"], set_=every)
+    bound, values, key = writes.rows_of(_TASKS, rows)
+
+    def build():
+        statement = _UPSERT[dialect](_TASKS).values(bound)
+        every = {c.name: statement.excluded[c.name] for c in _TASKS.c if c.name != "id"}
+        return statement.on_conflict_do_update(index_elements=["id"], set_=every)
+
+    return writes.Write(("upsert", dialect, *key), build, values)
 
 
 def project_tasks(

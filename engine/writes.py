@@ -4,8 +4,12 @@ On PostgreSQL each statement is a round trip, a wait on the server. A step's wri
 timer rows, the task projection, the instance row with its version check, the history
 head and the events) do not depend on one another's results, so they are kept until the
 unit of work commits and sent then as one statement of data-modifying ``WITH`` clauses.
-Before anything reads through the session in between, the kept writes go first (a
-``do_orm_execute`` hook), so a read never sees the rows as they were before the step.
+Before anything reads or flushes through the session in between, the kept writes go
+first (``do_orm_execute`` and ``before_flush`` hooks): nothing sees the rows as they were.
+
+Each write is a statement with named bind parameters and its values; its text depends
+only on its ``key`` (table, columns, row count), so it is compiled once per key and the
+combined text repeats from step to step (psycopg then prepares it on the server).
 
 SQLite has no round trips (it runs in the process) and no data-modifying ``WITH``: there
 each write runs at once, and the instance row is written by the ORM at the flush.
@@ -13,10 +17,14 @@ each write runs at once, and the instance row is written by the ORM at the flush
 
 from __future__ import annotations
 
+import re
+import threading
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, func, inspect, literal, select, update
+from sqlalchemy import Table, bindparam, event, inspect, update
+from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,11 +36,35 @@ _KEY = "zongzhi.deferred_writes"
 _INSTANCES = Instance.__table__
 
 
+@dataclass(frozen=True)
+class Write:
+    """One statement: ``build()`` makes it with bind parameters named as in ``values``;
+    its text depends only on ``key``."""
+
+    key: Hashable
+    build: Callable[[], UpdateBase]
+    values: Mapping[str, Any]
+    checked: bool = False
+    """A version-checked update of an instance row (``RETURNING``): it must write one row."""
+    name: str | None = None
+    """Its ``WITH`` name when another clause refers to it."""
+
+
+def rows_of(table: Table, rows: Sequence[Mapping[str, Any]], prefix: str = "r"):
+    """``rows`` (dicts with the same keys) as bind parameters: (parameters for
+    ``insert().values()``, their values, the key part naming the shape)."""
+    columns = list(rows[0])
+    bound = [
+        {c: bindparam(f"{prefix}{i}_{c}", type_=table.c[c].type) for c in columns}
+        for i in range(len(rows))
+    ]
+    values = {f"{prefix}{i}_{c}": row[c] for i, row in enumerate(rows) for c in columns}
+    return bound, values, (table.name, tuple(columns), len(rows))
+
+
 @dataclass
 class _Kept:
-    statements: list[UpdateBase] = field(default_factory=list)
-    rows: list[tuple[int, int]] = field(default_factory=list)
-    """(instance id, version written) of each kept instance update: checked at the end."""
+    writes: list[Write] = field(default_factory=list)
 
 
 def defers(session: Session) -> bool:
@@ -50,12 +82,30 @@ def _kept(session: Session) -> _Kept:
     return kept
 
 
-def stage(session: Session, statement: UpdateBase) -> None:
-    """Write ``statement`` (its values bound): at once on SQLite, at commit on PostgreSQL."""
+_STATEMENTS: dict[Hashable, UpdateBase] = {}
+_TEXTS: dict[tuple[str, Hashable], tuple[Compiled, str, dict[str, Any]]] = {}
+_LOCK = threading.Lock()
+_MAX_SHAPES = 512
+
+
+def _statement(write: Write) -> UpdateBase:
+    with _LOCK:
+        found = _STATEMENTS.get(write.key)
+    if found is None:
+        found = write.build()
+        with _LOCK:
+            if len(_STATEMENTS) >= _MAX_SHAPES:
+                _STATEMENTS.clear()
+            _STATEMENTS[write.key] = found
+    return found
+
+
+def stage(session: Session, write: Write) -> None:
+    """Write ``write``: at once on SQLite, at commit on PostgreSQL."""
     if defers(session):
-        _kept(session).statements.append(statement)
+        _kept(session).writes.append(write)
     else:
-        session.execute(statement)
+        session.execute(_statement(write), dict(write.values))
 
 
 def stage_instance(session: Session, row: Instance) -> None:
@@ -68,78 +118,108 @@ def stage_instance(session: Session, row: Instance) -> None:
     changed = {}
     for attr in state.mapper.column_attrs:
         if state.attrs[attr.key].history.has_changes():
-            changed[attr.key] = getattr(row, attr.key)
+            changed[attr.columns[0].name] = getattr(row, attr.key), attr.key
     if not changed:
         return
     version = row.row_version
-    values = {state.mapper.get_property(k).columns[0].name: v for k, v in changed.items()}
-    values["row_version"] = version + 1
-    statement = (
-        update(_INSTANCES)
-        .where(_INSTANCES.c.id == row.id, _INSTANCES.c.row_version == version)
-        .values(values)
-        .returning(_INSTANCES.c.id)
-    )
-    kept = _kept(session)
-    kept.statements.append(statement)
-    kept.rows.append((row.id, version + 1))
-    for key, value in changed.items():
+    columns = tuple(sorted(changed))
+
+    def build() -> UpdateBase:
+        sets = {c: bindparam(f"set_{c}", type_=_INSTANCES.c[c].type) for c in columns}
+        sets["row_version"] = bindparam("new_version", type_=_INSTANCES.c.row_version.type)
+        return (
+            update(_INSTANCES)
+            .where(
+                _INSTANCES.c.id == bindparam("instance_id"),
+                _INSTANCES.c.row_version == bindparam("old_version"),
+            )
+            .values(sets)
+            .returning(_INSTANCES.c.id)
+        )
+
+    values = {f"set_{c}": value for c, (value, _key) in changed.items()}
+    values.update(instance_id=row.id, old_version=version, new_version=version + 1)
+    _kept(session).writes.append(Write(("instance", columns), build, values, checked=True))
+    for value, key in changed.values():
         set_committed_value(row, key, value)
     set_committed_value(row, "row_version", version + 1)
 
 
-def take(session: Session) -> tuple[list[UpdateBase], list[tuple[int, int]]]:
+def take(session: Session) -> list[Write]:
     """The kept writes, handed over (the session keeps none after)."""
     kept = session.info.pop(_KEY, None)
-    if kept is None:
-        return [], []
-    return kept.statements, kept.rows
+    return kept.writes if kept is not None else []
 
 
-def combined(statements: list[UpdateBase], *, more: tuple = (), tail: tuple = ()):
-    """One statement running ``statements`` (and the CTEs ``more``) as ``WITH`` clauses;
-    it returns how many instance rows its version-checked updates wrote (first column),
-    then the columns ``tail`` (scalar subqueries over ``more``)."""
-    ctes = [s.cte(f"w{i}") for i, s in enumerate(statements)]
-    counts = [
-        select(func.count()).select_from(c).scalar_subquery()
-        for c, s in zip(ctes, statements, strict=True)
-        if _is_instance_update(s)
-    ]
-    written = sum(counts[1:], counts[0]) if counts else literal(0)
-    return select(written.label("written"), *tail).add_cte(*ctes, *more)
+_BIND = re.compile(r"%\((\w+)\)s")
 
 
-def _is_instance_update(statement: UpdateBase) -> bool:
-    return statement.is_update and statement.table is _INSTANCES
+def _text(dialect: Dialect, write: Write) -> tuple[Compiled, str, dict[str, Any]]:
+    """The write compiled once per key: compiled form, text, bind processors."""
+    cache_key = (dialect.name, write.key)
+    with _LOCK:
+        found = _TEXTS.get(cache_key)
+    if found is None:
+        compiled = _statement(write).compile(dialect=dialect)
+        processors = {}
+        for name, bind in compiled.binds.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors[name] = processor
+        found = (compiled, compiled.string, processors)
+        with _LOCK:
+            if len(_TEXTS) >= _MAX_SHAPES:
+                _TEXTS.clear()
+            _TEXTS[cache_key] = found
+    return found
 
 
-def check_written(found: int, rows: list[tuple[int, int]]) -> None:
+def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[str, dict]:
+    """One statement running ``writes`` as ``WITH`` clauses, and its parameters; it
+    returns how many instance rows the checked updates wrote, then the columns ``tail``."""
+    clauses, params, counts = [], {}, []
+    for number, write in enumerate(writes):
+        name = write.name or f"w{number}"
+        compiled, text, processors = _text(dialect, write)
+        for bind, value in compiled.construct_params(dict(write.values)).items():
+            processor = processors.get(bind)
+            params[f"{name}_{bind}"] = processor(value) if processor else value
+        renamed = _BIND.sub(lambda found, n=name: f"%({n}_{found[1]})s", text)
+        clauses.append(f"{name} AS ({renamed})")
+        if write.checked:
+            counts.append(f"(SELECT count(*) FROM {name})")
+    written = " + ".join(counts) or "0"
+    return f"WITH {', '.join(clauses)} SELECT {written}{tail}", params
+
+
+def check_written(found: int, writes: list[Write]) -> None:
     """Raise ``StaleDataError`` when a version-checked instance update missed its row."""
-    if found != len(rows):
-        raise StaleDataError(
-            f"instance row(s) {[r[0] for r in rows]} changed by another transaction"
-        )
+    expected = sum(1 for write in writes if write.checked)
+    if found != expected:
+        raise StaleDataError("an instance row was changed by another transaction")
 
 
 def flush(session: Session) -> None:
     """Run the kept writes now, as one statement (nothing when none are kept)."""
-    statements, rows = take(session)
-    if not statements:
+    writes = take(session)
+    if not writes:
         return
-    found = session.connection().execute(combined(statements)).scalar_one()
-    check_written(found, rows)
+    connection = session.connection()
+    text, params = combined(connection.dialect, writes)
+    found = connection.exec_driver_sql(text, params).scalar_one()
+    check_written(found, writes)
 
 
 def _before_execute(state: ORMExecuteState) -> Any:
-    """A read (or an ORM write) through the session: the kept writes go first."""
+    """A read through the session: the kept writes go first."""
     kept = state.session.info.get(_KEY)
-    if kept is not None and kept.statements:
+    if kept is not None and kept.writes:
         flush(state.session)
     return None
 
 
 def _before_flush(session: Session, *_args: Any) -> None:
+    """An ORM flush: the kept writes go first (its version checks follow theirs)."""
     kept = session.info.get(_KEY)
-    if kept is not None and kept.statements:
+    if kept is not None and kept.writes:
         flush(session)
