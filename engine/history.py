@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, column, exists, insert, select, table, update
-from sqlalchemy import values as sa_values
+from sqlalchemy import and_, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import writes
@@ -183,28 +182,15 @@ def _head_write(guess: tuple[int, str], seq: int, last: str) -> writes.Write:
     return writes.Write("history_head", lambda: _ADVANCE, values, name="head")
 
 
-_HEAD_AFTER = table("head", column("last_seq"), column("last_hash"))
+_ADVANCED = (
+    "EXISTS (SELECT 1 FROM head WHERE last_seq = %(seq_after)s AND last_hash = %(hash_after)s)"
+)
 
 
-def _events_write(rows: list[dict], seq: int, last: str) -> writes.Write:
+def _events_write(session: Session, rows: list[dict], seq: int, last: str) -> writes.Write:
     """Insert ``rows`` only if the ``head`` clause left the head at ``seq``/``last``."""
-    columns = [c.name for c in _EVENTS.c]
-    values = {f"e{i}_{c}": row[c] for i, row in enumerate(rows) for c in columns}
-    values.update(seq_after=seq, hash_after=last)
-
-    def build():
-        typed = [
-            tuple(bindparam(f"e{i}_{c}", type_=_EVENTS.c[c].type) for c in columns)
-            for i in range(len(rows))
-        ]
-        body = sa_values(*(column(c, _EVENTS.c[c].type) for c in columns), name="chained")
-        advanced = exists().where(
-            _HEAD_AFTER.c.last_seq == bindparam("seq_after", type_=_EVENTS.c.seq.type),
-            _HEAD_AFTER.c.last_hash == bindparam("hash_after", type_=_EVENTS.c.hash.type),
-        )
-        return insert(_EVENTS).from_select(columns, select(body.data(typed)).where(advanced))
-
-    return writes.Write(("history_event", len(rows)), build, values)
+    extra = {"seq_after": seq, "hash_after": last}
+    return writes.rows_write(session, _EVENTS, rows, only_if=_ADVANCED, extra=extra)
 
 
 _HEAD_TAIL = ", (SELECT last_seq FROM head), (SELECT last_hash FROM head)"
@@ -225,7 +211,7 @@ def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
         return
     kept = writes.take(session)
     rows, seq, last = _chained(events, *guess)
-    every = [*kept, _head_write(guess, seq, last), _events_write(rows, seq, last)]
+    every = [*kept, _head_write(guess, seq, last), _events_write(session, rows, seq, last)]
     connection = session.connection()
     text, params = writes.combined(connection.dialect, every, tail=_HEAD_TAIL)
     written, head_seq, head_hash = connection.exec_driver_sql(text, params).one()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -147,8 +147,8 @@ def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
         writes.stage(session, _drop_timers(row.id, kept))
     added = [t for t in after.values() if t[0] not in before] + moved
     if added:
-        bound, values, key = writes.rows_of(_TIMERS, [_timer_row(row, t) for t in added])
-        writes.stage(session, writes.Write(key, lambda: insert(_TIMERS).values(bound), values))
+        rows = [_timer_row(row, t) for t in added]
+        writes.stage(session, writes.rows_write(session, _TIMERS, rows))
 
 
 def _drop_timers(instance_id: int, kept: list[str]) -> writes.Write:

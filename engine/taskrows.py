@@ -16,8 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import bindparam, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -30,7 +29,6 @@ from .step import StepOutcome
 
 _TASKS = TaskRecord.__table__
 _CANDIDATES = TaskCandidate.__table__
-_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
@@ -105,29 +103,15 @@ class _Staged:
     def write(self) -> None:
         drop_candidates(self.session, self.dropped)
         if self.rows:
-            dialect = self.session.get_bind().dialect.name
-            writes.stage(self.session, _upsert(dialect, self.rows))
+            upsert = writes.rows_write(self.session, _TASKS, self.rows, conflict="id")
+            writes.stage(self.session, upsert)
             for written in self.rows:  # a row the session holds is stale now
                 held = self.session.identity_map.get(identity_key(TaskRecord, written["id"]))
                 if held is not None:
                     self.session.expire(held)
         if self.candidates:
             rows = [{"username": None, "unit_code": None, **c} for c in self.candidates]
-            bound, values, key = writes.rows_of(_CANDIDATES, rows)
-            build = lambda: insert(_CANDIDATES).values(bound)  # noqa: E731
-            writes.stage(self.session, writes.Write(key, build, values))
-
-
-def _upsert(dialect: str, rows: list[dict[str, Any]]) -> writes.Write:
-    """Whole rows in one multi-row ``INSERT … ON CONFLICT DO UPDATE``."""
-    bound, values, key = writes.rows_of(_TASKS, rows)
-
-    def build():
-        statement = _UPSERT[dialect](_TASKS).values(bound)
-        every = {c.name: statement.excluded[c.name] for c in _TASKS.c if c.name != "id"}
-        return statement.on_conflict_do_update(index_elements=["id"], set_=every)
-
-    return writes.Write(("upsert", dialect, *key), build, values)
+            writes.stage(self.session, writes.rows_write(self.session, _CANDIDATES, rows))
 
 
 def project_tasks(

@@ -17,13 +17,16 @@ each write runs at once, and the instance row is written by the ORM at the flush
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, event, inspect, update
+from sqlalchemy import Table, bindparam, event, insert, inspect, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Compiled, Dialect
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -33,6 +36,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from .models import Instance
 
 _KEY = "zongzhi.deferred_writes"
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _INSTANCES = Instance.__table__
 
 
@@ -48,6 +52,63 @@ class Write:
     """A version-checked update of an instance row (``RETURNING``): it must write one row."""
     name: str | None = None
     """Its ``WITH`` name when another clause refers to it."""
+    text: str | None = None
+    """PostgreSQL: the clause's own text (``%(name)s`` parameters, ``values`` as they are
+    sent), used instead of compiling ``build()``."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a row's time must be timezone-aware")
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def rows_write(
+    session: Session,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    conflict: str | None = None,
+    only_if: str = "",
+    extra: Mapping[str, Any] | None = None,
+    name: str | None = None,
+) -> Write:
+    """Insert ``rows`` (dicts with the same keys) into ``table``; with ``conflict`` (the
+    key column) an existing row is overwritten whole. On PostgreSQL the rows travel as one
+    JSON parameter (``json_populate_recordset``): the text is the same for any number of
+    rows and the parameters few. ``only_if`` (PostgreSQL) is a condition the rows are
+    inserted under, with its parameters in ``extra``."""
+    columns = list(rows[0])
+    if defers(session):
+        listed = ", ".join(columns)
+        text = (
+            f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM "
+            f"json_populate_recordset(NULL::{table.name}, %(rows)s::json)"
+        )
+        if only_if:
+            text += f" WHERE {only_if}"
+        if conflict:
+            sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != conflict)
+            text += f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+        body = json.dumps(rows, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+        key = ("json_rows", table.name, tuple(columns), conflict, only_if)
+        return Write(key, _no_statement, {"rows": body, **(extra or {})}, name=name, text=text)
+    bound, values, key = rows_of(table, rows)
+
+    def build() -> UpdateBase:
+        if conflict is None:
+            return insert(table).values(bound)
+        statement = _UPSERT[session.get_bind().dialect.name](table).values(bound)
+        every = {c: statement.excluded[c] for c in columns if c != conflict}
+        return statement.on_conflict_do_update(index_elements=[conflict], set_=every)
+
+    return Write(("rows", key, conflict), build, values, name=name)
+
+
+def _no_statement() -> UpdateBase:
+    raise AssertionError("a write with its own text is never compiled")
 
 
 def rows_of(table: Table, rows: Sequence[Mapping[str, Any]], prefix: str = "r"):
@@ -180,10 +241,14 @@ def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[
     clauses, params, counts = [], {}, []
     for number, write in enumerate(writes):
         name = write.name or f"w{number}"
-        compiled, text, processors = _text(dialect, write)
-        for bind, value in compiled.construct_params(dict(write.values)).items():
-            processor = processors.get(bind)
-            params[f"{name}_{bind}"] = processor(value) if processor else value
+        if write.text is not None:
+            text = write.text
+            params.update((f"{name}_{bind}", value) for bind, value in write.values.items())
+        else:
+            compiled, text, processors = _text(dialect, write)
+            for bind, value in compiled.construct_params(dict(write.values)).items():
+                processor = processors.get(bind)
+                params[f"{name}_{bind}"] = processor(value) if processor else value
         renamed = _BIND.sub(lambda found, n=name: f"%({n}_{found[1]})s", text)
         clauses.append(f"{name} AS ({renamed})")
         if write.checked:
