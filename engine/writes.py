@@ -17,6 +17,7 @@ each write runs at once, and the instance row is written by the ORM at the flush
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -137,9 +138,6 @@ def _kept(session: Session) -> _Kept:
     kept = session.info.get(_KEY)
     if kept is None:
         kept = session.info[_KEY] = _Kept()
-        if not event.contains(session, "do_orm_execute", _before_execute):
-            event.listen(session, "do_orm_execute", _before_execute)
-            event.listen(session, "before_flush", _before_flush)
     return kept
 
 
@@ -249,12 +247,17 @@ def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[
             for bind, value in compiled.construct_params(dict(write.values)).items():
                 processor = processors.get(bind)
                 params[f"{name}_{bind}"] = processor(value) if processor else value
-        renamed = _BIND.sub(lambda found, n=name: f"%({n}_{found[1]})s", text)
-        clauses.append(f"{name} AS ({renamed})")
+        clauses.append(f"{name} AS ({_renamed(text, name)})")
         if write.checked:
             counts.append(f"(SELECT count(*) FROM {name})")
     written = " + ".join(counts) or "0"
     return f"WITH {', '.join(clauses)} SELECT {written}{tail}", params
+
+
+@functools.lru_cache(maxsize=_MAX_SHAPES)
+def _renamed(text: str, name: str) -> str:
+    """``text`` with each ``%(bind)s`` named ``%(<name>_bind)s``."""
+    return _BIND.sub(lambda found: f"%({name}_{found[1]})s", text)
 
 
 def check_written(found: int, writes: list[Write]) -> None:
@@ -288,3 +291,8 @@ def _before_flush(session: Session, *_args: Any) -> None:
     kept = session.info.get(_KEY)
     if kept is not None and kept.writes:
         flush(session)
+
+
+# Every session: registering per session costs more than the check (a dict lookup).
+event.listen(Session, "do_orm_execute", _before_execute)
+event.listen(Session, "before_flush", _before_flush)
