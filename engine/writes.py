@@ -7,9 +7,10 @@ unit of work commits and sent then as one statement of data-modifying ``WITH`` c
 Before anything reads or flushes through the session in between, the kept writes go
 first (``do_orm_execute`` and ``before_flush`` hooks): nothing sees the rows as they were.
 
-Each write is a statement with named bind parameters and its values; its text depends
-only on its ``key`` (table, columns, row count), so it is compiled once per key and the
-combined text repeats from step to step (psycopg then prepares it on the server).
+Rows (task rows, candidates, timers, events) travel as one JSON parameter per table
+(``json_populate_recordset``), so the combined text is short, the same for any number of
+rows, and has few parameters (psycopg caches its parsing); the other writes are
+statements with named bind parameters, compiled once per ``key``.
 
 SQLite has no round trips (it runs in the process) and no data-modifying ``WITH``: there
 each write runs at once, and the instance row is written by the ORM at the flush.
@@ -293,6 +294,14 @@ def _before_flush(session: Session, *_args: Any) -> None:
         flush(session)
 
 
+def _before_commit(session: Session) -> None:
+    """A commit not through the unit of work: the kept writes are never left behind."""
+    kept = session.info.get(_KEY)
+    if kept is not None and kept.writes:
+        flush(session)
+
+
 # Every session: registering per session costs more than the check (a dict lookup).
 event.listen(Session, "do_orm_execute", _before_execute)
 event.listen(Session, "before_flush", _before_flush)
+event.listen(Session, "before_commit", _before_commit)

@@ -38,6 +38,15 @@ def test_a_read_before_the_commit_sees_the_kept_writes_and_a_rollback_drops_them
         assert session.get(Instance, instance_id).end_reason is None
 
 
+def test_a_plain_session_commit_sends_the_kept_writes(deployed):
+    instance_id = deployed.start("plain_case", actor=CENTER)
+    with deployed.session_factory() as session:
+        writes.stage(session, _end_reason(instance_id))
+        session.commit()
+    with deployed.session_factory() as session:
+        assert session.get(Instance, instance_id).end_reason == "测试"
+
+
 def test_the_kept_instance_write_checks_the_row_version(deployed):
     instance_id = deployed.start("plain_case", actor=CENTER)
     with pytest.raises(StaleDataError), deployed.unit_of_work() as uow:
