@@ -294,11 +294,14 @@ def seed_clones(engine: Engine, *, size: int, lead_s: float) -> tuple[list[int],
     return [row["id"] for row in instances], due
 
 
-def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
+def drain(engine: Engine, *, size: int, lead_s: float, schedulers: list[int]) -> tuple[float, int]:
     """Seconds to fire ``size`` timers falling due at one moment; how many fired.
 
     A template instance is armed by a step (due an hour ahead; it stays waiting), then
-    ``size`` clones of it, due ``lead_s`` after they are built, are inserted at once."""
+    ``size`` clones of it, due ``lead_s`` after they are built, are inserted at once.
+    Prints the CPU the ``schedulers`` processes and the database server spent meanwhile
+    (a figure the other work of a shared machine does not move much)."""
+    cpu = _cpu_seconds(schedulers), _backend_cpu(engine)
     ids, due = seed_clones(engine, size=size, lead_s=lead_s)
     committed = datetime.now(UTC)
     start = max(due, committed)
@@ -311,6 +314,11 @@ def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
             break
         time.sleep(1)
     fired = fired_at(engine, ids)
+    own, server = _spent(cpu[0], _cpu_seconds(schedulers)), _spent(cpu[1], _backend_cpu(engine))
+    print(
+        f"  drain CPU per timer: {own / size * 1000:.2f} ms in the schedulers, "
+        f"{server / size * 1000:.2f} ms in the database server; load {os.getloadavg()[0]:.1f}"
+    )
     if len(fired) < len(ids):
         return float("inf"), len(fired)
     return (max(fired.values()) - start).total_seconds(), len(fired)
@@ -339,7 +347,8 @@ def run(url: str, label: str, *, quick: bool, drain_size: int) -> str:
                     f"median {late[len(late) // 2]:.3f} s, p95 {p95(late):.3f} s, "
                     f"worst {late[-1]:.3f} s"
                 )
-                drain_s, fired = drain(engine, size=drain_size, lead_s=2)
+                pids = [proc.pid for proc in procs]
+                drain_s, fired = drain(engine, size=drain_size, lead_s=2, schedulers=pids)
                 print(f"  drain: {fired} fired in {drain_s:.1f} s")
                 twice = doubles(engine)
                 print(f"  instances fired twice: {twice}; fired in all: {count_fired(engine)}")
@@ -355,6 +364,18 @@ def run(url: str, label: str, *, quick: bool, drain_size: int) -> str:
     return f"TIMERS p95_late_s={p95(late):.3f} drain_10k_s={drain_s:.1f} doubles={twice}"
 
 
+def _cpu_seconds(pids) -> dict[int, float]:
+    """CPU seconds so far of each process of ``pids`` still running on this machine."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
 def _backend_cpu(engine: Engine) -> dict[int, float]:
     """CPU seconds so far of each PostgreSQL backend serving this database (on this
     machine; empty elsewhere or on SQLite)."""
@@ -364,19 +385,16 @@ def _backend_cpu(engine: Engine) -> dict[int, float]:
         pids = session.execute(
             text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
         ).scalars()
-        found = {}
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        return found
+        return _cpu_seconds(list(pids))
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(v - before.get(k, 0.0) for k, v in after.items())
 
 
 def profile(url: str, label: str, *, size: int, top: int) -> None:
     """One scheduler (this process, the application's engine, one thread) firing ``size``
-    due timers, twice: timed (wall and this process's CPU per instance), then under
+    due timers, three times timed (wall and CPU per instance), then under
     cProfile; prints the profile's top functions."""
     import cProfile
     import pstats
@@ -392,7 +410,7 @@ def profile(url: str, label: str, *, size: int, top: int) -> None:
             note="定时器基准",
         )
         profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
-        for run in ("timed", "profiled"):
+        for run in ("timed", "timed", "timed", "profiled"):
             seed_clones(engine, size=size, lead_s=0)
             time.sleep(0.01)
             backends = _backend_cpu(engine)
@@ -402,7 +420,7 @@ def profile(url: str, label: str, *, size: int, top: int) -> None:
             else:
                 fired = profiler.runcall(engine.fire_due_timers)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            server = sum(v - backends.get(k, 0.0) for k, v in _backend_cpu(engine).items())
+            server = _spent(backends, _backend_cpu(engine))
             print(
                 f"{label}, {run}: fired {fired} instance(s) in {wall:.2f} s: "
                 f"{wall / fired * 1000:.2f} ms each, CPU {cpu / fired * 1000:.2f} ms "
