@@ -428,6 +428,7 @@ def profile(url: str, label: str, *, size: int, top: int) -> None:
             )
         db.engine.dispose()
     stats = pstats.Stats(profiler)
+    print(f"profiled: {stats.total_calls / fired:.0f} Python function calls per instance")
     for order in ("cumulative", "tottime"):
         stats.sort_stats(order).print_stats(top)
 
