@@ -116,8 +116,15 @@ another transaction holds; their instances and due times (built once)."""
 _RELEASE = (
     update(_TIMERS)
     .where(
-        _TIMERS.c.instance_id.in_(bindparam("ids", expanding=True)),
-        _TIMERS.c.next_try_at == bindparam("until"),
+        _TIMERS.c.id.in_(
+            select(_TIMERS.c.id)
+            .where(
+                _TIMERS.c.instance_id.in_(bindparam("ids", expanding=True)),
+                _TIMERS.c.next_try_at == bindparam("until"),
+            )
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
     )
     .values(
         next_try_at=case(
@@ -127,7 +134,9 @@ _RELEASE = (
     )
 )
 """Hand back the lease ``until`` of the instances ``ids``: a timer that never failed is
-fresh again, a failing one's next try is now (it was due when leased)."""
+fresh again, a failing one's next try is now (it was due when leased). Rows another
+transaction is writing right now (a user's step dropping them) are skipped, never waited
+for: a lease left so runs out."""
 
 
 @dataclass(frozen=True)
