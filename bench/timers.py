@@ -2,7 +2,7 @@
 
 Run from the project root::
 
-    python bench/timers.py [--quick] [--postgres URL]
+    python bench/timers.py [--quick] [--postgres URL] [--profile N]
 
 On a fresh database (a temporary SQLite file, or with ``--postgres`` a new PostgreSQL
 database on that server, dropped at exit even when interrupted) it starts two
@@ -17,6 +17,10 @@ database on that server, dropped at exit even when interrupted) it starts two
    as a step would); the time from that moment (or the commit, if later) until the last
    fired;
 3. doubles: instances with more than one ``timer_fired`` event.
+
+Beside the drain it prints the CPU the schedulers and the database server spent per timer.
+``--profile N`` starts no scheduler: this process fires N due timers, timed three times
+(wall and CPU per timer, its own and the server's), then once under cProfile.
 
 The last line is ``TIMERS p95_late_s=<a> drain_10k_s=<b> doubles=<c>``.
 """
