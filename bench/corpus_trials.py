@@ -126,7 +126,7 @@ def _defined(path: Path) -> set[str]:
 
 @dataclass(frozen=True)
 class Example:
-    """One executable example file: deployed (alone or in its folder set) and run to the
+    """One executable example file: deployed (alone or in a call set) and run to the
     end, or the reason it did not."""
 
     path: Path
@@ -141,7 +141,7 @@ def _first_error(outcome) -> str:
 
 
 def judge(path: Path, outcomes: Iterable, runs: Mapping[int, list[Run]]) -> Example:
-    """``path`` counts as run when one deploy holding it (alone first, then its folder set)
+    """``path`` counts as run when one deploy holding it (alone first, then its call sets)
     made a version in which every run of the file's own processes reached the end."""
     holding = sorted((o for o in outcomes if path in o.paths), key=lambda o: len(o.paths))
     if not holding:
@@ -174,7 +174,7 @@ def examples(
     listing: bool = False,
 ) -> list[Example]:
     """The issue's figure: executable example files (a process marked
-    ``isExecutable="true"``) that deploy, alone or in their folder set, and run to the end.
+    ``isExecutable="true"``) that deploy, alone or in a call set, and run to the end.
     ``labels`` maps each diagram path to the name printed (folder/name). Prints every
     remaining file with its reason under ``listing``, and the figure as the last line."""
     chosen = [path for path in labels if executable_processes(path)]

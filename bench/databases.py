@@ -44,18 +44,27 @@ def _admin(url: URL) -> psycopg.Connection:
 
 
 @contextlib.contextmanager
-def database(base: str | None, sqlite_name: str) -> Iterator[tuple[str, str]]:
+def database(
+    base: str | None, sqlite_name: str, *, keep: str | None = None
+) -> Iterator[tuple[str, str]]:
     """(URL, description) of a fresh database: a temporary SQLite file, or a new PostgreSQL
-    database on ``base``'s server, dropped at exit."""
+    database on ``base``'s server, dropped at exit. With ``keep`` (PostgreSQL only), the
+    database of that name instead, created when missing and left in place at exit, so a
+    seeded database serves several runs."""
     if not base or base.startswith("sqlite"):
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{Path(folder) / sqlite_name}", "SQLite"
         return
     url = make_url(base)
-    name = f"zongzhi_bench_{secrets.token_hex(4)}"
+    name = keep or f"zongzhi_bench_{secrets.token_hex(4)}"
     with _admin(url) as admin:
         version = admin.execute("SHOW server_version").fetchone()[0]
-        admin.execute(f'CREATE DATABASE "{name}"')
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not (keep and found):
+            admin.execute(f'CREATE DATABASE "{name}"')
+    if keep:
+        yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL {version}"
+        return
     try:
         yield url.set(database=name).render_as_string(hide_password=False), f"PostgreSQL {version}"
     finally:

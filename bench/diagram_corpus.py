@@ -6,9 +6,10 @@ Run from the project root::
 
 Each .bpmn / .bpmn20.xml file under the folders is deployed alone into a throw-away,
 migrated SQLite database with the application's engine (its actions, helpers and roles);
-so is, per folder, the set of files that call each other's processes (call activities
-whose process another file of the folder defines, plus the folder's .dmn files when a
-business-rule task asks for one). Each attempt ends as a version, or a rejection whose
+so is, per file that calls processes or decisions another file of its directory defines,
+the file with its callees and their callees (one file per process id) and the .dmn files
+defining the decisions they ask for: a call set, as a designer deploys a diagram with
+what it calls. Each attempt ends as a version, or a rejection whose
 first error gives the reason. Printed: files, versions, rejections by reason, and the
 rule counts that must be 0: tracebacks (an exception other than a rejection), hangs
 (over ``--timeout`` seconds), unnamed files (a problem whose file is not one of the set)
@@ -19,7 +20,7 @@ that role, as a designer does in the modeler's 泳道映射 dialog.
 
 With ``--run`` the last line is the issue's figure, ``EXAMPLES files=<n> ran=<m>
 share=<p>%``: files (per path) holding a process marked ``isExecutable="true"``, and those
-that deployed alone or within their folder set and whose processes all ran to the end;
+that deployed alone or within a call set and whose processes all ran to the end;
 ``--list`` prints every other one (folder/name) with its reason before it.
 """
 
@@ -166,36 +167,82 @@ def _source(path: Path) -> SourceFile:
     return SourceFile(path.name, diagram_kind(path.name) or "bpmn", path.read_bytes())
 
 
-def _refs(path: Path) -> tuple[set[str], set[str], bool]:
-    """Processes the file defines, processes it calls, whether it asks for a decision."""
+def _root(path: Path) -> etree._Element | None:
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        root = etree.fromstring(path.read_bytes(), parser)
+        return etree.fromstring(path.read_bytes(), parser)
     except (etree.XMLSyntaxError, ValueError):
-        return set(), set(), False
+        return None
+
+
+def _refs(path: Path) -> tuple[set[str], set[str], set[str]]:
+    """Processes the file defines, processes it calls, decisions it asks for (by
+    ``spiffworkflow:calledDecisionId`` or ``camunda:decisionRef``)."""
+    root = _root(path)
+    if root is None:
+        return set(), set(), set()
     defined = {p.get("id") for p in root.iter(f"{BPMN}process")}
     called = {c.get("calledElement") for c in root.iter(f"{BPMN}callActivity")} - {None}
-    return defined, called - defined, any(True for _ in root.iter(f"{BPMN}businessRuleTask"))
+    decisions = set()
+    for task in root.iter(f"{BPMN}businessRuleTask"):
+        decisions |= {v for k, v in task.attrib.items() if k.endswith("}decisionRef")}
+        decisions |= {
+            (e.text or "").strip()
+            for e in task.iter()
+            if isinstance(e.tag, str) and etree.QName(e).localname == "calledDecisionId"
+        }
+    return defined, called - defined, decisions - {""}
 
 
-def folder_sets(folder: Path) -> Iterator[list[Path]]:
-    """Per folder: the files whose call activities another file of it satisfies."""
+def _decisions(path: Path) -> set[str]:
+    root = _root(path)
+    if root is None:
+        return set()
+    return {
+        e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.tag.endswith("decision")
+    }
+
+
+def _closure(path: Path, refs, defines: dict[str, Path], decided: dict[str, Path]) -> set[Path]:
+    """``path`` with the files defining what it calls, transitively, and their decisions."""
+    group, todo, dmns = {path}, [path], set()
+    while todo:
+        _, called, decisions = refs[todo.pop()]
+        dmns |= {decided[d] for d in decisions if d in decided}
+        for callee in (defines[c] for c in called if c in defines):
+            if callee not in group:
+                group.add(callee)
+                todo.append(callee)
+    return group | dmns
+
+
+def call_sets(folder: Path) -> Iterator[list[Path]]:
+    """Per file of a folder that calls processes or decisions another file of its own
+    directory defines: the file with what it needs, transitively (one file per process
+    id: the first by name; decisions from the .dmn files of the directory and below), as a
+    designer deploys a diagram with its callees."""
     by_dir: dict[Path, list[Path]] = {}
     for path in diagram_files(folder):
         by_dir.setdefault(path.parent, []).append(path)
+    seen: set[frozenset[Path]] = set()
     for directory, paths in sorted(by_dir.items()):
         refs = {p: _refs(p) for p in paths}
-        defined = {pid: p for p, (ids, _, _) in refs.items() for pid in ids}
-        group = {p for p, (_, called, _) in refs.items() if called & defined.keys()}
-        group |= {defined[c] for p in list(group) for c in refs[p][1] if c in defined}
-        if len(group) < 2:
-            continue
-        names = [p.name for p in group]
-        if len(set(names)) != len(names):
-            continue
-        if any(refs[p][2] for p in group):
-            group |= set(directory.glob("*.dmn"))
-        yield sorted(group)
+        defines: dict[str, Path] = {}
+        for path in paths:
+            for pid in refs[path][0]:
+                defines.setdefault(pid, path)
+        decided: dict[str, Path] = {}
+        for dmn in sorted(directory.rglob("*.dmn")):
+            for did in _decisions(dmn):
+                decided.setdefault(did, dmn)
+        for path in paths:
+            group = _closure(path, refs, defines, decided)
+            names = [p.name for p in group]
+            key = frozenset(group)
+            if len(group) < 2 or len(set(names)) != len(names) or key in seen:
+                continue
+            seen.add(key)
+            yield sorted(group)
 
 
 def new_engine() -> Engine:
@@ -264,9 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for folder in args.folders:
         paths = list(diagram_files(folder))
         labels |= {p: f"{folder.name}/{p.relative_to(folder)}" for p in paths}
-        sets = list(folder_sets(folder))
+        sets = list(call_sets(folder))
         outcomes += [one_set([p]) for p in paths] + [one_set(s) for s in sets]
-        print(f"{folder}: {len(paths)} files, {len(sets)} folder sets")
+        print(f"{folder}: {len(paths)} files, {len(sets)} call sets")
     figures = report(outcomes, listing=args.list)
     if args.run:
         from corpus_trials import examples, run_all  # beside this file

@@ -2,7 +2,7 @@
 
 Run from the project root::
 
-    python bench/timers.py [--quick] [--postgres URL]
+    python bench/timers.py [--quick] [--postgres URL] [--profile N]
 
 On a fresh database (a temporary SQLite file, or with ``--postgres`` a new PostgreSQL
 database on that server, dropped at exit even when interrupted) it starts two
@@ -17,6 +17,10 @@ database on that server, dropped at exit even when interrupted) it starts two
    as a step would); the time from that moment (or the commit, if later) until the last
    fired;
 3. doubles: instances with more than one ``timer_fired`` event.
+
+Beside the drain it prints the CPU the schedulers and the database server spent per timer.
+``--profile N`` starts no scheduler: this process fires N due timers, timed three times
+(wall and CPU per timer, its own and the server's), then once under cProfile.
 
 The last line is ``TIMERS p95_late_s=<a> drain_10k_s=<b> doubles=<c>``.
 """
@@ -272,11 +276,10 @@ def _insert_clones(engine: Engine, instances: list[dict], timers: list[dict]) ->
         session.commit()
 
 
-def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
-    """Seconds to fire ``size`` timers falling due at one moment; how many fired.
-
-    A template instance is armed by a step (due an hour ahead; it stays waiting), then
-    ``size`` clones of it, due ``lead_s`` after they are built, are inserted at once."""
+def seed_clones(engine: Engine, *, size: int, lead_s: float) -> tuple[list[int], datetime]:
+    """Insert ``size`` clones of a waiting instance (armed by a real step, due an hour
+    ahead), their timers due ``lead_s`` after the clones are built, in one transaction
+    that wakes the schedulers as a step would; their ids and the due time."""
     template_id = arm(engine, datetime.now(UTC) + timedelta(hours=1))
     with engine.session_factory() as session:
         template = session.get(Instance, template_id)
@@ -284,16 +287,26 @@ def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
             select(TimerRecord).where(TimerRecord.instance_id == template_id)
         ).scalar_one()
         first = (session.execute(select(func.max(Instance.id))).scalar() or 0) + 1
-        due = datetime.now(UTC) + timedelta(hours=2)  # a placeholder, replaced below
-        instances, timers = _clone_rows(template, timer, first, size, due)
-    due_now = datetime.now(UTC) + timedelta(seconds=lead_s)
+        later = datetime.now(UTC) + timedelta(hours=2)  # a placeholder, replaced below
+        instances, timers = _clone_rows(template, timer, first, size, later)
+    due = datetime.now(UTC) + timedelta(seconds=lead_s)
     for row in instances:
-        row["state"] = row["state"].replace(due.isoformat(), due_now.isoformat())
+        row["state"] = row["state"].replace(later.isoformat(), due.isoformat())
     for row in timers:
-        row["due_at"] = due_now
-    due = due_now
-    ids = [row["id"] for row in instances]
+        row["due_at"] = due
     _insert_clones(engine, instances, timers)
+    return [row["id"] for row in instances], due
+
+
+def drain(engine: Engine, *, size: int, lead_s: float, schedulers: list[int]) -> tuple[float, int]:
+    """Seconds to fire ``size`` timers falling due at one moment; how many fired.
+
+    A template instance is armed by a step (due an hour ahead; it stays waiting), then
+    ``size`` clones of it, due ``lead_s`` after they are built, are inserted at once.
+    Prints the CPU the ``schedulers`` processes and the database server spent meanwhile
+    (a figure the other work of a shared machine does not move much)."""
+    cpu = _cpu_seconds(schedulers), _backend_cpu(engine)
+    ids, due = seed_clones(engine, size=size, lead_s=lead_s)
     committed = datetime.now(UTC)
     start = max(due, committed)
     late = (committed - due).total_seconds()
@@ -305,6 +318,11 @@ def drain(engine: Engine, *, size: int, lead_s: float) -> tuple[float, int]:
             break
         time.sleep(1)
     fired = fired_at(engine, ids)
+    own, server = _spent(cpu[0], _cpu_seconds(schedulers)), _spent(cpu[1], _backend_cpu(engine))
+    print(
+        f"  drain CPU per timer: {own / size * 1000:.2f} ms in the schedulers, "
+        f"{server / size * 1000:.2f} ms in the database server; load {os.getloadavg()[0]:.1f}"
+    )
     if len(fired) < len(ids):
         return float("inf"), len(fired)
     return (max(fired.values()) - start).total_seconds(), len(fired)
@@ -333,7 +351,8 @@ def run(url: str, label: str, *, quick: bool, drain_size: int) -> str:
                     f"median {late[len(late) // 2]:.3f} s, p95 {p95(late):.3f} s, "
                     f"worst {late[-1]:.3f} s"
                 )
-                drain_s, fired = drain(engine, size=drain_size, lead_s=2)
+                pids = [proc.pid for proc in procs]
+                drain_s, fired = drain(engine, size=drain_size, lead_s=2, schedulers=pids)
                 print(f"  drain: {fired} fired in {drain_s:.1f} s")
                 twice = doubles(engine)
                 print(f"  instances fired twice: {twice}; fired in all: {count_fired(engine)}")
@@ -349,14 +368,93 @@ def run(url: str, label: str, *, quick: bool, drain_size: int) -> str:
     return f"TIMERS p95_late_s={p95(late):.3f} drain_10k_s={drain_s:.1f} doubles={twice}"
 
 
+def _cpu_seconds(pids) -> dict[int, float]:
+    """CPU seconds so far of each process of ``pids`` still running on this machine."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def _backend_cpu(engine: Engine) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving this database (on this
+    machine; empty elsewhere or on SQLite)."""
+    with engine.session_factory() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            return {}
+        pids = session.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalars()
+        return _cpu_seconds(list(pids))
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(v - before.get(k, 0.0) for k, v in after.items())
+
+
+def profile(url: str, label: str, *, size: int, top: int) -> None:
+    """One scheduler (this process, the application's engine, one thread) firing ``size``
+    due timers, three times timed (wall and CPU per instance), then under
+    cProfile; prints the profile's top functions."""
+    import cProfile
+    import pstats
+
+    from webapp.engine_binding import current_engine
+
+    app = migrated_app(url)
+    with app.app_context():
+        engine = current_engine()
+        engine.deploy_set(
+            [SourceFile("bench_timer.bpmn", "bpmn", DIAGRAM.encode())],
+            actor="bench",
+            note="定时器基准",
+        )
+        profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
+        for run in ("timed", "timed", "timed", "profiled"):
+            seed_clones(engine, size=size, lead_s=0)
+            time.sleep(0.01)
+            backends = _backend_cpu(engine)
+            wall, cpu = time.perf_counter(), time.process_time()
+            if run == "timed":
+                fired = engine.fire_due_timers()
+            else:
+                fired = profiler.runcall(engine.fire_due_timers)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            server = _spent(backends, _backend_cpu(engine))
+            print(
+                f"{label}, {run}: fired {fired} instance(s) in {wall:.2f} s: "
+                f"{wall / fired * 1000:.2f} ms each, CPU {cpu / fired * 1000:.2f} ms "
+                f"in this process, {server / fired * 1000:.2f} ms in the database server"
+            )
+        db.engine.dispose()
+    stats = pstats.Stats(profiler)
+    print(f"profiled: {stats.total_calls / fired:.0f} Python function calls per instance")
+    for order in ("cumulative", "tottime"):
+        stats.sort_stats(order).print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer lateness timers (<2 min)")
     parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server for the database")
     parser.add_argument("--drain-size", type=int, default=DRAIN_SIZE, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="no schedulers: cProfile this process firing N due timers, print the top",
+    )
+    parser.add_argument("--top", type=int, default=40, help=argparse.SUPPRESS)
     args = parser.parse_args()
     _stop_on_sigterm()
     with database(args.postgres, "bench-timers.db") as (url, label):
+        if args.profile:
+            profile(url, label, size=args.profile, top=args.top)
+            return
         line = run(url, label, quick=args.quick, drain_size=args.drain_size)
     print(line)
 

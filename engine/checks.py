@@ -69,9 +69,9 @@ def _expressions(spec) -> Iterator[tuple[str, str, str]]:
     yield from _evaluated(spec)
 
 
-def _unquoted_problem(expression: str, parse: Callable[[str], object]) -> str | None:
+def _unquoted_problem(expression: str | None, parse: Callable[[str], object]) -> str | None:
     """A bare ``P3D``: valid Python (a name), but never a time; it fails only at run time."""
-    text = expression.strip()
+    text = (expression or "").strip()  # an empty <timeDate/> parses as None
     if not text:
         return None
     try:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
+from . import writes
 from .models import HistoryEvent, HistoryHead
 
 GENESIS_HASH = "0" * 64
@@ -171,6 +172,55 @@ def append(session: Session, events: list[PendingEvent]) -> None:
         rows, seq, last = _chained(events, *start)
         session.execute(_SET, {"last_seq": seq, "last_hash": last})
     session.execute(_INSERT, rows)
+    with _guesses_lock:
+        _guesses[bind] = (seq, last)
+
+
+def _head_write(guess: tuple[int, str], seq: int, last: str) -> writes.Write:
+    """``_ADVANCE`` as a kept write named ``head``."""
+    values = {"g_seq": guess[0], "g_hash": guess[1], "new_seq": seq, "new_hash": last}
+    return writes.Write("history_head", lambda: _ADVANCE, values, name="head")
+
+
+_ADVANCED = (
+    "EXISTS (SELECT 1 FROM head WHERE last_seq = %(seq_after)s AND last_hash = %(hash_after)s)"
+)
+
+
+def _events_write(session: Session, rows: list[dict], seq: int, last: str) -> writes.Write:
+    """Insert ``rows`` only if the ``head`` clause left the head at ``seq``/``last``."""
+    extra = {"seq_after": seq, "hash_after": last}
+    return writes.rows_write(session, _EVENTS, rows, only_if=_ADVANCED, extra=extra)
+
+
+_HEAD_TAIL = ", (SELECT last_seq FROM head), (SELECT last_hash FROM head)"
+
+
+def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
+    """``append``, sent with the writes the session kept (``engine.writes``, PostgreSQL)
+    in one statement: the kept writes, the head locked and advanced onto the head this
+    process last wrote, and the events, inserted only if that head was the right guess.
+    Otherwise (another process appended meanwhile) the events are chained onto the head
+    the statement returned, under the lock it took, in two more statements."""
+    bind = session.get_bind()
+    with _guesses_lock:
+        guess = _guesses.get(bind)
+    if not events or guess is None:
+        writes.flush(session)
+        append(session, events)
+        return
+    kept = writes.take(session)
+    rows, seq, last = _chained(events, *guess)
+    every = [*kept, _head_write(guess, seq, last), _events_write(session, rows, seq, last)]
+    connection = session.connection()
+    text, params = writes.combined(connection.dialect, every, tail=_HEAD_TAIL)
+    written, head_seq, head_hash = connection.exec_driver_sql(text, params).one()
+    writes.check_written(written, every)
+    if (head_seq, head_hash) != (seq, last):
+        start = _lock_head(session) if head_seq is None else (head_seq, head_hash)
+        rows, seq, last = _chained(events, *start)
+        session.execute(_SET, {"last_seq": seq, "last_hash": last})
+        session.execute(_INSERT, rows)
     with _guesses_lock:
         _guesses[bind] = (seq, last)
 

@@ -131,7 +131,6 @@ class TaskRecord(db.Model):
     __tablename__ = "task"
     __table_args__ = (
         Index("ix_task_status_role", "status", "candidate_role"),
-        Index("ix_task_status_assignee", "status", "assignee"),
         # Work lists: ready tasks open to every holder of a role, and ready tasks claimed by
         # a user, each in deadline order; partial, so they hold only those rows (migrations
         # 0005, 0014). Tasks for named candidates are found through ``task_candidate``.
@@ -252,7 +251,6 @@ class HistoryEvent(db.Model):
         Index("ix_history_event_instance_seq", "instance_id", "seq"),
         Index("ix_history_event_actor_seq", "actor", "seq"),
         Index("ix_history_event_type_seq", "event_type", "seq"),
-        Index("ix_history_event_process_seq", "process_id", "seq"),
         # the audit's process filter: the step's own process, else (older rows) the top one
         Index(
             "ix_history_event_step_process_seq",

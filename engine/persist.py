@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from . import projection, taskrows, timer_wake
+from . import projection, taskrows, timer_wake, writes
 from .assignment import NOBODY
 from .context import StepContext, in_step
 from .enums import EventType, InstanceStatus
@@ -144,20 +144,29 @@ def sync_timers(session: Session, row: Instance, outcome: StepOutcome) -> None:
         kept = [
             task_id for task_id in after if task_id in before and before[task_id] == after[task_id]
         ]
-        session.execute(_DROP_TIMERS, {"instance_id": row.id, "kept": kept})
+        writes.stage(session, _drop_timers(row.id, kept))
     added = [t for t in after.values() if t[0] not in before] + moved
     if added:
-        session.execute(_ADD_TIMERS, [_timer_row(row, t) for t in added])
+        rows = [_timer_row(row, t) for t in added]
+        writes.stage(session, writes.rows_write(session, _TIMERS, rows))
+
+
+def _drop_timers(instance_id: int, kept: list[str]) -> writes.Write:
+    """The instance's timer rows but those of the tasks ``kept``."""
+
+    def build():
+        statement = delete(_TIMERS).where(_TIMERS.c.instance_id == bindparam("instance_id"))
+        if not kept:
+            return statement
+        return statement.where(
+            _TIMERS.c.task_id.not_in([bindparam(f"k{i}") for i in range(len(kept))])
+        )
+
+    values = {"instance_id": instance_id, **{f"k{i}": task_id for i, task_id in enumerate(kept)}}
+    return writes.Write(("drop_timers", len(kept)), build, values)
 
 
 _TIMERS = TimerRecord.__table__
-_ADD_TIMERS = insert(_TIMERS).returning(_TIMERS.c.id)
-"""Run with a list of rows: one multi-row ``INSERT``."""
-_DROP_TIMERS = delete(_TIMERS).where(
-    _TIMERS.c.instance_id == bindparam("instance_id"),
-    _TIMERS.c.task_id.not_in(bindparam("kept", expanding=True)),
-)
-"""The instance's timer rows but those ``kept`` (a plain statement: no session sync)."""
 
 
 def _timer_row(row: Instance, timer: ArmedTimer) -> dict[str, Any]:
@@ -261,5 +270,6 @@ def run_step(
                     row, EventType.INSTANCE_COMPLETED, actor, at=now, data=json_safe(workflow.data)
                 )
             )
+        writes.stage_instance(uow.session, row)
     uow.keep(row, workflow, state)
     return outcome

@@ -16,12 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import projection
+from . import projection, writes
 from .assignment import NOBODY, Assignment
 from .enums import TaskStatus
 from .history import PendingEvent
@@ -30,13 +29,19 @@ from .step import StepOutcome
 
 _TASKS = TaskRecord.__table__
 _CANDIDATES = TaskCandidate.__table__
-_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
     """Candidate rows are for ready tasks only (the work list reads them)."""
     if task_ids:
-        session.execute(delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(task_ids)))
+        names = [f"t{i}" for i in range(len(task_ids))]
+
+        def build():
+            ids = [bindparam(name, type_=_CANDIDATES.c.task_id.type) for name in names]
+            return delete(_CANDIDATES).where(_CANDIDATES.c.task_id.in_(ids))
+
+        values = dict(zip(names, task_ids, strict=True))
+        writes.stage(session, writes.Write(("drop_candidates", len(names)), build, values))
 
 
 def _records(session: Session, outcome: StepOutcome, ids: set[str]) -> dict[str, TaskRecord]:
@@ -98,26 +103,15 @@ class _Staged:
     def write(self) -> None:
         drop_candidates(self.session, self.dropped)
         if self.rows:
-            dialect = self.session.get_bind().dialect.name
-            self.session.execute(_UPSERTS[dialect], self.rows)
+            upsert = writes.rows_write(self.session, _TASKS, self.rows, conflict="id")
+            writes.stage(self.session, upsert)
             for written in self.rows:  # a row the session holds is stale now
                 held = self.session.identity_map.get(identity_key(TaskRecord, written["id"]))
                 if held is not None:
                     self.session.expire(held)
         if self.candidates:
             rows = [{"username": None, "unit_code": None, **c} for c in self.candidates]
-            self.session.execute(_ADD_CANDIDATES, rows)
-
-
-def _upsert_statement(dialect: str):
-    statement = _UPSERT[dialect](_TASKS)
-    every = {c.name: statement.excluded[c.name] for c in _TASKS.c if c.name != "id"}
-    return statement.on_conflict_do_update(index_elements=["id"], set_=every).returning(_TASKS.c.id)
-
-
-_UPSERTS = {dialect: _upsert_statement(dialect) for dialect in _UPSERT}
-"""Run with a list of whole rows: one multi-row ``INSERT … ON CONFLICT DO UPDATE``."""
-_ADD_CANDIDATES = insert(_CANDIDATES).returning(_CANDIDATES.c.id)
+            writes.stage(self.session, writes.rows_write(self.session, _CANDIDATES, rows))
 
 
 def project_tasks(

@@ -1,36 +1,45 @@
-"""Fire due timers: read due instances in batches, fire each in a transaction of its own.
+"""Fire due timers: lease due timers in batches, fire each instance in a transaction of
+its own.
 
-On PostgreSQL each instance is claimed with ``FOR UPDATE SKIP LOCKED`` on its row:
-schedulers on several machines take different instances and never fire one twice, and
-the instance lock comes first, as in every other step, so two steps never deadlock.
-SQLite has a single writer; there the instance's version counter makes a second firing
-of the same timer fail harmlessly.
+A scheduler leases a batch of due timers in one statement (``UPDATE … WHERE id IN
+(SELECT … ORDER BY due_at LIMIT n FOR UPDATE SKIP LOCKED)``): the lease is the timer's
+``next_try_at`` set a little ahead (``LEASE``), so another scheduler's batch skips those
+rows and schedulers draining one backlog take different timers instead of racing for the
+same ones. The lease is only a hint of who does what: each instance is then claimed with
+``FOR UPDATE OF instance SKIP LOCKED`` in its own transaction, so schedulers on several
+machines never fire one twice, and the instance lock comes first, as in every other step,
+so two steps never deadlock. SQLite has a single writer; there the instance's version
+counter makes a second firing of the same timer fail harmlessly. A fired timer's row
+goes with its step; the lease of a timer that did not fire (its instance busy, or the
+scheduler stopping) is handed back at the end of the batch; a scheduler that dies with
+a lease leaves its timers to the others once the lease runs out (``next_due`` wakes them
+then).
 
 A firing that fails (a script over its budget, a broken expression, anything) rolls back
 its step; then, in a transaction of its own, the timer row counts the attempt and waits
 for its next try, each pause longer than the last (``RetryPolicy``). After the last
 attempt it is parked as 故障 (``engine.timer_quarantine`` lists, retries and releases
-parked timers). The claim takes only due timers that are not parked and whose next try
+parked timers). The lease takes only due timers that are not parked and whose next try
 has come, in due order: a failing timer never holds up the others.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy.orm import Session
 
 from . import projection
 from .enums import EventType, InstanceStatus
 from .errors import ConflictError, StepFailed
 from .history import PendingEvent
-from .instances import _commit, _load, _locked_instance
+from .instances import _commit, _load
 from .models import Instance, TimerRecord
 from .persist import run_step
 from .views import SCHEDULER
@@ -66,52 +75,151 @@ class TimerFailed(Exception):
         self.message = message
 
 
-def _due(now: datetime):
-    """Due timers that may be tried now: not parked, their next try (if any) come."""
-    return (
-        select(TimerRecord)
-        .where(TimerRecord.due_at < now)
-        .where(TimerRecord.parked_at.is_(None))
-        .where(or_(TimerRecord.next_try_at.is_(None), TimerRecord.next_try_at <= now))
-    )
+LEASE = timedelta(seconds=30)
+"""How long a leased timer is left to the scheduler that leased it. Far longer than a
+batch takes; a scheduler that died holding a lease delays those timers this long."""
+LEASE_PER_WORKER = 50
+"""Timers leased per batch and firing thread."""
+
+_TIMERS = TimerRecord.__table__
+_NOW = bindparam("now")
+_MAY_TRY = and_(
+    _TIMERS.c.due_at < _NOW,
+    _TIMERS.c.parked_at.is_(None),
+    or_(_TIMERS.c.next_try_at.is_(None), _TIMERS.c.next_try_at <= _NOW),
+)
+"""Due timers that may be tried ``now``: not parked, not leased, their next try (if any)
+come."""
 
 
-def _due_instances(engine: Engine, skip: set[int], size: int) -> list[int]:
-    """Up to ``size`` instances with a due timer, earliest first, none of ``skip``."""
-    query = (
-        _due(engine.clock.now())
-        .with_only_columns(TimerRecord.instance_id)
-        .group_by(TimerRecord.instance_id)
-        .order_by(func.min(TimerRecord.due_at))
-        .limit(size)
-    )
+def _lease_statement(skip: bool):
+    leasable = select(_TIMERS.c.id).where(_MAY_TRY)
     if skip:
-        query = query.where(TimerRecord.instance_id.not_in(skip))
+        leasable = leasable.where(_TIMERS.c.instance_id.not_in(bindparam("skip", expanding=True)))
+    leasable = (
+        leasable.order_by(_TIMERS.c.due_at)
+        .limit(bindparam("size"))
+        .with_for_update(skip_locked=True)
+    )
+    return (
+        update(_TIMERS)
+        .where(_TIMERS.c.id.in_(leasable.scalar_subquery()))
+        .values(next_try_at=bindparam("until"))
+        .returning(_TIMERS.c.instance_id, _TIMERS.c.due_at)
+    )
+
+
+_LEASE = {skip: _lease_statement(skip) for skip in (False, True)}
+"""Lease up to ``size`` due timers, earliest first, none of the instances ``skip``, none
+another transaction holds; their instances and due times (built once)."""
+
+_RELEASE = (
+    update(_TIMERS)
+    .where(
+        _TIMERS.c.id.in_(
+            select(_TIMERS.c.id)
+            .where(
+                _TIMERS.c.instance_id.in_(bindparam("ids", expanding=True)),
+                _TIMERS.c.next_try_at == bindparam("until"),
+            )
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+    )
+    .values(
+        next_try_at=case(
+            (_TIMERS.c.attempts == 0, None),
+            else_=bindparam("now", type_=_TIMERS.c.next_try_at.type),
+        )
+    )
+)
+"""Hand back the lease ``until`` of the instances ``ids``: a timer that never failed is
+fresh again, a failing one's next try is now (it was due when leased). Rows another
+transaction is writing right now (a user's step dropping them) are skipped, never waited
+for: a lease left so runs out."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Timers leased until ``until``: their instances, earliest due first."""
+
+    until: datetime
+    instance_ids: list[int]
+
+
+def lease(engine: Engine, *, size: int, skip: Collection[int] = ()) -> Lease | None:
+    """Lease up to ``size`` due timers (none of the instances ``skip``) in a transaction
+    of its own; None when no due timer is left to lease."""
+    now = engine.clock.now()
+    until = now + LEASE
+    params = {"now": now, "until": until, "size": size, "skip": list(skip)}
     with engine.session_factory() as session:
-        return list(session.execute(query).scalars())
+        rows = session.execute(_LEASE[bool(skip)], params).all()
+        session.commit()
+    if not rows:
+        return None
+    earliest: dict[int, datetime] = {}
+    for instance_id, due in rows:
+        if instance_id not in earliest or due < earliest[instance_id]:
+            earliest[instance_id] = due
+    return Lease(until, sorted(earliest, key=earliest.__getitem__))
 
 
-def _claim(engine: Engine, session, instance_id: int) -> int | None:
-    """Lock the instance unless another scheduler (or a user's step) holds it, and return
-    its earliest due timer's id; None when it is busy or has no due timer any more.
+def release(engine: Engine, leased: Lease, instance_ids: Collection[int]) -> None:
+    """Hand back the lease of ``instance_ids``' timers (those still under ``leased``)."""
+    if not instance_ids:
+        return
+    params = {"ids": list(instance_ids), "until": leased.until, "now": engine.clock.now()}
+    with engine.session_factory() as session:
+        session.execute(_RELEASE, params)
+        session.commit()
 
-    One statement: ``FOR UPDATE OF instance SKIP LOCKED`` on PostgreSQL. SQLite has one
-    writer and ignores the lock (there the version counter of ``_locked_instance``
-    catches a second firing). No ORDER BY: the instance's few rows are found by its
+
+_CLAIM = (
+    select(Instance, TimerRecord.due_at, TimerRecord.id)
+    .join(TimerRecord, TimerRecord.instance_id == Instance.id)
+    .where(
+        Instance.id == bindparam("instance_id"),
+        TimerRecord.due_at < _NOW,
+        TimerRecord.parked_at.is_(None),
+        or_(
+            TimerRecord.next_try_at.is_(None),
+            TimerRecord.next_try_at <= _NOW,
+            TimerRecord.next_try_at == bindparam("until"),
+        ),
+    )
+    .with_for_update(skip_locked=True, of=Instance)
+    .execution_options(populate_existing=True)
+)
+"""The instance, locked unless someone else holds it, with its due timers that may be
+tried now or are leased ``until`` (by this scheduler); built once."""
+
+
+def _claim(
+    engine: Engine, session: Session, instance_id: int, until: datetime | None
+) -> tuple[Instance, int] | None:
+    """Lock and read the instance unless another scheduler (or a user's step) holds it;
+    with its earliest due timer's id. None when it is busy or has no due timer any more.
+
+    One statement: ``FOR UPDATE OF instance SKIP LOCKED`` on PostgreSQL, the instance row
+    read in it (as the step's own ``SELECT … FOR UPDATE`` would). SQLite has one writer
+    and ignores the lock; there the version counter checked by the step's ``UPDATE``
+    catches a second firing. No ORDER BY: the instance's few rows are found by its
     index, never by walking every due timer; the earliest is picked here.
     """
-    rows = session.execute(
-        _due(engine.clock.now())
-        .with_only_columns(TimerRecord.due_at, TimerRecord.id)
-        .join(Instance, Instance.id == TimerRecord.instance_id)
-        .where(TimerRecord.instance_id == instance_id)
-        .with_for_update(skip_locked=True, of=Instance)
-    ).all()
-    return min(rows)[1] if rows else None
+    params = {"instance_id": instance_id, "now": engine.clock.now(), "until": until}
+    rows = session.execute(_CLAIM, params).all()
+    if not rows:
+        return None
+    _, timer_id = min((due, timer_id) for _, due, timer_id in rows)
+    return rows[0][0], timer_id
 
 
-def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
-    """Fire the due timers of one instance in one transaction.
+def _fire_instance(
+    engine: Engine, instance_id: int, until: datetime | None = None
+) -> tuple[int, bool] | None:
+    """Fire the due timers of one instance in one transaction (its timers leased
+    ``until``, or not leased).
 
     Returns the instance id and whether a timer actually fired, or None when it was busy
     (locked by another scheduler) or has no due timer any more (fired meanwhile). "Due" is
@@ -119,15 +227,14 @@ def _fire_instance(engine: Engine, instance_id: int) -> tuple[int, bool] | None:
     ``TimerFailed`` (or ``ConflictError`` when another writer came first).
     """
     with engine.unit_of_work() as uow:
-        session = uow.session
-        timer_id = _claim(engine, session, instance_id)
-        if timer_id is None:
+        claimed = _claim(engine, uow.session, instance_id, until)
+        if claimed is None:
             return None
+        row, timer_id = claimed
         try:
-            row = _locked_instance(engine, session, instance_id)
             if row.status != InstanceStatus.RUNNING:
                 return instance_id, False
-            workflow = _load(engine, session, row)
+            workflow = _load(engine, uow.session, row)
             outcome = run_step(
                 engine, uow, row, workflow, lambda wf: wf.refresh_timers(), actor=SCHEDULER
             )
@@ -180,10 +287,6 @@ def record_failure(engine: Engine, failed: TimerFailed, policy: RetryPolicy) -> 
         return parked
 
 
-BATCH_SIZE = 200
-"""Instances read per batch; each is then fired in a transaction of its own."""
-
-
 def fire_due(
     engine: Engine,
     *,
@@ -192,52 +295,62 @@ def fire_due(
     stopping: Callable[[], bool] | None = None,
     workers: int = 1,
 ) -> int:
-    """Fire due timers until none is left to claim (or ``limit`` instances advanced);
+    """Fire due timers until none is left to lease (or ``limit`` instances advanced);
     ``on_progress()`` before every timer handled; ends early once ``stopping()`` says so.
     ``workers`` threads fire instances side by side (each in its own transaction).
     Returns how many instances advanced.
 
-    Batches of due instances are read without locks and shuffled, so two schedulers
-    draining the same backlog mostly take different instances; the claim in each
-    instance's own transaction decides. An instance is fired once per round; one that
-    was busy, failed or fired nothing is left for a later round too. Only those are
-    excluded in SQL (a short list); fired ones have no due timer left, or one due again
-    (a cycle catching up) that waits for the next round.
+    Due timers are leased in batches, earliest first; each leased instance is fired in a
+    transaction of its own. An instance is fired once per round; one that was busy,
+    failed or fired nothing has its lease handed back and is left for a later round
+    (excluded from this round's later batches: a short list). Fired ones have no due
+    timer left, or one due again (a cycle catching up) that waits for the next round.
     """
     done: set[int] = set()
     passed: set[int] = set()
+    size = LEASE_PER_WORKER * max(workers, 1)
 
-    def one(instance_id: int) -> tuple[int, bool] | None:
+    def one(instance_id: int, until: datetime) -> tuple[int, bool | None]:
         if stopping is not None and stopping():
-            return None
+            return instance_id, None
         if on_progress is not None:
             on_progress()
-        return instance_id, _try_instance(engine, instance_id)
+        return instance_id, _try_instance(engine, instance_id, until)
 
     pool = ThreadPoolExecutor(workers, "zongzhi-fire") if workers > 1 else None
+    fire = pool.map if pool is not None else map
+    batches, stopped = 0, False
     try:
-        while limit is None or len(done) < limit:
-            batch = [i for i in _due_instances(engine, passed, BATCH_SIZE) if i not in done]
-            if not batch:
+        while not stopped and (limit is None or len(done) < limit):
+            want = size if limit is None else min(size, limit - len(done))
+            leased = lease(engine, size=want, skip=passed)
+            if leased is None:
                 break
-            random.shuffle(batch)
-            if limit is not None:
-                batch = batch[: limit - len(done)]
-            for result in pool.map(one, batch) if pool else map(one, batch):
-                if result is None:
-                    return len(done)
-                instance_id, fired = result
-                (done if fired else passed).add(instance_id)
+            batches += 1
+            ids = leased.instance_ids
+            results: list[tuple[int, bool | None]] = []
+            try:
+                results.extend(fire(one, ids, [leased.until] * len(ids)))
+            finally:
+                # What did not fire (or was never tried) goes back at once.
+                fired = {i for i, outcome in results if outcome}
+                release(engine, leased, [i for i in ids if i not in fired])
+            stopped = any(outcome is None for _, outcome in results)
+            done.update(i for i, outcome in results if outcome)
+            passed.update(i for i, outcome in results if outcome is False)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if batches:
+            log.debug("%d batch(es): %d fired, %d passed", batches, len(done), len(passed))
     return len(done)
 
 
-def _try_instance(engine: Engine, instance_id: int) -> bool:
-    """Fire one instance's due timers; whether a timer fired. Failures are recorded."""
+def _try_instance(engine: Engine, instance_id: int, until: datetime | None = None) -> bool:
+    """Fire one instance's due timers (leased ``until``); whether a timer fired. Failures
+    are recorded."""
     try:
-        found = _fire_instance(engine, instance_id)
+        found = _fire_instance(engine, instance_id, until)
     except ConflictError:
         return False  # another scheduler advanced the instance first
     except TimerFailed as failed:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -185,7 +185,12 @@ def index_files(content_hash: str, files: Iterable[tuple[str, str, bytes]]) -> D
 _xml_cache = _XmlCache()
 
 
-def _mark_task(task: Task, marks: _Marks, flows: Mapping[tuple[str, str], tuple[str, ...]]):
+def _mark_task(
+    task: Task,
+    marks: _Marks,
+    flows: Mapping[tuple[str, str], tuple[str, ...]],
+    drawn: Container[str],
+):
     spec = task.task_spec
     element = spec.bpmn_id
     if task.state == TaskState.COMPLETED:
@@ -200,14 +205,17 @@ def _mark_task(task: Task, marks: _Marks, flows: Mapping[tuple[str, str], tuple[
     if not reached(task):
         return
     source = element_ancestor(task)
+    while source is not None and source.task_spec.bpmn_id not in drawn:
+        source = element_ancestor(source)  # a gateway the deploy inserted (engine.normalise)
     if source is not None and source.state == TaskState.COMPLETED:
         marks.flows.update(flows.get((source.task_spec.bpmn_id, element), ()))
 
 
 def _mark_workflow(workflow, marks: _Marks, process: _ProcessXml) -> None:
+    drawn = {source for source, _ in process.flows}
     for task in workflow.tasks.values():
         if getattr(task.task_spec, "bpmn_id", None) is not None:
-            _mark_task(task, marks, process.flows)
+            _mark_task(task, marks, process.flows, drawn)
 
 
 def _started_at(workflow) -> float:

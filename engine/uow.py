@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import history
+from . import history, writes
 from .history import PendingEvent
 from .models import Instance
 from .wfcache import WorkflowCache
@@ -51,8 +51,14 @@ class UnitOfWork:
         self._kept[row.id] = (row, workflow, state)
 
     def commit(self) -> None:
-        self.session.flush()
-        history.append(self.session, self.events)
+        if writes.defers(self.session):
+            # The step's kept writes, the history head and the events: one statement;
+            # then whatever the ORM still holds (written after: nothing depends on it).
+            history.append_with_writes(self.session, self.events)
+            self.session.flush()
+        else:
+            self.session.flush()
+            history.append(self.session, self.events)
         for hook in self._before_commit:
             hook(self.session)
         self.session.flush()
@@ -73,5 +79,6 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        writes.take(self.session)  # writes kept and never sent are dropped with the rest
         self.session.rollback()
         self.session.close()

@@ -21,6 +21,7 @@ from .lanes import Inherited, LaneUse, lane_use
 from .lanes import apply as apply_lane_map
 from .lint import lint_specs, lint_xml
 from .lint_calls import recursive_calls
+from .normalise import normalise_tree
 from .parse_problems import problem_of
 from .specs import ParsedProcess, new_parser
 from .xmlsafe import parse_xml
@@ -81,6 +82,7 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
                 problems.append(wrong)
             elif file.kind == "bpmn":
                 problems += translate_tree(root, file.name) + ignored_extensions(root, file.name)
+                problems += normalise_tree(root, file.name)  # BPMN semantics Spiff lacks
                 parser.add_bpmn_xml(root, file.name)
                 roots[file.name] = root  # linted once the schema accepts it
             else:

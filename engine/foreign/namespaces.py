@@ -55,6 +55,15 @@ def namespace_of(tag: str) -> str | None:
     return etree.QName(tag).namespace if tag.startswith("{") else None
 
 
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def is_ours(root: etree._Element) -> bool:
+    """A diagram of this system: it declares our ``spiffworkflow:`` extensions and no other
+    engine's. Any other file (a tool's plain BPMN export included) was made elsewhere."""
+    return SPIFF in root.nsmap.values() and not is_foreign_file(root)
+
+
 def is_foreign_file(root: etree._Element) -> bool:
     """The file declares another engine's namespace, on its root or on any element inside
     (ARIS declares ``camunda:`` on the process), so that engine's conventions apply."""

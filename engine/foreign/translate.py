@@ -8,8 +8,9 @@
 * a condition calling BPMN 2.0's XPath functions (``bpmn:getDataObject('x')``, §10.4) with
   no language of its own: read as XPath, whatever the file's default;
 * a condition in any other language (``groovy``…): an error;
-* a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a file that
-  declares another engine's namespace: quoted, as our timers are Python expressions.
+* a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a diagram
+  made elsewhere (``namespaces.is_ours`` is false: a plain BPMN export too): quoted, as our
+  timers are Python expressions (BPMN 2.0 and Camunda 7 write the ISO text as it is).
   (In our own diagrams an unquoted ``P3D`` stays an error: there it is a forgotten quote.)
 
 The stored file is never changed: only the tree handed to the parser.
@@ -25,7 +26,7 @@ from lxml import etree
 from ..errors import Problem
 from ..lint_graph import bpmn, describe, local
 from .expressions import JUEL, XPATH, Translation, language_of, translate, uses_bpmn_functions
-from .namespaces import is_foreign_file
+from .namespaces import is_ours
 
 _TIMERS = ("timeDate", "timeDuration", "timeCycle")
 _EXPRESSIONS = ("conditionExpression", "completionCondition", "loopCardinality")
@@ -46,7 +47,7 @@ _ISO = re.compile(
 def translate_tree(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; returns a warning per translation, an error per
     expression that cannot be translated."""
-    foreign = is_foreign_file(root)
+    foreign = not is_ours(root)
     default = _default_language(root)
     problems = []
     for tag in _EXPRESSIONS + _TIMERS:

@@ -2,7 +2,7 @@
 every diagram that names it (engine.data_stores)
 
 Revision ID: 0030
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-07 03:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0026"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@ masked), filters by status, colour, channel and overdue, pages."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -141,12 +142,62 @@ def test_pages_of_twenty_newest_first(web_engine, login_as, clock):
     client = login_as("li", "镇综治中心", region=TOWNSHIP)
 
     first = client.get("/cases")
-    second = client.get("/cases", query_string={"page": 2})
+    second = client.get(link(first, "next"))
+    by_number = client.get("/cases", query_string={"page": 2})  # an address typed by hand
 
     assert len(codes(first)) == 20 and codes(first)[0].endswith("-0025")
     assert len(codes(second)) == 5 and codes(second)[-1].endswith("-0001")
+    assert codes(by_number) == codes(second)
     assert "共 <strong>25</strong> 件" in first.get_data(as_text=True)
-    assert 'href="/cases?page=2"' in first.get_data(as_text=True)
+    assert "第 2/2 页" in second.get_data(as_text=True)
+    assert codes(client.get(link(second, "prev"))) == codes(first)
+
+
+def link(response, rel: str) -> str:
+    """The page's 上一页 (``prev``) or 下一页 (``next``) address."""
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', response.get_data(as_text=True))
+    assert found, f"no {rel} link"
+    return html.unescape(found.group(1))
+
+
+def test_seek_pages_keep_their_place_when_newer_cases_arrive(web_engine, login_as, monkeypatch):
+    """下一页 reads on from the last case shown: a case received meanwhile does not push the
+    next page's first case back onto it (an offset would show it twice)."""
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+    with web_engine.session_factory() as session:
+        for n in range(5):
+            session.add(_bulk_case(n))
+        session.commit()
+    client = login_as("li", "镇综治中心", region=TOWNSHIP)
+    first = client.get("/cases")
+    with web_engine.session_factory() as session:
+        session.add(_bulk_case(9))  # the newest of all
+        session.commit()
+
+    second = client.get(link(first, "next"))
+    third = client.get(link(second, "next"))
+
+    assert [c[-4:] for c in codes(first)] == ["0005", "0004"]
+    assert [c[-4:] for c in codes(second)] == ["0003", "0002"]
+    assert [c[-4:] for c in codes(third)] == ["0001"] and 'rel="next"' not in third.get_data(
+        as_text=True
+    )
+    back = client.get(link(third, "prev"))
+    assert [c[-4:] for c in codes(back)] == ["0003", "0002"]
+
+
+def _bulk_case(n: int) -> Case:
+    return Case(
+        code=f"{GRID}-20260302-{n + 1:04d}",
+        channel="窗口",
+        dispute_type="02",
+        summary="批量案件",
+        region_code=GRID,
+        risk_colour="绿",
+        received_at=MONDAY_9AM + timedelta(minutes=n),
+        received_by="window.clerk",
+        parties=[Party(role="申请人", name=f"甲{n}", phone=f"1380000{n:04d}")],
+    )
 
 
 def test_roles_outside_case_work_are_refused(web_engine, login_as):
@@ -163,7 +214,7 @@ def test_past_the_count_cap_the_list_says_so_and_still_pages(cases, login_as, mo
     last = client.get("/cases", query_string={"page": 4})
 
     assert "共 <strong>2+</strong> 件案件，第 1 页。" in first
-    assert 'href="/cases?page=2" rel="next"' in first
+    assert re.search(r'href="/cases\?page=2&amp;after=[\w-]+" rel="next"', first)
     assert codes(last) == [cases["zhang"].code]  # the oldest of four, newest first
     assert 'rel="next"' not in last.get_data(as_text=True)
     assert "共 <strong>2+</strong> 件" in last.get_data(as_text=True)

@@ -4,6 +4,7 @@ order asked, page by page; the count stops at its cap and says 1,000+ past it.""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -25,8 +26,9 @@ def codes(page: str) -> list[str]:
     return re.findall(r'class="case-code">\s*(?:<a [^>]*>)?([0-9-]+)', page)
 
 
-def _place(engine, received, *, lane: str, colour: str, days: float, assignee=None) -> str:
-    """Put the case's ready task in ``lane`` with a deadline ``days`` ahead; its code."""
+def _place(engine, received, *, lane: str, colour: str, days: float | None, assignee=None) -> str:
+    """Put the case's ready task in ``lane`` with a deadline ``days`` ahead (none: without
+    a deadline); its code."""
     set_case(engine, received.case_id, risk_colour=colour)
     with engine.session_factory() as session:
         session.execute(
@@ -36,7 +38,7 @@ def _place(engine, received, *, lane: str, colour: str, days: float, assignee=No
                 candidate_role=lane,
                 lane=lane,
                 assignee=assignee,
-                due_at=MONDAY_9AM + timedelta(days=days),
+                due_at=None if days is None else MONDAY_9AM + timedelta(days=days),
             )
         )
         session.commit()
@@ -118,3 +120,83 @@ def test_a_scope_of_every_region_asks_for_no_codes(app, spread):
     assert county.everything and not township.everything
     assert "IN" not in str(in_scope(Case.region_code, county))
     assert whole == 5
+
+
+@pytest.fixture
+def undated(spread, web_engine):
+    """``spread`` and three tasks without a deadline (red, green, green): last in deadline
+    order, last of their colour by risk."""
+    e = web_engine
+
+    def case(n: int):
+        return receive(e, name=f"当事人{n}", phone=f"1390000000{n}")
+
+    return {
+        **spread,
+        "red_none": _place(e, case(6), lane="县综治中心", colour="红", days=None),
+        "green_none": _place(e, case(7), lane="镇综治中心", colour="绿", days=None),
+        "green_none2": _place(e, case(8), lane="县综治中心", colour="绿", days=None),
+    }
+
+
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("sort", ["", "received", "risk"])
+def test_next_and_previous_pages_walk_the_whole_list_in_order(undated, login_as, monkeypatch, sort):
+    """下一页 reads on from the last row shown (its key in the link, not an offset), across
+    the tasks without a deadline and from one colour to the next; 上一页 walks back."""
+    client = login_as("duo", *LANES, region=COUNTY)
+    whole = codes(client.get(f"/tasks/?sort={sort}").get_data(as_text=True))
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+
+    pages, path = [], f"/tasks/?sort={sort}"
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(codes(page))
+        assert f"第 {len(pages)} 页 / 共 4 页" in page
+        path = _link(page, "next")
+    back, path = [], _link(page, "prev")
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        back.insert(0, codes(page))
+        path = _link(page, "prev")
+
+    assert len(whole) == 8 and [code for p in pages for code in p] == whole
+    assert back == pages[:-1]
+    undated_codes = {undated[k] for k in ("red_none", "green_none", "green_none2")}
+    if sort == "":
+        assert set(whole[-3:]) == undated_codes
+    if sort == "risk":
+        assert whole[2] == undated["red_none"]
+
+
+def test_a_task_done_meanwhile_neither_hides_nor_repeats_the_next_ones(
+    undated, login_as, monkeypatch, web_engine
+):
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+    client = login_as("duo", *LANES, region=COUNTY)
+    first = client.get("/tasks/").get_data(as_text=True)
+    with web_engine.session_factory() as session:  # the first row leaves the list
+        session.execute(
+            update(TaskRecord)
+            .where(TaskRecord.status == "ready", TaskRecord.assignee == "duo")
+            .values(status="completed")
+        )
+        session.commit()
+
+    second = client.get(_link(first, "next")).get_data(as_text=True)
+
+    order = ["green_mine", "yellow_town", "green_county", "red_county", "red_town"]
+    assert codes(first) == [undated[k] for k in order[:2]]
+    assert codes(second) == [undated[k] for k in order[2:4]]
+
+
+def test_a_token_that_cannot_be_read_gives_the_first_page(spread, login_as):
+    client = login_as("duo", *LANES, region=COUNTY)
+    first = codes(client.get("/tasks/").get_data(as_text=True))
+    for token in ("x", "WzEsMl0", "W251bGwsbnVsbCwiYSJd", "%ff" * 3):
+        response = client.get(f"/tasks/?after={token}")
+        assert response.status_code == 200 and codes(response.get_data(as_text=True)) == first

@@ -21,6 +21,7 @@ from processes.enums import CaseStatus, Channel, RiskColour
 from processes.masking import mask_id_number, mask_name, mask_phone
 from processes.models import Case, DisputeType, Party, Region
 
+from .. import keyset
 from ..due import DueInfo, deadline_badge
 from ..list_plans import prefer_custom_plans
 from ..scope import in_scope
@@ -46,6 +47,10 @@ class CaseFilters:
     channel: str = ""
     overdue: bool = False
     page: int = 1
+    after: str = ""
+    """The token of the last row of the page before (``webapp.keyset``): read from it."""
+    before: str = ""
+    """The token of the first row of the page after: the page before it is read."""
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> CaseFilters:
@@ -57,6 +62,8 @@ class CaseFilters:
             channel=_choice(args.get("channel", ""), Channel),
             overdue=args.get("overdue") in ("1", "on", "true"),
             page=page_number(page),
+            after=args.get("after", "")[:400],
+            before=args.get("before", "")[:400],
         )
 
     def active(self) -> bool:
@@ -71,6 +78,8 @@ class CaseFilters:
             "channel": self.channel,
             "overdue": "1" if self.overdue else "",
             "page": self.page,
+            "after": "",
+            "before": "",
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None, 1)}
@@ -104,6 +113,10 @@ class CasePage:
     """The last page; when ``capped``, the last page counted so far."""
     capped: bool = False
     has_next: bool = False
+    next_after: str | None = None
+    """The token of the page's last row, for 下一页."""
+    prev_before: str | None = None
+    """The token of the page's first row, for 上一页 past the second page."""
 
     @property
     def total_text(self) -> str:
@@ -163,7 +176,9 @@ def search_cases(
     now: datetime,
     calendar: WorkCalendar,
 ) -> CasePage:
-    """One page of the cases matching ``filters`` in ``scope``, newest first."""
+    """One page of the cases matching ``filters`` in ``scope``, newest first: after the row
+    of ``filters.after`` or before that of ``filters.before`` (seek pages: the index on the
+    received time is read from that row, not from the first), else page ``filters.page``."""
     prefer_custom_plans(session)
     conditions = _conditions(session, filters, scope, now)
     matching = select(Case.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
@@ -172,20 +187,55 @@ def search_cases(
     total = min(counted, COUNT_CAP)
     pages = max(1, -(-total // PER_PAGE))
     page = filters.page if capped else min(filters.page, pages)
-    cases = list(
-        session.scalars(
-            select(Case)
-            .where(*conditions)
-            .order_by(Case.received_at.desc(), Case.id.desc())
-            .limit(PER_PAGE + 1)
-            .offset((page - 1) * PER_PAGE)
-        )
-    )
-    has_next = len(cases) > PER_PAGE
-    rows = _rows(session, cases[:PER_PAGE], now=now, calendar=calendar)
+    cases, has_next, page = _page_of(session, conditions, filters, page)
+    rows = _rows(session, cases, now=now, calendar=calendar)
     if capped:
         pages = max(pages, page + (1 if has_next else 0))
-    return CasePage(rows, total, page, pages, capped=capped, has_next=has_next)
+    return CasePage(
+        rows,
+        total,
+        page,
+        pages,
+        capped=capped,
+        has_next=has_next,
+        next_after=_token(cases[-1]) if has_next else None,
+        prev_before=_token(cases[0]) if page > 2 and cases else None,
+    )
+
+
+NEWEST_FIRST = (Case.received_at.desc(), Case.id.desc())
+
+
+def _page_of(
+    session: Session, conditions: list, filters: CaseFilters, page: int
+) -> tuple[list[Case], bool, int]:
+    """The page's cases, whether a page follows, and the page's number."""
+    key = keyset.decode(filters.after or filters.before, "ti")
+    statement = select(Case).where(*conditions).limit(PER_PAGE + 1)
+    if key is None or key[0] is None:
+        found = list(
+            session.scalars(statement.order_by(*NEWEST_FIRST).offset((page - 1) * PER_PAGE))
+        )
+        return found[:PER_PAGE], len(found) > PER_PAGE, page
+    received, case_id = key
+    if filters.after:
+        later = or_(Case.received_at < received, Case.id < case_id)
+        found = list(
+            session.scalars(
+                statement.where(Case.received_at <= received, later).order_by(*NEWEST_FIRST)
+            )
+        )
+        return found[:PER_PAGE], len(found) > PER_PAGE, max(page, 2)
+    earlier = or_(Case.received_at > received, Case.id > case_id)
+    backwards = statement.where(Case.received_at >= received, earlier)
+    found = list(session.scalars(backwards.order_by(Case.received_at, Case.id)))
+    if len(found) <= PER_PAGE:  # nothing before these: the first page
+        return _page_of(session, conditions, CaseFilters(), 1)
+    return list(reversed(found[:PER_PAGE])), True, max(page, 2)
+
+
+def _token(case: Case) -> str:
+    return keyset.encode([case.received_at, case.id])
 
 
 def parties_of(session: Session, case_ids: list[int]) -> dict[int, list[Party]]:

@@ -23,6 +23,7 @@ query exactly as it was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import (
@@ -139,11 +140,17 @@ def department_clause(viewer: Viewer) -> ColumnElement[bool]:
 def search_clause(q: str) -> ColumnElement[bool]:
     """A part of the case code, or a party's full name or phone number (matched on the
     stored value; lists show it masked)."""
+    if CODE_LIKE.fullmatch(q) is None:  # a name: a code holds only digits and hyphens,
+        # and a part of one as short as a name matched every code's trigrams (55 ms)
+        return Case.id.in_(select(Party.case_id).where(Party.name == q))
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     by_code = select(Case.id).where(Case.code.like(f"%{escaped}%", escape="\\"))
     by_phone = select(Party.case_id).where(Party.phone == q)
-    by_name = select(Party.case_id).where(Party.name == q)
-    return Case.id.in_(union(by_code, by_phone, by_name))
+    return Case.id.in_(union(by_code, by_phone))
+
+
+CODE_LIKE = re.compile(r"[0-9-]+")
+"""What a case code or a phone number (or a part of either) looks like."""
 
 
 def due_clause(due: DueFilter, clock: Clock | None) -> ColumnElement[bool]:
@@ -203,20 +210,40 @@ def where(
 # -- SELECT ----------------------------------------------------------------------------------
 
 
-def order(sort: SortKey, columns: ReadOnlyColumnCollection | None = None) -> list:
+def order(
+    sort: SortKey, columns: ReadOnlyColumnCollection | None = None, *, reverse: bool = False
+) -> list:
     """The list's order, over the task and case columns (or ``columns`` of a subquery of
-    ``rows``)."""
+    ``rows``); ``reverse``: the same order backwards (a page before a row, read walking
+    back from it)."""
     c = columns
     due_at = TaskRecord.due_at if c is None else c.due_at
-    created_at = TaskRecord.created_at if c is None else c.created_at
+    instance_id = TaskRecord.instance_id if c is None else c.instance_id
     task_id = TaskRecord.id if c is None else c.id
-    by_due = [due_at.asc().nulls_last(), created_at, task_id]
     if sort == SortKey.RECEIVED:
         received_at = Case.received_at if c is None else c.received_at
-        return [received_at.desc().nulls_last(), task_id]
+        return [_nulls_last(received_at, True, reverse), _ascending(task_id, reverse)]
+    # ties (and tasks without a deadline) by instance, as the lanes' indexes hold them
+    # after the deadline: an undated page then reads on in the index instead of sorting
+    # every undated task of the lane by creation (3,400 for a county's lane, 60 ms)
+    ties = (_ascending(instance_id, reverse), _ascending(task_id, reverse))
+    by_due = [_nulls_last(due_at, False, reverse), *ties]
     if sort == SortKey.RISK:  # the case's colour, copied onto its ready tasks
-        return [TaskRecord.sort_rank if c is None else c.sort_rank, *by_due]
+        rank = TaskRecord.sort_rank if c is None else c.sort_rank
+        return [_ascending(rank, reverse), *by_due]
     return by_due
+
+
+def _nulls_last(column, descending: bool, reverse: bool):
+    """``column`` ascending (or ``descending``) with nulls last; all of it backwards when
+    ``reverse`` (nulls first)."""
+    if reverse:
+        return (column.asc() if descending else column.desc()).nulls_first()
+    return (column.desc() if descending else column.asc()).nulls_last()
+
+
+def _ascending(column, reverse: bool):
+    return column.desc() if reverse else column.asc()
 
 
 TASK_COLUMNS = (
@@ -244,14 +271,20 @@ def rows(clauses: Sequence) -> Select:
 
 
 def capped_count(
-    session: Session, viewer: Viewer, filters: Filters, clock: Clock | None, cap: int
+    session: Session,
+    viewer: Viewer,
+    filters: Filters,
+    clock: Clock | None,
+    cap: int,
+    branches: list[ColumnElement[bool]] | None = None,
 ) -> int:
-    """Matching tasks, counting no further than ``cap + 1``."""
+    """Matching tasks, counting no further than ``cap + 1``; one part per way a task is
+    offered (``branches``, by default ``offered_branches``)."""
     one = select(literal(1).label("one"))
     halves = [
         from_tasks(one).where(*common_clauses(viewer, filters, clock, scope), branch)
         for scope in scopes(viewer)
-        for branch in offered_branches(viewer, filters.mine)
+        for branch in branches or offered_branches(viewer, filters.mine)
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
     limited = select(matching.c.one).limit(cap + 1).subquery()

@@ -31,6 +31,7 @@ from .filters import (
     department_name,
     near_until,
 )
+from .keyset import Position, ranges
 
 __all__ = [
     "COUNT_CAP",
@@ -87,6 +88,11 @@ class Page:
     """Matching tasks, counted up to ``COUNT_CAP`` (``capped`` says it went past)."""
     capped: bool
     has_next: bool = field(default=False)
+    next_after: str | None = None
+    """The token of the page's last row: the next page is read from it (``?after=``)."""
+    prev_before: str | None = None
+    """The token of the page's first row, when a page before it is more than the first
+    (``?before=``; the first page's link carries no token)."""
 
     @property
     def last(self) -> int | None:
@@ -102,26 +108,90 @@ def work_list(
     clock: Clock,
     page: int = 1,
     per_page: int = PER_PAGE,
+    after: str | None = None,
+    before: str | None = None,
 ) -> Page:
-    """One page of the tasks ``viewer`` may act on, matching ``filters``."""
+    """One page of the tasks ``viewer`` may act on, matching ``filters``: the page after
+    the row of the token ``after``, or before the row of ``before`` (seek pages, numbered
+    ``page`` as the links counted them), else page ``page`` counted from the first row."""
     query.prefer_custom_plans(session)
     page = max(1, page)
-    statement = arms.page_rows(
-        viewer,
-        filters,
-        clock,
-        offset=(page - 1) * per_page,
-        limit=per_page + 1,
-        postgresql=session.get_bind().dialect.name == "postgresql",
-    )
-    rows = session.execute(statement).all()
-    has_next = len(rows) > per_page
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    position = Position.read(filters.sort, after or before)
+    if position is not None and not after:
+        found = _seek(session, viewer, filters, clock, position, per_page + 1, postgresql, True)
+        if len(found) <= per_page:  # nothing before these: they start the first page
+            return work_list(session, viewer=viewer, filters=filters, clock=clock)
+        rows, has_next, page = list(reversed(found[:per_page])), True, max(page, 2)
+    else:
+        if position is not None:
+            found = _seek(session, viewer, filters, clock, position, per_page + 1, postgresql)
+        else:
+            statement = arms.page_rows(
+                viewer,
+                filters,
+                clock,
+                offset=(page - 1) * per_page,
+                limit=per_page + 1,
+                postgresql=postgresql,
+            )
+            found = session.execute(statement).all()
+        rows, has_next = found[:per_page], len(found) > per_page
     if has_next or (page > 1 and not rows):
-        total = query.capped_count(session, viewer, filters, clock, COUNT_CAP)
+        total = _count(session, viewer, filters, clock, postgresql)
     else:  # the last page: every page before it was full
         total = (page - 1) * per_page + len(rows)
-    items = _items(session, rows[:per_page])
-    return Page(items, page, per_page, min(total, COUNT_CAP), total > COUNT_CAP, has_next)
+    return Page(
+        _items(session, rows),
+        page,
+        per_page,
+        min(total, COUNT_CAP),
+        total > COUNT_CAP,
+        has_next,
+        next_after=Position.of(filters.sort, rows[-1]).token if has_next else None,
+        prev_before=Position.of(filters.sort, rows[0]).token if page > 2 and rows else None,
+    )
+
+
+def _count(
+    session: Session, viewer: Viewer, filters: Filters, clock: Clock, postgresql: bool
+) -> int:
+    """The capped count, one part per lane on PostgreSQL (``arms.arm_branches``): with one
+    part for every lane, PostgreSQL hashed all 84,000 offered tasks of a user holding every
+    lane to count 1,001 of them (35 ms)."""
+    by_due = replace(filters, sort=SortKey.DUE)  # the count does not depend on the order
+    branches = arms.arm_branches(viewer, by_due, split=postgresql)
+    return query.capped_count(session, viewer, filters, clock, COUNT_CAP, branches)
+
+
+def _seek(
+    session: Session,
+    viewer: Viewer,
+    filters: Filters,
+    clock: Clock,
+    position: Position,
+    limit: int,
+    postgresql: bool,
+    back: bool = False,
+) -> list:
+    """Up to ``limit`` rows after ``position`` (``back``: before it, nearest first), read
+    range by range (``keyset.ranges``) until there are enough."""
+    found: list = []
+    for index in range(len(ranges(position, forward=not back))):
+        statement = arms.page_rows(
+            viewer,
+            filters,
+            clock,
+            offset=0,
+            limit=limit - len(found),
+            postgresql=postgresql,
+            bound=lambda c, i=index: ranges(position, forward=not back, c=c)[i],
+            reverse=back,
+        )
+        found += session.execute(statement).all()
+        if len(found) >= limit:
+            break
+    return found
 
 
 def next_task(session: Session, *, viewer: Viewer, instance_id: int) -> str | None:

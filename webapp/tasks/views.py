@@ -52,6 +52,8 @@ def index():
         clock=current_clock(),
         page=page_number(number, maximum=MAX_PAGE),
         per_page=service.PER_PAGE,
+        after=request.args.get("after"),
+        before=request.args.get("before"),
     )
     return render_template(
         "tasks/index.html",
