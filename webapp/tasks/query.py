@@ -166,6 +166,11 @@ def scopes(viewer: Viewer) -> list[ColumnElement[bool]]:
     viewer has waiting rising-risk alerts (``Viewer.alert_instances``), as a task of one
     of those alerts' processes, which have no case."""
     by_case = in_scope(Case.region_code, viewer.scope)
+    if viewer.scope is not None and not getattr(viewer.scope, "everything", False):
+        # and by the task's copy of the case's region (``processes.task_rank``), so a
+        # township's arms read their lane's tasks of its regions from (lane, region,
+        # deadline) instead of walking the county's whole lane (5,400 buffers, 120 ms)
+        by_case = and_(by_case, in_scope(TaskRecord.region_code, viewer.scope))
     if viewer.scope is None or not viewer.alert_instances:
         return [by_case]
     alerts = TaskRecord.instance_id.in_(sorted(viewer.alert_instances))
