@@ -38,7 +38,8 @@ def _region_follows_case(_mapper, connection: Connection, case: Case) -> None:
     if case.instance_id is None:
         return
     state = inspect(case)
-    moved = state.attrs.region_code.history.has_changes() or state.attrs.instance_id.history.has_changes()
+    attrs = state.attrs
+    moved = attrs.region_code.history.has_changes() or attrs.instance_id.history.has_changes()
     session = object_session(case)
     if session is not None and moved:
         set_region(session, case.instance_id, case.region_code, via=connection)
