@@ -167,10 +167,11 @@ def scopes(viewer: Viewer) -> list[ColumnElement[bool]]:
     of those alerts' processes, which have no case."""
     by_case = in_scope(Case.region_code, viewer.scope)
     if viewer.scope is not None and not getattr(viewer.scope, "everything", False):
-        # and by the task's copy of the case's region (``processes.task_rank``), so a
-        # township's arms read their lane's tasks of its regions from (lane, region,
-        # deadline) instead of walking the county's whole lane (5,400 buffers, 120 ms)
-        by_case = and_(by_case, in_scope(TaskRecord.region_code, viewer.scope))
+        # by the task's copy of its case's region (``processes.task_rank``; only a task
+        # of a case has one): a township's arms read their lanes' tasks of its regions
+        # from (lane, region, deadline) instead of walking the county's whole lane (5,400
+        # buffers, 120 ms), and sort them before joining only a page of them to their case
+        by_case = in_scope(TaskRecord.region_code, viewer.scope)
     if viewer.scope is None or not viewer.alert_instances:
         return [by_case]
     alerts = TaskRecord.instance_id.in_(sorted(viewer.alert_instances))
