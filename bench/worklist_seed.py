@@ -193,6 +193,7 @@ class Seeder:
             item=None,
             open_to_lane=True,
             sort_rank=UNRANKED,
+            region_code=None,
             form_key=None,
             created_at=at,
             due_at=None,
@@ -228,10 +229,11 @@ def seed_cases(connection: Connection, count: int, users: list[str]) -> int:
             at, due = seeder.received(), seeder.due()
             cases.append(seeder.case(i, at, due))
             rank = rank_of(cases[-1]["risk_colour"])  # as intake and every change set it
-            instances.append({**instance_row(i, at), "sort_rank": rank})
+            region = cases[-1]["region_code"]  # as the case row's writes copy it (0029)
+            instances.append({**instance_row(i, at), "sort_rank": rank, "region_code": region})
             parties.extend(seeder.parties(i))
             rows = seeder.tasks(i, at, due)
-            rows[-1]["sort_rank"] = rank
+            rows[-1].update(sort_rank=rank, region_code=region)
             candidates.extend(seeder.candidates(rows[-1]))
             tasks.extend(rows)
         for model, rows in ((Instance, instances), (Case, cases), (Party, parties)):

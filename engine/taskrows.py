@@ -86,6 +86,7 @@ class _Staged:
                 "candidate_unit": named.units[0] if named.units else None,
                 "open_to_lane": not named.restricted,
                 "sort_rank": self.row.sort_rank,
+                "region_code": self.row.region_code,
             }
         )
         self.candidates += [{"task_id": task_id, "username": u} for u in named.users]

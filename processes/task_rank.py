@@ -1,14 +1,19 @@
 """A case's colour as its tasks' sort rank (``engine.set_sort_rank``): 红 first, then 黄,
 then 绿; tasks of processes without a case come last. 我的待办 sorted by risk then reads
-one index (lane, rank, deadline) instead of joining every task to its case's colour."""
+one index (lane, rank, deadline) instead of joining every task to its case's colour.
+
+Likewise a case's region as its tasks' region (``engine.set_region``), kept by the case
+row's own writes (a mapper event), so a township's list reads (lane, region, deadline)."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, event, inspect
+from sqlalchemy.orm import Session, object_session
 
-from engine import UNRANKED, set_sort_rank
+from engine import UNRANKED, set_region, set_sort_rank
 
 from .enums import RiskColour
+from .models import Case
 
 TASK_RANK = {RiskColour.RED: 0, RiskColour.YELLOW: 1, RiskColour.GREEN: 2}
 
@@ -22,3 +27,19 @@ def rank_tasks(session: Session, instance_id: int | None, colour: str | None) ->
     """The case's instance, and its ready tasks, take the colour's rank."""
     if instance_id is not None:
         set_sort_rank(session, instance_id, rank_of(colour))
+
+
+@event.listens_for(Case, "after_insert")
+@event.listens_for(Case, "after_update")
+def _region_follows_case(_mapper, connection: Connection, case: Case) -> None:
+    """A case's region, copied onto its instance and ready tasks (``engine.set_region``)
+    when the case is written and whenever its region changes, in the same flush: a
+    township's work list reads its lanes' tasks by region."""
+    if case.instance_id is None:
+        return
+    state = inspect(case)
+    attrs = state.attrs
+    moved = attrs.region_code.history.has_changes() or attrs.instance_id.history.has_changes()
+    session = object_session(case)
+    if session is not None and moved:
+        set_region(session, case.instance_id, case.region_code, via=connection)

@@ -10,10 +10,12 @@ import pytest
 
 from engine import Actor
 from engine.db import db
-from engine.models import TaskRecord
+from engine.models import Instance, TaskRecord
+from processes.models import Case
 from tests.web.tasks_support import (
     CENTER,
     COUNTY,
+    OTHER_TOWNSHIP,
     OTHER_VILLAGE,
     TOWNSHIP,
     add_other_township,
@@ -53,6 +55,24 @@ def test_the_list_shows_the_tasks_offered_in_scope_only(library, login_as, app):
     assert codes(page) == [ours.code]
     assert "共 1 项" in page
     assert theirs.code not in page and claimed.code not in page
+
+
+def test_a_task_follows_its_case_into_another_township(library, login_as, app):
+    moved = receive(library)
+    stays = receive(library, name="王五")
+    task_id = only_ready(library, moved.instance_id).id
+    with library.session_factory() as session:  # the case row moved, as an edit would
+        session.get(Case, moved.case_id).region_code = OTHER_VILLAGE
+        session.commit()
+
+    ours = login_as("li", CENTER, region=TOWNSHIP).get("/tasks/").get_data(as_text=True)
+    theirs = client_for(app, "sha", CENTER, region=OTHER_TOWNSHIP).get("/tasks/")
+
+    assert codes(ours) == [stays.code]
+    assert codes(theirs.get_data(as_text=True)) == [moved.code]
+    with library.session_factory() as session:  # and a task readied later takes it too
+        assert session.get(Instance, moved.instance_id).region_code == OTHER_VILLAGE
+        assert session.get(TaskRecord, task_id).region_code == OTHER_VILLAGE
 
 
 def test_a_county_user_sees_every_township(library, login_as):
