@@ -229,7 +229,7 @@ def seed_cases(connection: Connection, count: int, users: list[str]) -> int:
             at, due = seeder.received(), seeder.due()
             cases.append(seeder.case(i, at, due))
             rank = rank_of(cases[-1]["risk_colour"])  # as intake and every change set it
-            region = cases[-1]["region_code"]  # as the case row's writes copy it (0029)
+            region = cases[-1]["region_code"]  # as the case row's writes copy it (0031)
             instances.append({**instance_row(i, at), "sort_rank": rank, "region_code": region})
             parties.extend(seeder.parties(i))
             rows = seeder.tasks(i, at, due)

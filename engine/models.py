@@ -174,7 +174,7 @@ class TaskRecord(db.Model):
             sqlite_where=text(_READY),
         ),
         # A lane's open tasks of a few regions (a township's), in deadline order, and most
-        # urgent first (0029): one index range per region instead of the lane's whole index.
+        # urgent first (0031): one index range per region instead of the lane's whole index.
         Index(
             "ix_task_ready_open_region",
             "candidate_role",

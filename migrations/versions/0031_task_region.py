@@ -2,8 +2,8 @@
 indexes (lane, region, deadline) and (lane, region, rank, deadline) for a township's work
 list
 
-Revision ID: 0029
-Revises: 0026
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -11,8 +11,8 @@ Create Date: 2026-12-07 04:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0029"
-down_revision = "0026"
+revision = "0031"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
