@@ -52,7 +52,8 @@ def ready_tasks(
                 schema=schema_of(key) if key else extensions.get(FOREIGN_FORM),
                 instructions=extensions.get(INSTRUCTIONS) or None,
                 data=json_safe(dict(task.data)),
-                outputs=required_outputs(task),
+                outputs=(outputs := required_outputs(task)),
+                output_names=tuple(_output_names(task).get(o, o) for o in outputs),
             )
         )
     return tuple(found)
@@ -68,6 +69,12 @@ def required_outputs(task: Task) -> tuple[str, ...]:
     if item is not None and "MultiInstance" in type(parent).__name__:
         names.append(item.bpmn_id)
     return tuple(name for name in dict.fromkeys(names) if name and name not in task.data)
+
+
+def _output_names(task: Task) -> dict[str, str]:
+    io = getattr(task.task_spec, "io_specification", None)
+    outputs = getattr(io, "data_outputs", None) or ()
+    return {d.bpmn_id: d.bpmn_name for d in outputs if d.bpmn_id and d.bpmn_name}
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> tuple[TrialTimer, ...]:
