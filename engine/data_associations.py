@@ -111,6 +111,25 @@ def _rewire(node, spec, attribute, tag, object_side, io_items, ns) -> None:
         setattr(spec, attribute, current)
 
 
+def io_objects_of(spec) -> list[IoDataObject]:
+    """The associations of a task spec between its ioSpecification and data objects."""
+    found = [
+        *(getattr(spec, "data_input_associations", None) or []),
+        *(getattr(spec, "data_output_associations", None) or []),
+    ]
+    return [item for item in found if isinstance(item, IoDataObject)]
+
+
+def warning_text(item: IoDataObject) -> str:
+    """The deploy warning for an association we route source → target."""
+    named = f"「{item.bpmn_name}」" if item.bpmn_name else ""
+    return (
+        f"数据关联按 BPMN 2.0（§10.4 数据关联）从源到目标复制：任务的数据输入/输出{named}"
+        f"（{item.bpmn_id}）与数据对象 {item.data_object} 之间；表达式中的"
+        " bpmn:getDataObject('名称') 读取该名称的数据对象"
+    )
+
+
 def objects_by_name(task) -> dict[str, Any]:
     """The data objects visible from ``task`` (its process and the enclosing ones, nearest
     first), by name where the name is an identifier, for BPMN's ``getDataObject('name')``."""

@@ -126,3 +126,11 @@ def test_the_association_survives_spec_serialization():
     assert (output.bpmn_id, output.data_object) == ("out_decision", "obj_decision")
     [source] = restored.task_specs["copy"].data_input_associations
     assert (source.bpmn_id, source.data_object) == ("in_decision", "obj_decision")
+
+
+def test_deploy_warns_naming_file_and_element(engine):
+    result = engine.deploy_set([_diagram()], actor="t", note="t")
+    warnings = [(w.file, w.element, w.message) for w in result.warnings]
+    ours = [(f, e, m) for f, e, m in warnings if "从源到目标复制" in m]
+    assert {(f, e) for f, e, _ in ours} == {("assoc.bpmn", e) for e in ("ask", "copy", "show")}
+    assert any("obj_decision" in m for _, e, m in ours if e == "copy")
