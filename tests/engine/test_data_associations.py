@@ -4,6 +4,8 @@ source to target (BPMN 2.0 §10.4), in a trial and in a real instance, across sa
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from engine import Actor, SourceFile
 from engine.specs import ParsedProcess, new_parser, spec_from_json, spec_to_json
 from engine.trial import start_trial, trial_view
@@ -134,3 +136,35 @@ def test_deploy_warns_naming_file_and_element(engine):
     ours = [(f, e, m) for f, e, m in warnings if "从源到目标复制" in m]
     assert {(f, e) for f, e, _ in ours} == {("assoc.bpmn", e) for e in ("ask", "copy", "show")}
     assert any("obj_decision" in m for _, e, m in ours if e == "copy")
+
+
+def test_trial_gives_an_unnamed_output_a_user_name_when_an_assignee_reads_its_object(engine):
+    """A data output without a name, carried to the data object 「approver」 that the next
+    task's ``camunda:assignee="${approver}"`` reads (MIWG C.1.1 as ADONIS exports it)."""
+    ids = ["start", "assign", "approve", "end"]
+    refs = "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
+    flows = "".join(
+        f'<bpmn:sequenceFlow id="f{n}" sourceRef="{a}" targetRef="{b}"/>'
+        for n, (a, b) in enumerate(pairwise(ids))
+    )
+    body = (
+        f'<bpmn:laneSet id="ls"><bpmn:lane id="l1" name="镇综治中心">{refs}</bpmn:lane>'
+        '</bpmn:laneSet><bpmn:dataObject id="obj" name="approver"/>'
+        '<bpmn:dataObjectReference id="ref" dataObjectRef="obj"/><bpmn:startEvent id="start"/>'
+        '<bpmn:userTask id="assign" name="指定审批人"><bpmn:ioSpecification id="io">'
+        '<bpmn:dataOutput id="out"/><bpmn:inputSet id="is"/><bpmn:outputSet id="os">'
+        "<bpmn:dataOutputRefs>out</bpmn:dataOutputRefs></bpmn:outputSet></bpmn:ioSpecification>"
+        + _out("a1", "out", "ref")
+        + '</bpmn:userTask><bpmn:userTask id="approve" name="审批" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" camunda:assignee="${approver}"/>'
+        '<bpmn:endEvent id="end"/>' + flows
+    )
+    text = (
+        HEAD.format(pid="approval")
+        + f'<bpmn:process id="approval" name="审批" isExecutable="true">{body}'
+        + "</bpmn:process></bpmn:definitions>"
+    )
+    file = SourceFile("approval.bpmn", "bpmn", text.encode())
+    trial_id = start_trial(engine, [file], actor=DESIGNER, data={}, source="草稿")
+    result = run_to_end(engine, trial_id, actor=DESIGNER)
+    assert result.finished, result.reason
