@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from . import assignment, data_stores, service_tasks
+from . import assignment, data_associations, data_stores, service_tasks
 from .errors import Problem
 from .forms import form_key_of
 from .sandbox import check_source
@@ -122,13 +122,20 @@ def check_process(
                 problems.append(Problem(file, element, timer_problem))
             if (passing := service_tasks.warning_text(spec)) is not None:
                 problems.append(Problem(file, element, passing, "warning"))
-            problems += [
-                Problem(file, store.bpmn_id, data_stores.warning_text(store), "warning")
-                for store in data_stores.stores_of(spec)
-            ] + [
-                Problem(file, element, data_stores.process_io_warning(reference), "warning")
-                for reference in data_stores.process_io_of(spec)
-            ]
+            problems += (
+                [
+                    Problem(file, store.bpmn_id, data_stores.warning_text(store), "warning")
+                    for store in data_stores.stores_of(spec)
+                ]
+                + [
+                    Problem(file, element, data_stores.process_io_warning(reference), "warning")
+                    for reference in data_stores.process_io_of(spec)
+                ]
+                + [
+                    Problem(file, element, data_associations.warning_text(item), "warning")
+                    for item in data_associations.io_objects_of(spec)
+                ]
+            )
             operator = getattr(spec, "operation_name", None)
             if operator is not None and operator not in operators:
                 problems.append(Problem(file, element, f"服务任务操作 {operator!r} 未注册"))

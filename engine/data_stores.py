@@ -45,6 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from . import data_associations
 from .context import NoStepInProgress, current_step
 from .models import DataStoreValue
 
@@ -181,6 +182,13 @@ PROCESS_IO = "process-io:"
 class DataProcessParser(SpiffProcessParser):
     """Resolves associations to the process's own data inputs and outputs, and to a data
     object named directly."""
+
+    def parse_node(self, node):
+        known = node.get("id") in self.spec.task_specs
+        spec = super().parse_node(node)
+        if not known:  # BPMN 2.0 §10.4: associations to the task's ioSpecification
+            data_associations.rewire(self, node, self.spec.task_specs.get(node.get("id")))
+        return spec
 
     def get_data_object_reference(self, reference_id):
         # BPMN 2.0 lets an association name the dataObject itself (an ItemAwareElement),

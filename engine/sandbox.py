@@ -29,6 +29,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from . import data_associations
 from .budget import Budget, metered
 from .context import step_or_none
 from .projection import process_of
@@ -247,7 +248,11 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
     def _evaluate(self, task, expression, external_context=None):
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            return self.environment.evaluate(
+                expression,
+                task.data,
+                _with_data_objects(task, external_context, self.environment.reserved_names),
+            )
         except SpiffWorkflowException as error:
             error.add_note(f"表达式求值出错：{expression!r}")
             raise
@@ -337,3 +342,17 @@ def make_script_engine(
 ) -> PythonScriptEngine:
     """The sandboxed script engine; attach it to every new or deserialized workflow."""
     return SandboxedScriptEngine(environment=RestrictedEnvironment(helpers, services, budget))
+
+
+def _with_data_objects(
+    task, external_context: Mapping | None, reserved: frozenset[str]
+) -> Mapping | None:
+    """``external_context`` plus the data objects visible from ``task`` by name, which is
+    what BPMN 2.0's XPath ``bpmn:getDataObject('name')`` reads (§10.4; translated as the
+    variable ``name``); the task's own data and the given context win over them."""
+    objects = data_associations.objects_by_name(task)
+    if not objects:
+        return external_context
+    taken = set(task.data) | set(external_context or {}) | reserved
+    merged = {k: v for k, v in objects.items() if k not in taken}
+    return {**merged, **(external_context or {})}

@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from . import data_stores, service_tasks
+from . import data_associations, data_stores, service_tasks
 from .foreign import PARSER_OVERRIDES
 from .trail_marks import marks_from_json, marks_to_json
 
@@ -53,6 +53,7 @@ def _configure():
     config[BpmnWorkflow] = _StateOnlyConverter
     service_tasks.register_converters(config)
     data_stores.register_converters(config)
+    data_associations.register_converters(config)
     registry = BpmnWorkflowSerializer.configure(config)
     return registry, BpmnWorkflowSerializer(registry)
 

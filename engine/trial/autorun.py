@@ -50,6 +50,7 @@ from .supply import (
     describe,
     missing_collection,
     missing_name,
+    person_names,
     sample_value,
 )
 from .views import EntryKind, StepKind, TrialStatus, TrialTask, TrialView
@@ -154,7 +155,7 @@ def _run(
     supplied: Mapping[str, Any],
 ) -> AutorunResult:
     spec = _spec_of(engine, trial_id, actor)
-    diagram = _Diagram(list(code_texts(spec)), alternatives(conditions(spec)))
+    diagram = _Diagram(list(code_texts(spec)), alternatives(conditions(spec)), person_names(spec))
     for steps in range(max_steps + 1):
         view = trial_view(engine, trial_id, user=actor.user)
         outcome = _settled(engine, view, actor, steps)
@@ -204,6 +205,8 @@ class _Diagram:
 
     code: list[str]
     turns: dict[str, list[Any]]
+    people: frozenset[str] = frozenset()
+    """Names the assignee and candidate-users expressions read."""
 
 
 def _move(
@@ -220,7 +223,10 @@ def _move(
     if not view.tasks:
         return _event(engine, view, actor, supplied, _first_way(view))
     task = view.tasks[0]
-    answers = {name: _output_sample(name, diagram) for name in task.outputs}
+    labels = dict(zip(task.outputs, task.output_names, strict=False))
+    answers = {
+        name: _output_sample(labels.get(name) or name, diagram, actor.user) for name in task.outputs
+    }
     answers |= fill(task.schema, view.clock_at)
     visits = _visits(view, task.element)
     if visits >= LOOP_VISITS:
@@ -279,7 +285,12 @@ def _visits(view: TrialView, element: str) -> int:
     )
 
 
-def _output_sample(name: str, diagram: _Diagram) -> Any:
+def _output_sample(name: str, diagram: _Diagram, person: str) -> Any:
+    """A sample for a data output, chosen by its name: a user name (``person``) when an
+    assignee or candidate-users expression reads a variable of that name (a data object the
+    output is associated with is read under its name), else as ``sample_value``."""
+    if name in diagram.people:
+        return person
     value = sample_value(name, "", diagram.code)
     return 1 if value is None else value
 

@@ -158,6 +158,25 @@ def _is_name(node: ast.expr, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
+_PERSON_KEYS = ("assignee", "candidateUsers")
+
+
+def person_names(value: Any) -> frozenset[str]:
+    """The names read by the assignee and candidate-users expressions of a serialized spec
+    (``engine.assignment``'s extension keys)."""
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in _PERSON_KEYS and isinstance(item, str):
+                found |= set(re.findall(r"[A-Za-z_]\w*", item))
+            else:
+                found |= person_names(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found |= person_names(item)
+    return frozenset(found)
+
+
 def conditions(value: Any) -> Iterator[str]:
     """The conditions of a serialized spec (gateway flows, conditional events)."""
     if isinstance(value, Mapping):

@@ -115,6 +115,9 @@ class TrialTask:
     """Variables the task must set and has not: its ``ioSpecification`` data outputs and,
     for one instance of a multi-instance activity, the output item (BPMN 2.0 §10.4.6,
     §13.3.7); SpiffWorkflow fails the step without them."""
+    output_names: tuple[str, ...] = ()
+    """Per entry of ``outputs``, its ``name`` in the diagram (else its id): what a sample
+    value is chosen by (``Bpmn_DataOutput_x`` named ``approver`` is an approver)."""
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ def ready_tasks(
                 schema=schema_of(key) if key else extensions.get(FOREIGN_FORM),
                 instructions=extensions.get(INSTRUCTIONS) or None,
                 data=json_safe(dict(task.data)),
-                outputs=required_outputs(task),
+                outputs=(outputs := required_outputs(task)),
+                output_names=tuple(_output_names(task).get(o, o) for o in outputs),
             )
         )
     return tuple(found)
@@ -68,6 +69,30 @@ def required_outputs(task: Task) -> tuple[str, ...]:
     if item is not None and "MultiInstance" in type(parent).__name__:
         names.append(item.bpmn_id)
     return tuple(name for name in dict.fromkeys(names) if name and name not in task.data)
+
+
+def _output_names(task: Task) -> dict[str, str]:
+    """Per data output, the name a sample is chosen by: that of the data object an output
+    association carries it to (what expressions read, ``engine.data_associations``), else
+    its own."""
+    io = getattr(task.task_spec, "io_specification", None)
+    outputs = getattr(io, "data_outputs", None) or ()
+    names = {d.bpmn_id: d.bpmn_name for d in outputs if d.bpmn_id and d.bpmn_name}
+    for item in getattr(task.task_spec, "data_output_associations", None) or ():
+        object_id = getattr(item, "data_object", None)
+        if object_id and (name := _data_object_name(task, object_id)):
+            names[item.bpmn_id] = name
+    return names
+
+
+def _data_object_name(task: Task, object_id: str) -> str | None:
+    wf = task.workflow
+    while wf is not None:
+        found = (getattr(wf.spec, "data_objects", None) or {}).get(object_id)
+        if found is not None:
+            return found.bpmn_name
+        wf = wf.parent_workflow
+    return None
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> tuple[TrialTimer, ...]:
