@@ -18,6 +18,7 @@ Every evaluation runs under a ``Budget`` (``engine.budget``): steps, seconds and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -239,12 +240,19 @@ class SandboxedScriptEngine(PythonScriptEngine):
         log.info("%s 的脚本输出：%s", _element(task), line)
 
     def execute(self, task, script, external_context=None):
-        with printing_to(lambda line: self.printed_line(task, line)):
+        with self._printing(task, script):
             return super().execute(task, script, external_context)
 
     def evaluate(self, task, expression, external_context=None):
-        with printing_to(lambda line: self.printed_line(task, line)):
+        with self._printing(task, expression):
             return self._evaluate(task, expression, external_context)
+
+    def _printing(self, task, code: str) -> contextlib.AbstractContextManager:
+        """Where the code's ``print`` lines go; nothing to set up (on every gateway
+        condition of every step) for code that never names ``print`` or ``printed``."""
+        if isinstance(code, str) and "print" not in code:
+            return contextlib.nullcontext()
+        return printing_to(lambda line: self.printed_line(task, line))
 
     def _evaluate(self, task, expression, external_context=None):
         try:
