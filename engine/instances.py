@@ -11,7 +11,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,6 +44,23 @@ def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProce
     return parsed
 
 
+# The step's lock statements, built once (building a statement costs more than running
+# it from SQLAlchemy's compiled cache).
+_LOCK_INSTANCE = (
+    select(Instance)
+    .where(Instance.id == bindparam("instance_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+_LOCK_TASK = (
+    select(TaskRecord, Instance)
+    .join(Instance, Instance.id == TaskRecord.instance_id)
+    .where(TaskRecord.id == bindparam("task_id"))
+    .with_for_update(skip_locked=True)
+    .execution_options(populate_existing=True)
+)
+
+
 def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Instance:
     """Lock the instance row for this step (one ``SELECT … FOR UPDATE``, nothing flushed).
 
@@ -51,12 +68,7 @@ def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Inst
     SQLite (one writer, no row locks): the step's own ``UPDATE`` of the row checks the
     version counter when it is written, so a concurrent change fails it whole.
     """
-    row = session.execute(
-        select(Instance)
-        .where(Instance.id == instance_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar()
+    row = session.execute(_LOCK_INSTANCE, {"instance_id": instance_id}).scalar()
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
     return row
@@ -73,13 +85,7 @@ def _locked_task(session: Session, task_id: str) -> tuple[TaskRecord, Instance] 
     """The task's projection row and its instance row, both locked, in one statement;
     None when another transaction holds either (PostgreSQL ``SKIP LOCKED``; SQLite has
     no row locks and always reads them)."""
-    found = session.execute(
-        select(TaskRecord, Instance)
-        .join(Instance, Instance.id == TaskRecord.instance_id)
-        .where(TaskRecord.id == task_id)
-        .with_for_update(skip_locked=True)
-        .execution_options(populate_existing=True)
-    ).first()
+    found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
     if found is None:
         return None
     return found[0], found[1]
