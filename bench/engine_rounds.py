@@ -19,7 +19,7 @@ from the workflow cache just before it, so each restores its stored state (the a
 pruned to the size of a fresh one); the warm/warm ratio is printed beside it.
 
 Round trips (one fresh warm step, one floor commit) are counted once after the rounds:
-the pool's pre-ping on checkout, BEGIN, each statement, COMMIT. They explain most of what
+a ping when the pool sends one, BEGIN, each statement, COMMIT. They explain most of what
 separates a step from the floor on a loaded server: each is a wait on the database.
 """
 
@@ -148,32 +148,34 @@ def run_rounds(verbs: Verbs, floor: Floor, aged: list[Any], warmup: int) -> Samp
 
 
 class RoundTrips:
-    """Counts the database round trips made inside the block: pool checkouts (one
-    pre-ping each when the pool pings), BEGIN, statements and COMMIT."""
+    """Counts the database round trips made inside the block: pings (the pool's on
+    every checkout, or ``webapp.pool_ping``'s when a connection may be dead), BEGIN,
+    statements and COMMIT."""
 
     def __init__(self, sa_engine):
         self.sa_engine = sa_engine
         self.count = 0
-        self._ping = 1 if getattr(sa_engine.pool, "_pre_ping", False) else 0
+        self._ping = sa_engine.dialect.do_ping
 
     def _statement(self, *_args) -> None:
         self.count += 1
 
-    def _checkout(self, *_args) -> None:
-        self.count += self._ping
+    def _counted_ping(self, dbapi_connection) -> bool:
+        self.count += 1
+        return self._ping(dbapi_connection)
 
     def __enter__(self) -> RoundTrips:
         event.listen(self.sa_engine, "before_cursor_execute", self._statement)
         event.listen(self.sa_engine, "begin", self._statement)
         event.listen(self.sa_engine, "commit", self._statement)
-        event.listen(self.sa_engine.pool, "checkout", self._checkout)
+        self.sa_engine.dialect.do_ping = self._counted_ping
         return self
 
     def __exit__(self, *_exc) -> None:
         event.remove(self.sa_engine, "before_cursor_execute", self._statement)
         event.remove(self.sa_engine, "begin", self._statement)
         event.remove(self.sa_engine, "commit", self._statement)
-        event.remove(self.sa_engine.pool, "checkout", self._checkout)
+        del self.sa_engine.dialect.do_ping  # the class's own again
 
 
 def count_trips(floor: Floor, step: Callable[[], None]) -> dict[str, int]:

@@ -203,6 +203,10 @@ def stage_instance(session: Session, row: Instance) -> None:
     for value, key in changed.values():
         set_committed_value(row, key, value)
     set_committed_value(row, "row_version", version + 1)
+    if not any(state.attrs[r.key].history.has_changes() for r in state.mapper.relationships):
+        # Nothing of the row is left to write: it leaves the session's modified set, so
+        # the flushes before the commit have nothing to walk (as after a flush of it).
+        state._commit_all(state.dict, session.identity_map)
 
 
 def take(session: Session) -> list[Write]:

@@ -37,6 +37,7 @@ from . import (
     lookup,
     mobile,
     navigation,
+    pool_ping,
     proxies,
     reports,
     screening,
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     _configure_sqlite(app)
+    _configure_pool(app)
     Migrate(app, db, directory=migrations_directory())
     CSRFProtect(app)
     accounts.init_app(app)
@@ -98,6 +100,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def migrations_directory() -> str:
     """The bundled Alembic directory (the top-level ``migrations`` package)."""
     return str(files("migrations"))
+
+
+def _configure_pool(app: Flask) -> None:
+    """PostgreSQL connections pinged only when they may be dead (unless every checkout
+    pings, as the configuration may ask)."""
+    if app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+        return
+    with app.app_context():
+        for sa_engine in db.engines.values():
+            if sa_engine.dialect.name == "postgresql":
+                pool_ping.install(sa_engine)
 
 
 def _configure_sqlite(app: Flask) -> None:

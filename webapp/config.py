@@ -106,14 +106,17 @@ def is_sqlite(url: str) -> bool:
 def engine_options(url: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """SQLAlchemy engine options; SQLite waits for a busy lock instead of failing at once.
 
-    Every pooled connection is pinged before use: after a database restart or a dropped
-    connection the pool reconnects instead of failing one request per worker."""
+    A pooled connection is never handed out dead: after a database restart or a dropped
+    connection the pool reconnects instead of failing one request per worker. SQLite
+    pings every connection before use (in process, no round trip); PostgreSQL pings only
+    a connection that may be dead (``webapp.pool_ping``, installed by ``create_app``)."""
     options = dict(given or {})
-    options.setdefault("pool_pre_ping", True)
+    postgres = make_url(url).get_backend_name() == "postgresql"
+    options.setdefault("pool_pre_ping", not postgres)
     connect_args = dict(options.get("connect_args") or {})
     if is_sqlite(url):
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
-    elif make_url(url).get_backend_name() == "postgresql":
+    elif postgres:
         # psycopg prepares a statement on its fifth run and PostgreSQL may then keep one
         # generic plan for it: a list filtered by a user's region took 630 ms instead of
         # 30 ms that way (bench/worklist.py). Plan every query for its own parameters.
