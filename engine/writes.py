@@ -168,6 +168,12 @@ def stage(session: Session, write: Write) -> None:
         session.execute(_statement(write), dict(write.values))
 
 
+@functools.cache
+def _instance_columns() -> dict[str, str]:
+    """The instance row's attributes by name, with their columns' names."""
+    return {attr.key: attr.columns[0].name for attr in inspect(Instance).column_attrs}
+
+
 def stage_instance(session: Session, row: Instance) -> None:
     """The instance row's changed columns, written with its version check (PostgreSQL;
     on SQLite the ORM writes it at the flush). The session then holds the row as written:
@@ -175,10 +181,14 @@ def stage_instance(session: Session, row: Instance) -> None:
     state = inspect(row)
     if not defers(session) or not state.persistent:
         return
-    changed = {}
-    for attr in state.mapper.column_attrs:
-        if state.attrs[attr.key].history.has_changes():
-            changed[attr.columns[0].name] = getattr(row, attr.key), attr.key
+    # Every attribute set since the row was read or written (set to the same value too:
+    # writing it again changes nothing).
+    columns_of = _instance_columns()
+    changed = {
+        columns_of[key]: (getattr(row, key), key)
+        for key in state.committed_state
+        if key in columns_of
+    }
     if not changed:
         return
     version = row.row_version
@@ -203,7 +213,7 @@ def stage_instance(session: Session, row: Instance) -> None:
     for value, key in changed.values():
         set_committed_value(row, key, value)
     set_committed_value(row, "row_version", version + 1)
-    if not any(state.attrs[r.key].history.has_changes() for r in state.mapper.relationships):
+    if all(key in columns_of for key in state.committed_state):
         # Nothing of the row is left to write: it leaves the session's modified set, so
         # the flushes before the commit have nothing to walk (as after a flush of it).
         state._commit_all(state.dict, session.identity_map)
