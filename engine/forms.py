@@ -89,9 +89,26 @@ def _message_of(error, schema: Mapping[str, Any]) -> str:
     return error.message
 
 
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft202012Validator]] = {}
+_MAX_VALIDATORS = 256
+
+
+def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """The validator of ``schema``, built once per schema object (the form cache hands
+    out the same object for a version's form; the entry holds it, so its id stays its)."""
+    found = _VALIDATORS.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    validator = Draft202012Validator(schema)
+    if len(_VALIDATORS) >= _MAX_VALIDATORS:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
 def validate_form(schema: Mapping[str, Any], data: Mapping[str, Any]) -> None:
     """Raise ``FormInvalid`` with every error keyed by field path; return None when valid."""
-    validator = Draft202012Validator(schema)
+    validator = _validator(schema)
     errors: dict[str, list[str]] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         errors.setdefault(_field_of(error), []).append(_message_of(error, schema))
