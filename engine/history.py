@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from . import writes
 from .models import HistoryEvent, HistoryHead
-from .prepared import prepared
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -215,8 +214,7 @@ def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
     every = [*kept, _head_write(guess, seq, last), _events_write(session, rows, seq, last)]
     connection = session.connection()
     text, params = writes.combined(connection.dialect, every, tail=_HEAD_TAIL)
-    with prepared(session):
-        written, head_seq, head_hash = connection.exec_driver_sql(text, params).one()
+    written, head_seq, head_hash = connection.exec_driver_sql(text, params).one()
     writes.check_written(written, every)
     if (head_seq, head_hash) != (seq, last):
         start = _lock_head(session) if head_seq is None else (head_seq, head_hash)
