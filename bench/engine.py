@@ -119,7 +119,7 @@ class Counts:
 
 
 QUICK = Counts(
-    happy_warmup=3, happy_db=20, happy_bare=100, loops=50, old_warmup=2, old_reps=6, rounds=6
+    happy_warmup=3, happy_db=20, happy_bare=100, loops=50, old_warmup=2, old_reps=6, rounds=16
 )
 FULL = Counts(
     happy_warmup=10,
