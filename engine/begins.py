@@ -35,7 +35,12 @@ _SWITCHED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def install(sa_engine: Engine) -> None:
-    """Let ``sa_engine``'s statements run with ``BEGINS`` (PostgreSQL with psycopg)."""
+    """Let ``sa_engine``'s statements run with ``BEGINS`` (PostgreSQL with psycopg whose
+    libpq has pipeline mode, 14 or later; otherwise they run as any other)."""
+    import psycopg  # only where PostgreSQL is used
+
+    if not psycopg.Pipeline.is_supported():
+        return
     event.listen(sa_engine, "do_execute", _do_execute)
     event.listen(sa_engine, "checkin", _usual_mode)
     event.listen(sa_engine, "checkout", lambda connection, *_: _usual_mode(connection))
