@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from . import data_associations, data_stores, service_tasks
+from . import data_associations, data_stores, io_defaults, service_tasks
 from .foreign import PARSER_OVERRIDES
 from .trail_marks import marks_from_json, marks_to_json
 
@@ -54,6 +54,7 @@ def _configure():
     service_tasks.register_converters(config)
     data_stores.register_converters(config)
     data_associations.register_converters(config)
+    io_defaults.register_converters(config)
     registry = BpmnWorkflowSerializer.configure(config)
     return registry, BpmnWorkflowSerializer(registry)
 
