@@ -59,7 +59,8 @@ class Write:
     sent), used instead of compiling ``build()``."""
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``json.dumps``'s ``default`` for a row's values: a time as ISO text."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("a row's time must be timezone-aware")
@@ -94,7 +95,7 @@ def rows_write(
         if conflict:
             sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != conflict)
             text += f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
-        body = json.dumps(rows, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(rows, default=jsonable, ensure_ascii=False, separators=(",", ":"))
         key = ("json_rows", table.name, tuple(columns), conflict, only_if)
         return Write(key, _no_statement, {"rows": body, **(extra or {})}, name=name, text=text)
     bound, values, key = rows_of(table, rows)
@@ -234,10 +235,19 @@ def _text(dialect: Dialect, write: Write) -> tuple[Compiled, str, dict[str, Any]
     return found
 
 
-def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[str, dict]:
+def combined(
+    dialect: Dialect,
+    writes: list[Write],
+    *,
+    tail: str = "",
+    after: str = "",
+    after_values: Mapping[str, Any] | None = None,
+) -> tuple[str, dict]:
     """One statement running ``writes`` as ``WITH`` clauses, and its parameters; it
-    returns how many instance rows the checked updates wrote, then the columns ``tail``."""
-    clauses, params, counts = [], {}, []
+    returns how many instance rows the checked updates wrote, then the columns ``tail``.
+    ``after`` is more ``WITH`` clauses (may be recursive), with their parameters in
+    ``after_values``."""
+    clauses, params, counts = [], dict(after_values or {}), []
     for number, write in enumerate(writes):
         name = write.name or f"w{number}"
         if write.text is not None:
@@ -251,8 +261,11 @@ def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[
         clauses.append(f"{name} AS ({_renamed(text, name)})")
         if write.checked:
             counts.append(f"(SELECT count(*) FROM {name})")
+    if after:
+        clauses.append(after)
     written = " + ".join(counts) or "0"
-    return f"WITH {', '.join(clauses)} SELECT {written}{tail}", params
+    recursive = "RECURSIVE " if after else ""
+    return f"WITH {recursive}{', '.join(clauses)} SELECT {written}{tail}", params
 
 
 @functools.lru_cache(maxsize=_MAX_SHAPES)
