@@ -171,8 +171,9 @@ def stage(session: Session, write: Write) -> None:
 
 def stage_instance(session: Session, row: Instance) -> None:
     """The instance row's changed columns, written with its version check (PostgreSQL;
-    on SQLite the ORM writes it at the flush). The session then holds the row as written:
-    a later change of it is an ORM ``UPDATE`` checked against the new version."""
+    on SQLite the ORM writes it at the flush). The session then holds the row as written
+    (clean, unless a relationship of it changed): a later change of it is an ORM
+    ``UPDATE`` checked against the new version."""
     state = inspect(row)
     if not defers(session) or not state.persistent:
         return
@@ -204,6 +205,10 @@ def stage_instance(session: Session, row: Instance) -> None:
     for value, key in changed.values():
         set_committed_value(row, key, value)
     set_committed_value(row, "row_version", version + 1)
+    if not state.committed_state:
+        # Nothing else of the row is pending: it is clean, so a flush skips it instead of
+        # walking the ORM's unit of work to find nothing to write.
+        state._commit_all(state.dict, session.identity_map)
 
 
 def take(session: Session) -> list[Write]:
