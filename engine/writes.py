@@ -177,10 +177,11 @@ def stage_instance(session: Session, row: Instance) -> None:
     state = inspect(row)
     if not defers(session) or not state.persistent:
         return
+    mapped = state.mapper.column_attrs
     changed = {}
-    for attr in state.mapper.column_attrs:
-        if state.attrs[attr.key].history.has_changes():
-            changed[attr.columns[0].name] = getattr(row, attr.key), attr.key
+    for key in list(state.committed_state):  # what was set since the row was read
+        if key in mapped and state.attrs[key].history.has_changes():
+            changed[mapped[key].columns[0].name] = getattr(row, key), key
     if not changed:
         return
     version = row.row_version
