@@ -59,6 +59,10 @@ def _configure():
     return registry, BpmnWorkflowSerializer(registry)
 
 
+SPIFF_LOGGERS = ("spiff.task", "spiff.workflow", "spiff.data", "spiff.dmn")
+"""SpiffWorkflow's loggers. Each decides what its log extras carry by its own level (not
+the effective one): unset, it adds the task data and the ids of every task in the tree."""
+
 _registry, _serializer = _configure()
 SERIALIZER_VERSION: str = _serializer.VERSION
 
