@@ -21,6 +21,8 @@ from engine.bundle import content_hash
 
 DESIGNER = Actor.of("corpus", ["流程设计员"])
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+CALLEE_MISSING = "调用的流程 不在本次部署的文件中"
+"""The reason of a file rejected alone because what it calls is in another file."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,48 @@ def judge(path: Path, outcomes: Iterable, runs: Mapping[int, list[Run]]) -> Exam
             )
     if stopped is not None:
         return Example(path, False, stopped)
-    return Example(path, False, "部署被拒绝：" + _first_error(holding[0]))
+    rejected = holding[0]
+    if len(holding) > 1 and rejected.reason == CALLEE_MISSING:
+        rejected = holding[-1]  # alone it lacks its callee: what stopped it with them?
+    return Example(path, False, "部署被拒绝：" + _first_error(rejected))
+
+
+INCOMPLETE = (
+    ("不符合 BPMN 2.0 规范", "不是合规的 BPMN 2.0 文件（XML 模式校验未通过）"),
+    ("定时器没有时间", "定时器没有时间"),
+    ("边界事件 的定时器没有设置时间表达式", "定时器没有时间"),
+    ("中间捕获事件 的定时器没有设置时间表达式", "定时器没有时间"),
+    ("开始事件 的定时器没有设置时间表达式", "定时器没有时间"),
+    ("这个事件没有事件定义", "事件没有事件定义"),
+    ("事件引用的消息、信号、错误或升级定义不存在", "事件引用的消息或信号不在文件里"),
+    ("业务规则任务引用的决策表 不在本次部署的文件中", "决策表（DMN）不在语料里"),
+    ("调用活动没有指定被调用的流程", "调用活动没有写被调用的流程"),
+    (CALLEE_MISSING, "被调用的流程不在语料里"),
+    ("引用的表单 不存在", "表单不在语料里"),
+    ("多实例任务没有设置实例数", "多实例没有实例数也没有集合"),
+    ("多实例任务同时设置了实例数", "多实例既有实例数又有集合（规范只许其一）"),
+    ("循环任务既没有最大次数", "循环既没有最大次数也没有条件"),
+    ("顺序流 的起点 不存在", "顺序流的端点不存在"),
+    ("顺序流 的终点 不存在", "顺序流的端点不存在"),
+    ("取消边界事件只能附着在事务子流程上", "取消事件不在事务子流程上"),
+)
+"""Rejections that say the file itself lacks what BPMN 2.0 requires to execute it, or
+something it names that the corpus does not hold (the decision, the called process, the
+form): Camunda, Flowable and SpiffWorkflow refuse or cannot run these files too. The
+prefix of the rejection's reason, and the group it is listed under."""
+
+
+def incomplete(example: Example) -> str | None:
+    """The group of an example rejected for what its file lacks, else None (the file
+    carries what execution needs, so not running it is this system's shortfall)."""
+    if not example.reason.startswith("部署被拒绝："):
+        return None
+    reason = example.reason.removeprefix("部署被拒绝：")
+    return next((group for prefix, group in INCOMPLETE if reason.startswith(prefix)), None)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}" if whole else "-"
 
 
 def examples(
@@ -175,16 +218,27 @@ def examples(
 ) -> list[Example]:
     """The issue's figure: executable example files (a process marked
     ``isExecutable="true"``) that deploy, alone or in a call set, and run to the end.
-    ``labels`` maps each diagram path to the name printed (folder/name). Prints every
-    remaining file with its reason under ``listing``, and the figure as the last line."""
+    ``labels`` maps each diagram path to the name printed (folder/name). Under
+    ``listing`` prints every remaining file with its reason: first those that carry what
+    execution needs, then those rejected for what their file lacks (``INCOMPLETE``), by
+    what. Then two lines: ``EXAMPLES complete=`` (the share among files that carry what
+    execution needs) and, last, the figure over every file marked executable."""
     chosen = [path for path in labels if executable_processes(path)]
     judged = [judge(path, outcomes, runs) for path in chosen]
     ran = sum(e.ran for e in judged)
+    lacking = {e.path: incomplete(e) for e in judged if not e.ran}
+    ours = [e for e in judged if not e.ran and lacking[e.path] is None]
     if listing:
-        print("executable examples that did not deploy and run to the end:")
-        for example in judged:
-            if not example.ran:
-                print(f"  - {labels[example.path]}: {example.reason[:240]}")
-    share = f"{100 * ran / len(judged):.0f}" if judged else "-"
-    print(f"EXAMPLES files={len(judged)} ran={ran} share={share}%")
+        print("executable examples that carry what execution needs but did not run to the end:")
+        for example in ours:
+            print(f"  - {labels[example.path]}: {example.reason[:240]}")
+        print("executable examples whose file lacks what execution needs (rejected, by what):")
+        for group, count in Counter(g for g in lacking.values() if g).most_common():
+            print(f"  {count:4d}  {group}")
+            for example in judged:
+                if lacking.get(example.path) == group:
+                    print(f"        - {labels[example.path]}: {example.reason[:200]}")
+    complete = len(judged) - sum(1 for g in lacking.values() if g)
+    print(f"EXAMPLES complete={complete} ran={ran} share={_share(ran, complete)}%")
+    print(f"EXAMPLES files={len(judged)} ran={ran} share={_share(ran, len(judged))}%")
     return judged

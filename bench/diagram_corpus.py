@@ -21,7 +21,11 @@ that role, as a designer does in the modeler's 泳道映射 dialog.
 With ``--run`` the last line is the issue's figure, ``EXAMPLES files=<n> ran=<m>
 share=<p>%``: files (per path) holding a process marked ``isExecutable="true"``, and those
 that deployed alone or within a call set and whose processes all ran to the end;
-``--list`` prints every other one (folder/name) with its reason before it.
+``--list`` prints every other one (folder/name) with its reason before it. The line
+before it, ``EXAMPLES complete=<n> ran=<m> share=<p>%``, leaves out the files rejected for
+what the file itself lacks (schema errors, timers without a time, decisions, called
+processes or forms the corpus does not hold, multi-instance without a count: see
+``corpus_trials.INCOMPLETE``), which no engine runs as given.
 """
 
 from __future__ import annotations

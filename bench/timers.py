@@ -28,6 +28,7 @@ The last line is ``TIMERS p95_late_s=<a> drain_10k_s=<b> doubles=<c>``.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
 import re
@@ -403,8 +404,10 @@ def profile(url: str, label: str, *, size: int, top: int) -> None:
     import cProfile
     import pstats
 
+    from webapp.cli import quiet_libraries
     from webapp.engine_binding import current_engine
 
+    quiet_libraries(logging.WARNING)  # as a scheduler started by the command line
     app = migrated_app(url)
     with app.app_context():
         engine = current_engine()

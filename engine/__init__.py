@@ -26,6 +26,7 @@ from .errors import (
 )
 from .operators import OperatorRegistry
 from .ranks import UNRANKED, set_region, set_sort_rank
+from .specs import SPIFF_LOGGERS
 from .timer_quarantine import TroubledTimer
 from .timers import RetryPolicy
 from .views import (
@@ -44,6 +45,7 @@ from .views import (
 
 __all__ = [
     "SCHEDULER",
+    "SPIFF_LOGGERS",
     "SYSTEM",
     "UNRANKED",
     "Actor",

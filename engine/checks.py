@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from . import assignment, data_associations, data_stores, service_tasks
+from . import assignment, data_associations, data_stores, io_defaults, service_tasks
 from .errors import Problem
 from .forms import form_key_of
 from .sandbox import check_source
@@ -134,6 +134,10 @@ def check_process(
                 + [
                     Problem(file, element, data_associations.warning_text(item), "warning")
                     for item in data_associations.io_objects_of(spec)
+                ]
+                + [
+                    Problem(file, element, text, "warning")
+                    for text in io_defaults.warning_texts(spec)
                 ]
             )
             operator = getattr(spec, "operation_name", None)

@@ -45,7 +45,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import data_associations
+from . import data_associations, io_defaults
 from .context import NoStepInProgress, current_step
 from .models import DataStoreValue
 
@@ -187,7 +187,9 @@ class DataProcessParser(SpiffProcessParser):
         known = node.get("id") in self.spec.task_specs
         spec = super().parse_node(node)
         if not known:  # BPMN 2.0 §10.4: associations to the task's ioSpecification
-            data_associations.rewire(self, node, self.spec.task_specs.get(node.get("id")))
+            task_spec = self.spec.task_specs.get(node.get("id"))
+            data_associations.rewire(self, node, task_spec)
+            io_defaults.relax(self, node, task_spec)
         return spec
 
     def get_data_object_reference(self, reference_id):

@@ -176,53 +176,79 @@ def append(session: Session, events: list[PendingEvent]) -> None:
         _guesses[bind] = (seq, last)
 
 
-def _head_write(guess: tuple[int, str], seq: int, last: str) -> writes.Write:
-    """``_ADVANCE`` as a kept write named ``head``."""
-    values = {"g_seq": guess[0], "g_hash": guess[1], "new_seq": seq, "new_hash": last}
-    return writes.Write("history_head", lambda: _ADVANCE, values, name="head")
+_SEQ_MARK = -1
+"""The ``seq`` a row's canonical text is made with to find where its real ``seq`` goes."""
 
 
-_ADVANCED = (
-    "EXISTS (SELECT 1 FROM head WHERE last_seq = %(seq_after)s AND last_hash = %(hash_after)s)"
-)
+def _seq_split(event: PendingEvent) -> tuple[str, str]:
+    """The row's canonical text before and after its ``seq`` (keys sorted: the top-level
+    ``seq`` is the last one, every key after it holds a string or a number)."""
+    before, marked, after = canonical_text(event, seq=_SEQ_MARK).rpartition(f'"seq":{_SEQ_MARK}')
+    if not marked:
+        raise AssertionError("a canonical row always has its seq")
+    return before + '"seq":', after
 
 
-def _events_write(session: Session, rows: list[dict], seq: int, last: str) -> writes.Write:
-    """Insert ``rows`` only if the ``head`` clause left the head at ``seq``/``last``."""
-    extra = {"seq_after": seq, "hash_after": last}
-    return writes.rows_write(session, _EVENTS, rows, only_if=_ADVANCED, extra=extra)
+def _chain_rows(events: list[PendingEvent]) -> str:
+    """The events as one JSON array: each row's fields, and the text its hash covers
+    around its ``seq`` (``_pre``, ``_post``)."""
+    rows = []
+    for event in events:
+        row = {name: getattr(event, name) for name in _FIELDS}
+        row["_pre"], row["_post"] = _seq_split(event)
+        rows.append(row)
+    return json.dumps(rows, default=writes.jsonable, ensure_ascii=False, separators=(",", ":"))
 
 
-_HEAD_TAIL = ", (SELECT last_seq FROM head), (SELECT last_hash FROM head)"
+_EVENT_COLUMNS = ", ".join(_FIELDS)
+_SERVER_CHAIN = f"""h_locked AS (
+  SELECT last_seq, last_hash FROM {_HEAD.name} WHERE id = {HEAD_ID} FOR UPDATE),
+h_rows AS (
+  SELECT n, doc FROM json_array_elements(%(h_rows)s::json) WITH ORDINALITY AS x(doc, n)),
+h_chain AS (
+  SELECT 0::bigint AS n, last_seq AS seq, last_hash::text AS hash FROM h_locked
+  UNION ALL
+  SELECT c.n + 1, c.seq + 1, encode(sha256(convert_to(
+    c.hash || (r.doc ->> '_pre') || (c.seq + 1)::text || (r.doc ->> '_post'), 'UTF8')), 'hex')
+  FROM h_chain c JOIN h_rows r ON r.n = c.n + 1),
+h_insert AS (
+  INSERT INTO {_EVENTS.name} ({_EVENT_COLUMNS}, seq, prev_hash, hash)
+  SELECT {", ".join(f"e.{name}" for name in _FIELDS)}, c.seq, p.hash, c.hash
+  FROM h_rows r
+  CROSS JOIN LATERAL json_populate_record(NULL::{_EVENTS.name}, r.doc) e
+  JOIN h_chain c ON c.n = r.n JOIN h_chain p ON p.n = r.n - 1
+  RETURNING 1),
+h_advance AS (
+  UPDATE {_HEAD.name} SET last_seq = last.seq, last_hash = last.hash
+  FROM (SELECT seq, hash FROM h_chain ORDER BY n DESC LIMIT 1) last
+  WHERE id = {HEAD_ID})"""
+"""Lock the head, chain the rows ``h_rows`` onto it (the same hash as ``row_hash``, by
+the server), insert them and advance the head: ``WITH`` clauses of the step's statement."""
 
 
 def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
     """``append``, sent with the writes the session kept (``engine.writes``, PostgreSQL)
-    in one statement: the kept writes, the head locked and advanced onto the head this
-    process last wrote, and the events, inserted only if that head was the right guess.
-    Otherwise (another process appended meanwhile) the events are chained onto the head
-    the statement returned, under the lock it took, in two more statements."""
-    bind = session.get_bind()
-    with _guesses_lock:
-        guess = _guesses.get(bind)
-    if not events or guess is None:
+    in one statement: the kept writes, then the head locked, the events chained onto it
+    by the server (``sha256`` of the same text ``row_hash`` covers) and inserted, and the
+    head advanced. However many processes append, the chain is made under the head's
+    lock, in that statement: never chained onto a stale head and made again. Only the
+    very first append (no head row yet) takes ``append``'s way."""
+    if not events:
         writes.flush(session)
-        append(session, events)
         return
-    kept = writes.take(session)
-    rows, seq, last = _chained(events, *guess)
-    every = [*kept, _head_write(guess, seq, last), _events_write(session, rows, seq, last)]
+    every = writes.take(session)
     connection = session.connection()
-    text, params = writes.combined(connection.dialect, every, tail=_HEAD_TAIL)
-    written, head_seq, head_hash = connection.exec_driver_sql(text, params).one()
+    text, params = writes.combined(
+        connection.dialect,
+        every,
+        tail=", (SELECT count(*) FROM h_insert)",
+        after=_SERVER_CHAIN,
+        after_values={"h_rows": _chain_rows(events)},
+    )
+    written, inserted = connection.exec_driver_sql(text, params).one()
     writes.check_written(written, every)
-    if (head_seq, head_hash) != (seq, last):
-        start = _lock_head(session) if head_seq is None else (head_seq, head_hash)
-        rows, seq, last = _chained(events, *start)
-        session.execute(_SET, {"last_seq": seq, "last_hash": last})
-        session.execute(_INSERT, rows)
-    with _guesses_lock:
-        _guesses[bind] = (seq, last)
+    if inserted != len(events):  # no head row yet: nothing was chained
+        append(session, events)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .models import ProcessVersion
 from .specs import ParsedProcess
 
 if TYPE_CHECKING:
-    from .api import Engine
+    from .ports import Sessions as Engine
 
 OUTSIDE_LANES = "*"
 """The key whose role human tasks outside any lane get."""

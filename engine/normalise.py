@@ -28,6 +28,10 @@ the element, saying which document gives the meaning adopted:
   extensions and no other engine's) it stays an error: there it is a forgotten condition.
   An inclusive gateway's flow without condition there always gets a token (BPMN 2.0
   §8.3.13: a condition is an optional gate), ``inclusive_always``.
+
+XML comments are dropped first, silently: they mean nothing in BPMN, and SpiffWorkflow 3.2's
+script-task parser reads every child's tag as text, so a comment inside a script task (as in
+its own ``data_store_read.bpmn``) failed the parse.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ SECTION_END = "BPMN 2.0 §10.5.3"
 
 def normalise_tree(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; a warning per rewrite, naming ``file`` and the element."""
+    etree.strip_tags(root, etree.Comment)
     ids = Ids(root)
     found: list[tuple[str | None, str]] = []
     processes = list(root.iter(bpmn("process")))

@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from . import data_associations, data_stores, service_tasks
+from . import data_associations, data_stores, io_defaults, service_tasks
 from .foreign import PARSER_OVERRIDES
 from .trail_marks import marks_from_json, marks_to_json
 
@@ -54,9 +54,14 @@ def _configure():
     service_tasks.register_converters(config)
     data_stores.register_converters(config)
     data_associations.register_converters(config)
+    io_defaults.register_converters(config)
     registry = BpmnWorkflowSerializer.configure(config)
     return registry, BpmnWorkflowSerializer(registry)
 
+
+SPIFF_LOGGERS = ("spiff.task", "spiff.workflow", "spiff.data", "spiff.dmn")
+"""SpiffWorkflow's loggers. Each decides what its log extras carry by its own level (not
+the effective one): unset, it adds the task data and the ids of every task in the tree."""
 
 _registry, _serializer = _configure()
 SERIALIZER_VERSION: str = _serializer.VERSION

@@ -104,7 +104,7 @@ SPIFF_MESSAGES: tuple[tuple[str, str], ...] = (
     # gateways
     (
         r"Non-default exclusive outgoing sequence flow without condition",
-        "这条离开排他网关的顺序流既没有条件，也不是网关的默认流："
+        "这条离开排他或包容网关的顺序流既没有条件，也不是网关的默认流："
         "请给它写条件表达式，或在网关上把它设为默认流",
     ),
     # events

@@ -42,6 +42,7 @@ from .history import PendingEvent
 from .instances import _commit, _load
 from .models import Instance, TimerRecord
 from .persist import run_step
+from .prepared import prepared
 from .views import SCHEDULER
 
 if TYPE_CHECKING:
@@ -205,10 +206,12 @@ def _claim(
     read in it (as the step's own ``SELECT … FOR UPDATE`` would). SQLite has one writer
     and ignores the lock; there the version counter checked by the step's ``UPDATE``
     catches a second firing. No ORDER BY: the instance's few rows are found by its
-    index, never by walking every due timer; the earliest is picked here.
+    index, never by walking every due timer; the earliest is picked here. Prepared
+    (``engine.prepared``): a drain runs it once per timer.
     """
     params = {"instance_id": instance_id, "now": engine.clock.now(), "until": until}
-    rows = session.execute(_CLAIM, params).all()
+    with prepared(session):
+        rows = session.execute(_CLAIM, params).all()
     if not rows:
         return None
     _, timer_id = min((due, timer_id) for _, due, timer_id in rows)
@@ -238,7 +241,8 @@ def _fire_instance(
             outcome = run_step(
                 engine, uow, row, workflow, lambda wf: wf.refresh_timers(), actor=SCHEDULER
             )
-            _commit(uow)
+            with prepared(uow.session):
+                _commit(uow)
         except ConflictError:
             raise
         except StepFailed as error:

@@ -59,7 +59,8 @@ class Write:
     sent), used instead of compiling ``build()``."""
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``json.dumps``'s ``default`` for a row's values: a time as ISO text."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("a row's time must be timezone-aware")
@@ -94,7 +95,7 @@ def rows_write(
         if conflict:
             sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != conflict)
             text += f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
-        body = json.dumps(rows, default=_jsonable, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(rows, default=jsonable, ensure_ascii=False, separators=(",", ":"))
         key = ("json_rows", table.name, tuple(columns), conflict, only_if)
         return Write(key, _no_statement, {"rows": body, **(extra or {})}, name=name, text=text)
     bound, values, key = rows_of(table, rows)
@@ -168,27 +169,19 @@ def stage(session: Session, write: Write) -> None:
         session.execute(_statement(write), dict(write.values))
 
 
-@functools.cache
-def _instance_columns() -> dict[str, str]:
-    """The instance row's attributes by name, with their columns' names."""
-    return {attr.key: attr.columns[0].name for attr in inspect(Instance).column_attrs}
-
-
 def stage_instance(session: Session, row: Instance) -> None:
     """The instance row's changed columns, written with its version check (PostgreSQL;
-    on SQLite the ORM writes it at the flush). The session then holds the row as written:
-    a later change of it is an ORM ``UPDATE`` checked against the new version."""
+    on SQLite the ORM writes it at the flush). The session then holds the row as written
+    (clean, unless a relationship of it changed): a later change of it is an ORM
+    ``UPDATE`` checked against the new version."""
     state = inspect(row)
     if not defers(session) or not state.persistent:
         return
-    # Every attribute set since the row was read or written (set to the same value too:
-    # writing it again changes nothing).
-    columns_of = _instance_columns()
-    changed = {
-        columns_of[key]: (getattr(row, key), key)
-        for key in state.committed_state
-        if key in columns_of
-    }
+    mapped = state.mapper.column_attrs
+    changed = {}
+    for key in list(state.committed_state):  # what was set since the row was read
+        if key in mapped and state.attrs[key].history.has_changes():
+            changed[mapped[key].columns[0].name] = getattr(row, key), key
     if not changed:
         return
     version = row.row_version
@@ -213,9 +206,9 @@ def stage_instance(session: Session, row: Instance) -> None:
     for value, key in changed.values():
         set_committed_value(row, key, value)
     set_committed_value(row, "row_version", version + 1)
-    if all(key in columns_of for key in state.committed_state):
-        # Nothing of the row is left to write: it leaves the session's modified set, so
-        # the flushes before the commit have nothing to walk (as after a flush of it).
+    if not state.committed_state:
+        # Nothing else of the row is pending: it is clean, so a flush skips it instead of
+        # walking the ORM's unit of work to find nothing to write.
         state._commit_all(state.dict, session.identity_map)
 
 
@@ -248,10 +241,19 @@ def _text(dialect: Dialect, write: Write) -> tuple[Compiled, str, dict[str, Any]
     return found
 
 
-def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[str, dict]:
+def combined(
+    dialect: Dialect,
+    writes: list[Write],
+    *,
+    tail: str = "",
+    after: str = "",
+    after_values: Mapping[str, Any] | None = None,
+) -> tuple[str, dict]:
     """One statement running ``writes`` as ``WITH`` clauses, and its parameters; it
-    returns how many instance rows the checked updates wrote, then the columns ``tail``."""
-    clauses, params, counts = [], {}, []
+    returns how many instance rows the checked updates wrote, then the columns ``tail``.
+    ``after`` is more ``WITH`` clauses (may be recursive), with their parameters in
+    ``after_values``."""
+    clauses, params, counts = [], dict(after_values or {}), []
     for number, write in enumerate(writes):
         name = write.name or f"w{number}"
         if write.text is not None:
@@ -265,8 +267,11 @@ def combined(dialect: Dialect, writes: list[Write], *, tail: str = "") -> tuple[
         clauses.append(f"{name} AS ({_renamed(text, name)})")
         if write.checked:
             counts.append(f"(SELECT count(*) FROM {name})")
+    if after:
+        clauses.append(after)
     written = " + ".join(counts) or "0"
-    return f"WITH {', '.join(clauses)} SELECT {written}{tail}", params
+    recursive = "RECURSIVE " if after else ""
+    return f"WITH {recursive}{', '.join(clauses)} SELECT {written}{tail}", params
 
 
 @functools.lru_cache(maxsize=_MAX_SHAPES)

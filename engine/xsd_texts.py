@@ -22,7 +22,11 @@ _HEAD = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: (.*)$", re.S)
 _QNAME = re.compile(r"\{([^}]*)\}([\w.-]+)")
 _EXPECTED = re.compile(r"Expected is(?: one of)? \((.*)\)", re.S)
 SHOWN_EXPECTED = 4
-ID_TYPES = ("xs:ID", "xs:IDREF", "xs:QName")
+ID_HINTS = {
+    "xs:ID": "；id 须以字母或下划线开头",
+    "xs:IDREF": "；引用的 id 须以字母或下划线开头",
+    "xs:QName": "；引用的 id 须以字母或下划线开头，带前缀时前缀须已声明",
+}
 ORIGINAL_MAX = 160
 
 
@@ -52,7 +56,7 @@ def _value(rest: str) -> str:
     if found is None:
         found = re.search(r"The (?:QName )?value '([^']*)'", rest)
         return f" 的值 {found.group(1)!r}" if found else " 的值"
-    hint = "；id 须以字母或下划线开头" if found.group(2) in ID_TYPES else ""
+    hint = ID_HINTS.get(found.group(2), "")
     return f" 的值 {found.group(1)!r}（应为 {found.group(2)}{hint}）"
 
 

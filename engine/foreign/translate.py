@@ -6,7 +6,9 @@
   ``expressions`` documents (a warning shows the Python), else an error naming the element
   and saying what to write instead;
 * a condition calling BPMN 2.0's XPath functions (``bpmn:getDataObject('x')``, §10.4) with
-  no language of its own: read as XPath, whatever the file's default;
+  no language of its own: read as XPath, whatever the file's default; so is a condition with
+  no language that is not Python but is in the XPath subset (``priority = 'Emergency'``:
+  XPath is BPMN 2.0's default expression language);
 * a condition in any other language (``groovy``…): an error;
 * a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a diagram
   made elsewhere (``namespaces.is_ours`` is false: a plain BPMN export too): quoted, as our
@@ -18,6 +20,7 @@ The stored file is never changed: only the tree handed to the parser.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 
@@ -95,8 +98,10 @@ def _translate(
     language = language_of(declared if declared is not None else fallback, text)
     if language is None and (declared or "").strip().lower() in _PYTHONIC:
         # BPMN 2.0 §10.4's bpmn:getDataObject('x')…: XPath even where the file says nothing
-        # (XPath is BPMN's default expression language) or names another default.
-        language = XPATH if uses_bpmn_functions(text) else None
+        # (XPath is BPMN's default expression language) or names another default; so is a
+        # condition naming no language that is no Python but XPath (``a = 'x'``).
+        xpath = uses_bpmn_functions(text) or (condition and _xpath_not_python(text))
+        language = XPATH if xpath else None
     if condition and language is None and (declared or "").strip().lower() not in _PYTHONIC:
         yield (
             element,
@@ -110,6 +115,15 @@ def _translate(
     elif foreign and local(node) in _TIMERS and _ISO.match(text):
         node.text = repr(text)
         yield element, f"{what} {text} 按 Camunda 的约定读作文本 {node.text}", "warning"
+
+
+def _xpath_not_python(text: str) -> bool:
+    """``text`` is no Python expression, and is one of the XPath subset."""
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return translate(text, XPATH).python is not None
+    return False
 
 
 def _translated(

@@ -12,7 +12,7 @@ from .isolation import TrialWriteRefused
 from .models import TrialRun
 from .queries import startable_processes, trial_trail, trial_view, trials_of
 from .service import delete_trial, restart_trial, start_trial
-from .steps import complete_trial_task, fire_trial_timer, send_trial_message
+from .steps import complete_trial_task, fire_trial_timer, send_trial_message, send_trial_signal
 from .views import (
     EntryKind,
     LogEntry,
@@ -48,6 +48,7 @@ __all__ = [
     "restart_trial",
     "run_to_end",
     "send_trial_message",
+    "send_trial_signal",
     "start_trial",
     "startable_processes",
     "trial_trail",

@@ -106,3 +106,44 @@ def test_a_file_runs_only_when_all_its_processes_reach_the_end(tmp_path):
 
     assert not example.ran
     assert "200 步" in example.reason and "T1" in example.reason
+
+
+def test_files_lacking_what_execution_needs_are_counted_apart_and_listed_by_what(tmp_path, capsys):
+    ran = _file(tmp_path / "T", "ran.bpmn", ("A", "true"))
+    no_time = _file(tmp_path / "T", "timer.bpmn", ("B", "true"))
+    no_dmn = _file(tmp_path / "T", "rule.bpmn", ("C", "true"))
+    ours = _file(tmp_path / "T", "ours.bpmn", ("D", "true"))
+    outcomes = [
+        _outcome([ran], 1),
+        _outcome([no_time], message="定时器没有时间"),
+        _outcome([no_dmn], message="业务规则任务引用的决策表 不在本次部署的文件中"),
+        _outcome([ours], message="脚本"),
+    ]
+    labels = {p: f"corpus/{p.name}" for p in (ran, no_time, no_dmn, ours)}
+
+    trials.examples(outcomes, {1: [_run("A")]}, labels, listing=True)
+
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[-2:] == [
+        "EXAMPLES complete=2 ran=1 share=50%",
+        "EXAMPLES files=4 ran=1 share=25%",
+    ]
+    ours_part, lacking_part = out.split("whose file lacks")
+    assert "corpus/ours.bpmn" in ours_part and "corpus/timer.bpmn" not in ours_part
+    assert "   1  定时器没有时间" in lacking_part and "决策表（DMN）不在语料里" in lacking_part
+
+
+def test_a_caller_rejected_alone_is_judged_by_what_stopped_its_call_set(tmp_path):
+    caller = _file(tmp_path / "data", "caller.bpmn", ("Main", "true"))
+    called = _file(tmp_path / "data", "called.bpmn", ("Sub", "true"))
+    outcomes = [
+        _outcome([caller], message=trials.CALLEE_MISSING),
+        _outcome([called], message="条件表达式"),
+        _outcome([called, caller], message="条件表达式"),
+    ]
+
+    example = trials.judge(caller, outcomes, {})
+
+    assert not example.ran and example.reason.startswith("部署被拒绝：条件表达式")
+    assert trials.incomplete(example) is None

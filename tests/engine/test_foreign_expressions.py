@@ -98,6 +98,9 @@ XPATH_DEFAULT = 'expressionLanguage="http://www.w3.org/1999/XPath"'
         # BPMN 2.0 §10.4's functions are XPath whatever the file declares (MIWG C.1.1)
         ("rate &gt; 5 and not(bpmn:getDataObject('rejected'))", "", "", "XPath"),
         ("rate &gt; 5 and not(bpmn:getDataObject('rejected'))", "", XPATH_DEFAULT, "XPath"),
+        # no language and no Python (``=``), but XPath: BPMN's default (SpiffWorkflow's
+        # Scripts.bpmn20.xml writes ``priority = 'Emergency'``)
+        ("rate &gt; 5 and not(rejected = true())", "", "", "XPath"),
     ],
 )
 def test_foreign_condition_deploys_with_a_warning_and_chooses_the_path(

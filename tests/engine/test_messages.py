@@ -164,6 +164,12 @@ def test_an_event_naming_a_missing_signal_is_a_message_not_a_type_error(engine):
             " 不合规范：请改正",
         ),
         (
+            "Element '{http://www.omg.org/spec/BPMN/20100524/MODEL}sequenceFlow', attribute "
+            "'sourceRef': '2nd' is not a valid value of the atomic type 'xs:IDREF'.",
+            "元素 bpmn:sequenceFlow 的属性 sourceRef 的值 '2nd'（应为 xs:IDREF；"
+            "引用的 id 须以字母或下划线开头） 不合规范：请改正",
+        ),
+        (
             "Element 'gbtec:entityData': No matching global element declaration available, "
             "but demanded by the strict wildcard.",
             "元素 gbtec:entityData 不属于 BPMN 2.0：请移进扩展元素（bpmn:extensionElements）或删除",
@@ -177,3 +183,18 @@ def test_an_event_naming_a_missing_signal_is_a_message_not_a_type_error(engine):
 )
 def test_schema_messages_name_element_attribute_and_value(original, line):
     assert xsd_line(original) == line
+
+
+def test_an_inclusive_gateways_flow_without_condition_is_not_called_exclusive(engine):
+    body = (
+        '<bpmn:startEvent id="start"/><bpmn:inclusiveGateway id="both" name="分别处理"/>'
+        '<bpmn:task id="a" name="甲"/><bpmn:task id="b" name="乙"/><bpmn:endEvent id="end"/>'
+        '<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="both"/>'
+        '<bpmn:sequenceFlow id="fa" sourceRef="both" targetRef="a"/>'
+        '<bpmn:sequenceFlow id="fb" sourceRef="both" targetRef="b"/>'
+        '<bpmn:sequenceFlow id="fa2" sourceRef="a" targetRef="end"/>'
+        '<bpmn:sequenceFlow id="fb2" sourceRef="b" targetRef="end"/>'
+    )
+    errors = _one(engine, ("a.bpmn", _process(body)))
+    texts = " ".join(e.message for e in errors)
+    assert "离开排他或包容网关的顺序流既没有条件" in texts, texts

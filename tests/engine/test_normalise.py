@@ -299,3 +299,16 @@ def test_a_foreign_inclusive_gateways_flow_without_condition_always_runs(engine)
     message = _warnings(engine, _file(body, CAMUNDA_HEAD))["g"]
     assert message.startswith("包容网关「分派」(g) 的顺序流(f_always) 没有条件也不是默认流")
     assert "BPMN 2.0 §8.3.13" in message
+
+
+# XML comments mean nothing (SpiffWorkflow's script-task parser failed on one)
+
+
+def test_a_comment_inside_a_script_task_is_ignored(engine):
+    body = (
+        '<bpmn:startEvent id="s"/><bpmn:scriptTask id="t" name="计算">'
+        "<!-- <bpmn:dataOutputAssociation/> kept for later -->"
+        "<bpmn:script>t = 2</bpmn:script></bpmn:scriptTask>"
+        '<bpmn:endEvent id="e"/>' + _flow("f0", "s", "t") + _flow("f1", "t", "e")
+    )
+    assert _ran(engine, _file(body))["t"] == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import sessionmaker
 
 from engine import Actor, Engine, SourceFile
@@ -114,3 +114,32 @@ def test_a_busy_instance_gives_its_lease_back_and_fires_in_the_next_round(
         user_step.rollback()
     assert waiting.fire_due_timers() == 1
     assert _fired(waiting) == sorted([busy, *others])
+
+
+def test_a_drain_takes_a_lease_per_batch_and_two_statements_per_timer(waiting, clock, sa_engine):
+    """However another process appends to the history between the firings, each timer
+    is its claim and one write (PostgreSQL); the batch adds its lease, and the last,
+    empty lease ends the round."""
+    _arm(waiting, clock.now() + timedelta(minutes=1), 4)
+    clock.advance(minutes=2)
+    other_pool = create_engine(sa_engine.url)
+    other = Engine(sessionmaker(bind=other_pool, expire_on_commit=False), clock=clock)
+    later = {"due": (clock.now() + timedelta(days=1)).isoformat()}
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement.split()[0])
+
+    event.listen(sa_engine, "before_cursor_execute", count)
+    try:
+        fired = waiting.fire_due_timers(
+            on_progress=lambda: other.start("lease", actor=STARTER, data=later)
+        )
+    finally:
+        event.remove(sa_engine, "before_cursor_execute", count)
+        other_pool.dispose()
+    assert fired == 4
+    assert len(_fired(waiting)) == 4
+    if sa_engine.dialect.name == "postgresql":
+        assert seen == ["UPDATE"] + ["SELECT", "WITH"] * 4 + ["UPDATE"], seen
+    assert waiting.verify_history().ok

@@ -8,12 +8,12 @@ import logging
 
 import pytest
 
-from webapp.cli import quiet_libraries
+from webapp.cli import QUIETED, quiet_libraries
 
 
 @pytest.fixture(autouse=True)
 def restore_levels():
-    names = ("spiff", "apscheduler")
+    names = QUIETED
     before = {name: logging.getLogger(name).level for name in names}
     yield
     for name, level in before.items():
@@ -36,3 +36,13 @@ def test_the_libraries_speak_when_asked_but_never_below_the_application(monkeypa
     monkeypatch.setenv("ZONGZHI_LIBRARY_LOG_LEVEL", "nonsense")
     quiet_libraries(logging.INFO)
     assert not logging.getLogger("spiff.data").isEnabledFor(logging.INFO)
+
+
+def test_spiffworkflow_builds_no_debug_extras_for_a_line_nobody_reads(monkeypatch):
+    """SpiffWorkflow reads its own loggers' levels (not the effective ones) to decide
+    whether every state change's log extras carry the task data and a completed
+    workflow's the ids of its whole tree: quieted, none of its loggers is left below INFO."""
+    monkeypatch.delenv("ZONGZHI_LIBRARY_LOG_LEVEL", raising=False)
+    quiet_libraries(logging.DEBUG)
+    for name in ("spiff.task", "spiff.workflow", "spiff.data"):
+        assert logging.getLogger(name).level >= logging.INFO

@@ -277,3 +277,32 @@ def test_what_a_script_printed_is_a_line_of_the_trial_log(designer):
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     html = _page(designer, int(response.location.rsplit("/", 1)[-1]))
     assert "「calc」的脚本输出：合计 3" in html
+
+
+def test_a_waited_for_signal_is_listed_and_broadcast_from_the_page(designer):
+    from tests.engine.diagrams import HEAD
+
+    text = (
+        HEAD.format(pid="signalled")
+        + '<bpmn:signal id="ready" name="材料齐备"/>'
+        + '<bpmn:process id="signalled" name="等信号" isExecutable="true">'
+        '<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="go"/>'
+        '<bpmn:intermediateCatchEvent id="go" name="等材料">'
+        '<bpmn:signalEventDefinition signalRef="ready"/></bpmn:intermediateCatchEvent>'
+        '<bpmn:endEvent id="end"/><bpmn:sequenceFlow id="f2" sourceRef="go" targetRef="end"/>'
+        "</bpmn:process></bpmn:definitions>"
+    )
+    response = designer.post("/designer/trials", data={"file_name": "signalled.bpmn", "xml": text})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    trial_id = int(response.location.rsplit("/", 1)[-1])
+    html = _page(designer, trial_id)
+    assert "等待中的信号" in html and "<strong>材料齐备</strong>" in html
+    assert "流程没有在等待" not in html
+    response = designer.post(f"/designer/trials/{trial_id}/signals", data={"name": "别的信号"})
+    assert "流程当前没有在等待信号「别的信号」" in _page(designer, trial_id)
+    response = designer.post(f"/designer/trials/{trial_id}/signals", data={"name": "材料齐备"})
+    assert response.status_code == 303
+    html = _page(designer, trial_id)
+    assert "已广播信号「材料齐备」" in html and "等待中的信号" not in html
+    response = designer.post(f"/designer/trials/{trial_id}/signals", data={"name": "材料齐备"})
+    assert "这次试运行已经结束" in _page(designer, trial_id)

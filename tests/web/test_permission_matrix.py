@@ -185,6 +185,7 @@ URL_PARAMS: dict[str, Callable[[Seeded], dict[str, Any]]] = {
     "designer.trial_complete": lambda s: {"trial_id": NO_TRIAL, "task_id": NO_TASK},
     "designer.trial_fire_timer": lambda s: {"trial_id": NO_TRIAL, "timer_id": NO_TASK},
     "designer.trial_send_message": lambda s: {"trial_id": NO_TRIAL},
+    "designer.trial_send_signal": lambda s: {"trial_id": NO_TRIAL},
     "designer.trial_restart": lambda s: {"trial_id": NO_TRIAL},
     "designer.trial_autorun": lambda s: {"trial_id": NO_TRIAL},
     "designer.trial_delete": lambda s: {"trial_id": NO_TRIAL},

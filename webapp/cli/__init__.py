@@ -12,6 +12,8 @@ import os
 from flask.cli import FlaskGroup
 from flask_migrate.cli import db as migrate_group
 
+from engine import SPIFF_LOGGERS
+
 from .. import create_app
 from .calendar import calendar_group
 from .deploy import deploy_command, init_command, verify_history_command
@@ -72,5 +74,11 @@ def quiet_libraries(level: int) -> None:
     raw = os.environ.get("ZONGZHI_LIBRARY_LOG_LEVEL", "WARNING").strip().upper()
     library = logging.getLevelName(raw)
     library = library if isinstance(library, int) else logging.WARNING
-    for name in ("apscheduler", "spiff"):
+    for name in QUIETED:
         logging.getLogger(name).setLevel(max(level, library))
+
+
+QUIETED = ("apscheduler", "spiff", *SPIFF_LOGGERS)
+"""SpiffWorkflow's own loggers are set too, not only their parent: below INFO by their own
+level (unset: 0) it adds the task data to every state change's log extras and the ids of
+every task in the tree to a workflow's (a walk of the whole tree per completed instance)."""

@@ -177,6 +177,18 @@ def trial_send_message(trial_id: int):
     return _back(trial_id)
 
 
+@bp.post("/trials/<int:trial_id>/signals")
+@roles_required(DESIGN_ROLES)
+def trial_send_signal(trial_id: int):
+    name = (request.form.get("name") or "").strip()
+    try:
+        trials.send_trial_signal(current_engine(), trial_id, name, actor=current_actor())
+    except (StepFailed, ConflictError) as error:
+        return _failed(trial_id, error)
+    flash(f"已广播信号「{name}」。", "info")
+    return _back(trial_id)
+
+
 @bp.post("/trials/<int:trial_id>/restart")
 @roles_required(DESIGN_ROLES)
 def trial_restart(trial_id: int):
