@@ -40,6 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.selectable import Exists, ScalarSelect, SelectBase
 
 from engine.enums import TaskStatus
 from engine.models import TaskCandidate, TaskRecord
@@ -280,10 +282,25 @@ def _counted(one: Select, clauses: list) -> Select:
     """``one`` per task matching ``clauses``; joined to the case only when a clause reads
     it (a township's count by the task's region alone joined 1,200 cases for nothing: the
     case's ``instance_id`` is not unique, so PostgreSQL keeps the outer join)."""
-    alone = one.select_from(TaskRecord).where(*clauses)
-    if Case.__table__ in alone.get_final_froms():  # a clause reads the case
+    if reads_case(clauses):
         return from_tasks(one).where(*clauses)
-    return alone
+    return one.select_from(TaskRecord).where(*clauses)
+
+
+def reads_case(clauses: Sequence) -> bool:
+    """Whether a clause reads a column of the case outside a sub-query (one of its own,
+    such as a search's). Walked by hand: asking the statement for its FROM list compiled
+    it, 0.5 ms per count part, 4 ms for a user holding every lane."""
+    case = Case.__table__
+    stack = list(clauses)
+    while stack:
+        element = stack.pop()
+        if isinstance(element, ColumnClause):
+            if element.table is case:
+                return True
+        elif not isinstance(element, SelectBase | Exists | ScalarSelect):
+            stack.extend(element.get_children())
+    return False
 
 
 def capped_count(
