@@ -25,7 +25,7 @@ from .errors import (
     UnsafeXml,
 )
 from .operators import OperatorRegistry
-from .ranks import UNRANKED, set_region, set_sort_rank
+from .ranks import UNRANKED, set_received, set_region, set_sort_rank
 from .timer_quarantine import TroubledTimer
 from .timers import RetryPolicy
 from .views import (
@@ -84,6 +84,7 @@ __all__ = [
     "current_step",
     "diagram_kind",
     "render_budgeted",
+    "set_received",
     "set_region",
     "set_sort_rank",
 ]

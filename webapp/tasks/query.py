@@ -228,8 +228,8 @@ def order(
     due_at = TaskRecord.due_at if c is None else c.due_at
     instance_id = TaskRecord.instance_id if c is None else c.instance_id
     task_id = TaskRecord.id if c is None else c.id
-    if sort == SortKey.RECEIVED:
-        received_at = Case.received_at if c is None else c.received_at
+    if sort == SortKey.RECEIVED:  # the case's received time, copied onto its ready tasks
+        received_at = TaskRecord.received_at if c is None else c.received_at
         return [_nulls_last(received_at, True, reverse), _ascending(task_id, reverse)]
     # ties (and tasks without a deadline) by instance, as the lanes' indexes hold them
     # after the deadline: an undated page then reads on in the index instead of sorting
