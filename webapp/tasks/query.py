@@ -167,12 +167,13 @@ def scopes(viewer: Viewer) -> list[ColumnElement[bool]]:
     """The disjoint ways a task lies in the viewer's regions: by its case; and, when the
     viewer has waiting rising-risk alerts (``Viewer.alert_instances``), as a task of one
     of those alerts' processes, which have no case."""
-    # by the task's copy of its case's region (``processes.task_rank``; only a task of a
-    # case has one): a township's arms read their lanes' tasks of its regions from (lane,
-    # region, deadline) instead of walking the county's whole lane (5,400 buffers, 120 ms),
-    # and sort them before joining only a page of them to their case; a county's counts
-    # read the task rows alone (``region_code IS NOT NULL``), not each one's case
-    by_case = in_scope(TaskRecord.region_code, viewer.scope)
+    by_case = in_scope(Case.region_code, viewer.scope)
+    if viewer.scope is not None and not getattr(viewer.scope, "everything", False):
+        # by the task's copy of its case's region (``processes.task_rank``; only a task
+        # of a case has one): a township's arms read their lanes' tasks of its regions
+        # from (lane, region, deadline) instead of walking the county's whole lane (5,400
+        # buffers, 120 ms), and sort them before joining only a page of them to their case
+        by_case = in_scope(TaskRecord.region_code, viewer.scope)
     if viewer.scope is None or not viewer.alert_instances:
         return [by_case]
     alerts = TaskRecord.instance_id.in_(sorted(viewer.alert_instances))
@@ -197,9 +198,8 @@ def common_clauses(
     clauses = [TaskRecord.status == READY, or_(*scopes(viewer)) if scope is None else scope]
     if filters.q:
         clauses.append(search_clause(filters.q))
-    if filters.risk:  # the task's copy of the colour: a lane's rank index serves it, and a
-        # count reads no case (``processes.task_rank``: every change of colour ranks)
-        clauses.append(TaskRecord.sort_rank == rank_of(filters.risk))
+    if filters.risk:  # the task's copy of the colour lets a lane's rank index serve it
+        clauses += [Case.risk_colour == filters.risk, TaskRecord.sort_rank == rank_of(filters.risk)]
     if filters.due != DueFilter.ALL:
         clauses.append(due_clause(filters.due, clock))
     return clauses
