@@ -166,12 +166,15 @@ def due_clause(due: DueFilter, clock: Clock | None) -> ColumnElement[bool]:
     return and_(TaskRecord.due_at >= clock.now, TaskRecord.due_at < clock.near_until)
 
 
-def scopes(viewer: Viewer) -> list[ColumnElement[bool]]:
+def scopes(viewer: Viewer, *, counting: bool = False) -> list[ColumnElement[bool]]:
     """The disjoint ways a task lies in the viewer's regions: by its case; and, when the
     viewer has waiting rising-risk alerts (``Viewer.alert_instances``), as a task of one
-    of those alerts' processes, which have no case."""
+    of those alerts' processes, which have no case. ``counting``: every region by the
+    task's copy too (a county's count then reads (lane, region) alone, not 1,000 cases;
+    a page keeps its case's: walking the lane in deadline order stops at the page's end)."""
     by_case = in_scope(Case.region_code, viewer.scope)
-    if viewer.scope is not None and not getattr(viewer.scope, "everything", False):
+    everything = getattr(viewer.scope, "everything", False)
+    if viewer.scope is not None and (counting or not everything):
         # by the task's copy of its case's region (``processes.task_rank``; only a task
         # of a case has one): a township's arms read their lanes' tasks of its regions
         # from (lane, region, deadline) instead of walking the county's whole lane (5,400
@@ -319,7 +322,7 @@ def capped_count(
     one = select(literal(1).label("one"))
     halves = [
         _counted(one, [*common_clauses(viewer, filters, clock, scope), branch])
-        for scope in scopes(viewer)
+        for scope in scopes(viewer, counting=True)
         for branch in branches or offered_branches(viewer, filters.mine)
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
