@@ -320,10 +320,13 @@ def capped_count(
     """Matching tasks, counting no further than ``cap + 1``; one part per way a task is
     offered (``branches``, by default ``offered_branches``)."""
     one = select(literal(1).label("one"))
+    ways = branches or offered_branches(viewer, filters.mine)
     halves = [
-        _counted(one, [*common_clauses(viewer, filters, clock, scope), branch])
-        for scope in scopes(viewer, counting=True)
-        for branch in branches or offered_branches(viewer, filters.mine)
+        _counted(one, [*common, branch])
+        for common in (
+            common_clauses(viewer, filters, clock, scope) for scope in scopes(viewer, counting=True)
+        )
+        for branch in ways
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
     limited = select(matching.c.one).limit(cap + 1).subquery()
