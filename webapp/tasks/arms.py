@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from sqlalchemy import ColumnElement, Select, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union_all
+
+from engine.models import TaskRecord
 
 from .filters import Clock, Filters, SortKey, Viewer
 from .keyset import Columns
@@ -91,9 +93,18 @@ def arm_branches(viewer: Viewer, filters: Filters, *, split: bool) -> list[Colum
     if filters.mine or len(branches) == 1:
         return branches
     if len(viewer.roles) == 1:
-        return branches
+        return [*branches[:2], *map(named, branches[2:])]
     lanes = [
         offered_branches(replace(viewer, roles=frozenset({role}), candidate_tasks=False), False)[1]
         for role in sorted(viewer.roles)
     ]
-    return [branches[0], *lanes, *branches[2:]]
+    return [branches[0], *lanes, *map(named, branches[2:])]
+
+
+def named(candidate: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The candidates' arm, saying what is so (only a task not open to its lane has
+    candidates, ``engine.taskrows``): it then walks the lane's few such tasks in the list's
+    order (``ix_task_ready_named``) instead of every unclaimed ready task (39,000 rows for a
+    liaison's page 20, 27 ms). Not in an OR of every way (a search): there PostgreSQL read
+    the three indexes into one bitmap (2,200 tasks) instead of the few cases' tasks."""
+    return and_(candidate, ~TaskRecord.open_to_lane)

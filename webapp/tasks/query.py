@@ -89,10 +89,7 @@ def offered_branches(viewer: Viewer, mine: bool) -> list[ColumnElement[bool]]:
     open_to_roles = and_(*unassigned_in_lane, TaskRecord.open_to_lane, *old_department_rule(viewer))
     if not viewer.candidate_tasks:
         return [assigned, open_to_roles]
-    # only a task not open to its lane has candidates (``engine.taskrows``): saying so
-    # lets the arm walk the lane's few such tasks (``ix_task_ready_named``) in order
-    named = [~TaskRecord.open_to_lane, TaskRecord.id.in_(candidate_task_ids(viewer))]
-    candidate = and_(*unassigned_in_lane, *named)
+    candidate = and_(*unassigned_in_lane, TaskRecord.id.in_(candidate_task_ids(viewer)))
     return [assigned, open_to_roles, candidate]
 
 
