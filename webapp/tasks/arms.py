@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from types import SimpleNamespace
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, union_all
 
 from engine.models import TaskRecord
+from processes.models import Case
 
 from .filters import Clock, Filters, SortKey, Viewer
 from .keyset import Columns
 from .query import (
+    CASE_COLUMNS,
+    TASK_COLUMNS,
     common_clauses,
     offered_branches,
     order,
+    reads_case,
     rows,
     scopes,
 )
@@ -50,29 +55,64 @@ def page_rows(
     each arm starts where its index holds the row's key; ``reverse`` walks backwards (the
     page before a row), in the opposite order."""
     branches = arm_branches(viewer, filters, split=postgresql and offset < DEEP)
+    cut = offset + limit if postgresql else None
     arms = [
-        arm([*common, branch], filters.sort, bound=bound, reverse=reverse)
+        arm([*common, branch], filters.sort, bound=bound, reverse=reverse, cut=cut)
         for common in (common_clauses(viewer, filters, clock, scope) for scope in scopes(viewer))
         for branch in branches
     ]
     if len(arms) == 1:
         return arms[0].offset(offset).limit(limit)
-    cut = [arm.limit(offset + limit) for arm in arms]
+    parts = [arm.limit(offset + limit) for arm in arms]
     if not postgresql:  # SQLite takes no parenthesised SELECT in a UNION: a subquery each
-        cut = [select(arm.subquery()) for arm in cut]
+        parts = [select(arm.subquery()) for arm in parts]
     # PostgreSQL: each (SELECT … ORDER BY … LIMIT) as it is; reading each one's columns
     # through a subquery of its own cost more to build than the query took (4 ms of 8 arms)
-    merged = union_all(*cut).subquery()
+    merged = union_all(*parts).subquery()
     ordered = order(filters.sort, merged.c, reverse=reverse)
     return select(merged).order_by(*ordered).offset(offset).limit(limit)
 
 
 def arm(
-    clauses: list, sort: SortKey, *, bound: Bound | None = None, reverse: bool = False
+    clauses: list,
+    sort: SortKey,
+    *,
+    bound: Bound | None = None,
+    reverse: bool = False,
+    cut: int | None = None,
 ) -> Select:
-    """One arm's rows in ``sort`` order (backwards when ``reverse``), within ``bound``."""
+    """One arm's rows in ``sort`` order (backwards when ``reverse``), within ``bound``;
+    with ``cut``, when no clause reads the case, the first ``cut`` tasks are found and only
+    they are joined to their case (``cut_then_joined``)."""
     within = bound(Columns()) if bound is not None else []
-    return rows([*clauses, *within]).order_by(*order(sort, reverse=reverse))
+    clauses = [*clauses, *within]
+    if cut is not None and not reads_case(clauses):
+        return cut_then_joined(clauses, sort, cut, reverse=reverse)
+    return rows(clauses).order_by(*order(sort, reverse=reverse))
+
+
+def cut_then_joined(clauses: list, sort: SortKey, cut: int, *, reverse: bool) -> Select:
+    """The first ``cut`` tasks matching ``clauses`` in ``sort`` order, then joined to their
+    case. PostgreSQL joins before it sorts: a township's lane (its tasks of 21 regions read
+    from (lane, region, deadline), 1,200 of them) probed 1,200 cases to keep 51 (6 ms)."""
+    tasks = (
+        select(*TASK_COLUMNS, TaskRecord.received_at.label("task_received_at"))
+        .where(*clauses)
+        .order_by(*order(sort, reverse=reverse))
+        .limit(cut)
+        .subquery()
+    )
+    c = tasks.c
+    key = SimpleNamespace(
+        due_at=c.due_at,
+        instance_id=c.instance_id,
+        id=c.id,
+        sort_rank=c.sort_rank,
+        received_at=c.task_received_at,
+    )
+    joined = tasks.outerjoin(Case, Case.instance_id == c.instance_id)
+    statement = select(*(c[column.key] for column in TASK_COLUMNS), *CASE_COLUMNS)
+    return statement.select_from(joined).order_by(*order(sort, key, reverse=reverse))
 
 
 DEEP = 250

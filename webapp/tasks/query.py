@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -39,7 +40,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.base import ReadOnlyColumnCollection
 from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.selectable import Exists, ScalarSelect, SelectBase
 
@@ -221,12 +221,10 @@ def where(
 # -- SELECT ----------------------------------------------------------------------------------
 
 
-def order(
-    sort: SortKey, columns: ReadOnlyColumnCollection | None = None, *, reverse: bool = False
-) -> list:
+def order(sort: SortKey, columns: Any = None, *, reverse: bool = False) -> list:
     """The list's order, over the task and case columns (or ``columns`` of a subquery of
-    ``rows``); ``reverse``: the same order backwards (a page before a row, read walking
-    back from it)."""
+    ``rows``, or any object with such attributes); ``reverse``: the same order backwards
+    (a page before a row, read walking back from it)."""
     c = columns
     due_at = TaskRecord.due_at if c is None else c.due_at
     instance_id = TaskRecord.instance_id if c is None else c.instance_id
