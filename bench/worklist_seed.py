@@ -194,6 +194,7 @@ class Seeder:
             open_to_lane=True,
             sort_rank=UNRANKED,
             region_code=None,
+            received_at=None,
             form_key=None,
             created_at=at,
             due_at=None,
@@ -230,10 +231,11 @@ def seed_cases(connection: Connection, count: int, users: list[str]) -> int:
             cases.append(seeder.case(i, at, due))
             rank = rank_of(cases[-1]["risk_colour"])  # as intake and every change set it
             region = cases[-1]["region_code"]  # as the case row's writes copy it (0031)
-            instances.append({**instance_row(i, at), "sort_rank": rank, "region_code": region})
+            copied = {"sort_rank": rank, "region_code": region, "received_at": at}  # and 0032
+            instances.append({**instance_row(i, at), **copied})
             parties.extend(seeder.parties(i))
             rows = seeder.tasks(i, at, due)
-            rows[-1].update(sort_rank=rank, region_code=region)
+            rows[-1].update(copied)
             candidates.extend(seeder.candidates(rows[-1]))
             tasks.extend(rows)
         for model, rows in ((Instance, instances), (Case, cases), (Party, parties)):

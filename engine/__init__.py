@@ -25,7 +25,7 @@ from .errors import (
     UnsafeXml,
 )
 from .operators import OperatorRegistry
-from .ranks import UNRANKED, set_region, set_sort_rank
+from .ranks import UNRANKED, set_received, set_region, set_sort_rank
 from .specs import SPIFF_LOGGERS
 from .timer_quarantine import TroubledTimer
 from .timers import RetryPolicy
@@ -86,6 +86,7 @@ __all__ = [
     "current_step",
     "diagram_kind",
     "render_budgeted",
+    "set_received",
     "set_region",
     "set_sort_rank",
 ]

@@ -4,10 +4,14 @@ deadline". The engine only stores and copies the number; what it means is the ca
 
 A region code per instance, copied the same way (``set_region``): a list of a few regions
 reads one range of (lane, region, deadline) per region. The code is the caller's too.
+
+And a received time per instance (``set_received``): a list newest received first walks
+(lane, received) and stops at the page's end. When the matter was received is the caller's.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, update
@@ -18,7 +22,7 @@ from sqlalchemy.orm.util import identity_key
 from .enums import TaskStatus
 from .models import UNRANKED, Instance, TaskRecord
 
-__all__ = ["UNRANKED", "set_region", "set_sort_rank"]
+__all__ = ["UNRANKED", "set_received", "set_region", "set_sort_rank"]
 
 _INSTANCES = Instance.__table__
 _TASKS = TaskRecord.__table__
@@ -38,6 +42,14 @@ def set_region(
     does the rank. ``via``: the connection to write on when called inside a flush (a
     mapper event of the caller's row)."""
     _copy(session, via or session, instance_id, "region_code", region)
+
+
+def set_received(
+    session: Session, instance_id: int, at: datetime | None, *, via: Connection | None = None
+) -> None:
+    """Give the instance the received time ``at``, and its ready task rows with it, as
+    ``set_region`` does the region."""
+    _copy(session, via or session, instance_id, "received_at", at)
 
 
 def _copy(

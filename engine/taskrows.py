@@ -87,6 +87,7 @@ class _Staged:
                 "open_to_lane": not named.restricted,
                 "sort_rank": self.row.sort_rank,
                 "region_code": self.row.region_code,
+                "received_at": self.row.received_at,
             }
         )
         self.candidates += [{"task_id": task_id, "username": u} for u in named.users]

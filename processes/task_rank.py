@@ -2,15 +2,16 @@
 then 绿; tasks of processes without a case come last. 我的待办 sorted by risk then reads
 one index (lane, rank, deadline) instead of joining every task to its case's colour.
 
-Likewise a case's region as its tasks' region (``engine.set_region``), kept by the case
-row's own writes (a mapper event), so a township's list reads (lane, region, deadline)."""
+Likewise a case's region as its tasks' region (``engine.set_region``) and its received time
+as theirs (``engine.set_received``), kept by the case row's own writes (a mapper event), so a
+township's list reads (lane, region, deadline) and a list newest first (lane, received)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, object_session
 
-from engine import UNRANKED, set_region, set_sort_rank
+from engine import UNRANKED, set_received, set_region, set_sort_rank
 
 from .enums import RiskColour
 from .models import Case
@@ -32,14 +33,18 @@ def rank_tasks(session: Session, instance_id: int | None, colour: str | None) ->
 @event.listens_for(Case, "after_insert")
 @event.listens_for(Case, "after_update")
 def _region_follows_case(_mapper, connection: Connection, case: Case) -> None:
-    """A case's region, copied onto its instance and ready tasks (``engine.set_region``)
-    when the case is written and whenever its region changes, in the same flush: a
-    township's work list reads its lanes' tasks by region."""
+    """A case's region and received time, copied onto its instance and ready tasks
+    (``engine.set_region``, ``engine.set_received``) when the case is written and whenever
+    either changes, in the same flush: a township's work list reads its lanes' tasks by
+    region, and every list newest received first reads its lanes' tasks in that order."""
     if case.instance_id is None:
         return
-    state = inspect(case)
-    attrs = state.attrs
-    moved = attrs.region_code.history.has_changes() or attrs.instance_id.history.has_changes()
+    attrs = inspect(case).attrs
+    moved = attrs.instance_id.history.has_changes()
     session = object_session(case)
-    if session is not None and moved:
+    if session is None:
+        return
+    if moved or attrs.region_code.history.has_changes():
         set_region(session, case.instance_id, case.region_code, via=connection)
+    if moved or attrs.received_at.history.has_changes():
+        set_received(session, case.instance_id, case.received_at, via=connection)

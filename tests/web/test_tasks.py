@@ -156,6 +156,28 @@ def test_sort_by_received_puts_the_newest_first(library, login_as, clock):
     assert codes(page.get_data(as_text=True)) == [second.code, first.code]
 
 
+def test_a_task_readied_later_keeps_its_case_newest_first(library, login_as, clock):
+    """The order is the case's received time, not when its task became ready: the newer
+    case's next step (the county's 吹哨派单) still comes before the older case's."""
+    older = receive(library)
+    clock.advance(timedelta(hours=1))
+    newer = receive(library)
+    clock.advance(timedelta(hours=1))
+    assess = only_ready(library, newer.instance_id, "assess")
+    library.complete(
+        assess.id, {**ASSESS, "matter_nature": "复杂纠纷"}, actor=Actor.of("c", [CENTER])
+    )
+    dispatch = only_ready(library, newer.instance_id, "dispatch")
+
+    client = login_as("xian", CENTER, "县综治中心", region=COUNTY)
+    page = client.get("/tasks/?sort=received").get_data(as_text=True)
+
+    assert codes(page) == [newer.code, older.code]
+    with library.session_factory() as session:  # what the list orders by, not by chance
+        case = session.get(Case, newer.case_id)
+        assert session.get(TaskRecord, dispatch.id).received_at == case.received_at
+
+
 def test_search_by_code_name_or_phone_shows_masked_results(library, login_as):
     zhang = receive(library, name="张三丰", phone="13812345678")
     wang = receive(library, name="王五", phone="13900001111")

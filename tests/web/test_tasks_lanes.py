@@ -15,7 +15,14 @@ from engine.db import db
 from engine.models import TaskRecord
 from processes.models import Case
 from tests.conftest import MONDAY_9AM
-from tests.web.tasks_support import COUNTY, OTHER_VILLAGE, add_other_township, receive, set_case
+from tests.web.tasks_support import (
+    COUNTY,
+    OTHER_VILLAGE,
+    TOWNSHIP,
+    add_other_township,
+    receive,
+    set_case,
+)
 from webapp.scope import descendants, in_scope
 from webapp.tasks import service
 
@@ -171,6 +178,26 @@ def test_next_and_previous_pages_walk_the_whole_list_in_order(undated, login_as,
         assert set(whole[-3:]) == undated_codes
     if sort == "risk":
         assert whole[2] == undated["red_none"]
+
+
+@pytest.mark.parametrize("sort", ["", "received", "risk"])
+def test_a_townships_pages_walk_its_own_tasks_in_order(undated, login_as, monkeypatch, sort):
+    """A township user's arms read their lanes' tasks of its regions (the county's other
+    township's task is not among them) and join only a page of them to their cases."""
+    client = login_as("duo", *LANES, region=TOWNSHIP)
+    whole = codes(client.get(f"/tasks/?sort={sort}").get_data(as_text=True))
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+
+    pages, path = [], f"/tasks/?sort={sort}"
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(codes(page))
+        path = _link(page, "next")
+
+    assert len(whole) == 7 and undated["green_county"] not in whole
+    assert [code for p in pages for code in p] == whole and len(pages) == 4
+    if sort == "":
+        assert whole[:2] == [undated["green_mine"], undated["yellow_town"]]
 
 
 def test_a_task_done_meanwhile_neither_hides_nor_repeats_the_next_ones(

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, literal, or_, tuple_
 
 from engine.models import TaskRecord
-from processes.models import Case
 
 from .. import keyset
 from .filters import SortKey
@@ -30,14 +29,14 @@ id)."""
 
 @dataclass(frozen=True)
 class Columns:
-    """Where a range reads the key's columns: the task and case tables, or a subquery's."""
+    """Where a range reads the key's columns: the task table, or a subquery's."""
 
     # factories: a mapped attribute is a descriptor, not a plain default
     rank: Any = field(default_factory=lambda: TaskRecord.sort_rank)
     due_at: Any = field(default_factory=lambda: TaskRecord.due_at)
     instance_id: Any = field(default_factory=lambda: TaskRecord.instance_id)
     task_id: Any = field(default_factory=lambda: TaskRecord.id)
-    received_at: Any = field(default_factory=lambda: Case.received_at)
+    received_at: Any = field(default_factory=lambda: TaskRecord.received_at)
 
 
 @dataclass(frozen=True)
