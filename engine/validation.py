@@ -15,7 +15,7 @@ from .bundle import EMPTY_SET, FILE_KINDS, NO_DIAGRAMS, SourceFile
 from .checks import check_process
 from .errors import Problem, UnsafeXml
 from .file_checks import executable_problems, root_problem
-from .foreign import ignored_extensions, translate_tree
+from .foreign import ignored_extensions, rewrite_vendor_loops, translate_tree
 from .forms import check_schema
 from .lanes import Inherited, LaneUse, lane_use
 from .lanes import apply as apply_lane_map
@@ -84,6 +84,9 @@ def _load_into_parser(parser, files: list[SourceFile]) -> tuple[list[Problem], d
                 problems += translate_tree(root, file.name) + ignored_extensions(root, file.name)
                 problems += normalise_tree(root, file.name)  # BPMN semantics Spiff lacks
                 parser.add_bpmn_xml(root, file.name)
+                # After the schema check (a data item's id is its variable: it may repeat);
+                # the parser reads the processes from this tree when asked for their specs.
+                problems += rewrite_vendor_loops(root, file.name)
                 roots[file.name] = root  # linted once the schema accepts it
             else:
                 parser.add_dmn_xml(root, file.name)

@@ -45,6 +45,11 @@ READ: frozenset[tuple[str, str, str]] = frozenset(
         *((ns, "userTask", "candidateUsers") for ns in USER_TASK_ENGINES),
         (CAMUNDA, "businessRuleTask", "decisionRef"),
         (ZEEBE, "businessRuleTask", "calledDecision"),
+        # multi-instance collections and called processes: ``loops``
+        (CAMUNDA, "multiInstanceLoopCharacteristics", "collection"),
+        (CAMUNDA, "multiInstanceLoopCharacteristics", "elementVariable"),
+        (ZEEBE, "multiInstanceLoopCharacteristics", "loopCharacteristics"),
+        (ZEEBE, "callActivity", "calledElement"),
     }
 )
 """(namespace, element kind, extension name) read as one of ours: not ignored."""

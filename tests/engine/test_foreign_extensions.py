@@ -113,3 +113,68 @@ def test_untranslatable_assignee_expression_names_the_task(engine):
     [error] = _rejected(engine, text)
     assert error.element == "review"
     assert 'camunda:assignee="${user.name}" 无法自动换成 Python 表达式' in error.message
+
+
+VENDOR_LOOPS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="t">
+  <bpmn:process id="loops" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:scriptTask id="each7" name="Camunda 7">
+      <bpmn:multiInstanceLoopCharacteristics camunda:collection="${items}"
+          camunda:elementVariable="item"/>
+      <bpmn:script>seen7 = item</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:scriptTask id="each8" name="Zeebe">
+      <bpmn:multiInstanceLoopCharacteristics isSequential="true">
+        <bpmn:extensionElements>
+          <zeebe:loopCharacteristics inputCollection="=items" inputElement="value"
+              outputCollection="doubled" outputElement="=twice"/>
+        </bpmn:extensionElements>
+      </bpmn:multiInstanceLoopCharacteristics>
+      <bpmn:script>twice = value * 2</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="each7"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="each7" targetRef="each8"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="each8" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_camunda_and_zeebe_multi_instance_collections_run_over_the_list(engine):
+    files = [SourceFile("loops.bpmn", "bpmn", VENDOR_LOOPS.encode())]
+    result = engine.deploy_set(files, actor="t", note="loops", lane_map={"*": "镇综治中心"})
+    said = {w.element: w.message for w in result.warnings}
+    assert "多实例按列表 items 逐项执行，每项放在变量 item（camunda:collection）" in said["each7"]
+    assert said["each8"].endswith(
+        "多实例按列表 items 逐项执行，每项放在变量 value，各实例的 twice 收集到 doubled"
+        "（zeebe:loopCharacteristics）"
+    )
+    assert not any(
+        "已忽略" in m and ("collection" in m or "loopCharacteristics" in m) for m in said.values()
+    )
+
+    instance = engine.start("loops", actor=DEMO, data={"items": [1, 2, 3]})
+
+    view = engine.instance(instance, with_data=True)
+    assert view.status == "completed"
+    assert view.data["doubled"] == [2, 4, 6]
+
+
+def test_zeebe_called_element_names_the_called_process(engine):
+    text = VENDOR_LOOPS.replace(
+        '<bpmn:endEvent id="end"/>',
+        '<bpmn:callActivity id="call"><bpmn:extensionElements>'
+        '<zeebe:calledElement processId="elsewhere"/></bpmn:extensionElements>'
+        '</bpmn:callActivity><bpmn:endEvent id="end"/>',
+    ).replace(
+        'targetRef="end"/>',
+        'targetRef="call"/><bpmn:sequenceFlow id="f4" sourceRef="call" targetRef="end"/>',
+    )
+    with pytest.raises(DeployRejected) as rejected:
+        engine.deploy_set([SourceFile("loops.bpmn", "bpmn", text.encode())], actor="t", note="x")
+    messages = [p.message for p in rejected.value.problems if p.element == "call"]
+    assert any("调用的流程 elsewhere（zeebe:calledElement）" in m for m in messages), messages
+    assert any("调用的流程 elsewhere 不在本次部署的文件中" in m for m in messages), messages
