@@ -25,6 +25,14 @@ RUN_MESSAGES: tuple[tuple[str, str], ...] = (
         r"A data object could not be set; '([^']*)' not exist in the task",
         "数据对象 {0} 无法设置：变量 {0} 未定义",
     ),
+    (
+        r"Multiinstance input item (\S+) already exists\.?",
+        "多实例任务的每项变量 {0} 在流程数据里已有值：请给它换一个流程里没用过的名字",
+    ),
+    (
+        r"Multiinstance output item (\S+) already exists\.?",
+        "多实例任务的输出项变量 {0} 在流程数据里已有值：请给它换一个流程里没用过的名字",
+    ),
     (r"Expected an output item", "多实例任务缺少输出项（output item）"),
     (r"Missing data input for multiinstance task", "多实例任务缺少输入集合（input data）"),
     (r"Missing data ou?t?put", "任务缺少规定的数据输出（data output）"),

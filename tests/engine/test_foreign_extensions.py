@@ -178,3 +178,17 @@ def test_zeebe_called_element_names_the_called_process(engine):
     messages = [p.message for p in rejected.value.problems if p.element == "call"]
     assert any("调用的流程 elsewhere（zeebe:calledElement）" in m for m in messages), messages
     assert any("调用的流程 elsewhere 不在本次部署的文件中" in m for m in messages), messages
+
+
+def test_a_reused_element_variable_stops_with_a_chinese_reason(engine):
+    from engine import StepFailed
+
+    text = VENDOR_LOOPS.replace('inputElement="value"', 'inputElement="item"').replace(
+        "twice = value * 2", "twice = item * 2"
+    )
+    files = [SourceFile("loops.bpmn", "bpmn", text.encode())]
+    engine.deploy_set(files, actor="t", note="loops", lane_map={"*": "镇综治中心"})
+    with pytest.raises(StepFailed) as failed:
+        engine.start("loops", actor=DEMO, data={"items": [1, 2]})
+    assert "多实例任务的每项变量 item 在流程数据里已有值" in str(failed.value)
+    assert "already exists" not in str(failed.value)
