@@ -8,7 +8,8 @@
 * a condition calling BPMN 2.0's XPath functions (``bpmn:getDataObject('x')``, §10.4) with
   no language of its own: read as XPath, whatever the file's default; so is a condition with
   no language that is not Python but is in the XPath subset (``priority = 'Emergency'``:
-  XPath is BPMN 2.0's default expression language);
+  XPath is BPMN 2.0's default expression language); one with no language that starts with
+  ``=`` is Zeebe's FEEL (``=fraud``);
 * a condition in any other language (``groovy``…): an error;
 * a bare ISO 8601 timer literal (``PT5M``, ``R3/PT1H``, ``2026-01-01T09:00``) in a diagram
   made elsewhere (``namespaces.is_ours`` is false: a plain BPMN export too): quoted, as our
@@ -28,7 +29,15 @@ from lxml import etree
 
 from ..errors import Problem
 from ..lint_graph import bpmn, describe, local
-from .expressions import JUEL, XPATH, Translation, language_of, translate, uses_bpmn_functions
+from .expressions import (
+    FEEL,
+    JUEL,
+    XPATH,
+    Translation,
+    language_of,
+    translate,
+    uses_bpmn_functions,
+)
 from .namespaces import is_ours
 
 _TIMERS = ("timeDate", "timeDuration", "timeCycle")
@@ -101,7 +110,7 @@ def _translate(
         # (XPath is BPMN's default expression language) or names another default; so is a
         # condition naming no language that is no Python but XPath (``a = 'x'``).
         xpath = uses_bpmn_functions(text) or (condition and _xpath_not_python(text))
-        language = XPATH if xpath else None
+        language = XPATH if xpath else FEEL if _zeebe_feel(text) else None
     if condition and language is None and (declared or "").strip().lower() not in _PYTHONIC:
         yield (
             element,
@@ -115,6 +124,11 @@ def _translate(
     elif foreign and local(node) in _TIMERS and _ISO.match(text):
         node.text = repr(text)
         yield element, f"{what} {text} 按 Camunda 的约定读作文本 {node.text}", "warning"
+
+
+def _zeebe_feel(text: str) -> bool:
+    """``=fraud``: Zeebe (Camunda 8) marks every FEEL expression with a leading ``=``."""
+    return text.startswith("=") and not text.startswith("==")
 
 
 def _xpath_not_python(text: str) -> bool:

@@ -101,6 +101,8 @@ XPATH_DEFAULT = 'expressionLanguage="http://www.w3.org/1999/XPath"'
         # no language and no Python (``=``), but XPath: BPMN's default (SpiffWorkflow's
         # Scripts.bpmn20.xml writes ``priority = 'Emergency'``)
         ("rate &gt; 5 and not(rejected = true())", "", "", "XPath"),
+        # no language and a leading ``=``: Zeebe's FEEL (MIWG C.9.2 writes ``=fraud``)
+        ("=rate &gt; 5 and not(rejected)", "", "", "FEEL 表达式"),
     ],
 )
 def test_foreign_condition_deploys_with_a_warning_and_chooses_the_path(

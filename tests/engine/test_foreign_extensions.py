@@ -192,3 +192,20 @@ def test_a_reused_element_variable_stops_with_a_chinese_reason(engine):
         engine.start("loops", actor=DEMO, data={"items": [1, 2]})
     assert "多实例任务的每项变量 item 在流程数据里已有值" in str(failed.value)
     assert "already exists" not in str(failed.value)
+
+
+def test_a_decision_input_reading_a_missing_key_names_the_python_error(engine):
+    dmn = (
+        (FOREIGN / "discount.dmn")
+        .read_text()
+        .replace("<text>amount</text>", "<text>order['amount']</text>")
+    )
+    files = [_files()[0], SourceFile("discount.dmn", "dmn", dmn.encode())]
+    engine.deploy_set(files, actor="t", note="camunda")
+    instance = engine.start("order", actor=DEMO, data={"order": {}, "rejected": False})
+    from engine import StepFailed
+
+    with pytest.raises(StepFailed) as failed:
+        engine.complete(_ready(engine, instance)["review"].id, {}, actor=DEMO)
+    text = str(failed.value)
+    assert "数据中没有这个键" in text and "（原文：KeyError: 'amount'）" in text, text
