@@ -1,0 +1,182 @@
+"""Where a persisted step's time goes on PostgreSQL: the client's CPU, the server's CPU.
+
+Run from the project root, with the PostgreSQL server on this machine (its backends'
+CPU is read from ``/proc``)::
+
+    python bench/step_server.py [--steps N] [--postgres URL]
+
+1. Warm steps of ``plain_case`` (fresh cases, handle then callback 不满意, as
+   ``bench/engine.py``'s rounds), each next to one floor commit (one row as big as a
+   fresh case's state): client CPU (``time.process_time``), server CPU (the database's
+   backends, ``/proc/<pid>/stat``), wall.
+2. One handle step's statements (its lock, its combined write) captured and replayed on
+   one connection, ``BEGIN``; lock; write; ``ROLLBACK``: the server CPU of each, as the
+   step sends it (parsed and planned every time) and prepared (planned once).
+
+Server CPU is counted in clock ticks (usually 10 ms): figures are means over many steps.
+The database is created and dropped (also on Ctrl-C, SIGTERM, SIGHUP).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from bench.engine import (  # noqa: E402
+    DEFAULT_POSTGRES,
+    DISSATISFIED,
+    FORM_DATA,
+    PersistedDriver,
+    _fresh_state,
+    persisted_engine,
+    postgres_database,
+)
+from bench.engine_rounds import Floor  # noqa: E402
+from engine import Actor, Engine, TaskStatus  # noqa: E402
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def server_seconds(pids: list[int]) -> float:
+    """CPU seconds the backends ``pids`` used so far (user + system)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / _TICK
+
+
+def backends(admin_url: str, database: str) -> list[int]:
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _ready(engine: Engine, case: int, spec_id: str) -> tuple[str, Actor]:
+    [task] = [
+        view
+        for view in engine.tasks_of(case)
+        if view.status == TaskStatus.READY and view.spec_id == spec_id
+    ]
+    return task.id, Actor.of("bench", [task.candidate_role] if task.candidate_role else [])
+
+
+def _new_case(driver: PersistedDriver) -> int:
+    case, _ = driver.start({"max_callback_rounds": 3})
+    driver.complete(case, "intake", FORM_DATA["intake"])
+    return case
+
+
+def _timed(pids: list[int], run: Callable[[], Any]) -> tuple[float, float, float]:
+    """(client CPU, server CPU, wall) of ``run()``, in seconds."""
+    server, client, wall = server_seconds(pids), time.process_time(), time.perf_counter()
+    run()
+    wall, client = time.perf_counter() - wall, time.process_time() - client
+    return client, server_seconds(pids) - server, wall
+
+
+def steps_and_floor(driver: PersistedDriver, floor: Floor, pids: list[int], count: int) -> None:
+    samples: dict[str, list[tuple[float, float, float]]] = {"step": [], "floor": []}
+    for number in range(count + 5):
+        case = _new_case(driver)
+        for spec_id, data in (("handle", FORM_DATA["handle"]), ("callback", DISSATISFIED)):
+            task_id, actor = _ready(driver.engine, case, spec_id)
+            step = _timed(
+                pids, lambda t=task_id, d=data, a=actor: driver.engine.complete(t, d, actor=a)
+            )
+            commit = _timed(pids, floor.commit)
+            if number >= 5:  # the first cases warm the caches
+                samples["step"].append(step)
+                samples["floor"].append(commit)
+    for kind, rows in samples.items():
+        client = statistics.mean(r[0] for r in rows) * 1e3
+        server = statistics.mean(r[1] for r in rows) * 1e3
+        wall = statistics.median(r[2] for r in rows) * 1e3
+        print(
+            f"{kind:5s}: client CPU {client:.3f} ms, server CPU {server:.3f} ms, "
+            f"wall median {wall:.3f} ms ({len(rows)} samples)"
+        )
+
+
+def replay(driver: PersistedDriver, url: str, count: int) -> None:
+    """Capture one handle step's statements (caches warm: run after ``steps_and_floor``),
+    replay its lock and write ``count`` times."""
+    engine = driver.engine
+    case = _new_case(driver)
+    task_id, actor = _ready(engine, case, "handle")
+    captured: list[tuple[str, Any]] = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        captured.append((statement, parameters))
+
+    sa_engine = engine.session_factory().get_bind()
+    event.listen(sa_engine, "before_cursor_execute", grab)
+    engine.complete(task_id, FORM_DATA["handle"], actor=actor)
+    event.remove(sa_engine, "before_cursor_execute", grab)
+    print(f"the step's statements: {len(captured)}")
+    lock, write = captured[0], captured[-1]
+    locked_task, _ = _ready(engine, case, "callback")  # a ready task to lock again
+    lock_params = {k: (locked_task if v == task_id else v) for k, v in dict(lock[1]).items()}
+    with psycopg.connect(url) as connection:
+        pid = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
+        connection.rollback()
+        for prepare in (False, True, False, True):
+            spent = {"lock": 0.0, "write": 0.0}
+            for _ in range(count):
+                before = server_seconds([pid])
+                connection.execute(lock[0], lock_params, prepare=prepare).fetchall()
+                middle = server_seconds([pid])
+                connection.execute(write[0], write[1], prepare=prepare).fetchall()
+                spent["lock"] += middle - before
+                spent["write"] += server_seconds([pid]) - middle
+                connection.execute("ROLLBACK")  # as a statement: psycopg keeps its prepared ones
+            label = "prepared" if prepare else "as sent "
+            shown = ", ".join(f"{k} {v / count * 1e3:.3f} ms" for k, v in spent.items())
+            print(f"replayed {label}: server CPU {shown}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=150, help="fresh cases (two steps each)")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    args = parser.parse_args()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _on_signal)
+    admin = args.postgres.replace("postgresql+psycopg://", "postgresql://")
+    with postgres_database(args.postgres) as found:
+        if found is None:
+            return
+        url, _version = found
+        database = url.rsplit("/", 1)[1]
+        with persisted_engine(url) as engine:
+            driver = PersistedDriver(engine)
+            floor = Floor(engine.session_factory().get_bind(), _fresh_state(driver))
+            steps_and_floor(driver, floor, backends(admin, database), args.steps)
+            replay(driver, url.replace("postgresql+psycopg://", "postgresql://"), 400)
+
+
+if __name__ == "__main__":
+    main()
