@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_login import current_user
 
-from engine.db import db
-from processes.calendar import load_calendar, pending_year_warning
+from processes.calendar import pending_year_warning
 from processes.deadlines import local
 from processes.roles import Role
 
 from .engine_binding import current_engine
+from .request_calendar import request_calendar
 from .security import ADMIN_ROLES
 
 NOTICE_ROLES = ADMIN_ROLES | {Role.COUNTY_CENTER, Role.TOWNSHIP_CENTER, Role.SUPERVISOR}
@@ -33,7 +33,7 @@ def calendar_notice() -> dict[str, object] | None:
         return None
     if "calendar_notice" not in g:
         today = local(current_engine().clock.now()).date()
-        g.calendar_notice = pending_year_warning(load_calendar(db.session), today)
+        g.calendar_notice = pending_year_warning(request_calendar(), today)
     if g.calendar_notice is None:
         return None
     return {"text": g.calendar_notice, "can_import": bool(current_user.roles & ADMIN_ROLES)}

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine import Actor
 from engine.db import db
@@ -122,6 +122,26 @@ def test_the_banner_warns_admins_and_centers_until_next_year_is_in(
     login_as("root2", "管理员")
     client.post("/admin/calendar/import/confirm", data={"content": SAMPLE_2027.read_text()})
     assert 'id="calendar-notice"' not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_a_center_s_work_list_reads_the_calendar_once_for_deadlines_and_banner(
+    client, login_as, clock, sa_engine
+):
+    clock.set(datetime(2026, 11, 2, 9, 0, tzinfo=CST))
+    login_as("center", "镇综治中心")
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(sa_engine, "before_cursor_execute", note)
+    try:
+        html = client.get("/tasks/").get_data(as_text=True)
+    finally:
+        event.remove(sa_engine, "before_cursor_execute", note)
+    assert 'id="calendar-notice"' in html and "我的待办" in html
+    overrides = [s for s in seen if "FROM holiday_override" in s]
+    assert len(overrides) == 1, "the page's deadlines and the banner share one reading"
 
 
 def test_deadlines_into_an_uncovered_year_show_as_provisional_everywhere(

@@ -9,10 +9,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine.db import db
-from engine.models import TaskRecord
+from engine.models import TaskCandidate, TaskRecord
 from processes.models import Case
 from tests.conftest import MONDAY_9AM
 from tests.web.tasks_support import (
@@ -227,3 +227,41 @@ def test_a_token_that_cannot_be_read_gives_the_first_page(spread, login_as):
     for token in ("x", "WzEsMl0", "W251bGwsbnVsbCwiYSJd", "%ff" * 3):
         response = client.get(f"/tasks/?after={token}")
         assert response.status_code == 200 and codes(response.get_data(as_text=True)) == first
+
+
+def _name_candidate(engine, code: str, username: str) -> None:
+    """The case's ready task names ``username`` its one candidate (not open to its lane)."""
+    with engine.session_factory() as session:
+        instance_id = session.scalar(select(Case.instance_id).where(Case.code == code))
+        task = session.scalar(
+            select(TaskRecord).where(
+                TaskRecord.instance_id == instance_id, TaskRecord.status == "ready"
+            )
+        )
+        task.open_to_lane = False
+        session.add(TaskCandidate(task_id=task.id, username=username))
+        session.commit()
+
+
+@pytest.mark.parametrize("sort", ["", "received", "risk"])
+def test_pages_after_the_first_keep_the_tasks_naming_the_user_in_order(
+    undated, web_engine, login_as, monkeypatch, sort
+):
+    """A task naming its candidates is listed to them alone, on whichever page its place
+    falls (a first page walks the lane's named tasks; the pages after read them by id)."""
+    _name_candidate(web_engine, undated["green_county"], "duo")
+    _name_candidate(web_engine, undated["red_none"], "duo")
+    _name_candidate(web_engine, undated["yellow_town"], "someone.else")
+    client = login_as("duo", *LANES, region=COUNTY)
+    whole = codes(client.get(f"/tasks/?sort={sort}").get_data(as_text=True))
+    monkeypatch.setattr(service, "PER_PAGE", 2)
+
+    pages, path = [], f"/tasks/?sort={sort}"
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(codes(page))
+        path = _link(page, "next")
+
+    assert len(whole) == 7 and undated["yellow_town"] not in whole
+    assert {undated["green_county"], undated["red_none"]} <= set(whole)
+    assert [code for p in pages for code in p] == whole

@@ -20,13 +20,13 @@ from flask_login import current_user
 
 from engine import ConflictError, FormInvalid
 from engine.db import db
-from processes.calendar import load_calendar
 from processes.deadlines import local
 from processes.enums import CaseStatus, Channel, RiskColour
 from processes.models import Case
 from processes.risk_colour import RiskChange, change_risk, is_open, needs_leader
 
 from ..engine_binding import current_engine
+from ..request_calendar import request_calendar
 from ..scope import region_scope
 from ..security import (
     CASE_READERS,
@@ -79,7 +79,7 @@ def index():
         filters,
         scope=region_scope(db.session, current_user),
         now=current_engine().clock.now(),
-        calendar=load_calendar(db.session),
+        calendar=request_calendar(),
     )
     return render_template(
         "cases/index.html",

@@ -11,7 +11,7 @@ from flask import g
 from flask_login import current_user
 
 from engine.db import db
-from processes.calendar import WorkCalendar, load_calendar
+from processes.calendar import WorkCalendar
 from processes.current_deadline import CurrentDeadline, TaskLike, task_deadline
 from processes.deadlines import local
 from processes.enums import RiskColour
@@ -19,6 +19,7 @@ from processes.enums import RiskColour
 from ..accounts.stand_ins import standing_in_for
 from ..due import DueInfo, deadline_badge
 from ..engine_binding import current_engine
+from ..request_calendar import request_calendar
 from ..scope import region_scope
 from ..security import user_units
 from .filters import Clock, DueFilter, Filters, SortKey, Viewer, department_name, near_until
@@ -54,9 +55,7 @@ def today() -> date:
 
 
 def _calendar() -> WorkCalendar:
-    if "work_calendar" not in g:
-        g.work_calendar = load_calendar(db.session)
-    return g.work_calendar
+    return request_calendar()
 
 
 def _now() -> datetime:
