@@ -6,10 +6,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.conftest import _admin_connection
 from webapp import pool_ping
 from webapp.config import engine_options
 
@@ -41,15 +41,7 @@ def _backend(sa_engine) -> int:
 
 def _terminate(sa_engine, pid: int) -> None:
     """End backend ``pid`` from outside the pool, as a restart or an operator would."""
-    url = sa_engine.url
-    with psycopg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        dbname=url.database,
-        autocommit=True,
-    ) as admin:
+    with _admin_connection(sa_engine.url) as admin:
         assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
     time.sleep(0.2)  # the server's goodbye reaches the pooled socket
 
