@@ -151,6 +151,16 @@ def _link(page: str, rel: str) -> str | None:
     return html.unescape(found.group(1)) if found else None
 
 
+def _pages_by_next(client, path: str | None) -> list[list[str]]:
+    """The case codes of each page, from ``path`` on by 下一页."""
+    pages = []
+    while path:
+        page = client.get(path).get_data(as_text=True)
+        pages.append(codes(page))
+        path = _link(page, "next")
+    return pages
+
+
 @pytest.mark.parametrize("sort", ["", "received", "risk"])
 def test_next_and_previous_pages_walk_the_whole_list_in_order(undated, login_as, monkeypatch, sort):
     """下一页 reads on from the last row shown (its key in the link, not an offset), across
@@ -188,11 +198,7 @@ def test_a_townships_pages_walk_its_own_tasks_in_order(undated, login_as, monkey
     whole = codes(client.get(f"/tasks/?sort={sort}").get_data(as_text=True))
     monkeypatch.setattr(service, "PER_PAGE", 2)
 
-    pages, path = [], f"/tasks/?sort={sort}"
-    while path:
-        page = client.get(path).get_data(as_text=True)
-        pages.append(codes(page))
-        path = _link(page, "next")
+    pages = _pages_by_next(client, f"/tasks/?sort={sort}")
 
     assert len(whole) == 7 and undated["green_county"] not in whole
     assert [code for p in pages for code in p] == whole and len(pages) == 4
@@ -256,11 +262,7 @@ def test_pages_after_the_first_keep_the_tasks_naming_the_user_in_order(
     whole = codes(client.get(f"/tasks/?sort={sort}").get_data(as_text=True))
     monkeypatch.setattr(service, "PER_PAGE", 2)
 
-    pages, path = [], f"/tasks/?sort={sort}"
-    while path:
-        page = client.get(path).get_data(as_text=True)
-        pages.append(codes(page))
-        path = _link(page, "next")
+    pages = _pages_by_next(client, f"/tasks/?sort={sort}")
 
     assert len(whole) == 7 and undated["yellow_town"] not in whole
     assert {undated["green_county"], undated["red_none"]} <= set(whole)
