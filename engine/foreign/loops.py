@@ -1,5 +1,6 @@
 """Multi-instance collections and called processes that Camunda and Zeebe keep in
-extensions, rewritten into BPMN 2.0's own elements before parsing.
+extensions, rewritten into BPMN 2.0's own elements after the schema check (a data item's
+id is its variable, which may repeat) and before the processes are parsed.
 
 * Camunda 7 ``<multiInstanceLoopCharacteristics camunda:collection="items"
   camunda:elementVariable="item">`` (the collection a variable name or ``${name}``): the
@@ -14,8 +15,8 @@ extensions, rewritten into BPMN 2.0's own elements before parsing.
 These become ``loopDataInputRef``/``inputDataItem``/``loopDataOutputRef``/
 ``outputDataItem`` (BPMN 2.0 §10.2.8: the same meaning) and ``calledElement``, each with a
 warning saying what was read. A collection that is an expression, not a name, is left as
-it is: the multi-instance then has no collection and the deploy says so. Only foreign
-files are rewritten; the stored file never changes.
+it is: the multi-instance then has no collection and the deploy says so. Only the tree
+handed to the parser changes, never the stored file.
 """
 
 from __future__ import annotations
@@ -29,30 +30,26 @@ from ..lint_graph import bpmn, describe
 from .namespaces import CAMUNDA, ZEEBE
 
 _NAME = re.compile(r"^[A-Za-z_\u3400-\u9fff][\w\u3400-\u9fff]*$")
-_ORDER = ("loopCardinality", "loopDataInputRef", "loopDataOutputRef", "inputDataItem")
-"""BPMN 2.0's order of a multi-instance's children (XSD ``tMultiInstanceLoopCharacteristics``)
-up to ``outputDataItem``: each new child goes after the ones before it in this list."""
 
 
 def rewrite_vendor_loops(root: etree._Element, file: str) -> list[Problem]:
     """Rewrite ``root`` in place; a warning per element rewritten."""
     problems = []
     for loop in root.iter(bpmn("multiInstanceLoopCharacteristics")):
-        if (
-            loop.find(bpmn("loopCardinality")) is None
-            and loop.find(bpmn("loopDataInputRef")) is None
-        ):
-            said = _camunda(loop) or _zeebe(loop)
-            if said:
-                problems.append(Problem(file, _owner_id(loop), _said(loop, said), "warning"))
+        counted = loop.find(bpmn("loopCardinality")) is not None
+        if counted or loop.find(bpmn("loopDataInputRef")) is not None:
+            continue
+        said = _camunda(loop) or _zeebe(loop)
+        if said:
+            owner = loop.getparent()
+            problems.append(Problem(file, owner.get("id"), _said(owner, said), "warning"))
     for call in root.iter(bpmn("callActivity")):
-        if not call.get("calledElement"):
-            found = _extension(call, "calledElement")
-            process = (found.get("processId") or "").strip() if found is not None else ""
-            if _NAME.match(process.lstrip("=")):
-                call.set("calledElement", process.lstrip("="))
-                said = f"调用的流程 {process.lstrip('=')}（zeebe:calledElement）"
-                problems.append(Problem(file, call.get("id"), _said(call, said), "warning"))
+        found = _extension(call, "calledElement")
+        process = _name(found.get("processId")) if found is not None else ""
+        if process and not call.get("calledElement"):
+            call.set("calledElement", process)
+            said = f"调用的流程 {process}（zeebe:calledElement）"
+            problems.append(Problem(file, call.get("id"), _said(call, said), "warning"))
     return problems
 
 
@@ -108,39 +105,21 @@ def _name(value: str | None) -> str:
 
 
 def _put(loop: etree._Element, tag: str, name: str) -> None:
-    """Add ``tag`` (a reference holding ``name``, or a data item named ``name``) in its
-    place among the multi-instance's children."""
+    """Add ``tag``: a reference holding ``name``, or a data item named ``name`` (the
+    parser finds each child by its tag; the schema check has already run)."""
     if loop.find(bpmn(tag)) is not None:
         return
-    node = etree.Element(bpmn(tag))
+    node = etree.SubElement(loop, bpmn(tag))
     if tag.endswith("Ref"):
         node.text = name
     else:
         node.set("id", name)
         node.set("name", name)
-    before = _ORDER[: _ORDER.index(tag)] if tag in _ORDER else _ORDER
-    index = 0
-    for position, child in enumerate(loop):
-        if not isinstance(child.tag, str):
-            continue
-        local = etree.QName(child).localname
-        if local in ("documentation", "extensionElements") or local in before:
-            index = position + 1
-    loop.insert(index, node)
 
 
 def _extension(element: etree._Element, name: str) -> etree._Element | None:
-    extensions = element.find(bpmn("extensionElements"))
-    return extensions.find(f"{{{ZEEBE}}}{name}") if extensions is not None else None
+    return element.find(f"{bpmn('extensionElements')}/{{{ZEEBE}}}{name}")
 
 
-def _owner_id(loop: etree._Element) -> str | None:
-    owner = loop.getparent()
-    return owner.get("id") if owner is not None else None
-
-
-def _said(element: etree._Element, said: str) -> str:
-    owner = (
-        element.getparent() if element.tag == bpmn("multiInstanceLoopCharacteristics") else element
-    )
+def _said(owner: etree._Element, said: str) -> str:
     return f"{describe(owner)}：按其他引擎的扩展读取：{said}"
