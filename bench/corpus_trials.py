@@ -174,9 +174,7 @@ def judge(path: Path, outcomes: Iterable, runs: Mapping[int, list[Run]]) -> Exam
 INCOMPLETE = (
     ("不符合 BPMN 2.0 规范", "不是合规的 BPMN 2.0 文件（XML 模式校验未通过）"),
     ("定时器没有时间", "定时器没有时间"),
-    ("边界事件 的定时器没有设置时间表达式", "定时器没有时间"),
-    ("中间捕获事件 的定时器没有设置时间表达式", "定时器没有时间"),
-    ("开始事件 的定时器没有设置时间表达式", "定时器没有时间"),
+    ("的定时器没有设置时间表达式", "定时器没有时间"),
     ("这个事件没有事件定义", "事件没有事件定义"),
     ("事件引用的消息、信号、错误或升级定义不存在", "事件引用的消息或信号不在文件里"),
     ("业务规则任务引用的决策表 不在本次部署的文件中", "决策表（DMN）不在语料里"),
@@ -192,8 +190,9 @@ INCOMPLETE = (
 )
 """Rejections that say the file itself lacks what BPMN 2.0 requires to execute it, or
 something it names that the corpus does not hold (the decision, the called process, the
-form): Camunda, Flowable and SpiffWorkflow refuse or cannot run these files too. The
-prefix of the rejection's reason, and the group it is listed under."""
+form): Camunda, Flowable and SpiffWorkflow refuse or cannot run these files too. Words
+of the rejection's reason (its part before the first "："), and the group it is listed
+under."""
 
 
 def incomplete(example: Example) -> str | None:
@@ -201,8 +200,8 @@ def incomplete(example: Example) -> str | None:
     carries what execution needs, so not running it is this system's shortfall)."""
     if not example.reason.startswith("部署被拒绝："):
         return None
-    reason = example.reason.removeprefix("部署被拒绝：")
-    return next((group for prefix, group in INCOMPLETE if reason.startswith(prefix)), None)
+    head = example.reason.removeprefix("部署被拒绝：").partition("：")[0]
+    return next((group for words, group in INCOMPLETE if words in head), None)
 
 
 def _share(part: int, whole: int) -> str:
