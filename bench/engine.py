@@ -53,7 +53,6 @@ from flask_migrate import upgrade  # noqa: E402
 from SpiffWorkflow import TaskState  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import URL, make_url  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from bench.engine_rounds import (  # noqa: E402
     Floor,
@@ -80,6 +79,7 @@ from engine.specs import (  # noqa: E402
     spec_to_json,
 )
 from webapp import create_app  # noqa: E402
+from webapp.engine_binding import session_factories  # noqa: E402
 
 PROCESS_ID = "plain_case"
 DIAGRAM = ROOT / "bpmn" / "plain_case.bpmn"
@@ -376,15 +376,15 @@ def persisted_engine(url: str) -> Iterator[Engine]:
             upgrade()
         finally:
             logging.disable(logging.NOTSET)
-        sa_engine = db.engine
+        reads, steps = session_factories()  # as the application's (units of work apart)
     try:
-        engine = Engine(
-            sessionmaker(bind=sa_engine, expire_on_commit=False), clock=ManualClock(CLOCK_START)
-        )
+        engine = Engine(reads, step_sessions=steps, clock=ManualClock(CLOCK_START))
         engine.deploy([DIAGRAM], actor="bench", note="benchmark", forms_dirs=[FORMS_DIR])
         yield engine
     finally:
-        sa_engine.dispose()
+        with app.app_context():
+            for sa_engine in db.engines.values():
+                sa_engine.dispose()
 
 
 def _admin_connection(url: URL) -> psycopg.Connection:
@@ -591,14 +591,24 @@ def _measure_db(
         old, _ = run_old_case(driver, counts)
         print(f"... {label}: interleaved rounds ({counts.rounds} aged cases first)", flush=True)
         verbs = _verbs(driver, bare_round)
-        floor = Floor(engine.session_factory().get_bind(), _fresh_state(driver))
+        floor = Floor(_bind(engine.step_sessions), _fresh_state(driver))
         aged = aged_cases(verbs, counts.rounds)
         rounds = run_rounds(verbs, floor, aged, counts.rounds_warmup)
         stats = engine.workflows.stats()
         rounds.cache_hits, rounds.cache_misses = stats.hits, stats.misses
-        rounds.trips = count_trips(floor, _handle_step(driver))
+        rounds.trips = count_trips(
+            floor,
+            _handle_step(driver),
+            [_bind(engine.session_factory), _bind(engine.step_sessions)],
+        )
         found = profile_step(_handle_step(driver)) if profile else None
     return DbResult(happy, old, rounds, found)
+
+
+def _bind(sessions: Callable[[], Any]) -> Any:
+    """The SQLAlchemy engine ``sessions`` are bound to."""
+    with sessions() as session:
+        return session.get_bind()
 
 
 def _bare_round_of(driver: BareDriver) -> Callable[[], list[float]]:

@@ -30,13 +30,13 @@ import io
 import pstats
 import statistics
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, text
 
-from engine import begins
+from engine import pipelining
 
 AGED_ROUNDS = 50
 ORDER = ("bare", "floor", "fresh_warm", "fresh_cold", "aged_cold", "aged_warm")
@@ -150,42 +150,47 @@ def run_rounds(verbs: Verbs, floor: Floor, aged: list[Any], warmup: int) -> Samp
 
 
 class RoundTrips:
-    """Counts the database round trips made inside the block: pings (the pool's on
-    every checkout, or ``webapp.pool_ping``'s when a connection may be dead), BEGIN (not
-    when it went with the first statement, ``engine.begins``), statements and COMMIT."""
+    """Counts the database round trips made inside the block on ``sa_engines``: pings
+    (the pool's on every checkout, or ``webapp.pool_ping``'s when a connection may be
+    dead), BEGIN (not when it went with the first statement, ``engine.pipelining``),
+    statements and COMMIT."""
 
-    def __init__(self, sa_engine):
-        self.sa_engine = sa_engine
+    def __init__(self, *sa_engines):
+        self.sa_engines = list(dict.fromkeys(sa_engines))
         self.count = 0
-        self._ping = sa_engine.dialect.do_ping
 
     def _statement(self, *_args) -> None:
         self.count += 1
 
-    def _counted_ping(self, dbapi_connection) -> bool:
-        self.count += 1
-        return self._ping(dbapi_connection)
+    def _counted(self, ping: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        def counted_ping(dbapi_connection) -> bool:
+            self.count += 1
+            return ping(dbapi_connection)
+
+        return counted_ping
 
     def __enter__(self) -> RoundTrips:
-        event.listen(self.sa_engine, "before_cursor_execute", self._statement)
-        event.listen(self.sa_engine, "begin", self._statement)
-        event.listen(self.sa_engine, "commit", self._statement)
-        self.sa_engine.dialect.do_ping = self._counted_ping
-        self._along = begins.sent_along()
+        for sa_engine in self.sa_engines:
+            for name in ("before_cursor_execute", "begin", "commit"):
+                event.listen(sa_engine, name, self._statement)
+            sa_engine.dialect.do_ping = self._counted(sa_engine.dialect.do_ping)
+        self._along = pipelining.sent_along()
         return self
 
     def __exit__(self, *_exc) -> None:
-        event.remove(self.sa_engine, "before_cursor_execute", self._statement)
-        event.remove(self.sa_engine, "begin", self._statement)
-        event.remove(self.sa_engine, "commit", self._statement)
-        del self.sa_engine.dialect.do_ping  # the class's own again
-        self.count -= begins.sent_along() - self._along
+        for sa_engine in self.sa_engines:
+            for name in ("before_cursor_execute", "begin", "commit"):
+                event.remove(sa_engine, name, self._statement)
+            del sa_engine.dialect.do_ping  # the class's own again
+        self.count -= pipelining.sent_along() - self._along
 
 
-def count_trips(floor: Floor, step: Callable[[], None]) -> dict[str, int]:
+def count_trips(
+    floor: Floor, step: Callable[[], None], sa_engines: Sequence[Any] = ()
+) -> dict[str, int]:
     """Round trips of one step (``step``: the ``complete`` call alone, its task found
-    beforehand) and of one floor commit."""
-    with RoundTrips(floor.sa_engine) as counted:
+    beforehand; on the floor's engine and ``sa_engines``) and of one floor commit."""
+    with RoundTrips(floor.sa_engine, *sa_engines) as counted:
         step()
     with RoundTrips(floor.sa_engine) as commit:
         floor.commit()

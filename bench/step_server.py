@@ -41,6 +41,7 @@ from bench.engine import (  # noqa: E402
     DISSATISFIED,
     FORM_DATA,
     PersistedDriver,
+    _bind,
     _fresh_state,
     persisted_engine,
     postgres_database,
@@ -132,7 +133,7 @@ def replay(driver: PersistedDriver, url: str, count: int) -> None:
     def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
         captured.append((statement, parameters))
 
-    sa_engine = engine.session_factory().get_bind()
+    sa_engine = _bind(engine.step_sessions)
     event.listen(sa_engine, "before_cursor_execute", grab)
     engine.complete(task_id, FORM_DATA["handle"], actor=actor)
     event.remove(sa_engine, "before_cursor_execute", grab)
@@ -173,7 +174,7 @@ def main() -> None:
         database = url.rsplit("/", 1)[1]
         with persisted_engine(url) as engine:
             driver = PersistedDriver(engine)
-            floor = Floor(engine.session_factory().get_bind(), _fresh_state(driver))
+            floor = Floor(_bind(engine.step_sessions), _fresh_state(driver))
             steps_and_floor(driver, floor, backends(admin, database), args.steps)
             replay(driver, url.replace("postgresql+psycopg://", "postgresql://"), 400)
 

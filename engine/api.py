@@ -64,6 +64,7 @@ class Engine:
         self,
         session_factory: Callable[[], Session],
         *,
+        step_sessions: Callable[[], Session] | None = None,
         clock: Clock | None = None,
         operators: OperatorRegistry | None = None,
         helpers: Mapping[str, Callable[..., Any]] | None = None,
@@ -72,6 +73,9 @@ class Engine:
         timer_retry: RetryPolicy | None = None,
     ):
         self.session_factory = session_factory
+        # Units of work (every change) may have connections of their own: their prepared
+        # statements then outlive the reads' rollbacks (``engine.prepared``).
+        self.step_sessions = step_sessions or session_factory
         # The lane names a user task may sit in (the application's login roles); None
         # accepts any lane. Checked when validating a diagram set.
         self.lane_names = lane_names
@@ -96,8 +100,12 @@ class Engine:
     # -- plumbing ---------------------------------------------------------------------
     def unit_of_work(self) -> UnitOfWork:
         # Values that a step's operators asked to set on their instance are written first.
-        hooks = [variables.queued_hook(self), *self.before_commit]
-        return UnitOfWork(self.session_factory, hooks, self.workflows)
+        return UnitOfWork(
+            self.step_sessions,
+            self.before_commit,
+            self.workflows,
+            settle=lambda uow: variables.apply_queued(self, uow.session, uow.record),
+        )
 
     def script_engine(self):
         return self._script_engine

@@ -23,3 +23,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+STEPS_BIND = "steps"
+"""PostgreSQL: the bind whose pool serves the engine's units of work only (the same
+database; see ``engine.prepared`` for why they have connections of their own)."""

@@ -203,10 +203,14 @@ def _chain_rows(events: list[PendingEvent]) -> str:
 _EVENT_COLUMNS = ", ".join(_FIELDS)
 _SERVER_CHAIN = f"""h_locked AS (
   SELECT last_seq, last_hash FROM {_HEAD.name} WHERE id = {HEAD_ID} FOR UPDATE),
+h_start AS (
+  SELECT last_seq, last_hash FROM h_locked
+  UNION ALL
+  SELECT 0, '{GENESIS_HASH}' WHERE NOT EXISTS (SELECT FROM h_locked)),
 h_rows AS (
   SELECT n, doc FROM json_array_elements(%(h_rows)s::json) WITH ORDINALITY AS x(doc, n)),
 h_chain AS (
-  SELECT 0::bigint AS n, last_seq AS seq, last_hash::text AS hash FROM h_locked
+  SELECT 0::bigint AS n, last_seq AS seq, last_hash::text AS hash FROM h_start
   UNION ALL
   SELECT c.n + 1, c.seq + 1, encode(sha256(convert_to(
     c.hash || (r.doc ->> '_pre') || (c.seq + 1)::text || (r.doc ->> '_post'), 'UTF8')), 'hex')
@@ -216,39 +220,35 @@ h_insert AS (
   SELECT {", ".join(f"e.{name}" for name in _FIELDS)}, c.seq, p.hash, c.hash
   FROM h_rows r
   CROSS JOIN LATERAL json_populate_record(NULL::{_EVENTS.name}, r.doc) e
-  JOIN h_chain c ON c.n = r.n JOIN h_chain p ON p.n = r.n - 1
-  RETURNING 1),
+  JOIN h_chain c ON c.n = r.n JOIN h_chain p ON p.n = r.n - 1),
 h_advance AS (
-  UPDATE {_HEAD.name} SET last_seq = last.seq, last_hash = last.hash
-  FROM (SELECT seq, hash FROM h_chain ORDER BY n DESC LIMIT 1) last
-  WHERE id = {HEAD_ID})"""
-"""Lock the head, chain the rows ``h_rows`` onto it (the same hash as ``row_hash``, by
-the server), insert them and advance the head: ``WITH`` clauses of the step's statement."""
+  INSERT INTO {_HEAD.name} (id, last_seq, last_hash)
+  SELECT {HEAD_ID}, seq, hash FROM h_chain ORDER BY n DESC LIMIT 1
+  ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash)"""
+"""Lock the head (the genesis when there is none yet), chain the rows ``h_rows`` onto it
+(the same hash as ``row_hash``, by the server), insert them and advance (or create) the
+head: ``WITH`` clauses of the step's statement."""
 
 
-def append_with_writes(session: Session, events: list[PendingEvent]) -> None:
+def append_with_writes(session: Session, events: list[PendingEvent], *, commits: bool) -> None:
     """``append``, sent with the writes the session kept (``engine.writes``, PostgreSQL)
     in one statement: the kept writes, then the head locked, the events chained onto it
     by the server (``sha256`` of the same text ``row_hash`` covers) and inserted, and the
     head advanced. However many processes append, the chain is made under the head's
-    lock, in that statement: never chained onto a stale head and made again. Only the
-    very first append (no head row yet) takes ``append``'s way."""
+    lock, in that statement: never chained onto a stale head and made again. With
+    ``commits`` the transaction's ``COMMIT`` goes with the statement: it must be the
+    transaction's last."""
     if not events:
         writes.flush(session)
         return
-    every = writes.take(session)
     connection = session.connection()
     text, params = writes.combined(
         connection.dialect,
-        every,
-        tail=", (SELECT count(*) FROM h_insert)",
+        writes.take(session),
         after=_SERVER_CHAIN,
         after_values={"h_rows": _chain_rows(events)},
     )
-    written, inserted = connection.exec_driver_sql(text, params).one()
-    writes.check_written(written, every)
-    if inserted != len(events):  # no head row yet: nothing was chained
-        append(session, events)
+    writes.run(connection, text, params, commits=commits)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import offers
-from .begins import BEGINS
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import ConflictError, NotFound, PermissionDenied
 from .formcache import FormCache as FormCache  # re-exported: the web reads it here
 from .forms import validate_form
 from .models import Instance, ProcessDefinition, TaskRecord
 from .persist import event_for, json_safe, run_step
+from .pipelining import BEGINS
+from .prepared import prepared
 from .specs import SERIALIZER_VERSION, ParsedProcess, load_state, new_workflow
 from .views import Actor, InstanceView, TaskView
 
@@ -69,7 +70,8 @@ def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Inst
     SQLite (one writer, no row locks): the step's own ``UPDATE`` of the row checks the
     version counter when it is written, so a concurrent change fails it whole.
     """
-    row = session.execute(_LOCK_INSTANCE, {"instance_id": instance_id}).scalar()
+    with prepared(session):
+        row = session.execute(_LOCK_INSTANCE, {"instance_id": instance_id}).scalar()
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在")
     return row
@@ -86,7 +88,8 @@ def _locked_task(session: Session, task_id: str) -> tuple[TaskRecord, Instance] 
     """The task's projection row and its instance row, both locked, in one statement;
     None when another transaction holds either (PostgreSQL ``SKIP LOCKED``; SQLite has
     no row locks and always reads them)."""
-    found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
+    with prepared(session):
+        found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
     if found is None:
         return None
     return found[0], found[1]

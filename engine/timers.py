@@ -241,8 +241,7 @@ def _fire_instance(
             outcome = run_step(
                 engine, uow, row, workflow, lambda wf: wf.refresh_timers(), actor=SCHEDULER
             )
-            with prepared(uow.session):
-                _commit(uow)
+            _commit(uow)
         except ConflictError:
             raise
         except StepFailed as error:

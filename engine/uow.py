@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from . import history, writes
 from .history import PendingEvent
 from .models import Instance
+from .prepared import prepared
 from .wfcache import WorkflowCache
 
 BeforeCommitHook = Callable[[Session], None]
@@ -20,8 +21,11 @@ class UnitOfWork:
     """Opens a session; ``commit()`` chains the recorded events and commits.
 
     Leaving the block without ``commit()`` (or with an exception) rolls everything back.
-    ``before_commit`` hooks run after all writes are flushed and just before the commit:
-    the place where tests inject a failure to prove nothing half-done is stored.
+    At ``commit()``, ``settle`` finishes what the steps left for the end (the values
+    they queued for their instances, ``engine.variables``); then the ``before_commit``
+    hooks run, with everything but the history written (SQLite) or kept for the last
+    statement (PostgreSQL): the place where tests inject a failure to prove nothing
+    half-done is stored.
     """
 
     def __init__(
@@ -29,10 +33,12 @@ class UnitOfWork:
         session_factory: Callable[[], Session],
         before_commit: list[BeforeCommitHook],
         workflows: WorkflowCache | None = None,
+        settle: Callable[[UnitOfWork], None] | None = None,
     ):
         self._session_factory = session_factory
         self._before_commit = before_commit
         self._workflows = workflows
+        self._settle = settle
         self._kept: dict[int, tuple[Instance, Any, str]] = {}
         self.events: list[PendingEvent] = []
         self.session: Session
@@ -51,14 +57,9 @@ class UnitOfWork:
         self._kept[row.id] = (row, workflow, state)
 
     def commit(self) -> None:
-        if writes.defers(self.session):
-            # The step's kept writes, the history head and the events: one statement;
-            # then whatever the ORM still holds (written after: nothing depends on it).
-            history.append_with_writes(self.session, self.events)
-            self.session.flush()
-        else:
-            self.session.flush()
-            history.append(self.session, self.events)
+        if self._settle is not None:
+            self._settle(self)
+        self.session.flush()  # what the ORM holds (after the kept writes, on PostgreSQL)
         for hook in self._before_commit:
             hook(self.session)
         self.session.flush()
@@ -67,6 +68,13 @@ class UnitOfWork:
             for row, workflow, state in self._kept.values()
             if row.state is state
         ]
+        if writes.defers(self.session):
+            # The kept writes, the history head and the events: one statement, and the
+            # COMMIT with it (``engine.pipelining``), both prepared (``engine.prepared``).
+            with prepared(self.session):
+                history.append_with_writes(self.session, self.events, commits=True)
+        else:
+            history.append(self.session, self.events)
         self.session.commit()
         self.events, self._kept = [], {}
         if self._workflows is not None:

@@ -26,7 +26,7 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy.orm import Session
 
-from . import history, projection
+from . import projection
 from .context import current_step
 from .enums import EventType
 from .instances import _commit, _load, _running
@@ -159,25 +159,13 @@ def set_in_step(values: Mapping[str, Any], *, reason: str) -> None:
     change.reasons.append(reason.strip())
 
 
-def apply_queued(engine: Engine, session: Session) -> None:
+def apply_queued(engine: Engine, session: Session, record: Callable[[Any], None]) -> None:
     """Before a unit of work commits: write the values its steps queued (``set_in_step``)
-    into their instances' saved state, each with a ``variables_set`` event."""
+    into their instances' saved state, each with a ``variables_set`` event (``record``ed
+    after the steps' own)."""
     queue: dict[int, _Change] = session.info.pop(_QUEUE, None) or {}
     for instance_id, change in sorted(queue.items()):
         row = session.get(Instance, instance_id)
         if row is None:
             continue
-        workflow = _load(engine, session, row)
-        events: list[Any] = []
-        _write(engine, events.append, row, workflow, change)
-        session.flush()
-        history.append(session, events)
-
-
-def queued_hook(engine: Engine) -> Callable[[Session], None]:
-    """``apply_queued`` bound to ``engine``, for a unit of work's before-commit hooks."""
-
-    def hook(session: Session) -> None:
-        apply_queued(engine, session)
-
-    return hook
+        _write(engine, record, row, _load(engine, session, row), change)

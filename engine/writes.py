@@ -29,13 +29,15 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, event, insert, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Compiled, Dialect
+from sqlalchemy.engine import Compiled, Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.dml import UpdateBase
 
 from .models import Instance
+from .pipelining import COMMITS
 
 _KEY = "zongzhi.deferred_writes"
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -245,14 +247,13 @@ def combined(
     dialect: Dialect,
     writes: list[Write],
     *,
-    tail: str = "",
     after: str = "",
     after_values: Mapping[str, Any] | None = None,
 ) -> tuple[str, dict]:
-    """One statement running ``writes`` as ``WITH`` clauses, and its parameters; it
-    returns how many instance rows the checked updates wrote, then the columns ``tail``.
-    ``after`` is more ``WITH`` clauses (may be recursive), with their parameters in
-    ``after_values``."""
+    """One statement running ``writes`` as ``WITH`` clauses, and its parameters; it fails
+    (``zongzhi_expect_written``, migration 0033) unless every version-checked instance
+    update wrote its row, and returns how many they wrote. ``after`` is more ``WITH``
+    clauses (may be recursive), with their parameters in ``after_values``."""
     clauses, params, counts = [], dict(after_values or {}), []
     for number, write in enumerate(writes):
         name = write.name or f"w{number}"
@@ -271,7 +272,8 @@ def combined(
         clauses.append(after)
     written = " + ".join(counts) or "0"
     recursive = "RECURSIVE " if after else ""
-    return f"WITH {recursive}{', '.join(clauses)} SELECT {written}{tail}", params
+    checked = f"zongzhi_expect_written({written}, {len(counts)})"
+    return f"WITH {recursive}{', '.join(clauses)} SELECT {checked}", params
 
 
 @functools.lru_cache(maxsize=_MAX_SHAPES)
@@ -280,11 +282,22 @@ def _renamed(text: str, name: str) -> str:
     return _BIND.sub(lambda found: f"%({name}_{found[1]})s", text)
 
 
-def check_written(found: int, writes: list[Write]) -> None:
-    """Raise ``StaleDataError`` when a version-checked instance update missed its row."""
-    expected = sum(1 for write in writes if write.checked)
-    if found != expected:
-        raise StaleDataError("an instance row was changed by another transaction")
+_SERIALIZATION_FAILURE = "40001"
+"""SQLSTATE ``zongzhi_expect_written`` fails with (PostgreSQL's own for a concurrent
+change, which a step under its locks never meets otherwise)."""
+
+
+def run(connection: Connection, text: str, params: Mapping[str, Any], *, commits: bool) -> None:
+    """Run a ``combined`` statement on ``connection``; with ``commits`` its ``COMMIT`` goes
+    with it (``engine.pipelining``). An instance row changed by another transaction
+    raises ``StaleDataError`` (nothing of the statement is written, or committed)."""
+    options = {COMMITS: True} if commits else {}
+    try:
+        connection.exec_driver_sql(text, dict(params), execution_options=options).one()
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == _SERIALIZATION_FAILURE:
+            raise StaleDataError("an instance row was changed by another transaction") from error
+        raise
 
 
 def flush(session: Session) -> None:
@@ -294,8 +307,7 @@ def flush(session: Session) -> None:
         return
     connection = session.connection()
     text, params = combined(connection.dialect, writes)
-    found = connection.exec_driver_sql(text, params).scalar_one()
-    check_written(found, writes)
+    run(connection, text, params, commits=False)
 
 
 def _before_execute(state: ORMExecuteState) -> Any:

@@ -74,7 +74,8 @@ def app(database_url):
         app.config["TEST_SEEDED_ROWS"] = _seeded_rows(db.engine)
     yield app
     with app.app_context():
-        db.engine.dispose()
+        for sa_engine in db.engines.values():
+            sa_engine.dispose()
 
 
 @pytest.fixture

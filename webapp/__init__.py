@@ -15,7 +15,7 @@ from sqlalchemy import event
 import processes.attachments.models  # registers the attachment table
 import processes.field.models  # (registers the field-work tables)
 import processes.models  # noqa: F401  (registers the domain tables with the metadata)
-from engine import begins
+from engine import pipelining
 from engine.db import db
 
 from . import (
@@ -106,12 +106,12 @@ def migrations_directory() -> str:
 def _configure_pool(app: Flask) -> None:
     """PostgreSQL connections pinged only when they may be dead (unless every checkout
     pings, as the configuration may ask); a transaction's BEGIN may go with its first
-    statement (``engine.begins``)."""
+    statement and its COMMIT with its last (``engine.pipelining``)."""
     pings = not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping")
     with app.app_context():
         for sa_engine in db.engines.values():
             if sa_engine.dialect.name == "postgresql":
-                begins.install(sa_engine)  # a step's BEGIN travels with its lock
+                pipelining.install(sa_engine)  # a step: its lock, its write
                 if pings:
                     pool_ping.install(sa_engine)
 

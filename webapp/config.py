@@ -36,6 +36,7 @@ from limits import parse_many
 from sqlalchemy.engine import make_url
 
 from engine import Budget, RetryPolicy
+from engine.db import STEPS_BIND
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 CSRF_TIME_LIMIT_SECONDS = 8 * 3600  # a working day: long forms must not expire mid-way
@@ -96,7 +97,19 @@ def load_config(instance_path: str, overrides: Mapping[str, Any] | None = None) 
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         cfg["SQLALCHEMY_DATABASE_URI"], cfg.get("SQLALCHEMY_ENGINE_OPTIONS")
     )
+    cfg["SQLALCHEMY_BINDS"] = with_steps_bind(cfg)
     return cfg
+
+
+def with_steps_bind(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    """The configured binds, and on PostgreSQL the engine's units of work on a pool of
+    their own (same database, same options): their prepared statements last
+    (``engine.prepared``). Each process holds up to twice the pool's connections."""
+    binds = dict(cfg.get("SQLALCHEMY_BINDS") or {})
+    url = cfg["SQLALCHEMY_DATABASE_URI"]
+    if make_url(url).get_backend_name() == "postgresql":
+        binds.setdefault(STEPS_BIND, {"url": url, **cfg["SQLALCHEMY_ENGINE_OPTIONS"]})
+    return binds
 
 
 def is_sqlite(url: str) -> bool:

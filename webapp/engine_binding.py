@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import sessionmaker
 
 from engine import Engine
-from engine.db import db
+from engine.db import STEPS_BIND, db
 from processes.engine_factory import build_engine
 
 EXTENSION_KEY = "zongzhi.engine"
@@ -42,8 +42,18 @@ def current_engine() -> Engine:
 
 def _build(app: Flask) -> Engine:
     return build_engine(
-        sessionmaker(bind=db.engine, expire_on_commit=False),
+        *session_factories(),
         clock=app.config.get("ZONGZHI_CLOCK"),
         budget=app.config.get("ZONGZHI_SCRIPT_BUDGET"),
         timer_retry=app.config.get("ZONGZHI_TIMER_RETRY"),
     )
+
+
+def session_factories() -> tuple[sessionmaker, sessionmaker]:
+    """Sessions for reading, and for the engine's units of work (their own pool on
+    PostgreSQL, ``webapp.config.with_steps_bind``); needs an app context."""
+    reads = sessionmaker(bind=db.engine, expire_on_commit=False)
+    steps = db.engines.get(STEPS_BIND)
+    if steps is None:
+        return reads, reads
+    return reads, sessionmaker(bind=steps, expire_on_commit=False)

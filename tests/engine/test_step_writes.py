@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import bindparam, create_engine, select, update
+from sqlalchemy import bindparam, create_engine, func, select, update
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,16 +50,27 @@ def test_a_plain_session_commit_sends_the_kept_writes(deployed):
         assert session.get(Instance, instance_id).end_reason == "测试"
 
 
+def _event_count(engine: Engine) -> int:
+    with engine.session_factory() as session:
+        return session.scalar(select(func.count()).select_from(HistoryEvent))
+
+
 def test_the_kept_instance_write_checks_the_row_version(deployed):
+    """On PostgreSQL the check is made by the statement that also carries the COMMIT: a
+    missed check fails it whole, the events with it."""
     instance_id = deployed.start("plain_case", actor=CENTER)
+    events_before = _event_count(deployed)
     with pytest.raises(StaleDataError), deployed.unit_of_work() as uow:
         row = uow.session.get(Instance, instance_id)
         set_committed_value(row, "row_version", row.row_version - 1)  # as read before a write
         row.end_reason = "测试"
         writes.stage_instance(uow.session, row)
+        uow.record(PendingEvent("instance_cancelled", row.updated_at, "li", instance_id))
         uow.commit()
     with deployed.session_factory() as session:
         assert session.get(Instance, instance_id).end_reason is None
+    assert _event_count(deployed) == events_before
+    assert deployed.verify_history().ok
 
 
 def test_a_step_chains_onto_what_another_process_appended_meanwhile(deployed, sa_engine, clock):

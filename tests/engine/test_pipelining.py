@@ -1,12 +1,13 @@
-"""PostgreSQL: a step's BEGIN travels with its lock (``engine.begins``), and the pooled
-connection is an ordinary transactional one again for whoever uses it next."""
+"""PostgreSQL: a step's BEGIN travels with its lock and its COMMIT with its write
+(``engine.pipelining``), and the pooled connection is an ordinary transactional one again
+for whoever uses it next."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
 
-from engine import Actor, begins
+from engine import Actor, pipelining
 from engine.errors import ConflictError
 
 CENTER = Actor.of("li", ["镇综治中心"])
@@ -23,12 +24,12 @@ def _ready(engine, instance_id):
     return [t for t in engine.tasks_of(instance_id) if t.status == "ready"]
 
 
-def test_a_step_sends_its_begin_with_its_lock(on_postgres, deployed):
+def test_a_step_sends_its_begin_with_its_lock_and_its_commit_with_its_write(on_postgres, deployed):
     case = deployed.start("plain_case", actor=CENTER)
     [intake] = _ready(deployed, case)
-    before = begins.sent_along()
+    before = pipelining.sent_along()
     deployed.complete(intake.id, INTAKE, actor=CENTER)
-    assert begins.sent_along() == before + 1
+    assert pipelining.sent_along() == before + 2
     assert [t.spec_id for t in _ready(deployed, case)] == ["handle"]
     assert deployed.verify_history().ok
 
