@@ -9,7 +9,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy.orm import sessionmaker
 
 from engine import Engine
 from engine.db import db
@@ -18,7 +17,7 @@ from processes.models import Region
 from tests.processes.conftest import REGIONS, deploy
 from webapp import create_app
 from webapp.accounts.service import create_user
-from webapp.engine_binding import EXTENSION_KEY
+from webapp.engine_binding import EXTENSION_KEY, session_factories
 
 from .reports_support import NOW, Seeded, seed_cases
 
@@ -89,7 +88,8 @@ def auth(client) -> AuthActions:
 def web_engine(app, sa_engine, clock) -> Iterator[Engine]:
     """The app's own engine on the manual clock, the whole ``bpmn/`` library deployed and
     the county → township → village → grid regions of ``tests.processes.conftest``."""
-    engine = build_engine(sessionmaker(bind=sa_engine, expire_on_commit=False), clock=clock)
+    with app.app_context():  # its units of work on their own pool, as the app's
+        engine = build_engine(*session_factories(), clock=clock)
     with engine.session_factory() as session:
         session.add_all(
             Region(code=c, name=n, level=lv, parent_code=p, active=True) for c, n, lv, p in REGIONS
