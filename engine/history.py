@@ -190,13 +190,14 @@ def _seq_split(event: PendingEvent) -> tuple[str, str]:
 
 
 def _chain_rows(events: list[PendingEvent]) -> str:
-    """The events as one JSON array of their canonical texts around their ``seq``
-    (``_pre``, ``_post``): the server hashes that text and stores the row it spells."""
+    """The events as one JSON array: each row's fields, and the text its hash covers
+    around its ``seq`` (``_pre``, ``_post``)."""
     rows = []
     for event in events:
-        pre, post = _seq_split(event)
-        rows.append({"_pre": pre, "_post": post})
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        row = {name: getattr(event, name) for name in _FIELDS}
+        row["_pre"], row["_post"] = _seq_split(event)
+        rows.append(row)
+    return json.dumps(rows, default=writes.jsonable, ensure_ascii=False, separators=(",", ":"))
 
 
 _EVENT_COLUMNS = ", ".join(_FIELDS)
@@ -217,16 +218,16 @@ h_chain AS (
 h_insert AS (
   INSERT INTO {_EVENTS.name} ({_EVENT_COLUMNS}, seq, prev_hash, hash)
   SELECT {", ".join(f"e.{name}" for name in _FIELDS)}, c.seq, p.hash, c.hash
-  FROM h_rows r JOIN h_chain c ON c.n = r.n JOIN h_chain p ON p.n = r.n - 1
-  CROSS JOIN LATERAL json_populate_record(NULL::{_EVENTS.name},
-    ((r.doc ->> '_pre') || c.seq::text || (r.doc ->> '_post'))::json) e),
+  FROM h_rows r
+  CROSS JOIN LATERAL json_populate_record(NULL::{_EVENTS.name}, r.doc) e
+  JOIN h_chain c ON c.n = r.n JOIN h_chain p ON p.n = r.n - 1),
 h_advance AS (
   INSERT INTO {_HEAD.name} (id, last_seq, last_hash)
   SELECT {HEAD_ID}, seq, hash FROM h_chain ORDER BY n DESC LIMIT 1
   ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash)"""
 """Lock the head (the genesis when there is none yet), chain the rows ``h_rows`` onto it
-(the same hash as ``row_hash``, by the server), insert the rows their hashed texts spell
-and advance (or create) the head: ``WITH`` clauses of the step's statement."""
+(the same hash as ``row_hash``, by the server), insert them and advance (or create) the
+head: ``WITH`` clauses of the step's statement."""
 
 
 def append_with_writes(session: Session, events: list[PendingEvent], *, commits: bool) -> None:
