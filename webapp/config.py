@@ -107,13 +107,17 @@ def with_steps_bind(cfg: Mapping[str, Any]) -> dict[str, Any]:
     (``engine.prepared``). Each process holds up to twice the pool's connections."""
     binds = dict(cfg.get("SQLALCHEMY_BINDS") or {})
     url = cfg["SQLALCHEMY_DATABASE_URI"]
-    if make_url(url).get_backend_name() == "postgresql":
+    if is_postgres(url):
         binds.setdefault(STEPS_BIND, {"url": url, **cfg["SQLALCHEMY_ENGINE_OPTIONS"]})
     return binds
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
 
 
 def engine_options(url: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -124,7 +128,7 @@ def engine_options(url: str, given: Mapping[str, Any] | None = None) -> dict[str
     pings every connection before use (in process, no round trip); PostgreSQL pings only
     a connection that may be dead (``webapp.pool_ping``, installed by ``create_app``)."""
     options = dict(given or {})
-    postgres = make_url(url).get_backend_name() == "postgresql"
+    postgres = is_postgres(url)
     options.setdefault("pool_pre_ping", not postgres)
     connect_args = dict(options.get("connect_args") or {})
     if is_sqlite(url):
