@@ -174,7 +174,7 @@ class RoundTrips:
             for name in ("before_cursor_execute", "begin", "commit"):
                 event.listen(sa_engine, name, self._statement)
             sa_engine.dialect.do_ping = self._counted(sa_engine.dialect.do_ping)
-        self._along = pipelining.sent_along()
+        self._along = pipelining.spared()
         return self
 
     def __exit__(self, *_exc) -> None:
@@ -182,7 +182,7 @@ class RoundTrips:
             for name in ("before_cursor_execute", "begin", "commit"):
                 event.remove(sa_engine, name, self._statement)
             del sa_engine.dialect.do_ping  # the class's own again
-        self.count -= pipelining.sent_along() - self._along
+        self.count -= pipelining.spared() - self._along
 
 
 def count_trips(

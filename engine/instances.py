@@ -12,24 +12,26 @@ from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import offers
+from . import offers, writes
 from .enums import EventType, InstanceStatus, TaskStatus
 from .errors import ConflictError, NotFound, PermissionDenied
 from .formcache import FormCache as FormCache  # re-exported: the web reads it here
 from .forms import validate_form
 from .models import Instance, ProcessDefinition, TaskRecord
 from .persist import event_for, json_safe, run_step
-from .pipelining import BEGINS
+from .pipelining import ALONE, BEGINS
 from .prepared import prepared
 from .specs import SERIALIZER_VERSION, ParsedProcess, load_state, new_workflow
 from .views import Actor, InstanceView, TaskView
 
 if TYPE_CHECKING:
     from .ports import Stepper as Engine
+    from .uow import UnitOfWork
 
 BeforeRun = Callable[[Session, int], Mapping[str, Any]]
 """Called in the start transaction with the new instance id, before the first step; returns
@@ -54,13 +56,15 @@ _LOCK_INSTANCE = (
     .with_for_update()
     .execution_options(populate_existing=True, **{BEGINS: True})
 )
-_LOCK_TASK = (
+_TASK_AND_INSTANCE = (
     select(TaskRecord, Instance)
     .join(Instance, Instance.id == TaskRecord.instance_id)
     .where(TaskRecord.id == bindparam("task_id"))
-    .with_for_update(skip_locked=True)
-    .execution_options(populate_existing=True, **{BEGINS: True})
 )
+_LOCK_TASK = _TASK_AND_INSTANCE.with_for_update(skip_locked=True).execution_options(
+    populate_existing=True, **{BEGINS: True}
+)
+_READ_TASK = _TASK_AND_INSTANCE.execution_options(populate_existing=True, **{ALONE: True})
 
 
 def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Instance:
@@ -96,22 +100,67 @@ def _locked_task(session: Session, task_id: str) -> tuple[TaskRecord, Instance] 
 
 
 def _task_for_step(
-    engine: Engine, session: Session, task_id: str, actor: Actor, on_behalf: bool
+    engine: Engine,
+    session: Session,
+    task_id: str,
+    actor: Actor,
+    on_behalf: bool,
+    raced: _Raced | None = None,
 ) -> tuple[TaskRecord, Instance, str | None]:
     """The ready task offered to ``actor`` and its instance, locked; and whom ``actor``
     acts for. Uncontended: one statement. While another writer holds the instance, the
     task is read as it was before (and checked), then the lock is waited for, and the task
-    must still be as read: a racing change of holder or step fails this one whole."""
+    must still be as read: a racing change of holder or step fails this one whole. After
+    a ``raced`` optimistic attempt, the task must still be held as that attempt read it."""
     locked = _locked_task(session, task_id)
     if locked is not None:
         record, row = locked
         _check_ready(record)
+        if raced is not None:
+            _held_as(record, raced.assignee)
         return record, row, _acting_for(session, record, actor, on_behalf)
     record = _ready_record(session, task_id)
+    if raced is not None:
+        _held_as(record, raced.assignee)
     acting_for = _acting_for(session, record, actor, on_behalf)
     row = _locked_instance(engine, session, record.instance_id)
     _still_held(session, record)
     return record, row, acting_for
+
+
+def _task_read(
+    session: Session, task_id: str, actor: Actor, on_behalf: bool
+) -> tuple[TaskRecord, Instance, str | None]:
+    """The ready task offered to ``actor`` and its instance, read without a lock and
+    outside a transaction (``ALONE``); and whom ``actor`` acts for."""
+    with prepared(session):
+        found = session.execute(_READ_TASK, {"task_id": task_id}).first()
+    if found is None:
+        raise NotFound(f"任务 {task_id} 不存在")
+    record, row = found
+    _check_ready(record)
+    return record, row, _acting_for(session, record, actor, on_behalf)
+
+
+class _Raced(Exception):
+    """An optimistic step found its instance changed by another transaction when it
+    wrote (nothing of it is written); ``assignee``: the task's holder as it read it."""
+
+    def __init__(self, assignee: str | None):
+        super().__init__(assignee)
+        self.assignee = assignee
+
+
+_RACE_STATES = {"40001", "40P01"}
+"""SQLSTATEs of a lost race: a serialization failure (the version check of the step's
+write, ``engine.writes``) and a deadlock (a write of the step meeting a step that locked
+the instance first)."""
+
+
+def _lost_race(error: Exception) -> bool:
+    if isinstance(error, StaleDataError):
+        return True
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in _RACE_STATES
 
 
 _CHANGED_MEANWHILE = "该流程实例刚被他人修改，本次操作未保存，请刷新后重试"
@@ -203,6 +252,10 @@ def _still_held(session: Session, record: TaskRecord) -> None:
     (a claim, hand-back or reassignment racing this step loses or wins whole)."""
     assignee = record.assignee
     session.refresh(record)
+    _held_as(record, assignee)
+
+
+def _held_as(record: TaskRecord, assignee: str | None) -> None:
     if record.status != TaskStatus.READY:
         raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
     if record.assignee != assignee:
@@ -238,26 +291,78 @@ _STATUS_WORDS = {
 def complete(
     engine: Engine, task_id: str, data: dict[str, Any], *, actor: Actor, on_behalf: bool = False
 ) -> None:
+    """Complete the task with ``data`` as ``actor``.
+
+    PostgreSQL: the step runs optimistically first. It reads the task and its instance
+    without a lock, and its write checks that the instance row is still at the version
+    it read: any change of the task's state or holder changes that version (a step, a
+    claim, a hand-back, a reassignment, ``engine.handover``). If it changed, nothing is
+    written and the step runs again under the lock, as it runs on SQLite, failing as a
+    racing step does when the task is no longer held as first read.
+    """
+    try:
+        _complete(engine, task_id, data, actor, on_behalf, raced=None)
+    except _Raced as raced:
+        _complete(engine, task_id, data, actor, on_behalf, raced=raced)
+
+
+def _complete(
+    engine: Engine,
+    task_id: str,
+    data: dict[str, Any],
+    actor: Actor,
+    on_behalf: bool,
+    *,
+    raced: _Raced | None,
+) -> None:
     with engine.unit_of_work() as uow:
         session = uow.session
-        # The task and its instance as they are under the lock: a claim, hand-back,
-        # reassignment or step racing this one has either committed (and is seen) or waits.
-        record, row, acting_for = _task_for_step(engine, session, task_id, actor, on_behalf)
-        if record.form_key:
-            schema = engine.forms.get(session, row.version_id, record.form_key)
-            validate_form(schema or {}, data)
-        workflow = _load(engine, session, row)
-        task = workflow.get_task_from_id(UUID(task_id))
-        if task is None or task.state != TaskState.READY:
-            raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
+        optimistic = raced is None and writes.defers(session)
+        if optimistic:
+            record, row, acting_for = _task_read(session, task_id, actor, on_behalf)
+        else:
+            # The task and its instance as they are under the lock: a claim, hand-back,
+            # reassignment or step racing this one has committed (and is seen) or waits.
+            record, row, acting_for = _task_for_step(
+                engine, session, task_id, actor, on_behalf, raced
+            )
+        held_by = record.assignee
+        try:
+            _complete_step(engine, uow, record, row, acting_for, data, actor)
+        except Exception as error:
+            if optimistic and _lost_race(error):
+                raise _Raced(held_by) from error
+            if isinstance(error, StaleDataError):
+                raise ConflictError(_CHANGED_MEANWHILE) from None
+            raise
 
-        def action(_wf) -> None:
-            task.data.update(data)
-            task.run()
 
-        notes = {task_id: {offers.ON_BEHALF_OF: acting_for}} if acting_for else {}
-        run_step(engine, uow, row, workflow, action, actor=actor, notes=notes)
-        _commit(uow)
+def _complete_step(
+    engine: Engine,
+    uow: UnitOfWork,
+    record: TaskRecord,
+    row: Instance,
+    acting_for: str | None,
+    data: dict[str, Any],
+    actor: Actor,
+) -> None:
+    session = uow.session
+    task_id = record.id
+    if record.form_key:
+        schema = engine.forms.get(session, row.version_id, record.form_key)
+        validate_form(schema or {}, data)
+    workflow = _load(engine, session, row)
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.READY:
+        raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")
+
+    def action(_wf) -> None:
+        task.data.update(data)
+        task.run()
+
+    notes = {task_id: {offers.ON_BEHALF_OF: acting_for}} if acting_for else {}
+    run_step(engine, uow, row, workflow, action, actor=actor, notes=notes)
+    uow.commit()
 
 
 def _running(engine: Engine, session: Session, instance_id: int) -> Instance:

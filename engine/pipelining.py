@@ -1,18 +1,27 @@
-"""A transaction's ``BEGIN`` sent with its first statement, its ``COMMIT`` with its last.
+"""A step's transaction without round trips of its own for ``BEGIN`` and ``COMMIT``.
 
 psycopg opens a transaction by sending ``BEGIN`` and waiting for its answer before the
-first statement, and ends it with ``COMMIT``, another wait. A statement run with the
-execution option ``BEGINS`` (the step's lock) instead sends ``BEGIN`` and itself
-together (psycopg's pipeline mode) when it opens the transaction; one run with
-``COMMITS`` (the step's combined write) sends itself and ``COMMIT`` together. A step is
-then two round trips: its lock, its write.
+first statement, and ends it with ``COMMIT``, another wait. Three execution options
+spare them:
 
-After ``BEGINS`` the connection stays in psycopg's autocommit mode until the transaction
-ends (so psycopg does not send its own ``BEGIN``); ``commit()`` and ``rollback()`` still
-end the server's transaction (psycopg reads the server's transaction status), and the
-pool puts the connection back in its usual mode when it is returned or handed out.
-A ``COMMITS`` statement that fails is not committed: the pipeline stops at the error
-and the transaction is rolled back as any failed one.
+- ``ALONE`` (a step's read of its task and instance, ``engine.instances``): run outside
+  any transaction, taking no lock. Whatever the same connection runs next, before the
+  step's write, opens the transaction with its ``BEGIN`` sent along (psycopg's pipeline
+  mode): nothing is ever written outside a transaction.
+- ``BEGINS`` (a step's lock): open the transaction with the statement, ``BEGIN`` sent
+  along.
+- ``COMMITS`` (a step's combined write): end the transaction with the statement, its
+  ``COMMIT`` sent along; when no transaction was opened (the step read ``ALONE`` and ran
+  nothing else), the statement runs alone and is its own transaction.
+
+A step is then two round trips: its read (or lock), its write. A ``COMMITS`` statement
+that fails is not committed: the pipeline stops at the error (or the lone statement
+fails whole) and the transaction is rolled back as any failed one.
+
+The connection stays in psycopg's autocommit mode until it goes back to the pool (so
+psycopg sends no ``BEGIN`` of its own); ``commit()`` and ``rollback()`` still end the
+server's transaction (psycopg reads the server's transaction status), and the pool puts
+the connection back in its usual mode when it is returned or handed out.
 """
 
 from __future__ import annotations
@@ -23,19 +32,22 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+ALONE = "zongzhi_alone"
+"""Execution option: when no transaction is open, the statement runs outside one."""
 BEGINS = "zongzhi_begins"
 """Execution option: the statement sends the transaction's ``BEGIN`` with it."""
 COMMITS = "zongzhi_commits"
 """Execution option: the statement sends the transaction's ``COMMIT`` after it (the
 caller's own commit then finds nothing left to end)."""
 
-_sent_along = 0
+_spared = 0
 
 
-def sent_along() -> int:
-    """How many ``BEGIN`` and ``COMMIT`` went with a statement in this process (the
-    benchmark's round trip count subtracts them)."""
-    return _sent_along
+def spared() -> int:
+    """How many ``BEGIN`` and ``COMMIT`` cost no round trip of their own in this process
+    (sent along with a statement, or not needed): the benchmark's round trip count
+    subtracts them."""
+    return _spared
 
 
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE
@@ -44,9 +56,9 @@ _SWITCHED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def install(sa_engine: Engine) -> None:
-    """Let ``sa_engine``'s statements run with ``BEGINS`` and ``COMMITS`` (PostgreSQL with
-    psycopg whose libpq has pipeline mode, 14 or later; otherwise they run as any other,
-    and the caller's commit commits)."""
+    """Let ``sa_engine``'s statements run with ``ALONE``, ``BEGINS`` and ``COMMITS``
+    (PostgreSQL with psycopg whose libpq has pipeline mode, 14 or later; otherwise they run
+    as any other, in a transaction psycopg opens, and the caller's commit commits)."""
     import psycopg  # only where PostgreSQL is used
 
     if not psycopg.Pipeline.is_supported():
@@ -57,37 +69,56 @@ def install(sa_engine: Engine) -> None:
 
 
 def _do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool | None:
+    driver = cursor.connection
     options = context.execution_options
     if options.get(COMMITS):
-        return _with_commit(cursor, statement, parameters)
-    if options.get(BEGINS):
-        return _with_begin(cursor, statement, parameters)
+        return _with_commit(driver, cursor, statement, parameters)
+    if driver.pgconn.transaction_status != _IDLE:
+        return None  # a transaction is open: run it as usual
+    if driver.autocommit and driver not in _SWITCHED:
+        return None  # the connection's owner wants no transaction
+    if options.get(ALONE):
+        return _alone(driver)
+    if options.get(BEGINS) or driver in _SWITCHED:
+        return _with_begin(driver, cursor, statement, parameters)
     return None
 
 
-def _with_begin(cursor: Any, statement: str, parameters: Any) -> bool | None:
-    global _sent_along
-    driver = cursor.connection
-    if driver.autocommit or driver.pgconn.transaction_status != _IDLE:
-        return None  # a transaction is open (or none is wanted): run it as usual
-    driver.autocommit = True
-    _SWITCHED.add(driver)
+def _switch(driver: Any) -> None:
+    if not driver.autocommit:
+        driver.autocommit = True
+        _SWITCHED.add(driver)
+
+
+def _alone(driver: Any) -> None:
+    """Run the statement outside a transaction (as usual, in autocommit mode): the
+    transaction psycopg would open, and its ``BEGIN``, are spared."""
+    global _spared
+    _switch(driver)
+    _spared += 1
+
+
+def _with_begin(driver: Any, cursor: Any, statement: str, parameters: Any) -> bool:
+    global _spared
+    _switch(driver)
     with driver.pipeline():
         driver.execute("BEGIN")
         cursor.execute(statement, parameters)
-    _sent_along += 1
+    _spared += 1
     return True
 
 
-def _with_commit(cursor: Any, statement: str, parameters: Any) -> bool:
-    global _sent_along
-    driver = cursor.connection
-    with driver.pipeline():  # both sent, then both answered: one Sync, one round trip
-        cursor.execute(statement, parameters)
-        # As a statement: ``driver.commit()`` would send a Sync of its own (psycopg reads
-        # the server's transaction status, so it knows the transaction is over).
-        driver.execute("COMMIT", prepare=False)
-    _sent_along += 1
+def _with_commit(driver: Any, cursor: Any, statement: str, parameters: Any) -> bool:
+    global _spared
+    if driver in _SWITCHED and driver.pgconn.transaction_status == _IDLE:
+        cursor.execute(statement, parameters)  # alone: its own transaction
+    else:
+        with driver.pipeline():  # both sent, then both answered: one Sync, one round trip
+            cursor.execute(statement, parameters)
+            # As a statement: ``driver.commit()`` would send a Sync of its own (psycopg
+            # reads the server's transaction status, so it knows the transaction is over).
+            driver.execute("COMMIT", prepare=False)
+    _spared += 1
     return True
 
 

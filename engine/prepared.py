@@ -2,7 +2,7 @@
 
 The application plans every PostgreSQL query for its own parameters (``prepare_threshold``
 None, ``webapp.config``): a generic plan once made a work list filtered by region twenty
-times slower. The statements every step runs, its lock (a task's or an instance's, a
+times slower. The statements every step runs, its read or lock (a task's or an instance's, a
 timer's claim) and its combined write at commit, find their rows by key whatever the
 parameters, and parsing and planning them was more than half of the database server's
 CPU per step. Inside ``prepared(session)`` psycopg prepares such a statement on its

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from engine import Actor, ConflictError
 from engine.models import HistoryEvent
@@ -68,23 +70,37 @@ def test_two_simultaneous_completions_one_wins(deployed):
     assert deployed.verify_history().ok
 
 
+@contextlib.contextmanager
+def _history_held(sa_engine) -> Iterator[None]:
+    """PostgreSQL: the history head locked by another transaction in the block, so a
+    step's write, which locks its instance row first, waits there holding it."""
+    with sa_engine.connect() as connection:
+        connection.execute(text("SELECT 1 FROM history_head FOR UPDATE"))
+        yield
+        connection.rollback()
+
+
 @pytest.mark.parametrize("first", ["complete", "assign"])
-def test_a_reassignment_racing_the_holders_completion_one_wins_whole(deployed, first):
+def test_a_reassignment_racing_the_holders_completion_one_wins_whole(deployed, sa_engine, first):
     """Whichever takes the instance first wins; the other fails whole with a conflict
     (the completion read the holder before the reassignment changed it, or the
-    reassignment finds the task done)."""
+    reassignment finds the task done). On PostgreSQL a completion takes its instance when
+    it writes (it reads unlocked, ``engine.instances``): there the completion goes first
+    by writing while the history head is held, so that it waits holding its instance."""
     instance = deployed.start("plain_case", actor=CENTER_A)
     [task] = deployed.ready_tasks(CENTER_A)
     deployed.claim(task.id, actor=CENTER_A)
     supervisor = Actor.of("du", ["督办员"])
-    deployed.before_commit.append(lambda session: time.sleep(0.3))  # widen the race window
+    writes_first = first == "complete" and sa_engine.dialect.name == "postgresql"
+    if not writes_first:
+        deployed.before_commit.append(lambda session: time.sleep(0.3))  # widen the window
     start = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 
     def attempt(name: str, act) -> None:
         start.wait()
         if name != first:
-            time.sleep(0.1)  # the other one is under way: it holds the instance
+            time.sleep(0.1 if not writes_first else 0.3)  # the other one holds the instance
         try:
             act()
             outcomes[name] = "ok"
@@ -106,8 +122,10 @@ def test_a_reassignment_racing_the_holders_completion_one_wins_whole(deployed, f
             ),
         ),
     ]
-    for thread in threads:
-        thread.start()
+    with _history_held(sa_engine) if writes_first else contextlib.nullcontext():
+        for thread in threads:
+            thread.start()
+        time.sleep(0.6)  # both under way: the reassignment waits for the instance
     for thread in threads:
         thread.join(timeout=30)
     deployed.before_commit.clear()
