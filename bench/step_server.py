@@ -9,8 +9,8 @@ CPU is read from ``/proc``)::
    ``bench/engine.py``'s rounds), each next to one floor commit (one row as big as a
    fresh case's state): client CPU (``time.process_time``), server CPU (the database's
    backends, ``/proc/<pid>/stat``), wall.
-2. One handle step's statements (its lock, its combined write) captured and replayed on
-   one connection, ``BEGIN``; lock; write; ``ROLLBACK``: the server CPU of each, as the
+2. One handle step's statements (its read, its combined write) captured and replayed on
+   one connection, ``BEGIN``; read; write; ``ROLLBACK``: the server CPU of each, as the
    step sends it (parsed and planned every time) and prepared (planned once).
 
 Server CPU is counted in clock ticks (usually 10 ms): figures are means over many steps.
@@ -34,7 +34,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from bench.engine import (  # noqa: E402
     DEFAULT_POSTGRES,
@@ -48,6 +48,7 @@ from bench.engine import (  # noqa: E402
 )
 from bench.engine_rounds import Floor  # noqa: E402
 from engine import Actor, Engine, TaskStatus  # noqa: E402
+from engine.models import Instance  # noqa: E402
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -122,9 +123,26 @@ def steps_and_floor(driver: PersistedDriver, floor: Floor, pids: list[int], coun
         )
 
 
+def _row_version(engine, case: int) -> int:
+    with engine.session_factory() as session:
+        return session.execute(select(Instance.row_version).where(Instance.id == case)).scalar_one()
+
+
+def _at_version(params: dict[str, Any], version: int) -> dict[str, Any]:
+    """The write's parameters checking the instance's version as it is now (the step
+    itself has moved it on; each replay is rolled back, so it stays)."""
+    found = dict(params)
+    for key in params:
+        if key.endswith("_old_version"):
+            found[key] = version
+        elif key.endswith("_new_version"):
+            found[key] = version + 1
+    return found
+
+
 def replay(driver: PersistedDriver, url: str, count: int) -> None:
     """Capture one handle step's statements (caches warm: run after ``steps_and_floor``),
-    replay its lock and write ``count`` times."""
+    replay its read and write ``count`` times."""
     engine = driver.engine
     case = _new_case(driver)
     task_id, actor = _ready(engine, case, "handle")
@@ -138,20 +156,21 @@ def replay(driver: PersistedDriver, url: str, count: int) -> None:
     engine.complete(task_id, FORM_DATA["handle"], actor=actor)
     event.remove(sa_engine, "before_cursor_execute", grab)
     print(f"the step's statements: {len(captured)}")
-    lock, write = captured[0], captured[-1]
-    locked_task, _ = _ready(engine, case, "callback")  # a ready task to lock again
-    lock_params = {k: (locked_task if v == task_id else v) for k, v in dict(lock[1]).items()}
+    read, write = captured[0], captured[-1]
+    ready_task, _ = _ready(engine, case, "callback")  # a ready task to read again
+    read_params = {k: (ready_task if v == task_id else v) for k, v in dict(read[1]).items()}
+    write_params = _at_version(dict(write[1]), _row_version(engine, case))
     with psycopg.connect(url) as connection:
         pid = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
         connection.rollback()
         for prepare in (False, True, False, True):
-            spent = {"lock": 0.0, "write": 0.0}
+            spent = {"read": 0.0, "write": 0.0}
             for _ in range(count):
                 before = server_seconds([pid])
-                connection.execute(lock[0], lock_params, prepare=prepare).fetchall()
+                connection.execute(read[0], read_params, prepare=prepare).fetchall()
                 middle = server_seconds([pid])
-                connection.execute(write[0], write[1], prepare=prepare).fetchall()
-                spent["lock"] += middle - before
+                connection.execute(write[0], write_params, prepare=prepare).fetchall()
+                spent["read"] += middle - before
                 spent["write"] += server_seconds([pid]) - middle
                 connection.execute("ROLLBACK")  # as a statement: psycopg keeps its prepared ones
             label = "prepared" if prepare else "as sent "

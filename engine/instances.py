@@ -48,8 +48,8 @@ def _parsed(engine: Engine, session: Session, definition_id: int) -> ParsedProce
     return parsed
 
 
-# The step's lock statements, built once (building a statement costs more than running
-# it from SQLAlchemy's compiled cache).
+# The step's read and lock statements, built once (building a statement costs more than
+# running it from SQLAlchemy's compiled cache).
 _LOCK_INSTANCE = (
     select(Instance)
     .where(Instance.id == bindparam("instance_id"))
@@ -64,7 +64,8 @@ _TASK_AND_INSTANCE = (
 _LOCK_TASK = _TASK_AND_INSTANCE.with_for_update(skip_locked=True).execution_options(
     populate_existing=True, **{BEGINS: True}
 )
-_READ_TASK = _TASK_AND_INSTANCE.execution_options(populate_existing=True, **{ALONE: True})
+# The read is a unit of work's first statement: nothing in its session to refresh.
+_READ_TASK = _TASK_AND_INSTANCE.execution_options(**{ALONE: True})
 
 
 def _locked_instance(engine: Engine, session: Session, instance_id: int) -> Instance:
