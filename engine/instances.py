@@ -11,7 +11,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -89,12 +89,15 @@ def touch(row: Instance, now: datetime) -> None:
     flag_modified(row, "updated_at")
 
 
-def _locked_task(session: Session, task_id: str) -> tuple[TaskRecord, Instance] | None:
-    """The task's projection row and its instance row, both locked, in one statement;
-    None when another transaction holds either (PostgreSQL ``SKIP LOCKED``; SQLite has
-    no row locks and always reads them)."""
+def _task_rows(
+    session: Session, task_id: str, statement: Select = _LOCK_TASK
+) -> tuple[TaskRecord, Instance] | None:
+    """The task's projection row and its instance row in one statement: by default both
+    locked, None when another transaction holds either (PostgreSQL ``SKIP LOCKED``;
+    SQLite has no row locks and always reads them); with ``_READ_TASK`` read unlocked,
+    None when there is no such task."""
     with prepared(session):
-        found = session.execute(_LOCK_TASK, {"task_id": task_id}).first()
+        found = session.execute(statement, {"task_id": task_id}).first()
     if found is None:
         return None
     return found[0], found[1]
@@ -113,7 +116,7 @@ def _task_for_step(
     task is read as it was before (and checked), then the lock is waited for, and the task
     must still be as read: a racing change of holder or step fails this one whole. After
     a ``raced`` optimistic attempt, the task must still be held as that attempt read it."""
-    locked = _locked_task(session, task_id)
+    locked = _task_rows(session, task_id)
     if locked is not None:
         record, row = locked
         _check_ready(record)
@@ -134,8 +137,7 @@ def _task_read(
 ) -> tuple[TaskRecord, Instance, str | None]:
     """The ready task offered to ``actor`` and its instance, read without a lock and
     outside a transaction (``ALONE``); and whom ``actor`` acts for."""
-    with prepared(session):
-        found = session.execute(_READ_TASK, {"task_id": task_id}).first()
+    found = _task_rows(session, task_id, _READ_TASK)
     if found is None:
         raise NotFound(f"任务 {task_id} 不存在")
     record, row = found
