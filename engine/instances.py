@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,6 +28,7 @@ from .pipelining import ALONE, BEGINS
 from .prepared import prepared
 from .specs import SERIALIZER_VERSION, ParsedProcess, load_state, new_workflow
 from .views import Actor, InstanceView, TaskView
+from .wfcache import Held
 
 if TYPE_CHECKING:
     from .ports import Stepper as Engine
@@ -115,17 +116,16 @@ def _task_for_step(
     acts for. Uncontended: one statement. While another writer holds the instance, the
     task is read as it was before (and checked), then the lock is waited for, and the task
     must still be as read: a racing change of holder or step fails this one whole. After
-    a ``raced`` optimistic attempt, the task must still be held as that attempt read it."""
+    a ``raced`` optimistic attempt, the task must still be held as that attempt read it
+    (unless it read this process's rows, which may have been out of date)."""
     locked = _task_rows(session, task_id)
     if locked is not None:
         record, row = locked
         _check_ready(record)
-        if raced is not None:
-            _held_as(record, raced.assignee)
+        _held_as_raced(record, raced)
         return record, row, _acting_for(session, record, actor, on_behalf)
     record = _ready_record(session, task_id)
-    if raced is not None:
-        _held_as(record, raced.assignee)
+    _held_as_raced(record, raced)
     acting_for = _acting_for(session, record, actor, on_behalf)
     row = _locked_instance(engine, session, record.instance_id)
     _still_held(session, record)
@@ -145,13 +145,50 @@ def _task_read(
     return record, row, _acting_for(session, record, actor, on_behalf)
 
 
+def _task_cached(
+    engine: Engine, session: Session, task_id: str, actor: Actor, on_behalf: bool
+) -> tuple[TaskRecord, Instance, str | None, BpmnWorkflow] | None:
+    """The ready task offered to ``actor``, its instance and workflow as this process's
+    last step on the instance wrote them, read from nowhere (``engine.wfcache``); and
+    whom ``actor`` acts for. Not known to be current: the step's write checks that the
+    instance row is still at their version. None when this process holds no such task,
+    or its rows do not offer it to ``actor`` (they may be out of date: the task is then
+    read as it is)."""
+    held = engine.workflows.take_task(task_id)
+    if held is None or held.rows is None:
+        return None
+    record = TaskRecord(**held.rows.ready[task_id])
+    row = Instance(**held.rows.instance)
+    for written in (record, row):
+        make_transient_to_detached(written)  # persistent, as loaded: no history
+        session.add(written)
+    try:
+        acting_for = _acting_for(session, record, actor, on_behalf)
+    except PermissionDenied:
+        session.expunge(record)
+        session.expunge(row)
+        engine.workflows.offer(row.id, held)
+        return None
+    return record, row, acting_for, held.workflow
+
+
 class _Raced(Exception):
     """An optimistic step found its instance changed by another transaction when it
-    wrote (nothing of it is written); ``assignee``: the task's holder as it read it."""
+    wrote (nothing of it is written); ``assignee``: the task's holder as it read it,
+    ``cached``: whether it read this process's rows (``_task_cached``)."""
 
-    def __init__(self, assignee: str | None):
+    def __init__(self, assignee: str | None, *, cached: bool):
         super().__init__(assignee)
         self.assignee = assignee
+        self.cached = cached
+
+
+def _held_as_raced(record: TaskRecord, raced: _Raced | None) -> None:
+    """After a lost race, the task must be held as the optimistic attempt read it; rows
+    this process wrote may have been out of date before the attempt began (the task
+    then goes by how it is now)."""
+    if raced is not None and not raced.cached:
+        _held_as(record, raced.assignee)
 
 
 _RACE_STATES = {"40001", "40P01"}
@@ -169,24 +206,27 @@ def _lost_race(error: Exception) -> bool:
 _CHANGED_MEANWHILE = "该流程实例刚被他人修改，本次操作未保存，请刷新后重试"
 
 
-def _load(engine: Engine, session: Session, row: Instance):
+def _load(engine: Engine, session: Session, row: Instance) -> BpmnWorkflow:
     """The row's workflow: the one this process left after its last step on exactly this
     row version, else restored from the stored state."""
-    cached = engine.workflows.take(row.id, row.row_version)
-    if cached is not None:
-        return cached
-    return load_state(
-        row.state, _parsed(engine, session, row.definition_id), engine.script_engine()
-    )
+    return _held(engine, session, row).workflow
+
+
+def _held(engine: Engine, session: Session, row: Instance) -> Held:
+    held = engine.workflows.take(row.id, row.row_version)
+    if held is not None:
+        return held
+    parsed = _parsed(engine, session, row.definition_id)
+    return Held(row.row_version, load_state(row.state, parsed, engine.script_engine()))
 
 
 @contextlib.contextmanager
 def reading(engine: Engine, session: Session, row: Instance) -> Iterator[BpmnWorkflow]:
     """The row's workflow to read, never to change: given back to the cache after the
     block (unless the block failed)."""
-    workflow = _load(engine, session, row)
-    yield workflow
-    engine.workflows.offer(row.id, row.row_version, workflow)
+    held = _held(engine, session, row)
+    yield held.workflow
+    engine.workflows.offer(row.id, held)
 
 
 def _commit(uow) -> None:
@@ -296,12 +336,15 @@ def complete(
 ) -> None:
     """Complete the task with ``data`` as ``actor``.
 
-    PostgreSQL: the step runs optimistically first. It reads the task and its instance
-    without a lock, and its write checks that the instance row is still at the version
-    it read: any change of the task's state or holder changes that version (a step, a
-    claim, a hand-back, a reassignment, ``engine.handover``). If it changed, nothing is
-    written and the step runs again under the lock, as it runs on SQLite, failing as a
-    racing step does when the task is no longer held as first read.
+    PostgreSQL: the step runs optimistically first. It takes the task and its instance
+    as this process's last step on the instance wrote them, if it holds them (reading
+    nothing: one round trip, the write), else reads them without a lock; its write
+    checks that the instance row is still at that version: any change of the task's
+    state or holder changes it (a step, a claim, a hand-back, a reassignment,
+    ``engine.handover``). If it changed, nothing is written and the step runs again
+    under the lock, as it runs on SQLite, failing as a racing step does when the task
+    is no longer held as first read (or, when that was from this process's rows, which
+    may have been out of date, going by the task as it is then).
     """
     try:
         _complete(engine, task_id, data, actor, on_behalf, raced=None)
@@ -321,7 +364,11 @@ def _complete(
     with engine.unit_of_work() as uow:
         session = uow.session
         optimistic = raced is None and writes.defers(session)
-        if optimistic:
+        workflow = None
+        cached = _task_cached(engine, session, task_id, actor, on_behalf) if optimistic else None
+        if cached is not None:
+            record, row, acting_for, workflow = cached
+        elif optimistic:
             record, row, acting_for = _task_read(session, task_id, actor, on_behalf)
         else:
             # The task and its instance as they are under the lock: a claim, hand-back,
@@ -331,10 +378,10 @@ def _complete(
             )
         held_by = record.assignee
         try:
-            _complete_step(engine, uow, record, row, acting_for, data, actor)
+            _complete_step(engine, uow, record, row, acting_for, data, actor, workflow)
         except Exception as error:
             if optimistic and _lost_race(error):
-                raise _Raced(held_by) from error
+                raise _Raced(held_by, cached=cached is not None) from error
             if isinstance(error, StaleDataError):
                 raise ConflictError(_CHANGED_MEANWHILE) from None
             raise
@@ -348,13 +395,15 @@ def _complete_step(
     acting_for: str | None,
     data: dict[str, Any],
     actor: Actor,
+    workflow: BpmnWorkflow | None,
 ) -> None:
     session = uow.session
     task_id = record.id
     if record.form_key:
         schema = engine.forms.get(session, row.version_id, record.form_key)
         validate_form(schema or {}, data)
-    workflow = _load(engine, session, row)
+    if workflow is None:
+        workflow = _load(engine, session, row)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")

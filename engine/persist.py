@@ -248,7 +248,7 @@ def run_step(
     for _, event in merged:
         uow.record(event)
     with uow.session.no_autoflush:
-        vanished = taskrows.project_tasks(
+        projected = taskrows.project_tasks(
             uow.session,
             row,
             outcome,
@@ -256,7 +256,7 @@ def run_step(
             now,
             lambda record: _vanished_event(row, record, actor, now),
         )
-        for event in vanished:
+        for event in projected.events:
             uow.record(event)
         sync_timers(uow.session, row, outcome)
         timer_wake.armed(uow.session, outcome.timers, now=now)
@@ -271,5 +271,5 @@ def run_step(
                 )
             )
         writes.stage_instance(uow.session, row)
-    uow.keep(row, workflow, state)
+    uow.keep(row, workflow, state, projected.ready)
     return outcome

@@ -11,10 +11,12 @@ spare them:
 - ``BEGINS`` (a step's lock): open the transaction with the statement, ``BEGIN`` sent
   along.
 - ``COMMITS`` (a step's combined write): end the transaction with the statement, its
-  ``COMMIT`` sent along; when no transaction was opened (the step read ``ALONE`` and ran
-  nothing else), the statement runs alone and is its own transaction.
+  ``COMMIT`` sent along; when no transaction was opened (the step read ``ALONE``, or
+  read nothing, and ran nothing else), the statement runs alone and is its own
+  transaction.
 
-A step is then two round trips: its read (or lock), its write. A ``COMMITS`` statement
+A step is then two round trips, its read (or lock) and its write; one when it reads
+nothing (a step from the rows this process wrote, ``engine.wfcache``). A ``COMMITS`` statement
 that fails is not committed: the pipeline stops at the error (or the lone statement
 fails whole) and the transaction is rolled back as any failed one.
 
@@ -110,8 +112,13 @@ def _with_begin(driver: Any, cursor: Any, statement: str, parameters: Any) -> bo
 
 def _with_commit(driver: Any, cursor: Any, statement: str, parameters: Any) -> bool:
     global _spared
-    if driver in _SWITCHED and driver.pgconn.transaction_status == _IDLE:
-        cursor.execute(statement, parameters)  # alone: its own transaction
+    if driver.pgconn.transaction_status == _IDLE:
+        # Nothing ran in this transaction, or only outside it (``ALONE``): the statement
+        # runs alone, its own transaction (the BEGIN psycopg would send is spared too).
+        if not driver.autocommit:
+            _spared += 1
+            _switch(driver)
+        cursor.execute(statement, parameters)
     else:
         with driver.pipeline():  # both sent, then both answered: one Sync, one round trip
             cursor.execute(statement, parameters)

@@ -29,6 +29,9 @@ from .step import StepOutcome
 
 _TASKS = TaskRecord.__table__
 _CANDIDATES = TaskCandidate.__table__
+_OF_INSTANCE = ("sort_rank", "region_code", "received_at")
+"""A task row's copies of its instance's columns (``engine.ranks``): on PostgreSQL written
+from the instance row as it is then, whatever the step read."""
 
 
 def drop_candidates(session: Session, task_ids: list[str]) -> None:
@@ -105,7 +108,9 @@ class _Staged:
     def write(self) -> None:
         drop_candidates(self.session, self.dropped)
         if self.rows:
-            upsert = writes.rows_write(self.session, _TASKS, self.rows, conflict="id")
+            upsert = writes.rows_write(
+                self.session, _TASKS, self.rows, conflict="id", from_instance=_OF_INSTANCE
+            )
             writes.stage(self.session, upsert)
             for written in self.rows:  # a row the session holds is stale now
                 held = self.session.identity_map.get(identity_key(TaskRecord, written["id"]))
@@ -116,6 +121,14 @@ class _Staged:
             writes.stage(self.session, writes.rows_write(self.session, _CANDIDATES, rows))
 
 
+@dataclass(frozen=True)
+class Projected:
+    events: list[PendingEvent]
+    """The events of the tasks SpiffWorkflow dropped from the tree."""
+    ready: dict[str, dict[str, Any]]
+    """Task id -> the row written for each task that became ready."""
+
+
 def project_tasks(
     session: Session,
     row: Instance,
@@ -123,10 +136,10 @@ def project_tasks(
     by: str,
     now: datetime,
     vanished_event: Callable[[TaskRecord], PendingEvent],
-) -> list[PendingEvent]:
+) -> Projected:
     """Human tasks' rows follow the step (``by`` completed what it completed); those
-    SpiffWorkflow dropped from the tree leave the work lists as cancelled. Returns the
-    events of those (``vanished_event``)."""
+    SpiffWorkflow dropped from the tree leave the work lists as cancelled, with their
+    events (``vanished_event``)."""
     human = [c for c in outcome.changes if projection.is_human(c.task)]
     finished = {str(c.task.id) for c in human if c.after != TaskState.READY}
     ids = finished | set(outcome.vanished)
@@ -149,4 +162,5 @@ def project_tasks(
         staged.finish(record, TaskStatus.CANCELLED, None)
         events.append(vanished_event(record))
     staged.write()
-    return events
+    ready = {r["id"]: r for r in staged.rows if r["status"] == TaskStatus.READY}
+    return Projected(events, ready)

@@ -6,13 +6,14 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from . import history, writes
 from .history import PendingEvent
 from .models import Instance
 from .prepared import prepared
-from .wfcache import WorkflowCache
+from .wfcache import Held, StepRows, WorkflowCache
 
 BeforeCommitHook = Callable[[Session], None]
 
@@ -39,7 +40,7 @@ class UnitOfWork:
         self._before_commit = before_commit
         self._workflows = workflows
         self._settle = settle
-        self._kept: dict[int, tuple[Instance, Any, str]] = {}
+        self._kept: dict[int, tuple[Instance, Any, str, dict[str, dict[str, Any]]]] = {}
         self.events: list[PendingEvent] = []
         self.session: Session
 
@@ -50,11 +51,15 @@ class UnitOfWork:
     def record(self, event: PendingEvent) -> None:
         self.events.append(event)
 
-    def keep(self, row: Instance, workflow: Any, state: str) -> None:
+    def keep(
+        self, row: Instance, workflow: Any, state: str, ready: dict[str, dict[str, Any]]
+    ) -> None:
         """Offer ``workflow`` (serialized as ``state`` into ``row``) to the workflow cache
         once this unit of work commits; it is kept only if the row still holds exactly
-        that state then (nothing rewrote it after the step)."""
-        self._kept[row.id] = (row, workflow, state)
+        that state then (nothing rewrote it after the step). On PostgreSQL the rows go
+        with it (the instance's as committed, ``ready``: the task rows the step wrote
+        for the tasks it readied): the next step on one of those tasks reads nothing."""
+        self._kept[row.id] = (row, workflow, state, ready)
 
     def commit(self) -> None:
         if self._settle is not None:
@@ -63,12 +68,13 @@ class UnitOfWork:
         for hook in self._before_commit:
             hook(self.session)
         self.session.flush()
+        defers = writes.defers(self.session)
         kept = [
-            (row.id, row.row_version, workflow)
-            for row, workflow, state in self._kept.values()
+            (row.id, Held(row.row_version, workflow, _rows(row, ready) if defers else None))
+            for row, workflow, state, ready in self._kept.values()
             if row.state is state
         ]
-        if writes.defers(self.session):
+        if defers:
             # The kept writes, the history head and the events: one statement, and the
             # COMMIT with it (``engine.pipelining``), both prepared (``engine.prepared``).
             with prepared(self.session):
@@ -78,8 +84,9 @@ class UnitOfWork:
         self.session.commit()
         self.events, self._kept = [], {}
         if self._workflows is not None:
-            for instance_id, row_version, workflow in kept:
-                self._workflows.put(instance_id, row_version, workflow)
+            for instance_id, held in kept:
+                self._workflows.put(instance_id, held)
+            _forget_written(self._workflows, self.session, {i for i, _ in kept})
 
     def __exit__(
         self,
@@ -90,3 +97,23 @@ class UnitOfWork:
         writes.take(self.session)  # writes kept and never sent are dropped with the rest
         self.session.rollback()
         self.session.close()
+
+
+def _forget_written(workflows: WorkflowCache, session: Session, kept: set[int]) -> None:
+    """Instance rows this unit of work wrote other than by a kept step (a claim, a
+    hand-back, a cancel): the cache's workflow and rows of an older version are dropped."""
+    for held in session.identity_map.values():
+        if isinstance(held, Instance) and held.id not in kept:
+            version = inspect(held).dict.get("row_version")
+            if version is not None:
+                workflows.written(held.id, version)
+
+
+def _rows(row: Instance, ready: dict[str, dict[str, Any]]) -> StepRows | None:
+    """The instance row's columns as this unit of work writes them, and the ready task
+    rows the step wrote (None when the session no longer holds every column of the row)."""
+    state = inspect(row)
+    keys = [attr.key for attr in state.mapper.column_attrs]
+    if state.expired_attributes or not all(key in state.dict for key in keys):
+        return None
+    return StepRows({key: state.dict[key] for key in keys}, ready)

@@ -76,30 +76,33 @@ def rows_write(
     rows: Sequence[Mapping[str, Any]],
     *,
     conflict: str | None = None,
-    only_if: str = "",
-    extra: Mapping[str, Any] | None = None,
+    from_instance: Sequence[str] = (),
     name: str | None = None,
 ) -> Write:
     """Insert ``rows`` (dicts with the same keys) into ``table``; with ``conflict`` (the
     key column) an existing row is overwritten whole. On PostgreSQL the rows travel as one
     JSON parameter (``json_populate_recordset``): the text is the same for any number of
-    rows and the parameters few. ``only_if`` (PostgreSQL) is a condition the rows are
-    inserted under, with its parameters in ``extra``."""
+    rows and the parameters few; the columns ``from_instance`` take the value of the
+    row's instance (by ``instance_id``) as it is when the rows are written, not theirs."""
     columns = list(rows[0])
     if defers(session):
         listed = ", ".join(columns)
-        text = (
-            f"INSERT INTO {table.name} ({listed}) SELECT {listed} FROM "
-            f"json_populate_recordset(NULL::{table.name}, %(rows)s::json)"
+        values = ", ".join(
+            f"(SELECT {c} FROM {_INSTANCES.name} WHERE id = r.instance_id)"  # by its key
+            if c in from_instance
+            else f"r.{c}"
+            for c in columns
         )
-        if only_if:
-            text += f" WHERE {only_if}"
+        text = (
+            f"INSERT INTO {table.name} ({listed}) SELECT {values} FROM "
+            f"json_populate_recordset(NULL::{table.name}, %(rows)s::json) AS r"
+        )
         if conflict:
             sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != conflict)
             text += f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
         body = json.dumps(rows, default=jsonable, ensure_ascii=False, separators=(",", ":"))
-        key = ("json_rows", table.name, tuple(columns), conflict, only_if)
-        return Write(key, _no_statement, {"rows": body, **(extra or {})}, name=name, text=text)
+        key = ("json_rows", table.name, tuple(columns), conflict, tuple(from_instance))
+        return Write(key, _no_statement, {"rows": body}, name=name, text=text)
     bound, values, key = rows_of(table, rows)
 
     def build() -> UpdateBase:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from engine import Actor, Engine
+from engine import Actor, Engine, PermissionDenied, set_region
 from engine import instances as instance_verbs
+from engine.models import TaskRecord
 
 CENTER = Actor.of("li", ["镇综治中心"])
 MEDIATOR = Actor.of("wang", ["调解员"])
@@ -94,3 +95,65 @@ def test_the_cache_is_bounded(deployed):
     assert deployed.workflows.stats().size == 2
     deployed.complete(_ready(deployed, started[0]), INTAKE, actor=CENTER)  # the oldest: gone
     assert deployed.workflows.stats().misses == 1
+
+
+def _stepped_here(engine: Engine) -> tuple[int, str]:
+    """A case whose 处置 this process's last step made ready (its rows held with its
+    workflow on PostgreSQL): the instance and the task."""
+    instance = engine.start("plain_case", actor=CENTER)
+    engine.complete(_ready(engine, instance), INTAKE, actor=CENTER)
+    return instance, _ready(engine, instance)
+
+
+def _other(sa_engine, clock) -> Engine:
+    """Another process on the same database: its own, empty, workflow cache."""
+    return Engine(sessionmaker(bind=sa_engine, expire_on_commit=False), clock=clock)
+
+
+def test_a_task_claimed_here_is_completed_by_its_claimant(deployed):
+    instance, handle = _stepped_here(deployed)
+    deployed.claim(handle, actor=MEDIATOR)
+    deployed.complete(handle, HANDLED, actor=MEDIATOR)
+    assert deployed.task(handle).completed_by == MEDIATOR.user
+    assert [t.spec_id for t in deployed.tasks_of(instance) if t.status == "ready"] == ["callback"]
+
+
+def test_a_task_claimed_elsewhere_is_completed_here_by_its_claimant(deployed, sa_engine, clock):
+    """This process's rows still show the task unclaimed: its optimistic step loses to
+    the claim's version and runs again from the task as it is (claimed by this actor)."""
+    instance, handle = _stepped_here(deployed)
+    _other(sa_engine, clock).claim(handle, actor=MEDIATOR)
+    deployed.complete(handle, HANDLED, actor=MEDIATOR)
+    assert deployed.task(handle).completed_by == MEDIATOR.user
+    assert [t.spec_id for t in deployed.tasks_of(instance) if t.status == "ready"] == ["callback"]
+    assert deployed.verify_history().ok
+
+
+def test_a_task_reassigned_elsewhere_is_refused_to_its_former_lane(deployed, sa_engine, clock):
+    """Reassigned by another process to 赵 since this process stepped the case: 王 of the
+    lane may no longer complete it, whatever this process's rows say; nothing is written."""
+    instance, handle = _stepped_here(deployed)
+    other = _other(sa_engine, clock)
+    other.claim(handle, actor=MEDIATOR)
+    other.assign(handle, to_user="zhao", actor=MEDIATOR, reason="另有安排")
+    colleague = Actor.of("qian", ["调解员"])
+    with pytest.raises(PermissionDenied, match="已交由 zhao 办理"):
+        deployed.complete(handle, HANDLED, actor=colleague)
+    task = deployed.task(handle)
+    assert (task.status, task.assignee) == ("ready", "zhao")
+    assert [t.spec_id for t in deployed.tasks_of(instance) if t.status == "ready"] == ["handle"]
+    assert deployed.verify_history().ok
+
+
+def test_the_next_task_takes_its_cases_region_as_it_is_when_written(deployed, sa_engine):
+    """A case's region copied onto its instance and ready tasks by another transaction
+    (``engine.set_region``: the instance's version is not bumped) after this process
+    stepped the case: the task the next step readies carries the new region."""
+    instance, handle = _stepped_here(deployed)
+    with sessionmaker(bind=sa_engine)() as session:
+        set_region(session, instance, "320102")
+        session.commit()
+    deployed.complete(handle, HANDLED, actor=MEDIATOR)
+    callback = _ready(deployed, instance)
+    with sessionmaker(bind=sa_engine)() as session:
+        assert session.get(TaskRecord, callback).region_code == "320102"
