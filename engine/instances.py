@@ -5,16 +5,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, instance_dict
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import offers, writes
@@ -33,6 +33,8 @@ from .wfcache import Held
 if TYPE_CHECKING:
     from .ports import Stepper as Engine
     from .uow import UnitOfWork
+
+_Row = TypeVar("_Row", TaskRecord, Instance)
 
 BeforeRun = Callable[[Session, int], Mapping[str, Any]]
 """Called in the start transaction with the new instance id, before the first step; returns
@@ -157,11 +159,8 @@ def _task_cached(
     held = engine.workflows.take_task(task_id)
     if held is None or held.rows is None:
         return None
-    record = TaskRecord(**held.rows.ready[task_id])
-    row = Instance(**held.rows.instance)
-    for written in (record, row):
-        make_transient_to_detached(written)  # persistent, as loaded: no history
-        session.add(written)
+    record = _as_loaded(session, TaskRecord, held.rows.ready[task_id])
+    row = _as_loaded(session, Instance, held.rows.instance)
     try:
         acting_for = _acting_for(session, record, actor, on_behalf)
     except PermissionDenied:
@@ -170,6 +169,16 @@ def _task_cached(
         engine.workflows.offer(row.id, held)
         return None
     return record, row, acting_for, held.workflow
+
+
+def _as_loaded(session: Session, model: type[_Row], values: Mapping[str, Any]) -> _Row:
+    """A row of ``model`` with ``values`` in ``session`` as if just read: persistent, no
+    changes (its columns set as a query's result sets them, not as changes)."""
+    row = inspect(model).class_manager.new_instance()
+    instance_dict(row).update(values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 class _Raced(Exception):

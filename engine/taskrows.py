@@ -28,6 +28,7 @@ from .models import Instance, TaskCandidate, TaskRecord
 from .step import StepOutcome
 
 _TASKS = TaskRecord.__table__
+_TASK_KEYS = tuple(column.key for column in _TASKS.c)
 _CANDIDATES = TaskCandidate.__table__
 _OF_INSTANCE = ("sort_rank", "region_code", "received_at")
 """A task row's copies of its instance's columns (``engine.ranks``): on PostgreSQL written
@@ -101,7 +102,7 @@ class _Staged:
         ready ones, in the same statement)."""
         if not record.open_to_lane:  # only a task for named candidates has candidate rows
             self.dropped.append(record.id)
-        row = {column.key: getattr(record, column.key) for column in _TASKS.c}
+        row = {key: getattr(record, key) for key in _TASK_KEYS}
         row.update(status=status, completed_at=self.now, completed_by=by)
         self.rows.append(row)
 

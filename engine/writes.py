@@ -42,6 +42,8 @@ from .pipelining import COMMITS
 _KEY = "zongzhi.deferred_writes"
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _INSTANCES = Instance.__table__
+_MAX_SHAPES = 512
+"""Statement shapes kept compiled (beyond it the caches start again)."""
 
 
 @dataclass(frozen=True)
@@ -86,23 +88,9 @@ def rows_write(
     row's instance (by ``instance_id``) as it is when the rows are written, not theirs."""
     columns = list(rows[0])
     if defers(session):
-        listed = ", ".join(columns)
-        values = ", ".join(
-            f"(SELECT {c} FROM {_INSTANCES.name} WHERE id = r.instance_id)"  # by its key
-            if c in from_instance
-            else f"r.{c}"
-            for c in columns
-        )
-        text = (
-            f"INSERT INTO {table.name} ({listed}) SELECT {values} FROM "
-            f"json_populate_recordset(NULL::{table.name}, %(rows)s::json) AS r"
-        )
-        if conflict:
-            sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != conflict)
-            text += f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
-        body = json.dumps(rows, default=jsonable, ensure_ascii=False, separators=(",", ":"))
         key = ("json_rows", table.name, tuple(columns), conflict, tuple(from_instance))
-        return Write(key, _no_statement, {"rows": body}, name=name, text=text)
+        body = json.dumps(rows, default=jsonable, ensure_ascii=False, separators=(",", ":"))
+        return Write(key, _no_statement, {"rows": body}, name=name, text=_json_rows_text(key))
     bound, values, key = rows_of(table, rows)
 
     def build() -> UpdateBase:
@@ -113,6 +101,27 @@ def rows_write(
         return statement.on_conflict_do_update(index_elements=[conflict], set_=every)
 
     return Write(("rows", key, conflict), build, values, name=name)
+
+
+@functools.lru_cache(maxsize=_MAX_SHAPES)
+def _json_rows_text(key: tuple) -> str:
+    """The text of a ``rows_write`` on PostgreSQL, by its key."""
+    _kind, table, columns, conflict, from_instance = key
+    listed = ", ".join(columns)
+    values = ", ".join(
+        f"(SELECT {c} FROM {_INSTANCES.name} WHERE id = r.instance_id)"  # by its key
+        if c in from_instance
+        else f"r.{c}"
+        for c in columns
+    )
+    text = (
+        f"INSERT INTO {table} ({listed}) SELECT {values} FROM "
+        f"json_populate_recordset(NULL::{table}, %(rows)s::json) AS r"
+    )
+    if conflict:
+        sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != conflict)
+        text += f" ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+    return text
 
 
 def _no_statement() -> UpdateBase:
@@ -151,7 +160,6 @@ def _kept(session: Session) -> _Kept:
 _STATEMENTS: dict[Hashable, UpdateBase] = {}
 _TEXTS: dict[tuple[str, Hashable], tuple[Compiled, str, dict[str, Any]]] = {}
 _LOCK = threading.Lock()
-_MAX_SHAPES = 512
 
 
 def _statement(write: Write) -> UpdateBase:
