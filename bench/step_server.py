@@ -9,7 +9,9 @@ CPU is read from ``/proc``)::
    ``bench/engine.py``'s rounds), each next to one floor commit (one row as big as a
    fresh case's state): client CPU (``time.process_time``), server CPU (the database's
    backends, ``/proc/<pid>/stat``), wall.
-2. One handle step's statements (its read, its combined write) captured and replayed on
+2. One handle step's statements (its read, its combined write; the case evicted from the
+   workflow cache first, as a warm step from rows this process holds reads nothing)
+   captured and replayed on
    one connection, ``BEGIN``; read; write; ``ROLLBACK``: the server CPU of each, as the
    step sends it (parsed and planned every time) and prepared (planned once).
 
@@ -141,11 +143,14 @@ def _at_version(params: dict[str, Any], version: int) -> dict[str, Any]:
 
 
 def replay(driver: PersistedDriver, url: str, count: int) -> None:
-    """Capture one handle step's statements (caches warm: run after ``steps_and_floor``),
-    replay its read and write ``count`` times."""
+    """Capture one handle step's statements (caches warm: run after ``steps_and_floor``,
+    but the case's workflow and rows evicted, so the step reads its task: a step from
+    rows this process holds has only the write), replay its read and write ``count``
+    times."""
     engine = driver.engine
     case = _new_case(driver)
     task_id, actor = _ready(engine, case, "handle")
+    engine.workflows.discard(case)
     captured: list[tuple[str, Any]] = []
 
     def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
