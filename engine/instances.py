@@ -276,6 +276,12 @@ def start(
             started_by=actor.user,
             started_at=now,
             updated_at=now,
+            # Every column known, as written: the step's rows held with its workflow
+            # (``engine.wfcache``) let the next step read nothing.
+            ended_at=None,
+            end_reason=None,
+            region_code=None,
+            received_at=None,
         )
         session.add(row)
         session.flush()

@@ -4,6 +4,7 @@ restore it again, and never steps a stale or half-advanced workflow."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
 from engine import Actor, Engine, PermissionDenied, set_region
@@ -157,3 +158,28 @@ def test_the_next_task_takes_its_cases_region_as_it_is_when_written(deployed, sa
     callback = _ready(deployed, instance)
     with sessionmaker(bind=sa_engine)() as session:
         assert session.get(TaskRecord, callback).region_code == "320102"
+
+
+def test_the_first_step_after_start_reads_nothing_on_postgres(deployed, sa_engine):
+    """The start's step holds every column of the new instance row (none left for the
+    ORM to fetch), so 登记 is completed from the rows it wrote: one statement, the write.
+    SQLite reads the task under its lock."""
+    warm = deployed.start("plain_case", actor=CENTER)
+    deployed.complete(_ready(deployed, warm), INTAKE, actor=CENTER)  # reads the form once
+    instance = deployed.start("plain_case", actor=CENTER)
+    intake = _ready(deployed, instance)
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(sa_engine, "before_cursor_execute", count)
+    try:
+        deployed.complete(intake, INTAKE, actor=CENTER)
+    finally:
+        event.remove(sa_engine, "before_cursor_execute", count)
+    if sa_engine.dialect.name == "postgresql":
+        assert len(seen) == 1 and seen[0].startswith("WITH "), seen
+    else:
+        assert seen[0].startswith("SELECT task.id"), seen
+    assert deployed.task(intake).status == "completed"
