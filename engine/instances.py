@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import offers, writes
 from .enums import EventType, InstanceStatus, TaskStatus
-from .errors import ConflictError, NotFound, PermissionDenied
+from .errors import ConflictError, FormInvalid, NotFound, PermissionDenied
 from .formcache import FormCache as FormCache  # re-exported: the web reads it here
 from .forms import validate_form
 from .models import Instance, ProcessDefinition, TaskRecord
@@ -149,7 +149,7 @@ def _task_read(
 
 def _task_cached(
     engine: Engine, session: Session, task_id: str, actor: Actor, on_behalf: bool
-) -> tuple[TaskRecord, Instance, str | None, BpmnWorkflow] | None:
+) -> tuple[TaskRecord, Instance, str | None, Held] | None:
     """The ready task offered to ``actor``, its instance and workflow as this process's
     last step on the instance wrote them, read from nowhere (``engine.wfcache``); and
     whom ``actor`` acts for. Not known to be current: the step's write checks that the
@@ -168,7 +168,7 @@ def _task_cached(
         session.expunge(row)
         engine.workflows.offer(row.id, held)
         return None
-    return record, row, acting_for, held.workflow
+    return record, row, acting_for, held
 
 
 def _as_loaded(session: Session, model: type[_Row], values: Mapping[str, Any]) -> _Row:
@@ -379,10 +379,10 @@ def _complete(
     with engine.unit_of_work() as uow:
         session = uow.session
         optimistic = raced is None and writes.defers(session)
-        workflow = None
+        held = None
         cached = _task_cached(engine, session, task_id, actor, on_behalf) if optimistic else None
         if cached is not None:
-            record, row, acting_for, workflow = cached
+            record, row, acting_for, held = cached
         elif optimistic:
             record, row, acting_for = _task_read(session, task_id, actor, on_behalf)
         else:
@@ -393,7 +393,11 @@ def _complete(
             )
         held_by = record.assignee
         try:
-            _complete_step(engine, uow, record, row, acting_for, data, actor, workflow)
+            _complete_step(engine, uow, record, row, acting_for, data, actor, held)
+        except FormInvalid:
+            if held is not None:  # nothing ran: the workflow and rows are as they were
+                engine.workflows.offer(row.id, held)
+            raise
         except Exception as error:
             if optimistic and _lost_race(error):
                 raise _Raced(held_by, cached=cached is not None) from error
@@ -410,15 +414,14 @@ def _complete_step(
     acting_for: str | None,
     data: dict[str, Any],
     actor: Actor,
-    workflow: BpmnWorkflow | None,
+    held: Held | None,
 ) -> None:
     session = uow.session
     task_id = record.id
     if record.form_key:
         schema = engine.forms.get(session, row.version_id, record.form_key)
         validate_form(schema or {}, data)
-    if workflow is None:
-        workflow = _load(engine, session, row)
+    workflow = held.workflow if held is not None else _load(engine, session, row)
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise ConflictError(f"任务「{record.name}」已被他人处理，本次提交未保存")

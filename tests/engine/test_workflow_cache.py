@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
-from engine import Actor, Engine, PermissionDenied, set_region
+from engine import Actor, Engine, FormInvalid, PermissionDenied, set_region
 from engine import instances as instance_verbs
 from engine.models import TaskRecord
 
@@ -183,3 +183,13 @@ def test_the_first_step_after_start_reads_nothing_on_postgres(deployed, sa_engin
     else:
         assert seen[0].startswith("SELECT task.id"), seen
     assert deployed.task(intake).status == "completed"
+
+
+def test_a_form_refused_keeps_the_workflow_held(deployed, restores):
+    """A submission its form refuses runs nothing: the corrected one restores nothing."""
+    instance, handle = _stepped_here(deployed)
+    with pytest.raises(FormInvalid):
+        deployed.complete(handle, {"handling_notes": "缺少处理结果"}, actor=MEDIATOR)
+    deployed.complete(handle, HANDLED, actor=MEDIATOR)
+    assert restores == []
+    assert [t.spec_id for t in deployed.tasks_of(instance) if t.status == "ready"] == ["callback"]
