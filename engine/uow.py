@@ -6,12 +6,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, object_session
 
 from . import history, writes
 from .history import PendingEvent
-from .models import Instance
+from .models import Instance, TaskRecord
 from .prepared import prepared
 from .wfcache import Held, StepRows, WorkflowCache
 
@@ -70,7 +70,12 @@ class UnitOfWork:
         self.session.flush()
         defers = writes.defers(self.session)
         kept = [
-            (row.id, Held(row.row_version, workflow, _rows(row, ready) if defers else None))
+            (
+                row.id,
+                Held(
+                    row.row_version, workflow, _rows(self.session, row, ready) if defers else None
+                ),
+            )
             for row, workflow, state, ready in self._kept.values()
             if row.state is state
         ]
@@ -109,11 +114,26 @@ def _forget_written(workflows: WorkflowCache, session: Session, kept: set[int]) 
                 workflows.written(held.id, version)
 
 
-def _rows(row: Instance, ready: dict[str, dict[str, Any]]) -> StepRows | None:
+_CHANGED_TASKS = "zongzhi.changed_tasks"
+
+
+@event.listens_for(TaskRecord, "after_update")
+def _task_changed(_mapper: Any, _connection: Any, record: TaskRecord) -> None:
+    """An ORM update of a task row: its session notes the task (``_rows``)."""
+    session = object_session(record)
+    if session is not None:
+        session.info.setdefault(_CHANGED_TASKS, set()).add(record.id)
+
+
+def _rows(session: Session, row: Instance, ready: dict[str, dict[str, Any]]) -> StepRows | None:
     """The instance row's columns as this unit of work writes them, and the ready task
-    rows the step wrote (None when the session no longer holds every column of the row)."""
+    rows the step wrote; None when the session no longer holds every column of the row,
+    or changed one of those task rows after the step (e.g. a migration's refresh of
+    ready rows): the next step then reads them."""
     state = inspect(row)
     keys = [attr.key for attr in state.mapper.column_attrs]
     if state.expired_attributes or not all(key in state.dict for key in keys):
+        return None
+    if not session.info.get(_CHANGED_TASKS, set()).isdisjoint(ready):
         return None
     return StepRows({key: state.dict[key] for key in keys}, ready)

@@ -4,7 +4,7 @@ restore it again, and never steps a stale or half-advanced workflow."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import sessionmaker
 
 from engine import Actor, Engine, FormInvalid, PermissionDenied, set_region
@@ -193,3 +193,26 @@ def test_a_form_refused_keeps_the_workflow_held(deployed, restores):
     deployed.complete(handle, HANDLED, actor=MEDIATOR)
     assert restores == []
     assert [t.spec_id for t in deployed.tasks_of(instance) if t.status == "ready"] == ["callback"]
+
+
+def test_a_ready_row_changed_after_its_step_is_read_again(deployed):
+    """A unit of work that changes a task row after the step readied it (as a migration
+    refreshes ready rows) leaves no held rows behind: 回访, handed to 赵 in the same
+    transaction, is refused to the rest of its lane."""
+    instance, handle = _stepped_here(deployed)
+
+    def hand_callback_to_zhao(session) -> None:
+        ready = select(TaskRecord).where(
+            TaskRecord.instance_id == instance, TaskRecord.status == "ready"
+        )
+        for record in session.scalars(ready):
+            record.assignee = "zhao"
+
+    deployed.before_commit.append(hand_callback_to_zhao)
+    deployed.complete(handle, HANDLED, actor=MEDIATOR)
+    deployed.before_commit.clear()
+    callback = _ready(deployed, instance)
+    assert deployed.task(callback).assignee == "zhao"
+    with pytest.raises(PermissionDenied, match="已交由 zhao 办理"):
+        deployed.complete(callback, {"evaluation": "满意"}, actor=CENTER)
+    assert deployed.task(callback).status == "ready"
