@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,8 +28,8 @@ from typing import Any, Protocol
 
 import chinese_calendar
 import holidays
-from sqlalchemy import select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select, true
+from sqlalchemy.orm import Session, object_session
 
 from engine.context import step_or_none
 
@@ -124,6 +125,7 @@ class WorkCalendar:
         self._years = {schedule.year: schedule for schedule in years}
         self.revision = revision
         """The stored calendar's revision when this one was read (0: not from the database)."""
+        self._running_counts: dict[int, list[int]] = {}
 
     def is_workday(self, day: date) -> bool:
         """True for a working day (including a make-up weekend), False for a day off."""
@@ -180,13 +182,27 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, first: date, last: date) -> int:
-        """How many working days lie in ``first`` .. ``last``, both included."""
+        """How many working days lie in ``first`` .. ``last``, both included (by each
+        year's running count: a work list asks it for every overdue row, over months)."""
         first, last = _as_date(first), _as_date(last)
         count = 0
-        while first <= last:
-            count += self.is_workday(first)
-            first += timedelta(days=1)
+        for year in range(first.year, last.year + 1) if first <= last else ():
+            running = self._running_count(year)
+            start = first if first.year == year else date(year, 1, 1)
+            end = last if last.year == year else date(year, 12, 31)
+            count += running[end.timetuple().tm_yday] - running[start.timetuple().tm_yday - 1]
         return count
+
+    def _running_count(self, year: int) -> list[int]:
+        """``[n0, n1, …]``: ``n_k`` working days from 1 January to day ``k`` of ``year``."""
+        running = self._running_counts.get(year)
+        if running is None:
+            running, day = [0], date(year, 1, 1)
+            while day.year == year:
+                running.append(running[-1] + self.is_workday(day))
+                day += timedelta(days=1)
+            self._running_counts[year] = running
+        return running
 
     def with_changes(
         self,
@@ -226,7 +242,11 @@ def load_calendar(session: Session) -> WorkCalendar:
     """The calendar with every imported year and override in the database.
 
     Inside a diagram step on the same session it is loaded once and kept in the step's
-    cache, so the timers and helpers of one step share it.
+    cache, so the timers and helpers of one step share it. Elsewhere (a page) the last
+    calendar read from the same database is kept by its revision: a page reads the
+    revision alone and counts working days on the kept calendar, whose running counts
+    stay (a work list counts them for every overdue row). A session that wrote the
+    calendar reads it whole, its own changes included, and keeps nothing.
     """
     step = step_or_none()
     if step is not None and step.session is session:
@@ -234,7 +254,43 @@ def load_calendar(session: Session) -> WorkCalendar:
         if cached is None:
             cached = step.cache[CACHE_KEY] = _read_calendar(session)
         return cached
-    return _read_calendar(session)
+    if session.info.get(WRITTEN_KEY):
+        return _read_calendar(session)
+    database = session.get_bind()
+    kept = _KEPT.get(database)
+    if kept is not None and kept.revision == current_revision(session):
+        return kept
+    calendar = _KEPT[database] = _read_calendar(session)
+    return calendar
+
+
+_KEPT: weakref.WeakKeyDictionary[Any, WorkCalendar] = weakref.WeakKeyDictionary()
+"""The last calendar read per database (``Engine``), outside a step."""
+
+
+def forget_kept_calendars() -> None:
+    """Read the calendar whole next time: for a database put back to an earlier state
+    under a running process (a backup restored, the tests emptying their tables), where
+    a revision number can come again with other days."""
+    _KEPT.clear()
+
+
+WRITTEN_KEY = "processes.calendar_written"
+"""Set in ``Session.info`` when the session writes a calendar row (``_note_written``)."""
+
+
+@event.listens_for(HolidayOverride, "after_insert")
+@event.listens_for(HolidayOverride, "after_update")
+@event.listens_for(HolidayOverride, "after_delete")
+@event.listens_for(CalendarYear, "after_insert")
+@event.listens_for(CalendarYear, "after_update")
+@event.listens_for(CalendarYear, "after_delete")
+@event.listens_for(CalendarRevision, "after_insert")
+@event.listens_for(CalendarRevision, "after_update")
+def _note_written(_mapper, _connection, target) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info[WRITTEN_KEY] = True
 
 
 def _read_calendar(session: Session) -> WorkCalendar:
@@ -288,6 +344,7 @@ def bump_revision(session: Session, *, now: datetime) -> int:
 
 
 def forget_cached_calendar(session: Session) -> None:
+    session.info[WRITTEN_KEY] = True
     step = step_or_none()
     if step is not None and step.session is session:
         step.cache.pop(CACHE_KEY, None)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine import Engine, ManualClock
 from engine.db import db
+from processes.calendar import forget_kept_calendars
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +94,7 @@ def sa_engine(app):
             rows = app.config["TEST_SEEDED_ROWS"].get(table.name)
             if rows:
                 connection.execute(insert(table), rows)
+    forget_kept_calendars()  # the seeded revision comes again, with other days
 
 
 SEEDED_TABLES = ("deadline_rule", "dispute_type", "department", "unit", "calendar_revision")

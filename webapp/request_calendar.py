@@ -10,8 +10,9 @@ from processes.calendar import WorkCalendar, load_calendar
 
 
 def request_calendar() -> WorkCalendar:
-    """The calendar as this request first read it (two statements, ``load_calendar``); a
-    work-list page read it twice, once for its deadlines and once for the banner."""
+    """The calendar as this request first read it (``load_calendar``: its revision, and
+    the whole calendar when that changed); a work-list page read it twice, once for its
+    deadlines and once for the banner."""
     if "work_calendar" not in g:
         g.work_calendar = load_calendar(db.session)
     return g.work_calendar
