@@ -41,6 +41,7 @@ from . import (
     pool_ping,
     proxies,
     reports,
+    row_links,
     screening,
     supervision,
     tasks,
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     proxies.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    row_links.init_app(app)
     calendar_notice.init_app(app)
 
     areas = (

@@ -24,6 +24,7 @@ from flask import (
 from flask.wrappers import Response
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from engine.db import db
 
@@ -53,7 +54,8 @@ def load_user(session_id: str) -> User | None:
     version = parse_int(version_text, minimum=0)
     if number is None or version is None:
         return None
-    user = db.session.get(User, number)
+    # with the roles in the same statement: a page reads the user before anything else
+    user = db.session.get(User, number, options=[joinedload(User.role_rows)])
     if user is None or not user.active or (user.session_version or 0) != version:
         return None
     return user
