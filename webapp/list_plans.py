@@ -24,4 +24,4 @@ def prefer_custom_plans(session: Session) -> None:
     liaison's tasks and their newest-received page hashed all 100,000 cases (40-90 ms)
     instead of probing the case of each of their 2,000 tasks (3 ms)."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(PLAN_SETTINGS)
+        session.connection().execute(PLAN_SETTINGS)

@@ -30,7 +30,7 @@ def descendants(session: Session, root: str) -> frozenset[str]:
     """``root`` and every region below it (the region table is small: read it whole)."""
     children: dict[str | None, list[str]] = defaultdict(list)
     total = 0
-    for code, parent in session.execute(select(Region.code, Region.parent_code)):
+    for code, parent in session.connection().execute(select(Region.code, Region.parent_code)):
         children[parent].append(code)
         total += 1
     found: set[str] = set()

@@ -115,7 +115,7 @@ def has_candidate_tasks(session: Session, viewer: Viewer) -> bool:
         TaskRecord.assignee.is_(None),
         TaskRecord.candidate_role.in_(sorted(viewer.roles)),
     )
-    return session.scalar(query.limit(1)) is not None
+    return session.connection().scalar(query.limit(1)) is not None
 
 
 def old_department_rule(viewer: Viewer) -> list[ColumnElement[bool]]:
@@ -325,4 +325,4 @@ def capped_count(
     ]
     matching = (union_all(*halves) if len(halves) > 1 else halves[0]).subquery()
     limited = select(matching.c.one).limit(cap + 1).subquery()
-    return session.scalar(select(func.count()).select_from(limited)) or 0
+    return session.connection().scalar(select(func.count()).select_from(limited)) or 0

@@ -112,7 +112,10 @@ def work_list(
 ) -> Page:
     """One page of the tasks ``viewer`` may act on, matching ``filters``: the page after
     the row of the token ``after``, or before the row of ``before`` (seek pages, numbered
-    ``page`` as the links counted them), else page ``page`` counted from the first row."""
+    ``page`` as the links counted them), else page ``page`` counted from the first row.
+
+    Its statements are run on the session's connection: rows of columns need nothing of
+    the ORM, whose handling of each row cost more than the row (``bench/worklist.py``)."""
     query.prefer_custom_plans(session)
     page = max(1, page)
     postgresql = session.get_bind().dialect.name == "postgresql"
@@ -134,7 +137,7 @@ def work_list(
                 limit=per_page + 1,
                 postgresql=postgresql,
             )
-            found = session.execute(described(statement)).all()
+            found = session.connection().execute(described(statement)).all()
         rows, has_next = found[:per_page], len(found) > per_page
     if has_next or (page > 1 and not rows):
         total = _count(session, viewer, filters, clock, postgresql)
@@ -187,7 +190,7 @@ def _seek(
             bound=lambda c, i=index: ranges(position, forward=not back, c=c)[i],
             reverse=back,
         )
-        found += session.execute(described(statement)).all()
+        found += session.connection().execute(described(statement)).all()
         if len(found) >= limit:
             break
     return found
