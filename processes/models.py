@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -299,6 +300,16 @@ class Region(db.Model):
     level: Mapped[str] = mapped_column(String(10))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RegionStamp(db.Model):
+    """The single row whose ``stamp`` every change of ``region`` renews (a trigger,
+    migration 0034), so a process may keep the tree it read (``processes.region_tree``)."""
+
+    __tablename__ = "region_stamp"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger)
 
 
 class Department(db.Model):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from engine import Engine, ManualClock
 from engine.db import db
 from processes.calendar import forget_kept_calendars
+from processes.region_tree import forget_kept_links
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,9 +96,17 @@ def sa_engine(app):
             if rows:
                 connection.execute(insert(table), rows)
     forget_kept_calendars()  # the seeded revision comes again, with other days
+    forget_kept_links()  # and the seeded region stamp, with other regions
 
 
-SEEDED_TABLES = ("deadline_rule", "dispute_type", "department", "unit", "calendar_revision")
+SEEDED_TABLES = (
+    "deadline_rule",
+    "dispute_type",
+    "department",
+    "unit",
+    "calendar_revision",
+    "region_stamp",
+)
 
 
 def _seeded_rows(sa_engine) -> dict[str, list[dict]]:

@@ -7,13 +7,11 @@ auditors, designers) is not restricted.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import g
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, true
 from sqlalchemy.orm import Session
 
-from processes.models import Region
+from processes.region_tree import kept_links
 
 
 class RegionScope(frozenset):
@@ -27,33 +25,17 @@ class RegionScope(frozenset):
 
 
 def descendants(session: Session, root: str) -> frozenset[str]:
-    """``root`` and every region below it (the region table is small: read it whole)."""
-    children: dict[str | None, list[str]] = defaultdict(list)
-    total = 0
-    for code, parent in session.connection().execute(select(Region.code, Region.parent_code)):
-        children[parent].append(code)
-        total += 1
-    found: set[str] = set()
-    stack = [root]
-    while stack:
-        code = stack.pop()
-        if code not in found:
-            found.add(code)
-            stack.extend(children.get(code, ()))
-    scope = RegionScope(found)
-    scope.everything = len(found) == total
+    """``root`` and every region below it (the tree is kept while the regions do not
+    change, ``processes.region_tree``)."""
+    links = kept_links(session)
+    scope = RegionScope(links.subtree(root))
+    scope.everything = len(scope) == len(links)
     return scope
 
 
 def ancestors(session: Session, code: str) -> frozenset[str]:
     """``code`` and every region above it: the areas whose users see a case in ``code``."""
-    parents = dict(session.execute(select(Region.code, Region.parent_code)).all())
-    found: set[str] = set()
-    current: str | None = code
-    while current is not None and current not in found:
-        found.add(current)
-        current = parents.get(current)
-    return frozenset(found)
+    return frozenset(kept_links(session).chain(code))
 
 
 def region_scope(session: Session, user) -> frozenset[str] | None:

@@ -3,7 +3,7 @@ holidays for years nobody has entered, and the logged admin functions."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -96,6 +96,25 @@ def test_working_days_between_counts_both_ends():
     # 9/28 Mon .. 10/11 Sun: 9/28, 9/29, 9/30, 10/8, 10/9, 10/10 work.
     assert calendar.working_days_between(date(2026, 9, 28), date(2026, 10, 11)) == 6
     assert calendar.working_days_between(date(2026, 10, 2), date(2026, 10, 1)) == 0
+
+
+def test_working_days_between_across_years_counts_day_by_day():
+    """Counted by each year's running count: the same as asking every day, over New Year
+    (1 January 2027 a holiday), a leap day, and with an override in the middle."""
+    calendar = WorkCalendar({date(2026, 12, 27): True, date(2024, 2, 29): False})
+    first = date(2023, 12, 1)
+    days = [first + timedelta(days=n) for n in range(3 * 366 + 60)]
+    for start, end in [
+        (date(2026, 12, 25), date(2027, 1, 6)),
+        (date(2024, 2, 27), date(2024, 3, 1)),
+        (days[0], days[-1]),
+        (date(2026, 12, 31), date(2026, 12, 31)),
+        (date(2027, 1, 1), date(2027, 1, 1)),
+    ]:
+        by_day = sum(calendar.is_workday(day) for day in days if start <= day <= end)
+        assert calendar.working_days_between(start, end) == by_day, (start, end)
+    # Fri 25, Sun 27 (the override), Mon 28 .. Thu 31; 1 January off; Mon 4 .. Wed 6
+    assert calendar.working_days_between(date(2026, 12, 25), date(2027, 1, 6)) == 9
 
 
 # -- overrides ----------------------------------------------------------------------------
@@ -295,6 +314,50 @@ def test_a_change_inside_a_step_is_seen_by_the_next_load(engine, clock):
             record=engine.record_operation,
         )
         assert load_calendar(session).is_workday(date(2026, 10, 8)) is False
+
+
+def test_a_page_keeps_the_calendar_while_its_revision_holds(engine, clock):
+    """Outside a step the calendar read last is kept per database: a page reads the
+    revision alone. A change committed by another session raises the revision, and the
+    next load reads the calendar again; the session making a change sees it before it
+    commits, and nothing it read is kept."""
+    with engine.session_factory() as session:
+        first = load_calendar(session)
+    with engine.session_factory() as session:
+        assert load_calendar(session) is first
+    with engine.session_factory() as admin:
+        set_override(
+            admin,
+            day=date(2026, 10, 8),
+            is_workday=False,
+            note="",
+            actor="admin",
+            now=clock.now(),
+            record=engine.record_operation,
+        )
+        assert load_calendar(admin).is_workday(date(2026, 10, 8)) is False
+        with engine.session_factory() as reader:  # not committed yet
+            assert load_calendar(reader) is first
+        admin.commit()
+    with engine.session_factory() as session:
+        changed = load_calendar(session)
+        assert changed is not first and changed.revision == first.revision + 1
+        assert changed.is_workday(date(2026, 10, 8)) is False
+
+
+def test_a_calendar_row_written_without_the_revision_is_still_seen_by_its_session(
+    engine, clock
+):
+    with engine.session_factory() as session:
+        assert load_calendar(session).is_workday(date(2026, 10, 9)) is True
+        session.add(
+            HolidayOverride(
+                day=date(2026, 10, 9), is_workday=False, note="", updated_by="admin",
+                updated_at=clock.now(),
+            )
+        )  # fmt: skip
+        session.flush()
+        assert load_calendar(session).is_workday(date(2026, 10, 9)) is False
 
 
 # -- the command line ----------------------------------------------------------------------
