@@ -301,18 +301,23 @@ def test_load_calendar_is_read_once_per_step(engine, clock):
             assert load_calendar(other) is not first  # another session is not the step's
 
 
+def _day_off(engine, session, clock) -> None:
+    """8 October 2026 (a working day after 国庆) made a day off."""
+    set_override(
+        session,
+        day=date(2026, 10, 8),
+        is_workday=False,
+        note="",
+        actor="admin",
+        now=clock.now(),
+        record=engine.record_operation,
+    )
+
+
 def test_a_change_inside_a_step_is_seen_by_the_next_load(engine, clock):
     with engine.session_factory() as session, in_step(_step(session, clock)):
         assert load_calendar(session).is_workday(date(2026, 10, 8)) is True
-        set_override(
-            session,
-            day=date(2026, 10, 8),
-            is_workday=False,
-            note="",
-            actor="admin",
-            now=clock.now(),
-            record=engine.record_operation,
-        )
+        _day_off(engine, session, clock)
         assert load_calendar(session).is_workday(date(2026, 10, 8)) is False
 
 
@@ -326,15 +331,7 @@ def test_a_page_keeps_the_calendar_while_its_revision_holds(engine, clock):
     with engine.session_factory() as session:
         assert load_calendar(session) is first
     with engine.session_factory() as admin:
-        set_override(
-            admin,
-            day=date(2026, 10, 8),
-            is_workday=False,
-            note="",
-            actor="admin",
-            now=clock.now(),
-            record=engine.record_operation,
-        )
+        _day_off(engine, admin, clock)
         assert load_calendar(admin).is_workday(date(2026, 10, 8)) is False
         with engine.session_factory() as reader:  # not committed yet
             assert load_calendar(reader) is first
@@ -345,9 +342,7 @@ def test_a_page_keeps_the_calendar_while_its_revision_holds(engine, clock):
         assert changed.is_workday(date(2026, 10, 8)) is False
 
 
-def test_a_calendar_row_written_without_the_revision_is_still_seen_by_its_session(
-    engine, clock
-):
+def test_a_calendar_row_written_without_the_revision_is_still_seen_by_its_session(engine, clock):
     with engine.session_factory() as session:
         assert load_calendar(session).is_workday(date(2026, 10, 9)) is True
         session.add(

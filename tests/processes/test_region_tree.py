@@ -41,9 +41,7 @@ def test_every_change_of_the_regions_renews_the_stamp(engine, sa_engine):
     assert len(set(seen)) == len(seen)
 
 
-def test_the_tree_is_kept_while_the_stamp_holds_and_read_again_after_a_change(
-    engine, sa_engine
-):
+def test_the_tree_is_kept_while_the_stamp_holds_and_read_again_after_a_change(engine, sa_engine):
     with engine.session_factory() as session:
         _county(session)
         first = kept_links(session)
@@ -59,9 +57,7 @@ def test_the_tree_is_kept_while_the_stamp_holds_and_read_again_after_a_change(
     assert moved.chain("v1") == ["v1", "t2", "c"]
 
 
-def test_a_session_sees_its_own_new_region_and_a_rolled_back_one_is_never_served(
-    engine, sa_engine
-):
+def test_a_session_sees_its_own_new_region_and_a_rolled_back_one_is_never_served(engine, sa_engine):
     with engine.session_factory() as session:
         _county(session)
         kept = kept_links(session)
