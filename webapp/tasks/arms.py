@@ -93,6 +93,7 @@ def page_rows(
 MERGED = "page"
 
 
+@functools.cache
 def merged_columns() -> SimpleNamespace:
     """The merged arms' columns (``query.TASK_COLUMNS`` and ``CASE_COLUMNS``) by name:
     asking the UNION of a dozen arms for its columns (``.c``) made a proxy of each column
