@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session, object_session
 
 from engine.context import step_or_none
 
+from .kept import KeptPerDatabase
 from .models import CalendarRevision, CalendarYear, HolidayOverride
 
 log = logging.getLogger(__name__)
@@ -256,23 +256,11 @@ def load_calendar(session: Session) -> WorkCalendar:
         return cached
     if session.info.get(WRITTEN_KEY):
         return _read_calendar(session)
-    database = session.get_bind()
-    kept = _KEPT.get(database)
-    if kept is not None and kept.revision == current_revision(session):
-        return kept
-    calendar = _KEPT[database] = _read_calendar(session)
-    return calendar
+    return _KEPT.get(session, current_revision(session), lambda: _read_calendar(session))
 
 
-_KEPT: weakref.WeakKeyDictionary[Any, WorkCalendar] = weakref.WeakKeyDictionary()
-"""The last calendar read per database (``Engine``), outside a step."""
-
-
-def forget_kept_calendars() -> None:
-    """Read the calendar whole next time: for a database put back to an earlier state
-    under a running process (a backup restored, the tests emptying their tables), where
-    a revision number can come again with other days."""
-    _KEPT.clear()
+_KEPT: KeptPerDatabase[WorkCalendar] = KeptPerDatabase()
+"""The last calendar read per database, outside a step, by its revision."""
 
 
 WRITTEN_KEY = "processes.calendar_written"
@@ -344,7 +332,6 @@ def bump_revision(session: Session, *, now: datetime) -> int:
 
 
 def forget_cached_calendar(session: Session) -> None:
-    session.info[WRITTEN_KEY] = True
     step = step_or_none()
     if step is not None and step.session is session:
         step.cache.pop(CACHE_KEY, None)

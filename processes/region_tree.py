@@ -12,32 +12,29 @@ then rolled back is kept under a stamp no one else will read.
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .kept import KeptPerDatabase
 from .models import Region, RegionStamp
 
 
 class RegionLinks:
-    """Each region's parent, and its children (as read under ``stamp``, when kept)."""
+    """Each region's parent, and its children."""
 
-    def __init__(self, parents: dict[str, str | None], stamp: int | None = None):
+    def __init__(self, parents: dict[str, str | None]):
         self._parents = parents
         self._children: dict[str, list[str]] = defaultdict(list)
         for code, parent in parents.items():
             if parent is not None:
                 self._children[parent].append(code)
-        self.stamp = stamp
         self._subtrees: dict[str, frozenset[str]] = {}
 
     @classmethod
-    def load(cls, session: Session, stamp: int | None = None) -> RegionLinks:
-        rows = session.execute(select(Region.code, Region.parent_code)).all()
-        return cls(dict(rows), stamp)
+    def load(cls, session: Session) -> RegionLinks:
+        return cls(dict(session.execute(select(Region.code, Region.parent_code)).all()))
 
     def __len__(self) -> int:
         return len(self._parents)
@@ -78,22 +75,8 @@ def kept_links(session: Session) -> RegionLinks:
     """The tree as the database holds it now: the one kept for this database while its
     stamp is current, else read whole and kept (then two statements: the stamp, the rows)."""
     stamp = session.scalar(select(RegionStamp.stamp))  # after the session's own changes
-    database = session.get_bind()
-    kept = _KEPT.get(database)
-    if kept is not None and stamp is not None and kept.stamp == stamp:
-        return kept
-    links = RegionLinks.load(session, stamp)
-    if stamp is not None:
-        _KEPT[database] = links
-    return links
+    return _KEPT.get(session, stamp, lambda: RegionLinks.load(session))
 
 
-def forget_kept_links() -> None:
-    """Read the tree whole next time: for a database put back to an earlier state under a
-    running process (a backup restored, the tests emptying their tables), where the stamp
-    row itself is put back."""
-    _KEPT.clear()
-
-
-_KEPT: weakref.WeakKeyDictionary[Any, RegionLinks] = weakref.WeakKeyDictionary()
-"""The last tree read per database (``Engine``)."""
+_KEPT: KeptPerDatabase[RegionLinks] = KeptPerDatabase()
+"""The last tree read per database, by its stamp."""

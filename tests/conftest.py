@@ -22,8 +22,7 @@ from sqlalchemy.orm import sessionmaker
 
 from engine import Engine, ManualClock
 from engine.db import db
-from processes.calendar import forget_kept_calendars
-from processes.region_tree import forget_kept_links
+from processes.kept import forget_everything_kept
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,8 +94,7 @@ def sa_engine(app):
             rows = app.config["TEST_SEEDED_ROWS"].get(table.name)
             if rows:
                 connection.execute(insert(table), rows)
-    forget_kept_calendars()  # the seeded revision comes again, with other days
-    forget_kept_links()  # and the seeded region stamp, with other regions
+    forget_everything_kept()  # the seeded calendar revision and region stamp come again
 
 
 SEEDED_TABLES = (
